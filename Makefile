@@ -1,0 +1,55 @@
+# One entry point for readers, developers and CI. Every target sets up what it needs itself.
+# `make book` builds the book into _build/html; `make test` runs every test.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test setup notebooks lint typecheck unit nbval build-strict browser bench clean
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+test: lint typecheck unit nbval build-strict browser
+
+setup: $(STAMP)
+
+# Re-install whenever the dependency lists change.
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
+	touch $@
+
+# Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
+notebooks: $(STAMP)
+	$(BIN)/python -m l1l2.notebooks book
+
+lint: $(STAMP)
+	$(BIN)/ruff check l1l2 tests benchmarks
+	$(BIN)/ruff format --check l1l2 tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+nbval: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval-sanitize.cfg book/ -o addopts="" -o testpaths=""
+
+build-strict: $(STAMP)
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
+
+browser: $(STAMP)
+	$(BIN)/pytest tests/browser -o addopts="-ra" -o testpaths=""
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build .pytest_cache .mypy_cache .ruff_cache .hypothesis

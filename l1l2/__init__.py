@@ -1,0 +1,28 @@
+"""l1l2: the companion package of the tutorial *L1 versus L2 loss*.
+
+Modules
+-------
+losses
+    L1, L2, signed and Huber losses with their gradients.
+data
+    The apple harvest and the line y = w·x + noise.
+schedules
+    Learning-rate schedules: constant, inverse-time and exponential decay.
+gd
+    Mini-batch gradient descent on y = w·x, vectorised over runs, and where it settles.
+plotting
+    The book's figures (needs matplotlib).
+widgets
+    Interactive explorers (needs ipywidgets).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from l1l2 import data, gd, losses, schedules
+
+try:
+    __version__ = version("l1l2")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = ["__version__", "data", "gd", "losses", "schedules"]

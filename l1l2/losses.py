@@ -1,0 +1,515 @@
+"""Regression losses and their gradients with respect to the prediction.
+
+Arguments follow scikit-learn's order, truth first and prediction second; ``reduction`` follows
+PyTorch (``"mean"``, ``"sum"`` or ``"none"``). With the residual :math:`r_i = \\hat y_i - y_i`:
+
+=========  ==========================================  ===================================
+name       per-sample loss :math:`\\ell(r)`              derivative :math:`\\ell'(r)`
+=========  ==========================================  ===================================
+signed     :math:`r`                                    :math:`1`
+l1         :math:`|r|`                                  :math:`\\operatorname{sign}(r)`
+l2         :math:`r^2`                                  :math:`2r`
+huber      :math:`\\tfrac12 r^2` if :math:`|r|\\le\\delta`  :math:`\\operatorname{clip}(r, -\\delta, \\delta)`
+           else :math:`\\delta(|r| - \\tfrac12\\delta)`
+=========  ==========================================  ===================================
+
+``"mean"`` divides by the number of values, for the loss and for its gradient alike. The losses
+return a Python ``float`` for ``"mean"`` and ``"sum"`` and an array for ``"none"``; the gradients
+always return an array shaped like ``y_pred``.
+
+The functions avoid needless temporaries: a mean or sum costs one subtraction plus one pass over
+the residual, as cheap as the plain NumPy expression or cheaper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final, Literal, overload
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from l1l2._validation import (
+    Reduction,
+    as_float_array,
+    check_finite,
+    check_reduction,
+    check_same_shape,
+    check_scalar,
+)
+
+__all__ = [
+    "LOSS_NAMES",
+    "get",
+    "huber",
+    "huber_grad",
+    "l1",
+    "l1_grad",
+    "l2",
+    "l2_grad",
+    "signed",
+    "signed_grad",
+]
+
+LossName = Literal["signed", "l1", "l2", "huber"]
+LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
+
+FloatArray = NDArray[np.float64]
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared plumbing: validate once, compute the residual once, check finiteness on the cheap path.
+# ---------------------------------------------------------------------------------------------
+
+
+def _prepare(
+    y_true: ArrayLike, y_pred: ArrayLike, reduction: object
+) -> tuple[FloatArray, FloatArray, Reduction]:
+    truth = as_float_array(y_true, "y_true", finite=False)
+    pred = as_float_array(y_pred, "y_pred", finite=False)
+    check_same_shape(truth, pred, ("y_true", "y_pred"))
+    return truth, pred, check_reduction(reduction)
+
+
+def _explain_nonfinite(truth: FloatArray, pred: FloatArray) -> None:
+    """Raise the error that names the argument holding NaN or inf (if either does)."""
+    check_finite(truth, "y_true")
+    check_finite(pred, "y_pred")
+
+
+def _finite_or_explain(value: float, truth: FloatArray, pred: FloatArray) -> float:
+    # A finite total proves finite inputs; only a non-finite one pays for the detailed check.
+    if not np.isfinite(value):
+        _explain_nonfinite(truth, pred)
+    return value
+
+
+def _residual(truth: FloatArray, pred: FloatArray) -> FloatArray:
+    """Return ``pred - truth`` as a fresh array, after checking both inputs are finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = np.subtract(pred, truth)
+        total = np.add.reduce(residual, axis=None)
+    if not np.isfinite(total):
+        _explain_nonfinite(truth, pred)
+    return residual
+
+
+def _reduce_array(values: FloatArray, reduction: Reduction) -> FloatArray:
+    """Apply ``reduction`` to a per-sample gradient array, in place."""
+    if reduction == "mean":
+        values /= values.size
+    return values
+
+
+def _flat(a: FloatArray) -> FloatArray:
+    return a.reshape(-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Losses
+# ---------------------------------------------------------------------------------------------
+
+
+@overload
+def signed(
+    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
+) -> float: ...
+@overload
+def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
+def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
+    r"""Signed error: the residual without an absolute value, the "L1" whose descent runs away.
+
+    .. math:: L = \frac{1}{n}\sum_{i=1}^{n} (\hat y_i - y_i)
+
+    It is not a distance: over-predictions cancel under-predictions, and making every prediction
+    smaller always makes it smaller, without bound.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        Average over all values, add them up, or return one value per sample.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The reduced loss, or the per-sample residuals for ``"none"``.
+
+    Examples
+    --------
+    >>> signed([100, 100, 100], [90, 95, 105])
+    -3.3333333333333335
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    if how == "none":
+        return _residual(truth, pred)
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.add.reduce(pred, axis=None) - np.add.reduce(truth, axis=None))
+    _finite_or_explain(total, truth, pred)
+    return total / pred.size if how == "mean" else total
+
+
+@overload
+def l1(
+    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
+) -> float: ...
+@overload
+def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
+def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
+    r"""L1 loss, the mean absolute error (MAE) for ``reduction="mean"``.
+
+    .. math:: L_1 = \frac{1}{n}\sum_{i=1}^{n} \lvert y_i - \hat y_i \rvert
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        Average over all values, add them up, or return one value per sample.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The reduced loss, or the per-sample absolute errors for ``"none"``.
+
+    Examples
+    --------
+    >>> round(l1([100, 100, 100], [90, 95, 105]), 2)
+    6.67
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = np.subtract(pred, truth)
+        np.abs(residual, out=residual)
+        if how == "none":
+            _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
+            return residual
+        total = float(np.add.reduce(residual, axis=None))
+    _finite_or_explain(total, truth, pred)
+    return total / residual.size if how == "mean" else total
+
+
+@overload
+def l2(
+    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
+) -> float: ...
+@overload
+def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
+def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
+    r"""L2 loss, the mean squared error (MSE) for ``reduction="mean"``; no factor one half.
+
+    .. math:: L_2 = \frac{1}{n}\sum_{i=1}^{n} (y_i - \hat y_i)^2
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        Average over all values, add them up, or return one value per sample.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The reduced loss, or the per-sample squared errors for ``"none"``.
+
+    Examples
+    --------
+    >>> l2([100, 100, 100], [90, 95, 105])
+    50.0
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = np.subtract(pred, truth)
+        if how == "none":
+            np.square(residual, out=residual)
+            _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
+            return residual
+        flat = _flat(residual)
+        total = float(np.dot(flat, flat))  # one fused pass, no squared temporary
+    _finite_or_explain(total, truth, pred)
+    return total / residual.size if how == "mean" else total
+
+
+@overload
+def huber(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    delta: float = ...,
+    reduction: Literal["mean", "sum"] = ...,
+) -> float: ...
+@overload
+def huber(
+    y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = ..., reduction: Literal["none"]
+) -> FloatArray: ...
+def huber(
+    y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
+) -> float | FloatArray:
+    r"""Huber loss: quadratic for small residuals, linear beyond ``delta``.
+
+    .. math::
+
+        \ell_\delta(r) =
+        \begin{cases}
+            \tfrac12 r^2 & \lvert r\rvert \le \delta \\
+            \delta\,(\lvert r\rvert - \tfrac12\delta) & \lvert r\rvert > \delta
+        \end{cases}
+        \qquad L = \frac{1}{n}\sum_{i=1}^{n} \ell_\delta(\hat y_i - y_i)
+
+    With :math:`m = \min(\lvert r\rvert, \delta)` both branches are :math:`m(\lvert r\rvert -
+    \tfrac12 m)`, which is how it is computed.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    delta : float
+        Where the quadratic part turns linear; a finite number > 0.
+    reduction : {"mean", "sum", "none"}
+        Average over all values, add them up, or return one value per sample.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The reduced loss, or the per-sample losses for ``"none"``.
+
+    Examples
+    --------
+    >>> huber([0.0, 0.0], [0.5, 3.0], delta=1.0, reduction="none")
+    array([0.125, 2.5  ])
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        absolute = np.subtract(pred, truth)
+        np.abs(absolute, out=absolute)
+        clipped = np.minimum(absolute, d)
+        if how == "none":
+            clipped *= -0.5
+            absolute += clipped  # |r| - m/2
+            clipped *= -2.0
+            absolute *= clipped  # m (|r| - m/2)
+            _finite_or_explain(float(np.add.reduce(absolute, axis=None)), truth, pred)
+            return absolute
+        flat_abs, flat_clip = _flat(absolute), _flat(clipped)
+        total = float(np.dot(flat_clip, flat_abs) - 0.5 * np.dot(flat_clip, flat_clip))
+    _finite_or_explain(total, truth, pred)
+    return total / absolute.size if how == "mean" else total
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients with respect to y_pred
+# ---------------------------------------------------------------------------------------------
+
+
+def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
+    r"""Gradient of :func:`signed` with respect to ``y_pred``: a constant.
+
+    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
+
+    (1 for ``"sum"`` and ``"none"``). It never shrinks, whatever the predictions: descent on the
+    signed loss never stops.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        The reduction of the loss being differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per element of ``y_pred``.
+
+    Examples
+    --------
+    >>> signed_grad([1.0, 1.0], [3.0, -3.0], reduction="sum")
+    array([1., 1.])
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    _residual(truth, pred)
+    return _reduce_array(np.ones_like(pred), how)
+
+
+def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
+    r"""Gradient of :func:`l1` with respect to ``y_pred``: the sign of the residual.
+
+    .. math:: \frac{\partial L_1}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
+
+    with :math:`\operatorname{sign}(0) = 0`. Its size is the same however close the prediction is.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        The reduction of the loss being differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per element of ``y_pred``.
+
+    Examples
+    --------
+    >>> l1_grad([1.0, 1.0, 1.0], [3.0, 1.0, 0.5], reduction="sum")
+    array([ 1.,  0., -1.])
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    residual = _residual(truth, pred)
+    np.sign(residual, out=residual)
+    return _reduce_array(residual, how)
+
+
+def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
+    r"""Gradient of :func:`l2` with respect to ``y_pred``: twice the residual.
+
+    .. math:: \frac{\partial L_2}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i)
+
+    It shrinks to zero as the prediction nears the target.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    reduction : {"mean", "sum", "none"}
+        The reduction of the loss being differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per element of ``y_pred``.
+
+    Examples
+    --------
+    >>> l2_grad([1.0, 1.0], [3.0, 0.5], reduction="sum")
+    array([ 4., -1.])
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    residual = _residual(truth, pred)
+    residual *= 2.0
+    return _reduce_array(residual, how)
+
+
+def huber_grad(
+    y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
+) -> FloatArray:
+    r"""Gradient of :func:`huber` with respect to ``y_pred``: the residual, clipped at ``delta``.
+
+    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}\operatorname{clip}(\hat y_i - y_i,
+        -\delta, \delta)
+
+    Like L2 near the target, like L1 (scaled by ``delta``) far from it.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    delta : float
+        Where the quadratic part turns linear; a finite number > 0.
+    reduction : {"mean", "sum", "none"}
+        The reduction of the loss being differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per element of ``y_pred``.
+
+    Examples
+    --------
+    >>> huber_grad([0.0, 0.0, 0.0], [0.5, 3.0, -3.0], delta=1.0, reduction="sum")
+    array([ 0.5,  1. , -1. ])
+    """
+    truth, pred, how = _prepare(y_true, y_pred, reduction)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    residual = _residual(truth, pred)
+    np.clip(residual, -d, d, out=residual)
+    return _reduce_array(residual, how)
+
+
+# ---------------------------------------------------------------------------------------------
+# Element-wise kernels on the residual, for the descent loop (no validation: callers check once)
+# ---------------------------------------------------------------------------------------------
+
+Kernel = Callable[[FloatArray, float], FloatArray]
+
+
+def _value_signed(r: FloatArray, delta: float) -> FloatArray:
+    return r
+
+
+def _deriv_signed(r: FloatArray, delta: float) -> FloatArray:
+    return np.ones_like(r)
+
+
+def _value_l1(r: FloatArray, delta: float) -> FloatArray:
+    return np.abs(r)
+
+
+def _deriv_l1(r: FloatArray, delta: float) -> FloatArray:
+    return np.sign(r)
+
+
+def _value_l2(r: FloatArray, delta: float) -> FloatArray:
+    return np.square(r)
+
+
+def _deriv_l2(r: FloatArray, delta: float) -> FloatArray:
+    return 2.0 * r
+
+
+def _value_huber(r: FloatArray, delta: float) -> FloatArray:
+    a = np.abs(r)
+    m = np.minimum(a, delta)
+    return m * (a - 0.5 * m)
+
+
+def _deriv_huber(r: FloatArray, delta: float) -> FloatArray:
+    return np.clip(r, -delta, delta)
+
+
+KERNELS: Final[dict[str, tuple[Kernel, Kernel]]] = {
+    "signed": (_value_signed, _deriv_signed),
+    "l1": (_value_l1, _deriv_l1),
+    "l2": (_value_l2, _deriv_l2),
+    "huber": (_value_huber, _deriv_huber),
+}
+
+LossFn = Callable[..., "float | FloatArray"]
+GradFn = Callable[..., FloatArray]
+
+_PUBLIC: Final[dict[str, tuple[LossFn, GradFn]]] = {
+    "signed": (signed, signed_grad),
+    "l1": (l1, l1_grad),
+    "l2": (l2, l2_grad),
+    "huber": (huber, huber_grad),
+}
+
+
+def get(name: str) -> tuple[LossFn, GradFn]:
+    """Return the ``(loss, gradient)`` pair called ``name``.
+
+    Parameters
+    ----------
+    name : {"signed", "l1", "l2", "huber"}
+        The loss's name.
+
+    Returns
+    -------
+    tuple of callables
+        The loss function and its gradient with respect to ``y_pred``.
+
+    Examples
+    --------
+    >>> loss, grad = get("l2")
+    >>> loss([0.0], [3.0])
+    9.0
+    """
+    try:
+        return _PUBLIC[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"loss must be one of {', '.join(map(repr, LOSS_NAMES))}, got {name!r}"
+        ) from None

@@ -1,0 +1,149 @@
+"""Learning-rate schedules: small factories that return ``step -> learning rate``.
+
+Each factory checks its arguments when the schedule is built, and the schedule accepts one step
+or an array of steps (``t = 0`` is the first update).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import overload
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from l1l2._validation import check_scalar
+
+__all__ = ["Schedule", "constant", "exponential", "inverse_time"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    r"""A learning rate as a function of the update step: :math:`\eta_t = \eta_0 / (1 + d\,t)
+    \cdot r^t`.
+
+    Build one with :func:`constant`, :func:`inverse_time` or :func:`exponential`; all three are
+    this one formula with some parameters at their neutral value.
+
+    Attributes
+    ----------
+    name : str
+        ``"constant"``, ``"inverse_time"`` or ``"exponential"``.
+    lr0 : float
+        The rate at step 0.
+    decay : float
+        Inverse-time decay :math:`d` (0 for none).
+    rate : float
+        Exponential factor :math:`r` per step (1 for none).
+    """
+
+    name: str
+    lr0: float
+    decay: float = 0.0
+    rate: float = 1.0
+
+    @overload
+    def __call__(self, step: int) -> float: ...
+    @overload
+    def __call__(self, step: ArrayLike) -> float | FloatArray: ...
+    def __call__(self, step: ArrayLike) -> float | FloatArray:
+        """Return the learning rate at ``step`` (a number or an array of steps >= 0)."""
+        t = np.asarray(step)
+        if t.dtype.kind not in "iuf" or (t.size and (not np.all(np.isfinite(t)) or t.min() < 0)):
+            raise ValueError(f"step must be a number or array of numbers >= 0, got {step!r}")
+        t = t.astype(np.float64, copy=False)
+        lr = self.lr0 / (1.0 + self.decay * t)
+        if self.rate != 1.0:
+            lr = lr * np.power(self.rate, t)
+        return float(lr) if lr.ndim == 0 else np.asarray(lr, dtype=np.float64)
+
+    def __str__(self) -> str:
+        """Return the schedule as a formula with its numbers."""
+        if self.name == "inverse_time":
+            return f"lr_t = {self.lr0:g} / (1 + {self.decay:g} t)"
+        if self.name == "exponential":
+            return f"lr_t = {self.lr0:g} * {self.rate:g}^t"
+        return f"lr_t = {self.lr0:g}"
+
+
+def _lr0(value: object, name: str) -> float:
+    return check_scalar(value, name, low=0.0)
+
+
+def constant(lr: float) -> Schedule:
+    r"""Return a schedule that keeps the learning rate at ``lr``.
+
+    .. math:: \eta_t = \eta
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate, a finite number >= 0.
+
+    Returns
+    -------
+    Schedule
+        ``step -> lr``.
+
+    Examples
+    --------
+    >>> constant(0.01)(10)
+    0.01
+    """
+    return Schedule("constant", _lr0(lr, "lr"))
+
+
+def inverse_time(lr0: float, *, decay: float) -> Schedule:
+    r"""Return an inverse-time decay schedule (the source article calls it "exponential"; it is not).
+
+    .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}
+
+    The rate halves after :math:`1/d` steps and falls like :math:`1/t` after that: far slower than
+    any exponential decay.
+
+    Parameters
+    ----------
+    lr0 : float
+        The learning rate at step 0, a finite number >= 0.
+    decay : float
+        The decay :math:`d`, a finite number >= 0.
+
+    Returns
+    -------
+    Schedule
+        ``step -> lr0 / (1 + decay * step)``.
+
+    Examples
+    --------
+    >>> inverse_time(0.01, decay=1 / 2000)([0, 2000])
+    array([0.01 , 0.005])
+    """
+    return Schedule("inverse_time", _lr0(lr0, "lr0"), decay=check_scalar(decay, "decay", low=0.0))
+
+
+def exponential(lr0: float, *, rate: float) -> Schedule:
+    r"""Return an exponential decay schedule.
+
+    .. math:: \eta_t = \eta_0\, r^{t}
+
+    Parameters
+    ----------
+    lr0 : float
+        The learning rate at step 0, a finite number >= 0.
+    rate : float
+        The factor :math:`r` applied at every step, with :math:`0 < r \le 1`.
+
+    Returns
+    -------
+    Schedule
+        ``step -> lr0 * rate ** step``.
+
+    Examples
+    --------
+    >>> exponential(0.01, rate=0.5)([0, 1, 2])
+    array([0.01  , 0.005 , 0.0025])
+    """
+    r = check_scalar(rate, "rate", low=0.0, high=1.0, low_open=True)
+    return Schedule("exponential", _lr0(lr0, "lr0"), rate=r)
