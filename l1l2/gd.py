@@ -230,13 +230,15 @@ def fit(
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
     rates = _rates(lr, steps)
+    # A schedule is shared by every run: its (steps, 1) table adds no run axis.
+    lr_runs = () if callable(lr) else rates.shape[1:]
 
     try:
-        runs_shape = np.broadcast_shapes(y_arr.shape[:-1], w_start.shape, rates.shape[1:])
+        runs_shape = np.broadcast_shapes(y_arr.shape[:-1], w_start.shape, lr_runs)
     except ValueError:
         raise ValueError(
             "y, w0 and lr disagree on the number of runs: got y of shape "
-            f"{y_arr.shape}, w0 of shape {w_start.shape} and lr of shape {rates.shape[1:]}"
+            f"{y_arr.shape}, w0 of shape {w_start.shape} and lr of shape {lr_runs}"
         ) from None
     runs = runs_shape[0] if runs_shape else 1
     ys = np.broadcast_to(y_arr, (runs, n))
