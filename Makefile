@@ -24,11 +24,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
 notebooks: $(STAMP)
-	$(BIN)/python -m l1l2.notebooks book
+	$(BIN)/python tools/execute_notebooks.py book
 
 lint: $(STAMP)
-	$(BIN)/ruff check l1l2 tests benchmarks
-	$(BIN)/ruff format --check l1l2 tests benchmarks
+	$(BIN)/ruff check l1l2 tests benchmarks tools conftest.py
+	$(BIN)/ruff format --check l1l2 tests benchmarks tools conftest.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,0 +1,644 @@
+"""The figures of the book, as small functions that draw into a matplotlib ``Axes``.
+
+Every ``plot_*`` function takes ``ax=None`` (a new figure when omitted), returns the ``Axes`` (or an
+array of them), labels every axis with its unit, adds a legend, and never calls ``plt.show()``.
+Colours come from the Okabe-Ito palette, which stays distinct under the common colour-vision
+deficiencies, and figures get an opaque white background so that they stay readable on a dark page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike, NDArray
+
+from l1l2 import losses
+from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2.gd import History
+from l1l2.schedules import Schedule
+
+__all__ = [
+    "LOSS_COLORS",
+    "LOSS_LABELS",
+    "OKABE_ITO",
+    "color_for",
+    "label_for",
+    "new_axes",
+    "plot_experiment",
+    "plot_loss",
+    "plot_lr",
+    "plot_penalties",
+    "plot_penalty_bars",
+    "plot_spread",
+    "plot_w",
+]
+
+#: The Okabe-Ito palette (Okabe & Ito, 2008), safe for colour-blind readers.
+OKABE_ITO: Final[dict[str, str]] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+#: One colour per loss, the same in every figure of the book.
+LOSS_COLORS: Final[dict[str, str]] = {
+    "signed": OKABE_ITO["vermillion"],
+    "l1": OKABE_ITO["blue"],
+    "l2": OKABE_ITO["orange"],
+    "huber": OKABE_ITO["bluish green"],
+}
+
+#: How the book names each loss in legends.
+LOSS_LABELS: Final[dict[str, str]] = {
+    "signed": "signed L1",
+    "l1": "abs L1",
+    "l2": "L2",
+    "huber": "Huber",
+}
+
+_CYCLE: Final = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["bluish green"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["reddish purple"],
+    OKABE_ITO["sky blue"],
+    OKABE_ITO["black"],
+)
+_REFERENCE: Final = "#555555"  # reference lines: the true w, the settle point
+
+
+def color_for(key: str, index: int = 0) -> str:
+    """Return the book's colour for a loss name, or the ``index``-th palette colour otherwise.
+
+    Examples
+    --------
+    >>> color_for("l2")
+    '#E69F00'
+
+    """
+    return LOSS_COLORS.get(key, _CYCLE[index % len(_CYCLE)])
+
+
+def label_for(key: str) -> str:
+    """Return the book's legend label for a loss name (other keys are returned unchanged).
+
+    Examples
+    --------
+    >>> label_for("l1")
+    'abs L1'
+
+    """
+    return LOSS_LABELS.get(key, key)
+
+
+def _opaque(fig: Figure | object) -> None:
+    if isinstance(fig, Figure):
+        fig.patch.set_facecolor("white")
+        fig.patch.set_alpha(1.0)
+
+
+def new_axes(ncols: int = 1, *, width: float = 6.4, height: float = 4.0) -> NDArray[np.object_]:
+    """Return ``ncols`` side-by-side Axes on a new figure with an opaque white background.
+
+    Parameters
+    ----------
+    ncols : int
+        Number of panels, at least 1.
+    width, height : float
+        Size of one panel in inches.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        One Axes per panel (an array even for one panel).
+
+    Examples
+    --------
+    >>> axes = new_axes(2)
+    >>> axes.shape
+    (2,)
+    >>> plt.close(axes[0].figure)
+
+    """
+    count = check_int(ncols, "ncols", low=1)
+    w = check_scalar(width, "width", low=0.0, low_open=True)
+    h = check_scalar(height, "height", low=0.0, low_open=True)
+    fig, axes = plt.subplots(1, count, figsize=(w * count, h), layout="constrained", squeeze=False)
+    _opaque(fig)
+    return np.asarray(axes[0], dtype=object)
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is None:
+        return new_axes(1)[0]  # type: ignore[no-any-return]
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+    _opaque(ax.figure)
+    return ax
+
+
+def _check_history(history: object, name: str = "history") -> History:
+    if not isinstance(history, History):
+        raise TypeError(f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}")
+    return history
+
+
+def _select_run(
+    values: NDArray[np.float64], run: int | None, runs: int | None
+) -> NDArray[np.float64]:
+    if runs is None or run is None:
+        return values
+    index = check_int(run, "run", low=0)
+    if index >= runs:
+        raise ValueError(f"run must be < {runs} (the number of runs), got {index}")
+    return values[:, index]
+
+
+def _line(
+    ax: Axes,
+    steps: NDArray[np.float64],
+    values: NDArray[np.float64],
+    *,
+    color: str,
+    label: str | None,
+) -> None:
+    if values.ndim == 1:
+        ax.plot(steps, values, color=color, label=label, linewidth=1.6)
+        return
+    # Many runs: thin lines, one legend entry.
+    alpha = max(0.08, min(0.8, 4.0 / values.shape[1]))
+    for k in range(values.shape[1]):
+        ax.plot(
+            steps,
+            values[:, k],
+            color=color,
+            alpha=alpha,
+            linewidth=0.8,
+            label=label if k == 0 else None,
+        )
+
+
+def plot_penalties(
+    max_error: float = 10.0,
+    *,
+    losses_to_show: Sequence[str] = ("l1", "l2"),
+    delta: float = 1.0,
+    marks: Sequence[float] = (),
+    ax: Axes | None = None,
+) -> Axes:
+    r"""Plot the per-sample penalty of each loss against the error :math:`r = \hat y - y`.
+
+    Parameters
+    ----------
+    max_error : float
+        The error axis runs from ``-max_error`` to ``max_error`` (> 0).
+    losses_to_show : sequence of {"signed", "l1", "l2", "huber"}
+        The losses to draw.
+    delta : float
+        The Huber threshold, when ``"huber"`` is shown.
+    marks : sequence of float
+        Errors at which to mark and annotate each loss's penalty (for example ``(2, 10)``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_penalties(10, marks=(2, 10))
+    >>> ax.get_legend_handles_labels()[1]
+    ['abs L1: |r|', 'L2: r²']
+    >>> plt.close(ax.figure)
+
+    """
+    top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"Huber, δ = {d:g}"}
+    ax = _axes(ax)
+    r = np.linspace(-top, top, 401)
+    zero = np.zeros_like(r)
+    for name in losses_to_show:
+        loss_fn, _ = losses.get(name)
+        kwargs = {"delta": d} if name == "huber" else {}
+        values = loss_fn(zero, r, reduction="none", **kwargs)
+        ax.plot(
+            r,
+            values,
+            color=color_for(name),
+            linewidth=2,
+            label=f"{label_for(name)}: {formulas[name]}",
+        )
+        for m in marks:
+            point = float(loss_fn(np.zeros(1), np.array([float(m)]), reduction="sum", **kwargs))
+            ax.plot([m], [point], "o", color=color_for(name))
+            ax.annotate(
+                f"{point:g}",
+                (m, point),
+                textcoords="offset points",
+                xytext=(6, -4),
+                color=color_for(name),
+            )
+    ax.set_xlabel("error r = prediction - truth (units of y)")
+    ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
+    ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
+    ax.legend(loc="upper center")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_penalty_bars(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    unit: str = "apples",
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot each prediction's L1 and L2 penalty as bars, with the two means as dashed lines.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        1-D targets and predictions of one length.
+    unit : str
+        The unit of ``y``, for the axis labels.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_penalty_bars([100, 100, 100], [90, 95, 105])
+    >>> ax.get_legend() is not None
+    True
+    >>> plt.close(ax.figure)
+
+    """
+    truth = as_float_array(y_true, "y_true")
+    pred = as_float_array(y_pred, "y_pred")
+    if truth.ndim != 1 or truth.shape != pred.shape:
+        raise ValueError(
+            "y_true and y_pred must be 1-D of one length, got shapes "
+            f"{truth.shape} and {pred.shape}"
+        )
+    ax = _axes(ax)
+    absolute = losses.l1(truth, pred, reduction="none")
+    squared = losses.l2(truth, pred, reduction="none")
+    positions = np.arange(truth.size)
+    width = 0.38
+    ax.bar(positions - width / 2, absolute, width, color=color_for("l1"), label=f"|error| ({unit})")
+    ax.bar(
+        positions + width / 2,
+        squared,
+        width,
+        color=color_for("l2"),
+        hatch="//",
+        edgecolor="white",
+        label=f"error² ({unit}²)",
+    )
+    ax.axhline(
+        float(absolute.mean()),
+        color=color_for("l1"),
+        linestyle="--",
+        label=f"L1 = mean |error| = {absolute.mean():.2f}",
+    )
+    ax.axhline(
+        float(squared.mean()),
+        color=color_for("l2"),
+        linestyle=":",
+        label=f"L2 = mean error² = {squared.mean():.2f}",
+    )
+    ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
+    ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
+    ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def plot_loss(
+    history: History,
+    *,
+    label: str | None = None,
+    color: str | None = None,
+    run: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot the batch loss before each update.
+
+    Parameters
+    ----------
+    history : l1l2.gd.History
+        A run (or many) from :func:`l1l2.gd.fit`.
+    label : str, optional
+        Legend label.
+    color : str, optional
+        Line colour; the first palette colour when omitted.
+    run : int, optional
+        For a many-run history, draw only this run (otherwise every run, thinly).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    """
+    h = _check_history(history)
+    ax = _axes(ax)
+    values = _select_run(h.loss, run, h.runs)
+    _line(ax, np.arange(h.steps, dtype=np.float64), values, color=color or _CYCLE[0], label=label)
+    ax.set_xlabel("update (mini-batch step)")
+    ax.set_ylabel("batch loss")
+    if label is not None:
+        ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_w(
+    history: History,
+    *,
+    true_w: float | None = None,
+    settle: float | None = None,
+    label: str | None = None,
+    color: str | None = None,
+    run: int | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot the estimate of w before the first update and after every update.
+
+    Parameters
+    ----------
+    history : l1l2.gd.History
+        A run (or many) from :func:`l1l2.gd.fit`.
+    true_w : float, optional
+        Draw the true w as a dashed reference line.
+    settle : float, optional
+        Draw the point where descent settles (:func:`l1l2.gd.minimizer`) as a dotted line.
+    label : str, optional
+        Legend label.
+    color : str, optional
+        Line colour; the first palette colour when omitted.
+    run : int, optional
+        For a many-run history, draw only this run (otherwise every run, thinly).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    """
+    h = _check_history(history)
+    ax = _axes(ax)
+    values = _select_run(h.w, run, h.runs)
+    _line(
+        ax, np.arange(h.steps + 1, dtype=np.float64), values, color=color or _CYCLE[0], label=label
+    )
+    _references(ax, true_w=true_w, settle=settle)
+    ax.set_xlabel("update (mini-batch step)")
+    ax.set_ylabel("estimate of w")
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None:
+    if true_w is not None:
+        value = check_scalar(true_w, "true_w")
+        ax.axhline(
+            value, color=_REFERENCE, linestyle="--", linewidth=1.2, label=f"true w = {value:g}"
+        )
+    if settle is not None:
+        value = check_scalar(settle, "settle")
+        ax.axhline(
+            value,
+            color=OKABE_ITO["reddish purple"],
+            linestyle=":",
+            linewidth=1.6,
+            label=f"settle point = {value:.4g}",
+        )
+
+
+def plot_experiment(
+    histories: Mapping[str, History],
+    *,
+    true_w: float | None = 1.0,
+    title: str | None = None,
+    loss_scale: str = "linear",
+    axes: Sequence[Axes] | NDArray[np.object_] | None = None,
+) -> NDArray[np.object_]:
+    """Plot loss per update (left) and estimate of w per update (right) for several runs.
+
+    Parameters
+    ----------
+    histories : mapping of str to l1l2.gd.History
+        One entry per line; keys that are loss names (``"l1"``, ``"l2"``, ...) get the book's
+        colour and label for that loss, other keys are used as labels as they are.
+    true_w : float or None
+        Draw the true w on the right panel.
+    title : str, optional
+        A title over both panels.
+    loss_scale : {"linear", "symlog", "log"}
+        Scale of the loss axis; ``"symlog"`` shows a loss that goes negative and spans decades.
+    axes : pair of Axes, optional
+        Where to draw; a new two-panel figure when omitted.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The two panels.
+
+    Examples
+    --------
+    >>> from l1l2 import data, gd
+    >>> x, y = data.linear(20)
+    >>> runs = {name: gd.fit(x, y, loss=name, w0=20.0, lr=0.01, batch_size=2, epochs=2,
+    ...                      reduction="sum") for name in ("l1", "l2")}
+    >>> left, right = plot_experiment(runs)
+    >>> right.get_ylabel()
+    'estimate of w'
+    >>> plt.close(left.figure)
+
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError(
+            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}"
+        )
+    if loss_scale not in ("linear", "symlog", "log"):
+        raise ValueError(f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}")
+    if axes is None:
+        panels = new_axes(2)
+    else:
+        panels = np.asarray(axes, dtype=object)
+        if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
+            raise TypeError(f"axes must be a pair of matplotlib Axes, got {axes!r}")
+    left, right = panels
+    for index, (key, history) in enumerate(histories.items()):
+        color, label = color_for(key, index), label_for(key)
+        plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, color=color, ax=left)
+        plot_w(history, label=label, color=color, ax=right)
+    _references(right, true_w=true_w, settle=None)
+    right.legend()
+    if loss_scale == "symlog":
+        left.set_yscale("symlog", linthresh=1.0)
+    elif loss_scale == "log":
+        left.set_yscale("log")
+    if title is not None:
+        left.figure.suptitle(title)
+    return panels
+
+
+def plot_lr(
+    schedules: Mapping[str, Schedule],
+    steps: int,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot learning-rate schedules over ``steps`` updates.
+
+    Parameters
+    ----------
+    schedules : mapping of str to Schedule
+        Label to schedule (from :mod:`l1l2.schedules`).
+    steps : int
+        Number of updates to show, at least 1.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from l1l2.schedules import inverse_time
+    >>> ax = plot_lr({"inverse time": inverse_time(0.01, decay=1 / 2000)}, 4000)
+    >>> ax.get_ylabel()
+    'learning rate'
+    >>> plt.close(ax.figure)
+
+    """
+    count = check_int(steps, "steps", low=1)
+    ax = _axes(ax)
+    t = np.arange(count, dtype=np.float64)
+    for index, (label, schedule) in enumerate(schedules.items()):
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedules[{label!r}] must be an l1l2 Schedule, got {schedule!r}")
+        ax.plot(
+            t,
+            schedule(t),
+            color=_CYCLE[index % len(_CYCLE)],
+            linewidth=2,
+            label=f"{label}: {schedule}",
+        )
+    ax.set_xlabel("update (mini-batch step)")
+    ax.set_ylabel("learning rate")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_spread(
+    estimates: Mapping[str, ArrayLike],
+    *,
+    true_w: float | None = None,
+    kind: str = "hist",
+    bins: int | Iterable[float] = 40,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot the spread of final estimates of w over many simulated data sets.
+
+    Parameters
+    ----------
+    estimates : mapping of str to array_like
+        Label (or loss name) to a 1-D array of estimates, one per data set.
+    true_w : float, optional
+        Draw the true w as a dashed line.
+    kind : {"hist", "box"}
+        Overlaid step histograms, or box plots side by side.
+    bins : int or sequence of float
+        Histogram bins (``kind="hist"``); shared by all entries.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> ax = plot_spread({"l1": rng.normal(1, 0.2, 100), "l2": rng.normal(1, 0.1, 100)},
+    ...                  true_w=1.0, kind="box")
+    >>> ax.get_ylabel()
+    'final estimate of w'
+    >>> plt.close(ax.figure)
+
+    """
+    if not isinstance(estimates, Mapping) or not estimates:
+        raise TypeError(
+            f"estimates must be a non-empty mapping of label to array, got {estimates!r}"
+        )
+    if kind not in ("hist", "box"):
+        raise ValueError(f"kind must be 'hist' or 'box', got {kind!r}")
+    arrays = {
+        key: as_float_array(value, f"estimates[{key!r}]").ravel()
+        for key, value in estimates.items()
+    }
+    ax = _axes(ax)
+    colors = [color_for(key, i) for i, key in enumerate(arrays)]
+    labels = [label_for(key) for key in arrays]
+    if kind == "hist":
+        edges: list[float]
+        if isinstance(bins, int):
+            everything = np.concatenate(list(arrays.values()))
+            count = check_int(bins, "bins", low=1) + 1
+            edges = np.linspace(everything.min(), everything.max(), count).tolist()
+        else:
+            edges = as_float_array(list(bins), "bins").tolist()
+        for values, color, label in zip(arrays.values(), colors, labels, strict=True):
+            ax.hist(
+                values,
+                bins=edges,
+                histtype="step",
+                linewidth=2,
+                color=color,
+                label=f"{label} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
+            )
+        ax.set_xlabel("final estimate of w")
+        ax.set_ylabel("number of data sets")
+        if true_w is not None:
+            value = check_scalar(true_w, "true_w")
+            ax.axvline(value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}")
+    else:
+        parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
+        ax.set_xticks(np.arange(1, len(labels) + 1), labels)
+        for box, color in zip(parts["boxes"], colors, strict=True):
+            box.set_facecolor(color)
+            box.set_alpha(0.6)
+        ax.set_ylabel("final estimate of w")
+        ax.set_xlabel("loss")
+        if true_w is not None:
+            value = check_scalar(true_w, "true_w")
+            ax.axhline(value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
