@@ -1,0 +1,278 @@
+"""The ``l1l2`` command line: the apple example, the experiment, bad options, the saved figure."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from l1l2 import data, gd, schedules
+from l1l2.cli import main
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    assert err == ""
+    return status, out.splitlines()
+
+
+def field(lines: list[str], prefix: str) -> str:
+    matches = [line for line in lines if line.startswith(prefix)]
+    assert len(matches) == 1, (prefix, lines)
+    return matches[0]
+
+
+def final_w(lines: list[str]) -> float:
+    match = re.search(r": w = (\S+) after", field(lines, "Final "))
+    assert match is not None
+    return float(match.group(1))
+
+
+# the apple example
+
+
+@pytest.mark.parametrize("argv", [[], ["apple"]])
+def test_apple_prints_the_losses_of_the_source_article(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, lines = run(capsys, *argv)
+    assert status == 0
+    assert lines[:3] == ["Calculating loss...", "L1 loss: 6.67", "L2 loss: 50.00"]
+    assert len(lines) == 4
+
+
+def test_apple_observation_explains_the_scales_with_the_rmse(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, lines = run(capsys)
+    observation = lines[3]
+    assert observation.startswith("Observation: L2 is larger")
+    assert "big errors" in observation
+    assert "apples squared" in observation
+    rmse = math.sqrt(150 / 3)
+    assert f"RMSE = {rmse:.2f} apples" in observation
+    assert "7.07" in observation
+
+
+# the experiment
+
+
+def test_experiment_defaults_reproduce_the_source_experiment(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, lines = run(capsys, "experiment")
+    assert status == 0
+    settings = field(lines, "Experiment: ")
+    for part in ("loss=l1", "noise=0", "lr_t = 0.01", "epochs=20", "batch size=2", "n=20"):
+        assert part in settings
+    assert "w0=20" in settings
+    assert "reduction=sum" in settings
+    # abs L1 from w = 20 walks down lr * 2 * x = 0.04 per update: 200 updates reach 12.
+    assert final_w(lines) == pytest.approx(12.0)
+    assert "w* = 1 (median-based)" in field(lines, "Minimizer: ")
+    assert not any(line.startswith("Diverged") for line in lines)
+
+
+DATA_DEFAULTS: dict[str, Any] = {"n": 20, "noise": 0.0, "rng": 0}
+FIT_DEFAULTS: dict[str, Any] = {
+    "loss": "l1", "w0": 20.0, "lr": 0.01, "batch_size": 2, "epochs": 20, "reduction": "sum",
+    "delta": 1.0,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("argv", "data_kwargs", "fit_kwargs"),
+    [
+        ([], {}, {}),
+        (["--loss", "l2", "--noise", "5", "--seed", "3"], {"noise": 5.0, "rng": 3}, {"loss": "l2"}),
+        (
+            ["--loss", "huber", "--delta", "0.5", "--noise", "0.05", "--reduction", "mean"],
+            {"noise": 0.05},
+            {"loss": "huber", "delta": 0.5, "reduction": "mean"},
+        ),
+        (
+            ["--schedule", "inverse_time", "--noise", "5", "--epochs", "7", "--batch-size", "3"],
+            {"noise": 5.0},
+            {"lr": schedules.inverse_time(0.01, decay=1 / 2000), "epochs": 7, "batch_size": 3},
+        ),
+        (
+            [
+                "--schedule",
+                "exponential",
+                "--rate",
+                "0.99",
+                "--lr",
+                "0.02",
+                "--n",
+                "9",
+                "--w0",
+                "-3",
+            ],
+            {"n": 9},
+            {"lr": schedules.exponential(0.02, rate=0.99), "w0": -3.0},
+        ),
+    ],
+)
+def test_experiment_final_estimate_equals_fit(
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    data_kwargs: dict[str, Any],
+    fit_kwargs: dict[str, Any],
+) -> None:
+    x, y = data.linear(**(DATA_DEFAULTS | data_kwargs))
+    expected = gd.fit(x, y, **(FIT_DEFAULTS | fit_kwargs))
+    _, lines = run(capsys, "experiment", *argv)
+    assert final_w(lines) == pytest.approx(expected.final_w, rel=1e-5, abs=1e-9)
+    assert f"after {expected.steps} updates" in field(lines, "Final ")
+    assert field(lines, "Last batch loss: ") == f"Last batch loss: {expected.loss[-1]:.6g}"
+
+
+def test_experiment_reports_the_settle_point(capsys: pytest.CaptureFixture[str]) -> None:
+    x, y = data.linear(20, noise=5.0, rng=1)
+    expected = gd.minimizer(x, y, loss="l2")
+    _, lines = run(capsys, "experiment", "--loss", "l2", "--noise", "5", "--seed", "1")
+    match = re.search(r"w\* = (\S+) \(mean-based", field(lines, "Minimizer: "))
+    assert match is not None
+    assert float(match.group(1)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_experiment_says_when_l2_diverges(capsys: pytest.CaptureFixture[str]) -> None:
+    # Each update multiplies w - 1 by 1 - 16 lr = -15: the loss overflows long before 200 updates.
+    status, lines = run(capsys, "experiment", "--loss", "l2", "--lr", "1")
+    assert status == 0
+    diverged = field(lines, "Diverged: ")
+    assert "smaller --lr" in diverged
+    assert lines[1].startswith("Final last finite estimate: ")
+    assert math.isfinite(final_w(lines))
+
+
+def test_experiment_does_not_report_divergence_for_a_stable_l2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, lines = run(capsys, "experiment", "--loss", "l2")
+    assert final_w(lines) == pytest.approx(1.0)
+    assert not any(line.startswith("Diverged") for line in lines)
+
+
+def test_experiment_signed_loss_has_no_minimum(capsys: pytest.CaptureFixture[str]) -> None:
+    status, lines = run(capsys, "experiment", "--loss", "signed", "--epochs", "100")
+    assert status == 0
+    message = field(lines, "No minimum: ")
+    assert "runs away" in message
+    assert not any(line.startswith("Minimizer") for line in lines)
+    # The signed gradient is the constant sum of the batch's x: w falls 0.04 per update, forever.
+    assert final_w(lines) == pytest.approx(20.0 - 0.04 * 1000)
+
+
+def test_experiment_with_zero_epochs_keeps_w0(capsys: pytest.CaptureFixture[str]) -> None:
+    _, lines = run(capsys, "experiment", "--epochs", "0", "--w0", "7")
+    assert final_w(lines) == 7.0
+    assert field(lines, "Last batch loss: ").startswith("Last batch loss: none")
+
+
+# bad options
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["experiment", "--lr", "-1"], "--lr must be >= 0"),
+        (["experiment", "--lr", "-1", "--schedule", "inverse_time"], "--lr must be >= 0"),
+        (["experiment", "--loss", "l3"], "invalid choice: 'l3'"),
+        (["experiment", "--epochs", "-1"], "--epochs must be an integer >= 0"),
+        (["experiment", "--epochs", "2.5"], "invalid int value: '2.5'"),
+        (["experiment", "--lr", "fast"], "invalid float value: 'fast'"),
+        (["experiment", "--noise", "-1"], "--noise must be >= 0"),
+        (["experiment", "--noise", "nan"], "--noise must be finite"),
+        (["experiment", "--w0", "inf"], "--w0 must hold finite numbers"),
+        (["experiment", "--n", "0"], "--n must be an integer >= 1"),
+        (["experiment", "--batch-size", "0"], "--batch-size must be an integer >= 1"),
+        (["experiment", "--schedule", "exponential", "--rate", "1.5"], "--rate must be <= 1"),
+        (["experiment", "--schedule", "inverse_time", "--decay", "-1"], "--decay must be >= 0"),
+        (["experiment", "--decay", "0.1"], "--decay applies to --schedule inverse_time only"),
+        (["experiment", "--rate", "0.9"], "--rate applies to --schedule exponential only"),
+        (["experiment", "--loss", "huber", "--delta", "0"], "--delta must be > 0"),
+        (["experiment", "--delta", "2"], "--delta applies to --loss huber only"),
+        (["experiment", "--seed", "-1"], "must be an integer >= 0"),
+        (["experiment", "--save", "figure.pdf"], "must be a .png file name"),
+        (["experiment", "--save", "no/such/dir/figure.png"], "does not exist"),
+        (["experiment", "--bogus"], "unrecognized arguments: --bogus"),
+        (["plot"], "invalid choice: 'plot'"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("l1l2")
+    assert ": error: " in err
+    assert fragment in err
+
+
+def test_version_and_help_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert re.fullmatch(r"l1l2 \S+\n", capsys.readouterr().out)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["experiment", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    for option in ("--loss", "--noise", "--lr", "--schedule", "--epochs", "--seed", "--save"):
+        assert option in help_text
+
+
+# the saved figure
+
+
+@pytest.mark.parametrize("loss", ["l1", "signed"])
+def test_save_writes_a_png(capsys: pytest.CaptureFixture[str], tmp_path: Path, loss: str) -> None:
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "run.png"
+    status, lines = run(capsys, "experiment", "--loss", loss, "--noise", "5", "--save", str(path))
+    assert status == 0
+    assert lines[-1] == f"Saved the figures to {path}"
+    content = path.read_bytes()
+    assert content.startswith(PNG_SIGNATURE)
+    assert len(content) > len(PNG_SIGNATURE)
+
+
+def test_save_does_not_switch_the_pyplot_backend(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    plt = pytest.importorskip("matplotlib.pyplot")
+    before = matplotlib.get_backend()
+    figures = plt.get_fignums()
+    run(capsys, "experiment", "--save", str(tmp_path / "run.png"))
+    assert matplotlib.get_backend() == before
+    assert plt.get_fignums() == figures
+
+
+# python -m l1l2
+
+
+def test_python_m_l1l2_prints_the_apple_example() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "l1l2"], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "Calculating loss...",
+        "L1 loss: 6.67",
+        "L2 loss: 50.00",
+    ]
+    assert result.stderr == ""
