@@ -21,8 +21,9 @@ FloatArray = NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Schedule:
-    r"""A learning rate as a function of the update step: :math:`\eta_t = \eta_0 / (1 + d\,t)
-    \cdot r^t`.
+    r"""A learning rate as a function of the update step.
+
+    .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}\, r^t
 
     Build one with :func:`constant`, :func:`inverse_time` or :func:`exponential`; all three are
     this one formula with some parameters at their neutral value.
@@ -96,7 +97,7 @@ def constant(lr: float) -> Schedule:
 
 
 def inverse_time(lr0: float, *, decay: float) -> Schedule:
-    r"""Return an inverse-time decay schedule (the source article calls it "exponential"; it is not).
+    r"""Return an inverse-time decay schedule: the rate falls like 1/t, not exponentially.
 
     .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}
 
