@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import numpy as np
 from numpy.typing import NDArray
 
 from l1l2._validation import check_int, check_scalar
 
-__all__ = ["apple_harvest", "linear"]
+__all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "linear"]
+
+#: The noise families of :func:`linear`.
+NOISE_DISTRIBUTIONS: Final = ("normal", "laplace", "student_t")
 
 FloatArray = NDArray[np.float64]
 Seed = int | np.random.Generator | np.random.SeedSequence | None
@@ -38,12 +43,27 @@ def linear(
     noise: float = 0.0,
     runs: int | None = None,
     rng: Seed = None,
+    distribution: str = "normal",
+    df: float = 3.0,
+    outliers: float = 0.0,
+    outlier_shift: float = 50.0,
 ) -> tuple[FloatArray, FloatArray]:
     r"""Sample the one-parameter line of the w-estimation experiment.
 
     .. math:: y_i = w\,x + z_i, \qquad z_i \sim \mathcal N(0, \sigma^2)
 
-    Every sample has the same input ``x``, as in the source experiment.
+    Every sample has the same input ``x``, as in the source experiment. The noise is Gaussian
+    unless ``distribution`` asks for a heavier-tailed one, and ``outliers`` shifts a fraction of
+    the samples far away:
+
+    - ``"normal"``: :math:`z_i \sim \mathcal N(0, \sigma^2)`.
+    - ``"laplace"``: :math:`z_i \sim \operatorname{Laplace}(0, \sigma)`, density
+      :math:`e^{-|z|/\sigma} / (2\sigma)`, standard deviation :math:`\sqrt2\,\sigma`.
+    - ``"student_t"``: :math:`z_i = \sigma\,t_\nu` with :math:`\nu` = ``df`` degrees of
+      freedom; its variance is infinite for :math:`\nu \le 2`.
+
+    Here ``noise`` is the scale :math:`\sigma` of each distribution, which is the standard
+    deviation only for ``"normal"``.
 
     Parameters
     ----------
@@ -54,12 +74,24 @@ def linear(
     w : float
         The true weight.
     noise : float
-        Standard deviation :math:`\sigma` of the Gaussian noise, at least 0.
+        Scale :math:`\sigma` of the noise (the standard deviation of the Gaussian), at least 0.
     runs : int, optional
         If given, draw that many independent data sets at once: ``y`` then has shape
         ``(runs, n)``.
     rng : int, numpy.random.Generator or None
         Seed or generator for the noise (passed to :func:`numpy.random.default_rng`).
+    distribution : {"normal", "laplace", "student_t"}
+        The family of the noise.
+    df : float
+        Degrees of freedom of ``"student_t"`` noise, a number > 0 (ignored otherwise).
+    outliers : float
+        Fraction of the samples of each data set, ``0 <= outliers <= 1``, that become
+        outliers: ``outliers * n`` of them (rounded, halves up), at random positions, get
+        ``outlier_shift`` added on top of their noise. The noise is drawn first and is the same
+        with or without outliers, so a data set with outliers is the clean one with a few
+        samples moved.
+    outlier_shift : float
+        How far an outlier is moved, in units of ``y``.
 
     Returns
     -------
@@ -74,15 +106,37 @@ def linear(
     >>> _, y = linear(4, noise=5.0, runs=3, rng=0)
     >>> y.shape
     (3, 4)
+    >>> _, y = linear(4, outliers=0.25, outlier_shift=50.0, rng=0)
+    >>> y
+    array([ 2.,  2.,  2., 52.])
     """
     n = check_int(n, "n", low=1)
     x_value = check_scalar(x, "x")
     w_value = check_scalar(w, "w")
     sigma = check_scalar(noise, "noise", low=0.0)
     shape: tuple[int, ...] = (n,) if runs is None else (check_int(runs, "runs", low=1), n)
+    if not isinstance(distribution, str) or distribution not in NOISE_DISTRIBUTIONS:
+        raise ValueError(
+            f"distribution must be one of {', '.join(map(repr, NOISE_DISTRIBUTIONS))}, "
+            f"got {distribution!r}"
+        )
+    nu = check_scalar(df, "df", low=0.0, low_open=True)
+    fraction = check_scalar(outliers, "outliers", low=0.0, high=1.0)
+    shift = check_scalar(outlier_shift, "outlier_shift")
     generator = np.random.default_rng(rng)
     inputs = np.full(n, x_value)
     targets = np.full(shape, w_value * x_value)
     if sigma > 0:
-        targets += generator.normal(0.0, sigma, size=shape)
+        if distribution == "normal":
+            targets += generator.normal(0.0, sigma, size=shape)
+        elif distribution == "laplace":
+            targets += generator.laplace(0.0, sigma, size=shape)
+        else:
+            targets += sigma * generator.standard_t(nu, size=shape)
+    count = int(np.floor(fraction * n + 0.5))  # nearest integer, halves up
+    if count:
+        # Random positions per data set: the first `count` of a random permutation of each row.
+        moved = np.argsort(generator.random(shape), axis=-1)[..., :count]
+        shifted = np.take_along_axis(targets, moved, axis=-1) + shift
+        np.put_along_axis(targets, moved, shifted, axis=-1)
     return inputs, targets
