@@ -85,11 +85,11 @@ def linear(
     df : float
         Degrees of freedom of ``"student_t"`` noise, a number > 0 (ignored otherwise).
     outliers : float
-        Fraction of the samples of each data set, ``0 <= outliers <= 1``, that become
-        outliers: ``outliers * n`` of them (rounded, halves up), at random positions, get
-        ``outlier_shift`` added on top of their noise. The noise is drawn first and is the same
-        with or without outliers, so a data set with outliers is the clean one with a few
-        samples moved.
+        The chance, ``0 <= outliers <= 1``, that a sample is an outlier: each sample,
+        independently, gets ``outlier_shift`` added on top of its noise with this probability
+        (so the number of outliers in a data set varies, about ``outliers * n`` on average).
+        The noise is drawn first and is the same with or without outliers, so a data set with
+        outliers is the clean one with a few samples moved.
     outlier_shift : float
         How far an outlier is moved, in units of ``y``.
 
@@ -106,9 +106,9 @@ def linear(
     >>> _, y = linear(4, noise=5.0, runs=3, rng=0)
     >>> y.shape
     (3, 4)
-    >>> _, y = linear(4, outliers=0.25, outlier_shift=50.0, rng=0)
+    >>> _, y = linear(8, outliers=0.25, outlier_shift=50.0, rng=0)
     >>> y
-    array([ 2.,  2.,  2., 52.])
+    array([ 2.,  2., 52., 52.,  2.,  2.,  2.,  2.])
     """
     n = check_int(n, "n", low=1)
     x_value = check_scalar(x, "x")
@@ -133,10 +133,6 @@ def linear(
             targets += generator.laplace(0.0, sigma, size=shape)
         else:
             targets += sigma * generator.standard_t(nu, size=shape)
-    count = int(np.floor(fraction * n + 0.5))  # nearest integer, halves up
-    if count:
-        # Random positions per data set: the first `count` of a random permutation of each row.
-        moved = np.argsort(generator.random(shape), axis=-1)[..., :count]
-        shifted = np.take_along_axis(targets, moved, axis=-1) + shift
-        np.put_along_axis(targets, moved, shifted, axis=-1)
+    if fraction > 0:
+        targets += shift * (generator.random(shape) < fraction)
     return inputs, targets
