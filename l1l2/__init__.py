@@ -10,6 +10,8 @@ schedules
     Learning-rate schedules: constant, inverse-time and exponential decay.
 gd
     Mini-batch gradient descent on y = w·x, vectorised over runs, and where it settles.
+experiments
+    Many simulated data sets at once: the spread of each loss's estimate of w.
 plotting
     The book's figures (needs matplotlib).
 widgets
@@ -18,11 +20,11 @@ widgets
 
 from importlib.metadata import PackageNotFoundError, version
 
-from l1l2 import data, gd, losses, schedules
+from l1l2 import data, experiments, gd, losses, schedules
 
 try:
     __version__ = version("l1l2")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "data", "gd", "losses", "schedules"]
+__all__ = ["__version__", "data", "experiments", "gd", "losses", "schedules"]

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2 import losses
+from l1l2 import experiments, gd, losses
 from l1l2._validation import as_float_array, check_int, check_scalar
 from l1l2.gd import History
 from l1l2.schedules import Schedule
@@ -30,11 +30,13 @@ __all__ = [
     "label_for",
     "new_axes",
     "plot_experiment",
+    "plot_gradients",
     "plot_loss",
     "plot_lr",
     "plot_penalties",
     "plot_penalty_bars",
     "plot_spread",
+    "plot_total_loss",
     "plot_w",
 ]
 
@@ -379,6 +381,7 @@ def plot_w(
     label: str | None = None,
     color: str | None = None,
     run: int | None = None,
+    band: tuple[float, float] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Plot the estimate of w before the first update and after every update.
@@ -397,6 +400,9 @@ def plot_w(
         Line colour; the first palette colour when omitted.
     run : int, optional
         For a many-run history, draw only this run (otherwise every run, thinly).
+    band : (float, float), optional
+        Shade the estimates between these two values, for example the flat bottom of the abs-L1
+        loss (:func:`l1l2.experiments.l1_interval`), where every w settles equally well.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -411,6 +417,19 @@ def plot_w(
     _line(
         ax, np.arange(h.steps + 1, dtype=np.float64), values, color=color or _CYCLE[0], label=label
     )
+    if band is not None:
+        if not isinstance(band, tuple) or len(band) != 2:
+            raise TypeError(f"band must be a pair (low, high) of numbers, got {band!r}")
+        low, high = check_scalar(band[0], "band[0]"), check_scalar(band[1], "band[1]")
+        if low > high:
+            raise ValueError(f"band must have low <= high, got {band!r}")
+        ax.axhspan(
+            low,
+            high,
+            color=OKABE_ITO["reddish purple"],
+            alpha=0.15,
+            label=f"flat bottom [{low:.3g}, {high:.3g}]",
+        )
     _references(ax, true_w=true_w, settle=settle)
     ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("estimate of w")
@@ -639,6 +658,211 @@ def plot_spread(
         if true_w is not None:
             value = check_scalar(true_w, "true_w")
             ax.axhline(value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_gradients(
+    max_error: float = 10.0,
+    *,
+    losses_to_show: Sequence[str] = ("l1", "l2", "huber"),
+    delta: float = 1.0,
+    ax: Axes | None = None,
+) -> Axes:
+    r"""Plot the slope of each loss's per-sample penalty against the error :math:`r = \hat y - y`.
+
+    The slope :math:`\ell'(r)` is what one sample adds to the gradient (times its ``x``): a
+    constant for signed L1, :math:`\operatorname{sign}(r)` for abs L1, :math:`2r` for L2 and
+    :math:`\operatorname{clip}(r, -\delta, \delta)` for Huber.
+
+    Parameters
+    ----------
+    max_error : float
+        The error axis runs from ``-max_error`` to ``max_error`` (> 0).
+    losses_to_show : sequence of {"signed", "l1", "l2", "huber"}
+        The losses to draw.
+    delta : float
+        The Huber threshold, when ``"huber"`` is shown; marked by dotted lines.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_gradients(5.0, delta=2.0)
+    >>> ax.get_legend_handles_labels()[1]
+    ['abs L1: sign(r)', 'L2: 2r', 'Huber: clip(r, -2, 2)', 'r = ±δ']
+    >>> plt.close(ax.figure)
+
+    """
+    top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    formulas = {
+        "signed": "1",
+        "l1": "sign(r)",
+        "l2": "2r",
+        "huber": f"clip(r, -{d:g}, {d:g})",
+    }
+    ax = _axes(ax)
+    r = np.linspace(-top, top, 801)
+    zero = np.zeros_like(r)
+    for name in losses_to_show:
+        _, grad_fn = losses.get(name)
+        kwargs = {"delta": d} if name == "huber" else {}
+        ax.plot(
+            r,
+            grad_fn(zero, r, reduction="none", **kwargs),
+            color=color_for(name),
+            linewidth=2,
+            label=f"{label_for(name)}: {formulas[name]}",
+        )
+    if "huber" in losses_to_show and d < top:
+        for edge in (-d, d):
+            ax.axvline(
+                edge,
+                color=_REFERENCE,
+                linestyle=":",
+                linewidth=1.2,
+                label="r = ±δ" if edge > 0 else None,
+            )
+    ax.set_xlabel("error r = prediction - truth (units of y)")
+    ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
+    ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_total_loss(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str,
+    delta: float = 1.0,
+    true_w: float | None = None,
+    w_range: tuple[float, float] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    r"""Plot the total loss over one data set as a function of w, and where it is smallest.
+
+    .. math:: L(w) = \sum_{i=1}^{n} \ell(w\,x_i - y_i)
+
+    The samples appear as ticks at :math:`y_i / x_i` along the bottom, the minimiser
+    (:func:`l1l2.gd.minimizer`, where descent settles) as a dotted line, and, for abs L1, the
+    flat bottom (:func:`l1l2.experiments.l1_interval`) as a shaded band when it is wider than a
+    point.
+
+    Parameters
+    ----------
+    x : array_like
+        Inputs, broadcastable to the shape of ``y``; none zero.
+    y : array_like
+        Targets of one data set, 1-D.
+    loss : {"l1", "l2", "huber"}
+        The loss.
+    delta : float
+        The Huber threshold, for ``loss="huber"``.
+    true_w : float, optional
+        Draw the true w as a dashed line.
+    w_range : (float, float), optional
+        The range of w to show; by default all samples, the minimiser and the true w, padded.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_total_loss(2.0, [1.0, 2.0, 2.5, 6.0], loss="l1", true_w=1.0)
+    >>> ax.get_xlabel()
+    'w'
+    >>> plt.close(ax.figure)
+
+    """
+    targets = as_float_array(y, "y")
+    if targets.ndim != 1:
+        raise ValueError(f"y must be 1-D (one data set), got shape {targets.shape}")
+    inputs = as_float_array(x, "x")
+    try:
+        inputs = np.broadcast_to(inputs, targets.shape)
+    except ValueError:
+        raise ValueError(
+            f"x must broadcast to the shape of y {targets.shape}, got shape {inputs.shape}"
+        ) from None
+    if np.any(inputs == 0):
+        raise ValueError("x must not hold zeros: a sample with x = 0 has no y / x to show")
+    if not isinstance(loss, str) or loss not in ("l1", "l2", "huber"):
+        raise ValueError(
+            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}"
+        )
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    ax = _axes(ax)
+    ratios = targets / inputs
+    settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
+    if w_range is None:
+        points = [*ratios.tolist(), settle] + ([] if true_w is None else [float(true_w)])
+        low, high = min(points), max(points)
+        pad = 0.15 * (high - low) if high > low else 1.0
+        low, high = low - pad, high + pad
+    else:
+        if not isinstance(w_range, tuple) or len(w_range) != 2:
+            raise TypeError(f"w_range must be a pair (low, high) of numbers, got {w_range!r}")
+        low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
+        if not low < high:
+            raise ValueError(f"w_range must have low < high, got {w_range!r}")
+    w = np.linspace(low, high, 1601)
+    loss_fn, _ = losses.get(loss)
+    kwargs = {"delta": d} if loss == "huber" else {}
+    predictions = w[:, np.newaxis] * inputs
+    per_sample = loss_fn(
+        np.broadcast_to(targets, predictions.shape), predictions, reduction="none", **kwargs
+    )
+    total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
+    color = color_for(loss)
+    ax.plot(w, total, color=color, linewidth=2, label=f"total {label_for(loss)} loss")
+    if loss == "l1":
+        flat_low, flat_high = experiments.l1_interval(inputs, targets)
+        if float(flat_high) > float(flat_low):
+            ax.axvspan(
+                float(flat_low),
+                float(flat_high),
+                color=color,
+                alpha=0.15,
+                label=f"flat bottom [{float(flat_low):.3g}, {float(flat_high):.3g}]",
+            )
+    bottom = float(total.min())
+    span = float(total.max()) - bottom
+    ax.plot(
+        ratios,
+        np.full(ratios.shape, bottom - 0.04 * span),
+        linestyle="none",
+        marker="|",
+        markersize=12,
+        color=_REFERENCE,
+        label="samples, y / x",
+    )
+    ax.axvline(
+        settle,
+        color=OKABE_ITO["reddish purple"],
+        linestyle=":",
+        linewidth=1.6,
+        label=f"settle point = {settle:.4g}",
+    )
+    if true_w is not None:
+        value = check_scalar(true_w, "true_w")
+        ax.axvline(
+            value, color=_REFERENCE, linestyle="--", linewidth=1.2, label=f"true w = {value:g}"
+        )
+    squared = " squared" if loss == "l2" else ""
+    ax.set_xlim(low, high)
+    ax.set_xlabel("w")
+    ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
     ax.legend()
     ax.grid(alpha=0.3)
     return ax

@@ -1,0 +1,325 @@
+r"""Many simulated data sets at once: where each loss settles, and how far from the true w.
+
+One data set says little about which loss estimates :math:`w` better: its two estimates differ by
+luck. :func:`compare` takes a whole stack of data sets (``y`` of shape ``(runs, n)``, from
+:func:`l1l2.data.linear` with ``runs=...``), finds the point where descent on each loss settles
+for every one of them (:func:`l1l2.gd.minimizer`), and :func:`spread` and :func:`table` measure
+how those estimates scatter around the true :math:`w`. :func:`l1_interval` gives the whole set of
+points where abs-L1 descent may stop, which is an interval when the number of samples is even.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from l1l2 import gd
+from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2.losses import FloatArray
+
+__all__ = ["SPREAD_NAMES", "Comparison", "compare", "l1_interval", "spread", "table"]
+
+#: The statistics of :func:`spread`, in the order :func:`table` prints them.
+SPREAD_NAMES: Final = ("mean", "std", "iqr", "mad", "mae")
+
+_HEADERS: Final = {
+    "mean": "mean",
+    "std": "std",
+    "iqr": "IQR",
+    "mad": "MAD",
+    "mae": "mean |w_hat - w|",
+}
+_LABELS: Final = {"signed": "signed L1", "l1": "abs L1", "l2": "L2", "huber": "Huber"}
+_SETTLING: Final = ("l1", "l2", "huber")
+
+
+def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
+    r"""Summarise how estimates of :math:`w` scatter, and how far they lie from the truth.
+
+    With estimates :math:`\hat w_1, \dots, \hat w_R`:
+
+    .. math::
+
+        \text{std} = \sqrt{\tfrac{1}{R-1}\textstyle\sum_k (\hat w_k - \bar w)^2}, \quad
+        \text{IQR} = Q_3 - Q_1, \quad
+        \text{MAD} = \operatorname{median}_k \lvert \hat w_k - \operatorname{median}(\hat w)
+        \rvert, \quad
+        \text{MAE} = \tfrac1R \textstyle\sum_k \lvert \hat w_k - w \rvert
+
+    The standard deviation is pulled up by a few wild estimates; the interquartile range and the
+    median absolute deviation are not. The mean absolute error also counts a bias: estimates
+    that agree with each other but sit far from the true :math:`w` score badly.
+
+    Parameters
+    ----------
+    estimates : array_like
+        One estimate per data set, at least two, finite.
+    true_w : float
+        The weight the data were drawn with.
+
+    Returns
+    -------
+    dict of str to float
+        ``"mean"``, ``"std"`` (with :math:`R-1`), ``"iqr"``, ``"mad"`` and ``"mae"``.
+
+    Examples
+    --------
+    >>> stats = spread([0.0, 1.0, 2.0, 3.0, 10.0], true_w=1.0)
+    >>> {name: round(value, 3) for name, value in stats.items()}
+    {'mean': 3.2, 'std': 3.962, 'iqr': 2.0, 'mad': 1.0, 'mae': 2.6}
+    """
+    values = as_float_array(estimates, "estimates").ravel()
+    if values.size < 2:
+        raise ValueError(
+            f"estimates must hold at least 2 values to measure a spread, got {values.size}"
+        )
+    truth = check_scalar(true_w, "true_w")
+    q1, median, q3 = np.percentile(values, [25.0, 50.0, 75.0])
+    return {
+        "mean": float(np.mean(values)),
+        "std": float(np.std(values, ddof=1)),
+        "iqr": float(q3 - q1),
+        "mad": float(np.median(np.abs(values - median))),
+        "mae": float(np.mean(np.abs(values - truth))),
+    }
+
+
+@dataclass(frozen=True, repr=False)
+class Comparison:
+    """The settle points of several losses on the same stack of data sets.
+
+    Printing it gives a small table: one row per loss, the columns of :func:`spread`.
+
+    Attributes
+    ----------
+    estimates : dict of str to numpy.ndarray
+        Loss name to one estimate of w per data set.
+    true_w : float
+        The weight the data were drawn with.
+    """
+
+    estimates: dict[str, FloatArray]
+    true_w: float
+
+    @property
+    def runs(self) -> int:
+        """Number of data sets."""
+        return int(next(iter(self.estimates.values())).size)
+
+    def stats(self) -> dict[str, dict[str, float]]:
+        """Return :func:`spread` of each loss's estimates, by loss name."""
+        return {name: spread(values, true_w=self.true_w) for name, values in self.estimates.items()}
+
+    def tighter(self, statistic: str = "mae") -> str:
+        """Return the name of the loss whose estimates score lowest on ``statistic``.
+
+        Parameters
+        ----------
+        statistic : {"std", "iqr", "mad", "mae"}
+            The measure of spread to compare.
+
+        Returns
+        -------
+        str
+            A loss name, for example ``"l2"``.
+        """
+        if statistic not in SPREAD_NAMES or statistic == "mean":
+            raise ValueError(
+                f"statistic must be one of 'std', 'iqr', 'mad', 'mae', got {statistic!r}"
+            )
+        stats = self.stats()
+        return min(stats, key=lambda name: stats[name][statistic])
+
+    def __str__(self) -> str:
+        """Return the table of :func:`spread` statistics, one row per loss."""
+        return table({"": self})
+
+    def __repr__(self) -> str:
+        """Summarise without dumping the estimates."""
+        names = ", ".join(self.estimates)
+        return f"Comparison(losses=[{names}], runs={self.runs}, true_w={self.true_w:g})"
+
+
+def compare(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    true_w: float,
+    losses: Sequence[str] = ("l1", "l2"),
+    delta: float = 1.0,
+) -> Comparison:
+    r"""Find where descent on each loss settles, for every data set of a stack.
+
+    For each loss this is the closed-form minimiser of the total loss over the data set
+    (:func:`l1l2.gd.minimizer`): the mean-based least-squares estimate for ``"l2"``, the
+    median-based one for ``"l1"``, the Huber root for ``"huber"``.
+
+    Parameters
+    ----------
+    x : array_like
+        Inputs, broadcastable to the shape of ``y``.
+    y : array_like
+        Targets of shape ``(runs, n)``: one row per data set, at least two rows.
+    true_w : float
+        The weight the data were drawn with.
+    losses : sequence of {"l1", "l2", "huber"}
+        The losses to compare, at least one, no repeats.
+    delta : float
+        The Huber threshold, for ``"huber"``.
+
+    Returns
+    -------
+    Comparison
+        The estimates, one per data set and loss.
+
+    Examples
+    --------
+    >>> from l1l2 import data
+    >>> x, y = data.linear(20, noise=5.0, runs=500, rng=0)
+    >>> result = compare(x, y, true_w=1.0)
+    >>> result
+    Comparison(losses=[l1, l2], runs=500, true_w=1)
+    >>> result.tighter("std")
+    'l2'
+    """
+    y_arr = as_float_array(y, "y")
+    if y_arr.ndim != 2 or y_arr.shape[0] < 2:
+        raise ValueError(
+            f"y must have shape (runs, n) with at least 2 runs, got shape {y_arr.shape}"
+        )
+    truth = check_scalar(true_w, "true_w")
+    names = [losses] if isinstance(losses, str) else list(losses)
+    if not names or len(set(names)) != len(names):
+        raise ValueError(f"losses must name at least one loss, without repeats, got {losses!r}")
+    for name in names:
+        if name not in _SETTLING:
+            raise ValueError(
+                "losses must be among 'l1', 'l2', 'huber' (the signed loss never settles), "
+                f"got {name!r}"
+            )
+    estimates = {
+        name: np.asarray(gd.minimizer(x, y_arr, loss=name, delta=delta), dtype=np.float64)
+        for name in names
+    }
+    return Comparison(estimates, truth)
+
+
+def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
+    """Format the spread of several comparisons as one plain-text table.
+
+    Parameters
+    ----------
+    comparisons : mapping of str to Comparison
+        A label (for example the kind of noise) to a :class:`Comparison`.
+    digits : int
+        Digits after the decimal point, at least 0.
+
+    Returns
+    -------
+    str
+        One row per label and loss; columns mean, std, IQR, MAD and mean absolute error.
+
+    Examples
+    --------
+    >>> from l1l2 import data
+    >>> x, y = data.linear(20, noise=5.0, runs=500, rng=0)
+    >>> print(table({"Gaussian": compare(x, y, true_w=1.0)}, digits=2))
+    noise     loss    mean   std   IQR   MAD  mean |w_hat - w|
+    Gaussian  abs L1  1.00  0.69  0.99  0.50              0.56
+    Gaussian  L2      1.02  0.59  0.83  0.42              0.48
+    """
+    if not isinstance(comparisons, Mapping) or not comparisons:
+        raise TypeError(
+            f"comparisons must be a non-empty mapping of label to Comparison, got {comparisons!r}"
+        )
+    places = check_int(digits, "digits", low=0)
+    rows: list[list[str]] = []
+    for label, comparison in comparisons.items():
+        if not isinstance(comparison, Comparison):
+            raise TypeError(
+                f"comparisons[{label!r}] must be an l1l2.experiments.Comparison, got {comparison!r}"
+            )
+        for name, stats in comparison.stats().items():
+            cells = [f"{stats[key]:.{places}f}" for key in SPREAD_NAMES]
+            rows.append([str(label), _LABELS.get(name, name), *cells])
+    header = ["noise", "loss", *(_HEADERS[key] for key in SPREAD_NAMES)]
+    with_label = any(row[0] for row in rows)
+    if not with_label:
+        header, rows = header[1:], [row[1:] for row in rows]
+    text_columns = 2 if with_label else 1
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.ljust(width) if i < text_columns else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join(line(row) for row in [header, *rows])
+
+
+def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float | FloatArray]:
+    r"""Return the ends of the interval where the total abs-L1 loss is smallest.
+
+    The total loss :math:`\sum_i \lvert w x_i - y_i\rvert = \sum_i \lvert x_i\rvert\,\lvert w -
+    y_i/x_i\rvert` is flat between two weighted medians of the ratios :math:`y_i/x_i` (weights
+    :math:`\lvert x_i\rvert`). With one common :math:`x` and an even number :math:`n` of samples
+    this is :math:`[\,y_{(n/2)}/x,\; y_{(n/2+1)}/x\,]` for :math:`x > 0` (sorted targets); with
+    an odd number it shrinks to the single point :math:`\operatorname{median}(y)/x`. Descent
+    on abs L1 can stop anywhere inside; :func:`l1l2.gd.minimizer` returns the midpoint.
+
+    Parameters
+    ----------
+    x : array_like
+        Inputs, broadcastable to the shape of ``y``; not all zero.
+    y : array_like
+        Targets: shape ``(n,)``, or ``(runs, n)`` for one interval per data set.
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+        The ends of the interval (equal when it is a single point), one per data set for 2-D
+        ``y``.
+
+    Examples
+    --------
+    >>> l1_interval(2.0, [0.0, 2.0, 4.0, 10.0])
+    (1.0, 2.0)
+    >>> l1_interval(2.0, [0.0, 2.0, 10.0])
+    (1.0, 1.0)
+    """
+    y_arr = as_float_array(y, "y")
+    if y_arr.ndim not in (1, 2):
+        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {y_arr.shape}")
+    x_arr = as_float_array(x, "x")
+    try:
+        x_arr = np.broadcast_to(x_arr, y_arr.shape)
+    except ValueError:
+        raise ValueError(
+            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
+        ) from None
+    weights = np.abs(x_arr)
+    if not np.all(np.any(weights > 0, axis=-1)):
+        raise ValueError("x must not be all zero: then every w fits equally well")
+    safe_x = np.where(weights > 0, x_arr, 1.0)
+    ratio = np.where(weights > 0, y_arr / safe_x, np.inf)  # zero-weight samples sort last
+    order = np.argsort(ratio, axis=-1, kind="stable")
+    r_sorted = np.take_along_axis(ratio, order, axis=-1)
+    w_sorted = np.take_along_axis(weights, order, axis=-1)
+    below = np.cumsum(w_sorted, axis=-1)
+    half = 0.5 * below[..., -1:]
+    tolerance = 1e-12 * half
+    # low: the first ratio with at least half the weight at or below it;
+    # high: the first ratio with more than half the weight at or below it.
+    first_low = np.argmax(below >= half - tolerance, axis=-1)[..., np.newaxis]
+    first_high = np.argmax(below > half + tolerance, axis=-1)[..., np.newaxis]
+    low = np.take_along_axis(r_sorted, first_low, axis=-1)[..., 0]
+    high = np.take_along_axis(r_sorted, first_high, axis=-1)[..., 0]
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
