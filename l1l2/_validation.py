@@ -47,9 +47,14 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> NDArr
     TypeError
         If ``value`` is not an array of real numbers (strings, booleans, complex, objects).
     ValueError
-        If ``value`` is empty, or (with ``finite``) holds NaN or an infinite value.
+        If ``value`` is ragged or empty, or (with ``finite``) holds NaN or an infinite value.
     """
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a rectangular array of real numbers, got {_show(value)}"
+        ) from None
     if array.dtype.kind not in _NUMERIC_KINDS:
         raise TypeError(
             f"{name} must hold real numbers (int or float), got dtype {array.dtype} "

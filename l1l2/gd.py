@@ -110,16 +110,32 @@ def _kernels(loss: object, delta: float) -> tuple[Kernel, Kernel]:
         loss_fn, grad_fn = loss
 
         def value(r: FloatArray, _: float) -> FloatArray:
-            return np.asarray(loss_fn(np.zeros_like(r), r, reduction="none"), dtype=np.float64)
+            return _per_sample(loss_fn, r)
 
         def deriv(r: FloatArray, _: float) -> FloatArray:
-            return np.asarray(grad_fn(np.zeros_like(r), r, reduction="none"), dtype=np.float64)
+            return _per_sample(grad_fn, r)
 
         return value, deriv
     raise TypeError(
         f"loss must be a name ({', '.join(map(repr, LOSS_NAMES))}) or a (loss, grad) pair of "
         f"callables, got {loss!r}"
     )
+
+
+def _per_sample(fn: LossFn | GradFn, r: FloatArray) -> FloatArray:
+    """Call a public loss or gradient on the residual ``r``, giving NaN where ``r`` overflowed.
+
+    The public functions reject non-finite input, but a residual overflows when its run diverges;
+    the NaN lets :func:`fit` mark that run as diverged, as it does for the named losses.
+    """
+    finite = np.isfinite(r)
+    if finite.all():
+        return np.asarray(fn(np.zeros_like(r), r, reduction="none"), dtype=np.float64)
+    out = np.array(
+        fn(np.zeros_like(r), np.where(finite, r, 0.0), reduction="none"), dtype=np.float64
+    )
+    out[~finite] = np.nan
+    return out
 
 
 def _rates(lr: Rate, steps: int) -> FloatArray:

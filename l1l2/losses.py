@@ -142,12 +142,15 @@ def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> 
     -3.3333333333333335
     """
     truth, pred, how = _prepare(y_true, y_pred, reduction)
-    if how == "none":
-        return _residual(truth, pred)
+    # Sum the residuals, not sum(pred) - sum(truth): the difference of two large sums cancels
+    # catastrophically (and overflows to NaN) when the predictions are close to large targets.
     with np.errstate(over="ignore", invalid="ignore"):
-        total = float(np.add.reduce(pred, axis=None) - np.add.reduce(truth, axis=None))
+        residual = np.subtract(pred, truth)
+        total = float(np.add.reduce(residual, axis=None))
     _finite_or_explain(total, truth, pred)
-    return total / pred.size if how == "mean" else total
+    if how == "none":
+        return residual
+    return total / residual.size if how == "mean" else total
 
 
 @overload
