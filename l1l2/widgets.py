@@ -110,6 +110,7 @@ _SETTLE_KIND: Final = {
     "l2": "mean-based",
     "huber": f"Huber root, δ = {EXPERIMENT['delta']:g}",
 }
+_SETTLE_SHORT: Final = {"l1": "median", "l2": "mean", "huber": "Huber"}
 # A run counts as diverging when it ends this many times farther from the settle point than it
 # started (or than one unit, if it started closer), even before it overflows.
 _GROWTH: Final = 1e3
@@ -419,11 +420,10 @@ class Explorer(_Live):
         self._settle_line: Line2D
         self._w_line, _, self._settle_line = right.lines
         # Legends above the panels: they never cover a curve, and need no search for a free spot.
-        self._legends = tuple(
-            ax.legend(
-                loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False, fontsize=9
-            )
-            for ax in (left, right)
+        above = {"ncols": 3, "frameon": False, "fontsize": 9, "columnspacing": 1.2}
+        self._legends = (
+            left.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), **above),
+            right.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), **above),
         )
         self._axes: tuple[Axes, Axes] = (left, right)
         self._show(s, settle)
@@ -442,11 +442,11 @@ class Explorer(_Live):
             legend.get_texts()[0].set_text(label)
         if settle is None:
             self._settle_line.set_visible(False)
-            text = "settle point: none, signed L1 has no minimum"
+            text = "no settle point (no minimum)"
         else:
             self._settle_line.set_ydata([settle, settle])
             self._settle_line.set_visible(True)
-            text = f"settle point = {settle:.4g} ({_SETTLE_KIND[s.loss]})"
+            text = f"settle point {settle:.4g} ({_SETTLE_SHORT[s.loss]})"
         self._legends[1].get_texts()[2].set_text(text)
         left = self._axes[0]
         scale = _loss_scale(h.loss)
@@ -659,10 +659,11 @@ class AppleExplorer(_Live):
         ``"prediction_1"``, ``"prediction_2"`` (50 to 150 apples) and ``"prediction_3"``
         (0 to 600 apples: drag it far out to make an outlier).
     figure : matplotlib.figure.Figure
-        Each prediction's L1 and L2 penalty as bars, the two totals as lines
-        (:func:`l1l2.plotting.plot_penalty_bars`).
+        Two panels, each in its own unit: every prediction's L1 penalty :math:`|e|` (apples) and
+        L2 penalty :math:`e^2` (apples²) as bars, the total (the mean) as a dashed line and in the
+        panel's title.
     table : ipywidgets.HTML
-        Every error with its penalties, and the totals.
+        Every error with its two penalties and its share of each total, and the totals.
     totals : dict of str to float
         ``"l1"`` (mean absolute error, apples) and ``"l2"`` (mean squared error, apples²).
     widget : ipywidgets.VBox
@@ -680,33 +681,33 @@ class AppleExplorer(_Live):
                 readout_format=".0f",
                 description=f"prediction {k + 1}",
                 style=_STYLE,
-                continuous_update=True,
             )
             for k, name in enumerate(_PREDICTIONS)
         }
         self.table = ipw.HTML()
         self.status = self.table
         self.totals: dict[str, float] = {}
-        figure = Figure(figsize=(7.0, 3.8))
+        figure = Figure(figsize=(9.0, 3.4))
         figure.patch.set_facecolor("white")
-        figure.subplots_adjust(left=0.11, right=0.98, bottom=0.15, top=0.96)
+        figure.subplots_adjust(left=0.08, right=0.985, bottom=0.16, top=0.9, wspace=0.25)
         view = self._setup_canvas(figure)
-        self._ax = figure.add_subplot()
-        plotting.plot_penalty_bars(self.y_true, self.predictions, ax=self._ax)
-        self._bars = [c for c in self._ax.containers if isinstance(c, BarContainer)]
-        self._mean_lines = tuple(self._ax.lines[:2])
-        legend = _legend(self._ax)
-        legend.set_loc("upper left")
-        texts = legend.get_texts()
-        self._total_texts = tuple(
-            next(t for t in texts if t.get_text().startswith(prefix)) for prefix in ("L1", "L2")
-        )
+        positions = np.arange(len(_PREDICTIONS), dtype=np.float64)
+        self._panels: dict[str, tuple[Axes, BarContainer, Line2D]] = {}
+        for ax, name, unit in zip(
+            figure.subplots(1, 2), ("l1", "l2"), ("apples", "apples²"), strict=True
+        ):
+            color = plotting.color_for(name)
+            bars = ax.bar(positions, np.zeros_like(positions), width=0.6, color=color)
+            mean = ax.axhline(0.0, color=plotting.OKABE_ITO["black"], linestyle="--", linewidth=1.2)
+            ax.set_ylabel(f"penalty ({unit})")
+            ax.set_xlabel(f"prediction (truth: {self.y_true[0]:g} apples)")
+            ax.grid(axis="y", alpha=0.3)
+            self._panels[name] = (ax, bars, mean)
         for control in self.controls.values():
             control.observe(lambda _change: self.update(), names="value")
         self.update()
-        self.widget = ipw.VBox(
-            [ipw.HBox([ipw.VBox(list(self.controls.values())), self.table]), view]
-        )
+        sliders = ipw.VBox(list(self.controls.values()))
+        self.widget = ipw.VBox([ipw.HBox([sliders, self.table]), view])
 
     @property
     def predictions(self) -> FloatArray:
@@ -716,36 +717,52 @@ class AppleExplorer(_Live):
     def update(self) -> None:
         """Recompute the penalties and totals from the sliders, and redraw."""
         pred = self.predictions
-        absolute = losses.l1(self.y_true, pred, reduction="none")
-        squared = losses.l2(self.y_true, pred, reduction="none")
+        penalties = {
+            "l1": losses.l1(self.y_true, pred, reduction="none"),
+            "l2": losses.l2(self.y_true, pred, reduction="none"),
+        }
         self.totals = {"l1": losses.l1(self.y_true, pred), "l2": losses.l2(self.y_true, pred)}
-        for bars, heights in zip(self._bars, (absolute, squared), strict=True):
-            for rect, height in zip(bars.patches, heights, strict=True):
+        ticks = [f"predicted {p:g}" for p in pred]
+        titles = {
+            "l1": f"L1 = mean |error| = {self.totals['l1']:.2f} apples",
+            "l2": f"L2 = mean error² = {self.totals['l2']:.2f} apples²",
+        }
+        for name, (ax, bars, mean) in self._panels.items():
+            for rect, height in zip(bars.patches, penalties[name], strict=True):
                 rect.set_height(float(height))
-        for line, total in zip(self._mean_lines, self.totals.values(), strict=True):
-            line.set_ydata([total, total])
-        self._total_texts[0].set_text(f"L1 = mean |error| = {self.totals['l1']:.2f}")
-        self._total_texts[1].set_text(f"L2 = mean error² = {self.totals['l2']:.2f}")
-        self._ax.set_xticks(np.arange(pred.size), [f"predicted {p:g}" for p in pred])
-        self._ax.relim()
-        self._ax.autoscale_view()
+            mean.set_ydata([self.totals[name], self.totals[name]])
+            ax.set_title(titles[name], fontsize=10)
+            ax.set_xticks(np.arange(pred.size), ticks)
+            ax.relim()
+            ax.autoscale_view()
         self._redraw()
-        self.table.value = self._table(pred, absolute, squared)
+        self.table.value = self._table(pred, penalties["l1"], penalties["l2"])
 
     def _table(self, pred: FloatArray, absolute: FloatArray, squared: FloatArray) -> str:
+        def share(part: float, whole: NDArray[np.float64]) -> str:
+            total = float(whole.sum())
+            return f"{100.0 * part / total:.0f}%" if total > 0 else "-"
+
         rows = "".join(
-            f"<tr><td>{p:g}</td><td>{p - t:+g}</td><td>{a:g}</td><td>{s:g}</td></tr>"
-            for p, t, a, s in zip(pred, self.y_true, absolute, squared, strict=True)
+            f"<tr><td>{p:g}</td><td>{p - t:+g}</td><td>{a:g}</td><td>{share(a, absolute)}</td>"
+            f"<td>{q:g}</td><td>{share(q, squared)}</td></tr>"
+            for p, t, a, q in zip(pred, self.y_true, absolute, squared, strict=True)
         )
         l1, l2 = self.totals["l1"], self.totals["l2"]
-        cell = 'style="padding: 0 0.8em; text-align: right"'
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in ("prediction", "error", "|error|", "share of L1", "error²", "share of L2")
+        )
         return (
-            f"<table {cell}><tr><th>prediction</th><th>error</th><th>|error|</th>"
-            f"<th>error²</th></tr>{rows}</table>"
-            f"<p>L1 = mean |error| = <b>{l1:.2f}</b> apples &nbsp; "
-            f"L2 = mean error² = <b>{l2:.2f}</b> apples² &nbsp; "
-            f"(√L2 = {math.sqrt(l2):.2f} apples, on the scale of L1)</p>"
-        ).replace("<td>", f"<td {cell}>")
+            (
+                f"<table><tr>{head}</tr>{rows}</table>"
+                f"<p>L1 = mean |error| = <b>{l1:.2f}</b> apples; "
+                f"L2 = mean error² = <b>{l2:.2f}</b> apples² "
+                f"(its root, {math.sqrt(l2):.2f} apples, is on the scale of L1)</p>"
+            )
+            .replace("<td>", '<td style="padding: 0 0.8em; text-align: right">')
+            .replace("<th>", '<th style="padding: 0 0.8em">')
+        )
 
     def _summary(self) -> str:
         pred = ", ".join(f"{p:g}" for p in self.predictions)

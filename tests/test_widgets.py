@@ -163,7 +163,9 @@ def test_signed_loss_hides_the_settle_mark_and_says_why(ex):
     settle_line = ex.figure.axes[1].lines[2]
     assert not settle_line.get_visible()
     assert "no minimum" in ex.message
-    assert "no minimum" in ex.figure.axes[1].get_legend().get_texts()[2].get_text()
+    assert (
+        ex.figure.axes[1].get_legend().get_texts()[2].get_text() == "no settle point (no minimum)"
+    )
 
 
 def test_legend_and_colour_follow_the_loss(ex):
@@ -368,8 +370,11 @@ def apple() -> widgets.AppleExplorer:
 
 
 def bar_heights(apple: widgets.AppleExplorer) -> tuple[list[float], list[float]]:
-    first, second = apple.figure.axes[0].containers
-    return [p.get_height() for p in first], [p.get_height() for p in second]
+    l1_axes, l2_axes = apple.figure.axes
+    return (
+        [p.get_height() for p in l1_axes.containers[0]],
+        [p.get_height() for p in l2_axes.containers[0]],
+    )
 
 
 def test_apple_explorer_starts_at_the_articles_example(apple):
@@ -396,9 +401,10 @@ def test_apple_totals_equal_the_losses(apple, predictions):
     absolute, squared = bar_heights(apple)
     np.testing.assert_array_equal(absolute, losses.l1(truth, pred, reduction="none"))
     np.testing.assert_array_equal(squared, losses.l2(truth, pred, reduction="none"))
-    mean_l1, mean_l2 = apple.figure.axes[0].lines[:2]
-    assert mean_l1.get_ydata()[0] == apple.totals["l1"]
-    assert mean_l2.get_ydata()[0] == apple.totals["l2"]
+    l1_axes, l2_axes = apple.figure.axes
+    assert l1_axes.lines[0].get_ydata()[0] == apple.totals["l1"]
+    assert l2_axes.lines[0].get_ydata()[0] == apple.totals["l2"]
+    assert l2_axes.get_title() == f"L2 = mean error² = {apple.totals['l2']:.2f} apples²"
     assert f"{apple.totals['l2']:.2f}" in apple.table.value
 
 
@@ -407,8 +413,10 @@ def test_an_outlier_dominates_l2_but_not_l1(apple):
     absolute, squared = bar_heights(apple)
     assert squared[2] / sum(squared) > 0.99
     assert absolute[2] / sum(absolute) < 0.97
-    legend = [t.get_text() for t in apple.figure.axes[0].get_legend().get_texts()]
-    assert "L2 = mean error² = 53375.00" in legend
+    assert apple.figure.axes[1].get_title() == "L2 = mean error² = 53375.00 apples²"
+    assert "<td" in apple.table.value
+    assert "100%" in apple.table.value  # the outlier's share of L2, rounded
+    assert "96%" in apple.table.value  # its share of L1: 400 of 415 apples
 
 
 def test_apple_explorer_checks_its_start_values():
