@@ -1,29 +1,34 @@
-"""Regression losses and their gradients with respect to the prediction.
+r"""Regression losses and their gradients with respect to the prediction.
 
 Arguments follow scikit-learn's order, truth first and prediction second; ``reduction`` follows
-PyTorch (``"mean"``, ``"sum"`` or ``"none"``). With the residual :math:`r_i = \\hat y_i - y_i`:
+PyTorch (``"mean"``, ``"sum"`` or ``"none"``). With the residual :math:`r_i = \hat y_i - y_i`:
 
-=========  ==========================================  ===================================
-name       per-sample loss :math:`\\ell(r)`              derivative :math:`\\ell'(r)`
-=========  ==========================================  ===================================
-signed     :math:`r`                                    :math:`1`
-l1         :math:`|r|`                                  :math:`\\operatorname{sign}(r)`
-l2         :math:`r^2`                                  :math:`2r`
-huber      :math:`\\tfrac12 r^2` if :math:`|r|\\le\\delta`  :math:`\\operatorname{clip}(r, -\\delta, \\delta)`
-           else :math:`\\delta(|r| - \\tfrac12\\delta)`
-=========  ==========================================  ===================================
+=========  ============================================  =========================================
+name       per-sample loss :math:`\ell(r)`               derivative :math:`\ell'(r)`
+=========  ============================================  =========================================
+signed     :math:`r`                                     :math:`1`
+l1         :math:`|r|`                                   :math:`\operatorname{sign}(r)`
+l2         :math:`r^2`                                   :math:`2r`
+huber      :math:`\tfrac12 r^2` if :math:`|r|\le\delta`  :math:`\mathrm{clip}(r, -\delta, \delta)`
+           else :math:`\delta(|r| - \tfrac12\delta)`
+=========  ============================================  =========================================
 
 ``"mean"`` divides by the number of values, for the loss and for its gradient alike. The losses
 return a Python ``float`` for ``"mean"`` and ``"sum"`` and an array for ``"none"``; the gradients
 always return an array shaped like ``y_pred``.
 
-The functions avoid needless temporaries: a mean or sum costs one subtraction plus one pass over
-the residual, as cheap as the plain NumPy expression or cheaper.
+The functions avoid needless temporaries, so a mean or sum is as cheap as the plain NumPy
+expression or cheaper at every size: a handful of values is added up in Python floats (NumPy's
+per-call overhead is larger than the work), and a large array is processed in cache-sized blocks
+through one reused buffer, so the residual never exists in full and the cost is close to one
+read of both inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+import operator
+from collections.abc import Callable, Iterator
 from typing import Final, Literal, overload
 
 import numpy as np
@@ -56,6 +61,17 @@ LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
 
 FloatArray = NDArray[np.float64]
 
+# Up to this many values, a mean or sum is computed on Python floats: a NumPy call costs about a
+# microsecond whatever its size, more than the arithmetic on a few floats.
+_SMALL: Final = 8
+# Above this many values, a mean or sum is computed block by block in one buffer of this many
+# float64 values (256 KiB, so the buffers of Huber's two passes stay in a core's L2 cache).
+_BLOCK: Final = 32_768
+# Dot products run on at most this many values per call. OpenBLAS (which NumPy's wheels ship)
+# splits a longer dot product over several threads; on a busy machine they wait for each other,
+# and one call can take a hundred times longer than on one thread.
+_DOT: Final = 8_192
+
 
 # ---------------------------------------------------------------------------------------------
 # Shared plumbing: validate once, compute the residual once, check finiteness on the cheap path.
@@ -79,7 +95,7 @@ def _explain_nonfinite(truth: FloatArray, pred: FloatArray) -> None:
 
 def _finite_or_explain(value: float, truth: FloatArray, pred: FloatArray) -> float:
     # A finite total proves finite inputs; only a non-finite one pays for the detailed check.
-    if not np.isfinite(value):
+    if not math.isfinite(value):
         _explain_nonfinite(truth, pred)
     return value
 
@@ -103,6 +119,48 @@ def _reduce_array(values: FloatArray, reduction: Reduction) -> FloatArray:
 
 def _flat(a: FloatArray) -> FloatArray:
     return a.reshape(-1)
+
+
+def _floats(truth: FloatArray, pred: FloatArray) -> tuple[list[float], list[float]]:
+    """Return both inputs as flat lists of Python floats (for the few-values path)."""
+    return truth.ravel().tolist(), pred.ravel().tolist()
+
+
+def _blocks(truth: FloatArray, pred: FloatArray) -> Iterator[FloatArray]:
+    """Yield ``pred - truth`` block by block, each written into the same reused buffer.
+
+    Call it under ``np.errstate(over="ignore", invalid="ignore")``, and use each block before
+    asking for the next.
+    """
+    t, p = _flat(truth), _flat(pred)
+    size = p.size
+    buffer = np.empty(min(size, _BLOCK))
+    for start in range(0, size, _BLOCK):
+        stop = min(start + _BLOCK, size)
+        block = buffer[: stop - start]
+        np.subtract(p[start:stop], t[start:stop], out=block)
+        yield block
+
+
+def _dot(a: FloatArray, b: FloatArray) -> float:
+    """Return the dot product of two flat arrays, in single-threaded pieces of ``_DOT`` values."""
+    size = a.size
+    if size <= _DOT:
+        return float(np.dot(a, b))
+    total = 0.0
+    for start in range(0, size, _DOT):
+        total += float(np.dot(a[start : start + _DOT], b[start : start + _DOT]))
+    return total
+
+
+def _sum_huber(residual: FloatArray, clipped: FloatArray, delta: float) -> float:
+    """Return the Huber total of ``residual``, using ``clipped`` (same size) as scratch space.
+
+    With c = clip(r, -delta, delta) and m = min(|r|, delta), c * r = m * |r| and c * c = m * m
+    exactly, so the total of m * (|r| - m / 2) is two dot products and needs no absolute value.
+    """
+    np.clip(residual, -delta, delta, out=clipped)
+    return _dot(clipped, residual) - 0.5 * _dot(clipped, clipped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,13 +202,22 @@ def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> 
     truth, pred, how = _prepare(y_true, y_pred, reduction)
     # Sum the residuals, not sum(pred) - sum(truth): the difference of two large sums cancels
     # catastrophically (and overflows to NaN) when the predictions are close to large targets.
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = np.subtract(pred, truth)
-        total = float(np.add.reduce(residual, axis=None))
+    size = pred.size
+    if how != "none" and size <= _SMALL:
+        t, p = _floats(truth, pred)
+        total = sum(map(operator.sub, p, t), 0.0)
+    elif how != "none" and size > _BLOCK:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = sum((float(np.add.reduce(block)) for block in _blocks(truth, pred)), 0.0)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual = np.subtract(pred, truth)
+            total = float(np.add.reduce(residual, axis=None))
+        if how == "none":
+            _finite_or_explain(total, truth, pred)
+            return residual
     _finite_or_explain(total, truth, pred)
-    if how == "none":
-        return residual
-    return total / residual.size if how == "mean" else total
+    return total / size if how == "mean" else total
 
 
 @overload
@@ -182,15 +249,26 @@ def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
     6.67
     """
     truth, pred, how = _prepare(y_true, y_pred, reduction)
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = np.subtract(pred, truth)
-        np.abs(residual, out=residual)
+    size = pred.size
+    if how != "none" and size <= _SMALL:
+        t, p = _floats(truth, pred)
+        total = sum(map(abs, map(operator.sub, p, t)), 0.0)
+    elif how != "none" and size > _BLOCK:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = 0.0
+            for block in _blocks(truth, pred):
+                np.abs(block, out=block)
+                total += float(np.add.reduce(block))
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual = np.subtract(pred, truth)
+            np.abs(residual, out=residual)
+            total = float(np.add.reduce(residual, axis=None))
         if how == "none":
-            _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
+            _finite_or_explain(total, truth, pred)
             return residual
-        total = float(np.add.reduce(residual, axis=None))
     _finite_or_explain(total, truth, pred)
-    return total / residual.size if how == "mean" else total
+    return total / size if how == "mean" else total
 
 
 @overload
@@ -222,16 +300,25 @@ def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
     50.0
     """
     truth, pred, how = _prepare(y_true, y_pred, reduction)
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = np.subtract(pred, truth)
-        if how == "none":
-            np.square(residual, out=residual)
-            _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
-            return residual
-        flat = _flat(residual)
-        total = float(np.dot(flat, flat))  # one fused pass, no squared temporary
+    size = pred.size
+    if how != "none" and size <= _SMALL:
+        t, p = _floats(truth, pred)
+        residuals = list(map(operator.sub, p, t))
+        total = sum(map(operator.mul, residuals, residuals), 0.0)
+    elif how != "none" and size > _BLOCK:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = sum((_dot(block, block) for block in _blocks(truth, pred)), 0.0)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual = np.subtract(pred, truth)
+            if how == "none":
+                np.square(residual, out=residual)
+                _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
+                return residual
+            flat = _flat(residual)
+            total = _dot(flat, flat)  # one fused pass, no squared temporary
     _finite_or_explain(total, truth, pred)
-    return total / residual.size if how == "mean" else total
+    return total / size if how == "mean" else total
 
 
 @overload
@@ -284,21 +371,37 @@ def huber(
     """
     truth, pred, how = _prepare(y_true, y_pred, reduction)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    with np.errstate(over="ignore", invalid="ignore"):
-        absolute = np.subtract(pred, truth)
-        np.abs(absolute, out=absolute)
-        clipped = np.minimum(absolute, d)
-        if how == "none":
+    size = pred.size
+    if how != "none" and size <= _SMALL:
+        t, p = _floats(truth, pred)
+        total = 0.0
+        for a in map(abs, map(operator.sub, p, t)):
+            m = a if a < d else d
+            total += m * (a - 0.5 * m)
+    elif how != "none" and size > _BLOCK:
+        with np.errstate(over="ignore", invalid="ignore"):
+            scratch = np.empty(_BLOCK)
+            total = sum(
+                (_sum_huber(block, scratch[: block.size], d) for block in _blocks(truth, pred)),
+                0.0,
+            )
+    elif how != "none":
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual = _flat(np.subtract(pred, truth))
+            total = _sum_huber(residual, np.empty_like(residual), d)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            absolute = np.subtract(pred, truth)
+            np.abs(absolute, out=absolute)
+            clipped = np.minimum(absolute, d)
             clipped *= -0.5
             absolute += clipped  # |r| - m/2
             clipped *= -2.0
             absolute *= clipped  # m (|r| - m/2)
             _finite_or_explain(float(np.add.reduce(absolute, axis=None)), truth, pred)
             return absolute
-        flat_abs, flat_clip = _flat(absolute), _flat(clipped)
-        total = float(np.dot(flat_clip, flat_abs) - 0.5 * np.dot(flat_clip, flat_clip))
     _finite_or_explain(total, truth, pred)
-    return total / absolute.size if how == "mean" else total
+    return total / size if how == "mean" else total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,7 +442,9 @@ def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean"
 def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
     r"""Gradient of :func:`l1` with respect to ``y_pred``: the sign of the residual.
 
-    .. math:: \frac{\partial L_1}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
+    .. math::
+
+        \frac{\partial L_1}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
 
     with :math:`\operatorname{sign}(0) = 0`. Its size is the same however close the prediction is.
 
