@@ -45,7 +45,7 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
-from l1l2 import data, gd, losses, plotting, schedules
+from l1l2 import data, experiments, gd, losses, plotting, schedules
 from l1l2._validation import check_int, check_scalar
 
 __all__ = [
@@ -419,6 +419,10 @@ class Explorer(_Live):
         self._w_line: Line2D
         self._settle_line: Line2D
         self._w_line, _, self._settle_line = right.lines
+        # Abs L1's flat bottom: every w between the two middle targets / x fits equally well.
+        self._band = right.axhspan(
+            0.0, 1.0, color=plotting.OKABE_ITO["reddish purple"], alpha=0.15, linewidth=0
+        )
         # Legends above the panels: they never cover a curve, and need no search for a free spot.
         above = {"ncols": 3, "frameon": False, "fontsize": 9, "columnspacing": 1.2}
         self._legends = (
@@ -448,6 +452,13 @@ class Explorer(_Live):
             self._settle_line.set_visible(True)
             text = f"settle point {settle:.4g} ({_SETTLE_SHORT[s.loss]})"
         self._legends[1].get_texts()[2].set_text(text)
+        self._flat: tuple[float, float] | None = None
+        if s.loss == "l1":
+            low, high = (float(end) for end in experiments.l1_interval(self.x, self.y))
+            self._flat = (low, high)
+            self._band.set_y(low)
+            self._band.set_height(high - low)
+        self._band.set_visible(self._flat is not None)
         left = self._axes[0]
         scale = _loss_scale(h.loss)
         if left.get_yscale() != scale:
@@ -491,10 +502,15 @@ class Explorer(_Live):
                 f"{head}. Diverging: w ends {abs(final - settle):.3g} away from the settle point "
                 f"{settle:.4g}. {self._stability_hint(s)}"
             )
-        return (
-            f"{head}; the settle point is {settle:.4f} ({_SETTLE_KIND[s.loss]}), "
-            f"the true w is {EXPERIMENT['true_w']:g}."
-        )
+        if self._flat is not None:
+            low, high = self._flat
+            where = (
+                f"the settle point is {settle:.4f} (median-based: every w from {low:.4f} to "
+                f"{high:.4f}, shaded, fits equally well, and the mark is the midpoint)"
+            )
+        else:
+            where = f"the settle point is {settle:.4f} ({_SETTLE_KIND[s.loss]})"
+        return f"{head}; {where}, the true w is {EXPERIMENT['true_w']:g}."
 
     def _stability_hint(self, s: _Settings) -> str:
         # Near the minimum an update multiplies w - w* by 1 - lr·c·Σx² over the batch, where

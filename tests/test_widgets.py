@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from l1l2 import data, gd, losses, schedules, widgets
+from l1l2 import data, experiments, gd, losses, schedules, widgets
 
 PREDICTIONS = ("prediction_1", "prediction_2", "prediction_3")
 CONTROLS = ("loss", "noise", "lr", "schedule", "decay", "w0", "epochs", "batch_size", "seed")
@@ -156,6 +156,19 @@ def test_settle_mark_is_the_minimizer_of_the_loss(ex, loss, kind):
     settle_line = ex.figure.axes[1].lines[2]
     assert settle_line.get_visible()
     assert kind in ex.figure.axes[1].get_legend().get_texts()[2].get_text()
+
+
+def test_abs_l1_shades_its_flat_bottom_and_other_losses_do_not(ex):
+    ex.controls["noise"].value = 5.0
+    low, high = experiments.l1_interval(ex.x, ex.y)
+    band = ex._band
+    assert band.get_visible()
+    assert band.get_y() == pytest.approx(low)
+    assert band.get_y() + band.get_height() == pytest.approx(high)
+    assert f"every w from {low:.4f} to {high:.4f}" in ex.message
+    for loss in ("l2", "huber", "signed"):
+        ex.controls["loss"].value = loss
+        assert not band.get_visible()
 
 
 def test_signed_loss_hides_the_settle_mark_and_says_why(ex):
