@@ -1,0 +1,517 @@
+"""The rendered book as a reader meets it: every page opened in headless Chromium.
+
+For every page: no JavaScript error from the book's own files, every image loaded, every internal
+link and anchor resolves, math rendered by MathJax (served by the book itself), no blank widget
+area, and a full-page screenshot in light and dark mode under ``_build/screenshots/``. Requests to
+any other host are blocked and reported. Then the reader's tools: search, the download menu, the
+launch buttons, the repository link, the notebook archive, the footer, and figures in dark mode.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages
+
+ARCHIVE = "l1l2-notebooks.zip"
+VIEWPORT = {"width": 1280, "height": 900}
+IMAGE_FILE = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
+
+# Runs in the page: wait until MathJax (if the page loads it) has typeset everything.
+WAIT_FOR_MATHJAX = """
+async () => {
+  const hasMath = document.querySelector('.math') !== null;
+  if (!hasMath) return 'no math';
+  for (let i = 0; i < 200; i++) {
+    if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
+      await window.MathJax.startup.promise;
+      return 'typeset';
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return 'MathJax never started';
+}
+"""
+
+# Runs in the page: make every image load now (no lazy loading) and wait for it.
+LOAD_IMAGES = """
+async () => {
+  const imgs = Array.from(document.images);
+  imgs.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  return imgs.map(img => ({
+    src: img.currentSrc || img.src,
+    alt: img.getAttribute('alt'),
+    naturalWidth: img.naturalWidth,
+    inArticle: img.closest('article') !== null,
+    inOutput: img.closest('.cell_output') !== null,
+  }));
+}
+"""
+
+# Runs in the page: what the reader can see of math, links, ids and widgets.
+INSPECT = """
+() => {
+  const maths = Array.from(document.querySelectorAll('.math'));
+  const widgetViews = Array.from(document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]'));
+  return {
+    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
+    math: maths.length,
+    mathRendered: maths.filter(m => m.querySelector('mjx-container') !== null).length,
+    mathRaw: maths.filter(m => m.querySelector('mjx-container') === null)
+                  .slice(0, 3).map(m => m.textContent.trim().slice(0, 60)),
+    mathErrors: document.querySelectorAll('mjx-merror').length,
+    mathjaxScripts: Array.from(document.scripts).map(s => s.src)
+                         .filter(s => /mathjax/i.test(s)),
+    widgetViews: widgetViews.length,
+    widgetsBlank: widgetViews.filter(s => {
+      const area = s.parentElement;
+      const view = area.querySelector('.jupyter-widgets, .widget-subarea, .lm-Widget');
+      return view === null || view.getBoundingClientRect().height < 1;
+    }).length,
+    theme: document.documentElement.dataset.theme || null,
+  };
+}
+"""
+
+
+@dataclass
+class Visit:
+    """What one page showed in the browser."""
+
+    url: str
+    final_url: str = ""
+    problems: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _is_ours(url: str, base: str) -> bool:
+    return url.startswith(base) or url in {"", "about:blank"} or url.startswith(("data:", "blob:"))
+
+
+def open_page(
+    browser: Any, base: str, rel: str, *, dark: bool = False, screenshot: Path | None = None
+) -> Visit:
+    """Open one page with every other host blocked; collect what went wrong on it."""
+    visit = Visit(url=urljoin(base, rel))
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="dark" if dark else "light")
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        if _is_ours(url, base):
+            route.continue_()
+        else:
+            visit.external.append(url)
+            route.abort("blockedbyclient")
+
+    def on_console(msg: Any) -> None:
+        if msg.type != "error":
+            return
+        where = msg.location.get("url", "") if msg.location else ""
+        if _is_ours(where, base) and not any(u in msg.text for u in visit.external):
+            visit.problems.append(f"console error from {where or 'the page'}: {msg.text}")
+
+    def on_pageerror(error: Any) -> None:
+        stack = getattr(error, "stack", "") or ""
+        urls = re.findall(r"https?://[^\s)]+", stack)
+        if not urls or any(u.startswith(base) for u in urls):
+            visit.problems.append(f"JavaScript error: {error.message}\n{stack}")
+
+    def on_response(response: Any) -> None:
+        url = response.url
+        if url.startswith(base) and response.status >= 400 and not url.endswith("/favicon.ico"):
+            visit.problems.append(f"HTTP {response.status} for {url}")
+
+    def on_requestfailed(request: Any) -> None:
+        if request.url.startswith(base):
+            visit.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", on_console)
+    page.on("pageerror", on_pageerror)
+    page.on("response", on_response)
+    page.on("requestfailed", on_requestfailed)
+    try:
+        page.goto(visit.url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        state = page.evaluate(WAIT_FOR_MATHJAX)
+        if state == "MathJax never started":
+            visit.problems.append("the page has math but MathJax never started")
+        visit.images = page.evaluate(LOAD_IMAGES)
+        visit.info = page.evaluate(INSPECT)
+        visit.final_url = page.url
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        context.close()
+    return visit
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" or (tag == "a" and name == "name"):
+                self.ids.add(value or "")
+
+
+@cache
+def static_ids(path: Path) -> frozenset[str]:
+    """The ids in a built HTML file (anchor targets of links from other pages)."""
+    parser = _Ids()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return frozenset(parser.ids)
+
+
+def link_problems(
+    site: Path, base: str, page_url: str, links: list[str], ids: set[str]
+) -> list[str]:
+    """Internal links whose file or #anchor does not exist."""
+    problems = []
+    for link in sorted(set(links)):
+        if not link.startswith(base):
+            continue  # another host, javascript:, mailto:
+        parts = urlsplit(link)
+        rel = unquote(parts.path)[len(urlsplit(base).path) :]
+        target = site / rel
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            problems.append(f"link to a missing file: {link}")
+            continue
+        fragment = unquote(parts.fragment)
+        if not fragment or target.suffix != ".html":
+            continue
+        same_page = urlsplit(page_url).path == parts.path
+        known = ids if same_page else static_ids(target)
+        if fragment not in known:
+            problems.append(f"link to a missing anchor: {link}")
+    return problems
+
+
+def image_problems(visit: Visit) -> list[str]:
+    """Images that did not load, and content images without a real alt text."""
+    problems = []
+    for img in visit.images:
+        if img["naturalWidth"] <= 0:
+            problems.append(f"image did not load: {img['src']}")
+        if img["inArticle"]:
+            alt = (img["alt"] or "").strip()
+            if not alt or IMAGE_FILE.search(alt):
+                problems.append(
+                    f"image without alt text (alt={img['alt']!r}): {img['src']}; for a notebook "
+                    'figure set the cell metadata {"mystnb": {"image": {"alt": "..."}}}'
+                )
+    return problems
+
+
+def math_problems(visit: Visit, base: str) -> list[str]:
+    """Math shown as raw TeX, TeX errors, or MathJax loaded from a CDN."""
+    info = visit.info
+    problems = []
+    if info["math"] and info["mathRendered"] < info["math"]:
+        problems.append(
+            f"{info['math'] - info['mathRendered']} of {info['math']} math elements not rendered "
+            f"by MathJax, e.g. {info['mathRaw']}"
+        )
+    if info["mathErrors"]:
+        problems.append(f"{info['mathErrors']} TeX error(s) in MathJax output (mjx-merror)")
+    for src in info["mathjaxScripts"]:
+        if not src.startswith(base):
+            problems.append(f"MathJax loads from {src}, not from the book (run `npm ci`)")
+    return problems
+
+
+def _screenshot_path(shots: Path, rel: str, suffix: str) -> Path:
+    return shots / (rel.removesuffix(".html") + suffix)
+
+
+def _redirect_target(site: Path, rel: str) -> str | None:
+    text = (site / rel).read_text(encoding="utf-8", errors="replace")
+    match = re.search(r'http-equiv="refresh"[^>]*url=([^"]+)"', text, re.IGNORECASE)
+    return match.group(1).strip() if match else None
+
+
+def _landing(site: Path) -> str:
+    """The landing page: where the root index.html leads."""
+    return _redirect_target(site, "index.html") or "index.html"
+
+
+# -- every page ---------------------------------------------------------------------------------
+
+
+def test_page(page: str, site: Path, server: str, browser: Any, screenshot_dir: Path) -> None:
+    """One page, light and dark: loads cleanly, links resolve, images load, math is rendered."""
+    if page == MISSING_BUILD:
+        pytest.fail(f"No built book to test: {BUILD_HINT}.", pytrace=False)
+    redirect = _redirect_target(site, page)
+    light = open_page(
+        browser, server, page, screenshot=_screenshot_path(screenshot_dir, page, ".png")
+    )
+    EXTERNAL_REQUESTS[page] = sorted(set(light.external))
+    problems = list(light.problems)
+    if redirect is not None:
+        expected = urljoin(light.url, redirect)
+        if light.final_url != expected:
+            problems.append(f"redirect to {expected} ended at {light.final_url}")
+    problems += link_problems(
+        site, server, light.final_url, light.info["links"], set(light.info["ids"])
+    )
+    problems += image_problems(light)
+    problems += math_problems(light, server)
+    if light.info["widgetsBlank"]:
+        problems.append(
+            f"{light.info['widgetsBlank']} of {light.info['widgetViews']} widget areas stay blank"
+        )
+
+    dark = open_page(
+        browser,
+        server,
+        page,
+        dark=True,
+        screenshot=_screenshot_path(screenshot_dir, page, ".dark.png"),
+    )
+    problems += [f"dark mode: {p}" for p in dark.problems if p not in light.problems]
+    if redirect is None and dark.info["theme"] != "dark":
+        problems.append(f"dark mode: the page did not switch to dark (theme={dark.info['theme']})")
+    assert not problems, f"{page}:\n  " + "\n  ".join(problems)
+
+
+# -- the reader's tools -------------------------------------------------------------------------
+
+
+def _content_pages(site: Path) -> list[str]:
+    """Pages made from a source file of the book (chapters and the landing page)."""
+    sources = site / "_sources"
+    pages = []
+    for rel in discover_pages(site):
+        stem = rel.removesuffix(".html")
+        if any((sources / f"{stem}{suffix}").is_file() for suffix in (".md", ".ipynb")):
+            pages.append(rel)
+    return pages
+
+
+def _notebook_pages(site: Path) -> list[str]:
+    return [p for p in _content_pages(site) if (site / "_sources" / (p[:-5] + ".ipynb")).is_file()]
+
+
+def _dom(browser: Any, base: str, rel: str, script: str, *, arg: Any = None) -> Any:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, base) else r.abort())
+    try:
+        page = context.new_page()
+        page.goto(urljoin(base, rel), wait_until="load")
+        return page.evaluate(script, arg)
+    finally:
+        context.close()
+
+
+LINKS_BY_SELECTOR = """
+(selectors) => Object.fromEntries(Object.entries(selectors).map(([name, sel]) =>
+  [name, Array.from(document.querySelectorAll(sel)).map(a => a.href)]))
+"""
+
+
+def test_search_finds_the_landing_page(site: Path, server: str, browser: Any) -> None:
+    """The search page answers a word of the book's title with results."""
+    title = _dom(browser, server, _landing(site), "() => document.title")
+    words = re.findall(r"[A-Za-z]{4,}", title)
+    assert words, f"no word to search for in the title {title!r}"
+    query = words[-1].lower()
+    context = browser.new_context(viewport=VIEWPORT)
+    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort())
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, f"search.html?q={query}"), wait_until="load")
+        page.wait_for_selector("ul.search li", timeout=15_000)
+        hits = page.eval_on_selector_all("ul.search li a", "els => els.map(a => a.href)")
+    finally:
+        context.close()
+    assert hits, f"searching {query!r} found nothing"
+    has_search = _dom(
+        browser,
+        server,
+        _content_pages(site)[0],
+        "() => document.querySelector('.search-button, form.bd-search, #search-input') !== null",
+    )
+    assert has_search, "no search button or field on the pages"
+
+
+def test_every_content_page_has_navigation_repository_and_downloads(
+    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+) -> None:
+    """Sidebar navigation, the repository link, and download links for the page and the archive."""
+    repo = book_config["repository"]["url"].rstrip("/")
+    selectors = {
+        "nav": ".bd-docs-nav a[href]",
+        "repo": f'a[href^="{repo}"]',
+        "downloads": ".dropdown-download-buttons a[href]",
+    }
+    content = _content_pages(site)
+    assert content, "no content pages in the build"
+    navs = {}
+    problems = []
+    for rel in content:
+        links = _dom(browser, server, rel, LINKS_BY_SELECTOR, arg=selectors)
+        navs[rel] = {u.split("#")[0] for u in links["nav"]}
+        if not links["repo"]:
+            problems.append(f"{rel}: no link to the repository {repo}")
+        downloads = links["downloads"]
+        source = f"_sources/{rel[:-5]}"
+        if not any(source in u for u in downloads):
+            problems.append(f"{rel}: no download link for its source ({downloads})")
+        if not any(u.endswith(ARCHIVE) for u in downloads):
+            problems.append(f"{rel}: the download menu has no link to {ARCHIVE}")
+    reference = next(iter(navs.values()))
+    for rel, nav in navs.items():
+        if not nav:
+            problems.append(f"{rel}: empty navigation sidebar")
+        elif nav != reference:
+            problems.append(
+                f"{rel}: navigation differs from the other pages: {sorted(nav ^ reference)}"
+            )
+    pages_in_nav = {urlsplit(u).path.lstrip("/") for u in reference}
+    for rel in content:
+        if rel not in pages_in_nav and rel != _landing(site):
+            problems.append(f"{rel}: not reachable from the navigation sidebar")
+    assert not problems, "\n".join(problems)
+
+
+def _expected_launch_urls(config: dict[str, Any], rel: str) -> dict[str, str]:
+    repo = config["repository"]
+    url = repo["url"].rstrip("/")
+    org_repo = url.split("github.com/")[-1]
+    branch = repo.get("branch", "main")
+    path = "/".join(p for p in (repo.get("path_to_book", "").strip("/"), rel[:-5] + ".ipynb") if p)
+    launch = config["launch_buttons"]
+    return {
+        "binder": f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}",
+        "colab": f"{launch['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/{path}",
+        "path": path,
+    }
+
+
+INSTALL_CELL = re.compile(r"pip install[^\n]*l1l2")
+GIT_URL = re.compile(r"git\+(https?://[^\s\"'@#]+)")
+
+
+def test_notebook_pages_launch_on_binder_and_colab(
+    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+) -> None:
+    """Launch buttons open this notebook of the configured repository; it can install l1l2."""
+    problems = []
+    for rel in _notebook_pages(site):
+        expected = _expected_launch_urls(book_config, rel)
+        links = _dom(
+            browser, server, rel, LINKS_BY_SELECTOR, arg={"launch": ".dropdown-launch-buttons a"}
+        )["launch"]
+        binder = [u for u in links if u.startswith(expected["binder"])]
+        colab = [u for u in links if u == expected["colab"]]
+        if not binder or not any(expected["path"] in unquote(u) for u in binder):
+            problems.append(f"{rel}: no Binder link to {expected['binder']} for {expected['path']}")
+        if not colab:
+            problems.append(f"{rel}: no Colab link {expected['colab']} (has {links})")
+        # The build's copy of the notebook: the file the launch buttons open.
+        notebook = json.loads((site / "_sources" / (rel[:-5] + ".ipynb")).read_text("utf-8"))
+        cells = ["".join(c.get("source", "")) for c in notebook["cells"][:3]]
+        if not any(INSTALL_CELL.search(c) for c in cells):
+            problems.append(
+                f"{expected['path']}: none of its first three cells shows how to "
+                "`pip install` l1l2 (Colab and other fresh environments need it)"
+            )
+        repo = book_config["repository"]["url"].rstrip("/")
+        for url in GIT_URL.findall("\n".join(cells)):
+            if url.rstrip("/").removesuffix(".git") != repo:
+                problems.append(f"{expected['path']}: installs from {url}, not from {repo}")
+    assert not problems, "\n".join(problems)
+
+
+def test_notebook_archive_holds_every_notebook_and_is_linked_from_the_landing_page(
+    site: Path, server: str, browser: Any
+) -> None:
+    """The zip has every notebook of the book; the landing page links to it."""
+    archive = site / ARCHIVE
+    assert archive.is_file(), f"{ARCHIVE} missing from the build"
+    with zipfile.ZipFile(archive) as handle:
+        assert handle.testzip() is None
+        members = handle.namelist()
+        notebooks = [n for n in members if n.endswith(".ipynb")]
+        for name in notebooks:
+            assert json.loads(handle.read(name))["nbformat"] == 4, name
+    assert "l1l2-notebooks/README.txt" in members
+    expected = sorted(Path(p).with_suffix(".ipynb").name for p in _notebook_pages(site))
+    assert sorted(Path(n).name for n in notebooks) == expected
+    landing = _landing(site)
+    links = _dom(
+        browser,
+        server,
+        landing,
+        "() => Array.from(document.querySelectorAll('article a[href]')).map(a => a.href)",
+    )
+    assert any(urlsplit(u).path.endswith("/" + ARCHIVE) for u in links), (
+        f"the landing page ({landing}) does not link to {ARCHIVE}: add "
+        "{notebooks-archive}`Download all notebooks` to it"
+    )
+
+
+def test_footer_shows_the_book_copyright(
+    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+) -> None:
+    """The footer carries the copyright of _config.yml, not the theme's default year."""
+    rel = _content_pages(site)[0]
+    footer = _dom(
+        browser, server, rel, "() => document.querySelector('footer .copyright').innerText"
+    )
+    assert f"Copyright {book_config['copyright']}" in footer, footer
+
+
+FIGURE_STYLE = """
+() => Array.from(document.querySelectorAll('article .cell_output img, article figure img'))
+  .map(img => { const s = getComputedStyle(img);
+                return {src: img.src, filter: s.filter, background: s.backgroundColor}; })
+"""
+
+
+def test_figures_keep_a_light_background_in_dark_mode(
+    site: Path, server: str, browser: Any
+) -> None:
+    """In dark mode figures are not dimmed and keep their white background."""
+    checked = 0
+    problems = []
+    for rel in _content_pages(site):
+        context = browser.new_context(viewport=VIEWPORT, color_scheme="dark")
+        context.route(
+            "**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort()
+        )
+        try:
+            page = context.new_page()
+            page.goto(urljoin(server, rel), wait_until="load")
+            figures = page.evaluate(FIGURE_STYLE)
+        finally:
+            context.close()
+        for fig in figures:
+            checked += 1
+            if fig["filter"] != "none" or fig["background"] != "rgb(255, 255, 255)":
+                problems.append(f"{rel}: {fig}")
+    assert not problems, "figures dimmed or darkened in dark mode:\n" + "\n".join(problems)
+    if not checked:
+        pytest.skip("no figures in the book yet")
