@@ -1,0 +1,238 @@
+"""Sphinx extension: the rendered book, complete for readers who never clone the project.
+
+Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does five things:
+
+1. Writes every inline script once. Sphinx 7.4 registers an inline script (``add_js_file(None,
+   body=...)``) added after the builder starts twice, once named ``None`` and once ``''``; the
+   second copy of sphinx-thebe's ``const THEBE_JS_URL = ...`` is a SyntaxError on every page
+   (fixed upstream in Sphinx 8.2, which Jupyter Book 1 does not allow).
+2. Serves MathJax from the book's own files: the npm package ``mathjax`` (pinned in
+   ``package.json``, installed by ``npm ci``) is copied into ``_static/mathjax`` and
+   ``mathjax_path`` points there, so math renders with no network at all.
+3. Writes ``l1l2-notebooks.zip`` (every notebook page of the book, with a short README) at the
+   root of the HTML output, adds it to the download menu of every page, and provides the role
+   ``{notebooks-archive}`Download all notebooks``` that links to it from any page.
+4. Adds the book's stylesheet ``book/_static/l1l2-book.css`` (figures readable in dark mode).
+5. Loads the widget manager (from a CDN) only on pages that show a widget.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_NAME = "l1l2-notebooks.zip"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "_static"
+CSS_FILE = "l1l2-book.css"
+
+# MathJax: the combined component Sphinx loads from a CDN by default, and the folders it may load
+# lazily (TeX extensions such as \boldsymbol, fonts, menu, accessibility).
+MATHJAX_COMPONENT = "tex-mml-chtml.js"
+MATHJAX_LAZY_DIRS = ("input", "output/chtml", "ui", "a11y", "sre", "adaptors")
+MATHJAX_TARGET = "mathjax"  # under _static/
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _mathjax_source(app: Sphinx) -> Path:
+    return Path(app.srcdir) / str(app.config.l1l2_mathjax_dir)
+
+
+def _use_local_mathjax(app: Sphinx, config: Config) -> None:
+    """Point ``mathjax_path`` at the copy in ``_static`` when the npm package is installed."""
+    source = _mathjax_source(app)
+    if (source / MATHJAX_COMPONENT).is_file():
+        config.mathjax_path = f"{MATHJAX_TARGET}/{MATHJAX_COMPONENT}"
+        app._l1l2_mathjax_source = source  # type: ignore[attr-defined]
+        return
+    app._l1l2_mathjax_source = None  # type: ignore[attr-defined]
+    logger.warning(
+        "MathJax not found at %s: run `npm ci` in %s so the book serves MathJax itself; "
+        "the pages now load it from a CDN and show raw TeX offline.",
+        source,
+        app.srcdir,
+        type="l1l2",
+        subtype="mathjax",
+    )
+
+
+def _copy_mathjax(source: Path, static: Path) -> None:
+    target = static / MATHJAX_TARGET
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    shutil.copy2(source / MATHJAX_COMPONENT, target / MATHJAX_COMPONENT)
+    for sub in MATHJAX_LAZY_DIRS:
+        if (source / sub).is_dir():
+            shutil.copytree(source / sub, target / sub)
+    for name in ("LICENSE", "package.json"):
+        if (source.parent / name).is_file():
+            shutil.copy2(source.parent / name, target / name)
+
+
+def _dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Drop the second copy of each script (same file or same inline body) from the page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    unique = []
+    for js in scripts:
+        filename = getattr(js, "filename", js) or ""
+        attributes = getattr(js, "attributes", {})
+        key = (str(filename), tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(js)
+    scripts[:] = unique
+
+
+def _drop_unused_widget_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Load the widget manager (from a CDN) only on pages that show a widget.
+
+    myst-nb adds it, with the saved widget state, to every page of a notebook that stored widget
+    state, even when the book hides every widget output of that notebook.
+    """
+    scripts = context.get("script_files")
+    if not scripts or WIDGET_VIEW in context.get("body", ""):
+        return
+    widget_js = set(getattr(app.config, "nb_ipywidgets_js", {}) or {})
+    scripts[:] = [
+        js
+        for js in scripts
+        if getattr(js, "filename", js) not in widget_js
+        and getattr(js, "attributes", {}).get("type") != WIDGET_STATE
+    ]
+
+
+def _archive_uri(app: Sphinx, docname: str) -> str:
+    return relative_uri(app.builder.get_target_uri(docname), ARCHIVE_NAME)
+
+
+def _add_archive_to_download_menu(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    if app.builder.format != "html":
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("label") == "download-buttons":
+            button["buttons"].append(
+                {
+                    "type": "link",
+                    "url": context["pathto"](ARCHIVE_NAME, 1),
+                    "text": "all notebooks (.zip)",
+                    "tooltip": "Download every notebook of the book",
+                    "icon": "fas fa-file-zipper",
+                    "label": "download-archive-button",
+                }
+            )
+
+
+def notebooks_archive_role(  # noqa: PLR0917 (the docutils role signature)
+    name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,
+    options: dict[str, Any] | None = None,
+    content: list[str] | None = None,
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """Link to the archive of all notebooks: ``{notebooks-archive}`link text```."""
+    env = inliner.document.settings.env
+    uri = _archive_uri(env.app, env.docname)
+    node = nodes.reference(rawtext, text or ARCHIVE_NAME, refuri=uri, classes=["notebooks-archive"])
+    return [node], []
+
+
+def _notebook_sources(app: Sphinx) -> list[Path]:
+    env = app.env
+    paths = [Path(env.doc2path(doc)) for doc in sorted(env.found_docs)]
+    return [p for p in paths if p.suffix == ".ipynb"]
+
+
+def _readme(app: Sphinx, names: list[str]) -> str:
+    repo = app.config.html_theme_options.get("repository_url", "")
+    lines = [
+        f"{app.config.html_title}: the notebooks",
+        "",
+        "Open them with Jupyter (JupyterLab or Notebook 7). Each notebook uses the companion",
+        "package l1l2; its first code cell installs it when it is missing. To install it",
+        "yourself, with everything the notebooks use:",
+        "",
+        f'    python -m pip install "l1l2[widgets] @ git+{repo}"',
+        "    jupyter lab",
+        "",
+        f"Source and issues: {repo}",
+        "",
+        "Notebooks:",
+        *[f"  {n}" for n in names],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _write_archive(app: Sphinx, outdir: Path) -> None:
+    sources = _notebook_sources(app)
+    # Paths inside the archive: relative to the folder that holds all the notebooks (book/).
+    common = Path(os.path.commonpath([p.parent for p in sources])) if sources else Path()
+    names = [p.relative_to(common).as_posix() for p in sources]
+    folder = "l1l2-notebooks"
+    target = outdir / ARCHIVE_NAME
+    # Fixed timestamps: the same notebooks give the same archive, byte for byte.
+    stamp = (2020, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        readme = zipfile.ZipInfo(posixpath.join(folder, "README.txt"), stamp)
+        archive.writestr(readme, _readme(app, names), compress_type=zipfile.ZIP_DEFLATED)
+        for path, name in zip(sources, names, strict=True):
+            info = zipfile.ZipInfo(posixpath.join(folder, name), stamp)
+            archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
+    logger.info("[l1l2] %s: %d notebooks", ARCHIVE_NAME, len(sources))
+
+
+def _install_mathjax(app: Sphinx) -> None:
+    # Before the pages are written, so that each page links it with its checksum (?v=...).
+    source = getattr(app, "_l1l2_mathjax_source", None)
+    if source is not None and app.builder.format == "html":
+        _copy_mathjax(source, Path(app.outdir) / "_static")
+
+
+def _finish(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        _write_archive(app, Path(app.outdir))
+
+
+def _add_static(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(STATIC_DIR))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the extension."""
+    app.add_config_value("l1l2_mathjax_dir", "node_modules/mathjax/es5", "env")
+    app.connect("config-inited", _add_static)
+    app.connect("config-inited", _use_local_mathjax)
+    app.add_css_file(CSS_FILE)
+    app.add_role("notebooks-archive", notebooks_archive_role)
+    app.connect("html-page-context", _add_archive_to_download_menu, priority=600)
+    app.connect("html-page-context", _drop_unused_widget_scripts, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("builder-inited", _install_mathjax)
+    app.connect("build-finished", _finish)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
