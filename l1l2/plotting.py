@@ -122,7 +122,7 @@ def new_axes(ncols: int = 1, *, width: float = 6.4, height: float = 4.0) -> NDAr
 
     Returns
     -------
-    numpy.ndarray of Axes
+    numpy.ndarray of matplotlib.axes.Axes
         One Axes per panel (an array even for one panel).
 
     Examples
@@ -228,7 +228,7 @@ def plot_penalties(
     """
     top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"Huber, δ = {d:g}"}
+    formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"δ = {d:g}"}
     ax = _axes(ax)
     r = np.linspace(-top, top, 401)
     zero = np.zeros_like(r)
@@ -477,12 +477,12 @@ def plot_experiment(
         A title over both panels.
     loss_scale : {"linear", "symlog", "log"}
         Scale of the loss axis; ``"symlog"`` shows a loss that goes negative and spans decades.
-    axes : pair of Axes, optional
+    axes : pair of matplotlib.axes.Axes, optional
         Where to draw; a new two-panel figure when omitted.
 
     Returns
     -------
-    numpy.ndarray of Axes
+    numpy.ndarray of matplotlib.axes.Axes
         The two panels.
 
     Examples
