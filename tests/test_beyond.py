@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 
-from l1l2 import data, experiments, gd, losses, plotting
+from l1l2 import data, experiments, gd, losses, plotting, schedules
 
 # ---------------------------------------------------------------------------------------------
 # data.linear: noise families and outliers
@@ -334,3 +334,383 @@ def test_plot_w_shades_a_band():
         plotting.plot_w(h, band=(2.0, 1.0))
     with pytest.raises(TypeError, match="band must be a pair"):
         plotting.plot_w(h, band=1.0)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 06, where descent settles: the book's data (x = 2, true w = 1, N = 20, sigma = 5),
+# drawn as the chapter draws it, from np.random.default_rng(3).
+# ---------------------------------------------------------------------------------------------
+
+N, X, TRUE_W, SIGMA = 20, 2.0, 1.0, 5.0
+DECAY = schedules.inverse_time(0.01, decay=1 / 2000)
+
+
+@pytest.fixture(scope="module")
+def book_data():
+    return data.linear(N, x=X, w=TRUE_W, noise=SIGMA, rng=np.random.default_rng(3))
+
+
+@pytest.fixture(scope="module")
+def l1_decay_run(book_data):
+    x, y = book_data
+    return gd.fit(x, y, loss="l1", w0=20.0, lr=DECAY, batch_size=2, epochs=2000, reduction="sum")
+
+
+def test_ch06_l2_settles_at_the_mean_and_l1_at_the_median(book_data):
+    x, y = book_data
+    assert gd.minimizer(x, y, loss="l2") == pytest.approx(np.mean(y) / X, abs=1e-12)
+    assert gd.minimizer(x, y, loss="l1") == pytest.approx(np.median(y) / X, abs=1e-12)
+    low, high = experiments.l1_interval(x, y)
+    readings = np.sort(y / X)
+    assert (low, high) == (readings[9], readings[10])
+    # The numbers the chapter prints.
+    assert gd.minimizer(x, y, loss="l2") == pytest.approx(0.6691, abs=5e-5)
+    assert gd.minimizer(x, y, loss="l1") == pytest.approx(0.3502, abs=5e-5)
+    assert (low, high) == (pytest.approx(0.2968, abs=5e-5), pytest.approx(0.4036, abs=5e-5))
+
+
+def test_ch06_neither_estimate_is_the_true_w_and_the_gap_is_of_the_order_of_the_standard_error(
+    book_data,
+):
+    x, y = book_data
+    standard_error = SIGMA / (X * math.sqrt(N))
+    assert standard_error == pytest.approx(0.559, abs=5e-4)
+    gap_l2 = gd.minimizer(x, y, loss="l2") - TRUE_W
+    gap_l1 = gd.minimizer(x, y, loss="l1") - TRUE_W
+    assert gap_l2 == pytest.approx(-0.3309, abs=5e-5)
+    assert gap_l1 == pytest.approx(-0.6498, abs=5e-5)
+    assert abs(gap_l2) < abs(gap_l1) < 2 * standard_error  # on this data set the mean is closer
+
+
+def test_ch06_l2_descent_hops_but_its_epoch_average_is_the_least_squares_estimate(book_data):
+    x, y = book_data
+    run = gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=2, epochs=20, reduction="sum")
+    last = run.w[-run.steps_per_epoch :]
+    least_squares = gd.minimizer(x, y, loss="l2")
+    assert last.mean() == pytest.approx(least_squares, abs=1e-10)
+    assert abs(run.final_w - least_squares) > 0.1  # the last estimate is not the settle point
+    assert np.ptp(last) == pytest.approx(0.61, abs=0.005)  # printed: 0.2601 to 0.8700
+
+
+def test_ch06_l1_descent_comes_to_rest_at_the_upper_edge_of_the_flat_bottom(
+    book_data, l1_decay_run
+):
+    x, y = book_data
+    low, high = experiments.l1_interval(x, y)
+    last = l1_decay_run.w[-l1_decay_run.steps_per_epoch :]
+    hop = 4 * l1_decay_run.lr[-1]  # a batch of two moves w by at most lr * (2 + 2)
+    assert hop < 0.004
+    assert low < last.min()
+    assert last.max() <= high + hop
+    assert abs(l1_decay_run.final_w - high) < hop  # upper edge, not the midpoint
+    assert abs(l1_decay_run.final_w - gd.minimizer(x, y, loss="l1")) > 0.05
+
+
+def test_ch06_every_point_of_the_flat_bottom_has_the_same_total_l1_loss(book_data, l1_decay_run):
+    x, y = book_data
+    low, high = experiments.l1_interval(x, y)
+
+    def total(w: float) -> float:
+        return losses.l1(y, w * x, reduction="sum")
+
+    best = total(gd.minimizer(x, y, loss="l1"))
+    assert total(low) == pytest.approx(best, abs=1e-9)
+    assert total(high) == pytest.approx(best, abs=1e-9)
+    assert best == pytest.approx(78.854, abs=5e-4)
+    assert 0 < total(l1_decay_run.final_w) - best < 0.01  # a hair above the edge, printed 78.855
+
+
+def test_ch06_full_batch_descent_lands_exactly_or_stops_dead_in_the_flat_bottom(book_data):
+    x, y = book_data
+    full_l2 = gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=N, epochs=100, reduction="sum")
+    assert full_l2.final_w == pytest.approx(gd.minimizer(x, y, loss="l2"), abs=1e-12)
+    full_l1 = gd.fit(x, y, loss="l1", w0=20.0, lr=0.01, batch_size=N, epochs=100, reduction="sum")
+    low, high = experiments.l1_interval(x, y)
+    assert low <= full_l1.final_w <= high
+    assert full_l1.final_w == pytest.approx(0.36, abs=1e-9)
+    assert np.all(full_l1.w[-11:] == full_l1.final_w)  # the gradient is exactly zero there
+
+
+def test_ch06_exercise_start_below_stops_elsewhere_in_the_flat_bottom(book_data, l1_decay_run):
+    x, y = book_data
+    run = gd.fit(x, y, loss="l1", w0=-20.0, lr=DECAY, batch_size=2, epochs=2000, reduction="sum")
+    low, high = experiments.l1_interval(x, y)
+    assert low <= run.final_w <= high
+    assert run.final_w < l1_decay_run.final_w - 0.05
+    best = losses.l1(y, gd.minimizer(x, y, loss="l1") * x, reduction="sum")
+    assert losses.l1(y, run.final_w * x, reduction="sum") == pytest.approx(best, abs=1e-9)
+
+
+def test_ch06_exercise_one_far_sample_moves_the_mean_by_its_shift_over_n_x(book_data):
+    x, y = book_data
+    moved = y.copy()
+    moved[np.argmin(moved)] += 100.0
+    shift = gd.minimizer(x, moved, loss="l2") - gd.minimizer(x, y, loss="l2")
+    assert shift == pytest.approx(100.0 / (N * X), abs=1e-12)
+    readings = np.sort(y / X)
+    assert experiments.l1_interval(x, moved) == (readings[10], readings[11])
+
+
+def test_ch06_exercise_odd_n_has_a_single_settle_point(book_data):
+    x, y = book_data
+    low, high = experiments.l1_interval(x[:-1], y[:-1])
+    assert low == high == np.median(y[:-1]) / X
+    run = gd.fit(
+        x[:-1],
+        y[:-1],
+        loss="l1",
+        w0=20.0,
+        lr=schedules.inverse_time(0.01, decay=1 / 20),
+        batch_size=19,
+        epochs=5000,
+        reduction="sum",
+    )
+    assert run.final_w == pytest.approx(low, abs=5e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 07, a thousand data sets: L2 tighter under Gaussian noise, abs L1 tighter under heavy
+# tails and outliers. The chapter's seed (7) and, to show it is no accident of one seed, two more.
+# ---------------------------------------------------------------------------------------------
+
+RUNS = 1000
+NOISES = {
+    "Gaussian": {"noise": SIGMA},
+    "Laplace": {"noise": SIGMA / math.sqrt(2), "distribution": "laplace"},
+    "Student t (df 2)": {"noise": SIGMA, "distribution": "student_t", "df": 2.0},
+    "10% outliers": {"noise": SIGMA, "outliers": 0.1, "outlier_shift": 50.0},
+}
+
+
+def noise_stacks(rng):
+    return {
+        label: data.linear(N, x=X, w=TRUE_W, runs=RUNS, rng=rng, **options)
+        for label, options in NOISES.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def ch07():
+    rng = np.random.default_rng(7)
+    stacks = noise_stacks(rng)
+    results = {label: experiments.compare(x, y, true_w=TRUE_W) for label, (x, y) in stacks.items()}
+    return rng, stacks, results
+
+
+@pytest.mark.parametrize("seed", [7, 0, 1])
+def test_ch07_l2_is_tighter_under_gaussian_noise_and_l1_under_heavy_tails_and_outliers(seed):
+    stacks = noise_stacks(np.random.default_rng(seed))
+    for label, (x, y) in stacks.items():
+        result = experiments.compare(x, y, true_w=TRUE_W)
+        winner = "l2" if label == "Gaussian" else "l1"
+        for statistic in ("std", "iqr", "mad", "mae"):
+            assert result.tighter(statistic) == winner, (seed, label, statistic)
+
+
+def test_ch07_printed_table(ch07):
+    _, _, results = ch07
+    stats = {label: result.stats() for label, result in results.items()}
+    expected = {  # (std, mean |error|) of abs L1 and L2, as the chapter prints them
+        "Gaussian": {"l1": (0.670, 0.536), "l2": (0.564, 0.449)},
+        "Laplace": {"l1": (0.477, 0.370), "l2": (0.569, 0.449)},
+        "Student t (df 2)": {"l1": (0.798, 0.635), "l2": (1.733, 1.119)},
+        "10% outliers": {"l1": (0.773, 0.671), "l2": (1.766, 2.498)},
+    }
+    for label, per_loss in expected.items():
+        for loss, (std, mae) in per_loss.items():
+            assert stats[label][loss]["std"] == pytest.approx(std, abs=5e-4)
+            assert stats[label][loss]["mae"] == pytest.approx(mae, abs=5e-4)
+    assert stats["10% outliers"]["l2"]["mean"] == pytest.approx(3.442, abs=5e-4)
+    assert stats["10% outliers"]["l1"]["mean"] == pytest.approx(1.348, abs=5e-4)
+    # The Gaussian ratio of standard deviations is near sqrt(pi / 2) = 1.253.
+    ratio = stats["Gaussian"]["l1"]["std"] / stats["Gaussian"]["l2"]["std"]
+    assert 1.1 < ratio < 1.35
+
+
+def test_ch07_descent_and_closed_form_agree_on_a_thousand_data_sets(ch07):
+    _, stacks, results = ch07
+    x, y = stacks["Gaussian"]
+    l2 = gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=N, epochs=100, reduction="sum")
+    np.testing.assert_allclose(l2.final_w, results["Gaussian"].estimates["l2"], rtol=0, atol=1e-12)
+    l1 = gd.fit(
+        x,
+        y,
+        loss="l1",
+        w0=20.0,
+        lr=schedules.exponential(0.01, rate=0.997),
+        batch_size=N,
+        epochs=1000,
+        reduction="sum",
+    )
+    low, high = experiments.l1_interval(x, y)
+    assert np.all((low <= l1.final_w) & (l1.final_w <= high))
+
+
+def test_ch07_student_t_throws_some_l2_estimates_off_the_plot(ch07):
+    _, _, results = ch07
+    wild = results["Student t (df 2)"].estimates["l2"]
+    assert np.count_nonzero((wild < -2.0) | (wild > 4.0)) == 44
+    assert np.count_nonzero(np.abs(results["Student t (df 2)"].estimates["l1"] - 1) > 3) == 0
+
+
+def test_ch07_exercises(ch07):
+    rng = np.random.default_rng(7)
+    noise_stacks(rng)  # the chapter's draws come first
+    by_fraction = {}
+    for fraction in (0.0, 0.02, 0.05, 0.1, 0.2, 0.3):
+        x, y = data.linear(
+            N, x=X, w=TRUE_W, noise=SIGMA, runs=RUNS, rng=rng, outliers=fraction, outlier_shift=50.0
+        )
+        by_fraction[fraction] = experiments.compare(x, y, true_w=TRUE_W).stats()
+    assert by_fraction[0.0]["l2"]["mae"] < by_fraction[0.0]["l1"]["mae"]
+    for fraction in (0.02, 0.05, 0.1, 0.2, 0.3):
+        assert by_fraction[fraction]["l1"]["mae"] < by_fraction[fraction]["l2"]["mae"]
+    l1_errors = [by_fraction[f]["l1"]["mae"] for f in sorted(by_fraction)]
+    assert l1_errors == sorted(l1_errors)  # abs L1's error grows too
+    assert by_fraction[0.3]["l1"]["std"] > by_fraction[0.3]["l2"]["std"]
+
+    ratios = []
+    for n in (5, 20, 80, 320):
+        x, y = data.linear(n, x=X, w=TRUE_W, noise=SIGMA, runs=4000, rng=rng)
+        per_loss = experiments.compare(x, y, true_w=TRUE_W).stats()
+        ratios.append(per_loss["l1"]["std"] / per_loss["l2"]["std"])
+    assert all(r > 1.15 for r in ratios)
+    assert ratios[-1] == pytest.approx(math.sqrt(math.pi / 2), abs=0.03)
+    assert ratios[-1] > ratios[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 08, Huber: values and gradients, delta as the switch, the experiment re-run.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("r", "loss", "slope"),
+    [(0.5, 0.125, 0.5), (1.0, 0.5, 1.0), (3.0, 2.5, 1.0), (-3.0, 2.5, -1.0)],
+)
+def test_ch08_huber_values_and_gradients_with_delta_one(r, loss, slope):
+    assert losses.huber([0.0], [r], delta=1.0, reduction="sum") == pytest.approx(loss)
+    assert losses.huber_grad([0.0], [r], delta=1.0, reduction="sum")[0] == pytest.approx(slope)
+    assert losses.l2([0.0], [r], reduction="sum") == pytest.approx(r * r)  # L2 charges 9 at 3
+
+
+def test_ch08_exercise_by_hand():
+    errors = np.array([1.0, -2.0])
+    np.testing.assert_allclose(
+        losses.huber(np.zeros(2), errors, delta=1.5, reduction="none"), [0.5, 1.875]
+    )
+    np.testing.assert_allclose(
+        losses.huber_grad(np.zeros(2), errors, delta=1.5, reduction="none"), [1.0, -1.5]
+    )
+
+
+@pytest.mark.parametrize("delta", [0.5, 2.0, 7.0])
+def test_ch08_huber_and_its_slope_are_continuous_at_delta(delta):
+    eps = 1e-9
+    below, at, above = delta - eps, delta, delta + eps
+    values = [losses.huber([0.0], [r], delta=delta, reduction="sum") for r in (below, at, above)]
+    slopes = [
+        losses.huber_grad([0.0], [r], delta=delta, reduction="sum")[0] for r in (below, at, above)
+    ]
+    assert values == pytest.approx([delta**2 / 2] * 3, abs=1e-8)
+    assert slopes == pytest.approx([delta] * 3, abs=1e-8)
+    # Both pieces of the formula agree at |r| = delta.
+    assert 0.5 * delta**2 == pytest.approx(delta * (delta - 0.5 * delta))
+
+
+@pytest.fixture(scope="module")
+def ch08():
+    rng = np.random.default_rng(3)
+    x, y_clean = data.linear(N, x=X, w=TRUE_W)
+    _, y_noisy = data.linear(N, x=X, w=TRUE_W, noise=SIGMA, rng=rng)
+    return rng, x, y_clean, y_noisy
+
+
+def test_ch08_uses_the_data_of_chapter_06(ch08, book_data):
+    np.testing.assert_array_equal(ch08[3], book_data[1])
+
+
+def test_ch08_experiment_with_huber(ch08):
+    _, x, y_clean, y_noisy = ch08
+    setup = {"w0": 20.0, "lr": 0.01, "batch_size": 2, "epochs": 20, "reduction": "sum"}
+    clean = {
+        name: gd.fit(x, y_clean, loss=name, delta=5.0, **setup) for name in ("l1", "l2", "huber")
+    }
+    assert clean["l1"].final_w == pytest.approx(12.0, abs=1e-9)  # 200 steps of 0.04
+    assert np.flatnonzero(np.abs(clean["huber"].w - 1) < 0.05)[0] == 130
+    assert np.flatnonzero(np.abs(clean["l2"].w - 1) < 0.05)[0] == 35
+    assert clean["huber"].final_w == pytest.approx(1.0001, abs=5e-5)
+    noisy = {name: gd.fit(x, y_noisy, loss=name, delta=5.0, **setup) for name in ("l2", "huber")}
+    swing = {name: np.ptp(h.w[-10:]) for name, h in noisy.items()}
+    assert swing["huber"] == pytest.approx(0.2111, abs=5e-5)
+    assert swing["l2"] == pytest.approx(0.6099, abs=5e-5)
+    # With delta = 1, Huber's far-out steps equal abs L1's: the same 200 updates.
+    one = gd.fit(x, y_clean, loss="huber", delta=1.0, **setup)
+    np.testing.assert_allclose(one.w, clean["l1"].w, rtol=0, atol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def ch08_stacks(ch08):
+    rng = ch08[0]
+    noises = {key: NOISES[key] for key in ("Gaussian", "Student t (df 2)", "10% outliers")}
+    return {
+        label: data.linear(N, x=X, w=TRUE_W, runs=RUNS, rng=rng, **options)
+        for label, options in noises.items()
+    }
+
+
+def test_ch08_huber_is_the_bridge_over_a_thousand_data_sets(ch08_stacks):
+    mae = {}
+    for label, (x, y) in ch08_stacks.items():
+        stats = experiments.compare(
+            x, y, true_w=TRUE_W, losses=("l1", "huber", "l2"), delta=1.345 * SIGMA
+        ).stats()
+        mae[label] = {loss: stats[loss]["mae"] for loss in stats}
+        # Never far from the better of the two, never as bad as the worse one.
+        assert mae[label]["huber"] < min(mae[label]["l1"], mae[label]["l2"]) + 0.025
+        assert mae[label]["huber"] < max(mae[label]["l1"], mae[label]["l2"])
+    assert mae["Gaussian"] == pytest.approx({"l1": 0.536, "huber": 0.460, "l2": 0.455}, abs=5e-4)
+    assert mae["Student t (df 2)"] == pytest.approx(
+        {"l1": 0.654, "huber": 0.633, "l2": 1.119}, abs=5e-4
+    )
+    assert mae["10% outliers"] == pytest.approx(
+        {"l1": 0.638, "huber": 0.659, "l2": 2.550}, abs=5e-4
+    )
+
+
+def test_ch08_delta_sweeps_from_l1_to_l2(ch08_stacks):
+    def huber_mae(label, delta):
+        x, y = ch08_stacks[label]
+        return experiments.compare(x, y, true_w=TRUE_W, losses=("huber",), delta=delta).stats()[
+            "huber"
+        ]["mae"]
+
+    def mae(label, loss):
+        x, y = ch08_stacks[label]
+        return experiments.compare(x, y, true_w=TRUE_W, losses=(loss,)).stats()[loss]["mae"]
+
+    for label in ch08_stacks:
+        assert huber_mae(label, 0.5) == pytest.approx(mae(label, "l1"), abs=0.025)
+    assert huber_mae("Gaussian", 10.0) == pytest.approx(mae("Gaussian", "l2"), abs=1e-3)
+    assert huber_mae("10% outliers", 50.0) == pytest.approx(mae("10% outliers", "l2"), abs=0.02)
+    # At delta = 5 (one noise standard deviation), the numbers of the chapter's prose.
+    assert huber_mae("Gaussian", 5.0) == pytest.approx(0.468, abs=5e-4)
+    assert huber_mae("Student t (df 2)", 5.0) == pytest.approx(0.626, abs=5e-4)
+    assert huber_mae("10% outliers", 5.0) == pytest.approx(0.632, abs=5e-4)
+
+
+def test_ch08_exercise_huber_settle_point_runs_from_the_median_to_the_mean(ch08):
+    _, _, _, y = ch08
+    low, high = experiments.l1_interval(X, y)
+    least_squares = gd.minimizer(X, y, loss="l2")
+    assert low <= gd.minimizer(X, y, loss="huber", delta=0.001) <= high
+    largest = np.max(np.abs(least_squares * X - y))
+    assert largest == pytest.approx(17.28, abs=5e-3)
+    for delta in (20.0, 1000.0):  # beyond the largest error: exactly least squares
+        assert gd.minimizer(X, y, loss="huber", delta=delta) == pytest.approx(
+            least_squares, abs=1e-12
+        )
+    for delta in (1.0, 5.0):  # in between: neither the median nor the mean
+        w = gd.minimizer(X, y, loss="huber", delta=delta)
+        assert not low <= w <= high
+        assert abs(w - least_squares) > 0.1
