@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import ipywidgets as ipw
+import matplotlib
 import numpy as np
 from IPython import get_ipython
 from matplotlib.axes import Axes
@@ -60,8 +61,8 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
-#: The fixed part of the w-estimation experiment: 20 samples at x = 2 with true w = 1, batch
-#: losses summed over the batch (as in the source article), Huber threshold 1.
+#: The fixed part of the w-estimation experiment. Its 20 samples sit at x = 2 with true w = 1,
+#: each batch loss is summed over the batch (as in the source article), and Huber's threshold is 1.
 EXPERIMENT: Final[dict[str, Any]] = {
     "n": 20,
     "x": 2.0,
@@ -137,30 +138,42 @@ def _in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+def _ipympl_classes() -> tuple[Any, Any] | None:
+    """Return ipympl's canvas and manager classes, or ``None`` without ipympl.
+
+    Importing ipympl switches matplotlib's backend to ipympl for the whole session (its package
+    calls ``matplotlib.use``); the explorers only want its canvas, so the reader's backend (the
+    inline one, say) is put back.
+    """
+    previous = dict.__getitem__(matplotlib.rcParams, "backend")  # without resolving "auto"
+    try:
+        # Imported here: importing ipympl hooks into the running kernel.
+        from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: PLC0415
+    except ImportError:
+        return None
+    if isinstance(previous, str) and dict.__getitem__(matplotlib.rcParams, "backend") != previous:
+        matplotlib.use(previous)
+    return Canvas, FigureManager
+
+
 def _attach_canvas(figure: Figure) -> Any:
     """Give ``figure`` an ipympl canvas in a kernel with ipympl, else an Agg canvas.
 
     Returns the ipympl canvas (itself a widget) or ``None`` for the Agg canvas.
     """
-    if _in_kernel():
-        try:
-            # Imported here: importing ipympl hooks into the running kernel.
-            from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: PLC0415
-        except ImportError:
-            pass
-        else:
-            canvas = Canvas(figure)
-            with warnings.catch_warnings():
-                # ipympl's toolbar passes its canvas on to traitlets, which warns about it.
-                warnings.filterwarnings(
-                    "ignore", "Passing unrecognized arguments", DeprecationWarning
-                )
-                FigureManager(canvas, 0)  # ipympl needs a manager; it sets itself on the canvas
-            canvas.header_visible = False
-            canvas.footer_visible = False
-            canvas.resizable = False
-            canvas.toolbar_position = "right"
-            return canvas
+    classes = _ipympl_classes() if _in_kernel() else None
+    if classes is not None:
+        canvas_class, manager_class = classes
+        canvas = canvas_class(figure)
+        with warnings.catch_warnings():
+            # ipympl's toolbar passes its canvas on to traitlets, which warns about it.
+            warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
+            manager_class(canvas, 0)  # ipympl needs a manager; it sets itself on the canvas
+        canvas.header_visible = False
+        canvas.footer_visible = False
+        canvas.resizable = False
+        canvas.toolbar_position = "right"
+        return canvas
     FigureCanvasAgg(figure)
     return None
 
@@ -867,7 +880,7 @@ class Latency:
 
     @property
     def ratio(self) -> float:
-        """``update_s / draw_s``: the cost of a change in plain redraws (aim: at most 2)."""
+        """Return ``update_s / draw_s``, the cost of one change in plain redraws (2 at most)."""
         return self.update_s / self.draw_s
 
 

@@ -473,3 +473,24 @@ def test_the_core_package_imports_neither_matplotlib_nor_ipywidgets():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_live_canvas_leaves_the_readers_matplotlib_backend_alone():
+    # Importing ipympl switches the session to its backend; the explorer must switch it back, or
+    # every later plt.show() in the notebook would become a live canvas instead of an image.
+    pytest.importorskip("ipympl")
+    code = (
+        "import matplotlib; matplotlib.use('svg');"
+        "import matplotlib.pyplot as plt;"
+        "from l1l2 import widgets; widgets._in_kernel = lambda: True;"
+        "ex = widgets.explorer();"
+        "print(type(ex.figure.canvas).__module__, matplotlib.get_backend(),"
+        " type(plt.figure().canvas).__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["ipympl.backend_nbagg", "svg", "FigureCanvasSVG"]
