@@ -62,11 +62,12 @@ async () => {
 # Runs in the page: what the reader can see of math, links, ids and widgets.
 INSPECT = """
 () => {
+  const hrefs = sel => Array.from(document.querySelectorAll(sel)).map(a => a.href);
   const maths = Array.from(document.querySelectorAll('.math'));
   const widgetViews = Array.from(document.querySelectorAll(
     'script[type="application/vnd.jupyter.widget-view+json"]'));
   return {
-    links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    links: hrefs('a[href]'),
     ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
     math: maths.length,
     mathRendered: maths.filter(m => m.querySelector('mjx-container') !== null).length,
@@ -82,6 +83,16 @@ INSPECT = """
       return view === null || view.getBoundingClientRect().height < 1;
     }).length,
     theme: document.documentElement.dataset.theme || null,
+    title: document.title,
+    nav: hrefs('.bd-docs-nav a[href]'),
+    downloads: hrefs('.dropdown-download-buttons a[href]'),
+    launch: hrefs('.dropdown-launch-buttons a[href]'),
+    articleLinks: hrefs('article a[href]'),
+    hasSearch: document.querySelector('.search-button, form.bd-search, #search-input') !== null,
+    footer: (document.querySelector('footer .copyright') || {innerText: ''}).innerText,
+    figures: Array.from(document.querySelectorAll('article .cell_output img, article figure img'))
+      .map(img => { const s = getComputedStyle(img);
+                    return {src: img.src, filter: s.filter, background: s.backgroundColor}; }),
   };
 }
 """
@@ -161,6 +172,20 @@ def open_page(
     finally:
         context.close()
     return visit
+
+
+# Each page is opened once in light and once in dark mode; later tests reuse what it showed.
+_VISITS: dict[tuple[str, bool], Visit] = {}
+
+
+def visit(
+    browser: Any, base: str, rel: str, *, dark: bool = False, screenshot: Path | None = None
+) -> Visit:
+    """What the page showed (opened now, or earlier in this run)."""
+    key = (rel, dark)
+    if key not in _VISITS or screenshot is not None:
+        _VISITS[key] = open_page(browser, base, rel, dark=dark, screenshot=screenshot)
+    return _VISITS[key]
 
 
 class _Ids(html.parser.HTMLParser):
@@ -264,9 +289,7 @@ def test_page(page: str, site: Path, server: str, browser: Any, screenshot_dir: 
     if page == MISSING_BUILD:
         pytest.fail(f"No built book to test: {BUILD_HINT}.", pytrace=False)
     redirect = _redirect_target(site, page)
-    light = open_page(
-        browser, server, page, screenshot=_screenshot_path(screenshot_dir, page, ".png")
-    )
+    light = visit(browser, server, page, screenshot=_screenshot_path(screenshot_dir, page, ".png"))
     EXTERNAL_REQUESTS[page] = sorted(set(light.external))
     problems = list(light.problems)
     if redirect is not None:
@@ -283,7 +306,7 @@ def test_page(page: str, site: Path, server: str, browser: Any, screenshot_dir: 
             f"{light.info['widgetsBlank']} of {light.info['widgetViews']} widget areas stay blank"
         )
 
-    dark = open_page(
+    dark = visit(
         browser,
         server,
         page,
@@ -314,26 +337,9 @@ def _notebook_pages(site: Path) -> list[str]:
     return [p for p in _content_pages(site) if (site / "_sources" / (p[:-5] + ".ipynb")).is_file()]
 
 
-def _dom(browser: Any, base: str, rel: str, script: str, *, arg: Any = None) -> Any:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, base) else r.abort())
-    try:
-        page = context.new_page()
-        page.goto(urljoin(base, rel), wait_until="load")
-        return page.evaluate(script, arg)
-    finally:
-        context.close()
-
-
-LINKS_BY_SELECTOR = """
-(selectors) => Object.fromEntries(Object.entries(selectors).map(([name, sel]) =>
-  [name, Array.from(document.querySelectorAll(sel)).map(a => a.href)]))
-"""
-
-
 def test_search_finds_the_landing_page(site: Path, server: str, browser: Any) -> None:
     """The search page answers a word of the book's title with results."""
-    title = _dom(browser, server, _landing(site), "() => document.title")
+    title = visit(browser, server, _landing(site)).info["title"]
     words = re.findall(r"[A-Za-z]{4,}", title)
     assert words, f"no word to search for in the title {title!r}"
     query = words[-1].lower()
@@ -347,13 +353,8 @@ def test_search_finds_the_landing_page(site: Path, server: str, browser: Any) ->
     finally:
         context.close()
     assert hits, f"searching {query!r} found nothing"
-    has_search = _dom(
-        browser,
-        server,
-        _content_pages(site)[0],
-        "() => document.querySelector('.search-button, form.bd-search, #search-input') !== null",
-    )
-    assert has_search, "no search button or field on the pages"
+    without = [p for p in _content_pages(site) if not visit(browser, server, p).info["hasSearch"]]
+    assert not without, f"no search button or field on {without}"
 
 
 def test_every_content_page_has_navigation_repository_and_downloads(
@@ -361,21 +362,16 @@ def test_every_content_page_has_navigation_repository_and_downloads(
 ) -> None:
     """Sidebar navigation, the repository link, and download links for the page and the archive."""
     repo = book_config["repository"]["url"].rstrip("/")
-    selectors = {
-        "nav": ".bd-docs-nav a[href]",
-        "repo": f'a[href^="{repo}"]',
-        "downloads": ".dropdown-download-buttons a[href]",
-    }
     content = _content_pages(site)
     assert content, "no content pages in the build"
     navs = {}
     problems = []
     for rel in content:
-        links = _dom(browser, server, rel, LINKS_BY_SELECTOR, arg=selectors)
-        navs[rel] = {u.split("#")[0] for u in links["nav"]}
-        if not links["repo"]:
+        info = visit(browser, server, rel).info
+        navs[rel] = {u.split("#")[0] for u in info["nav"]}
+        if not any(u.rstrip("/") == repo for u in info["links"]):
             problems.append(f"{rel}: no link to the repository {repo}")
-        downloads = links["downloads"]
+        downloads = info["downloads"]
         source = f"_sources/{rel[:-5]}"
         if not any(source in u for u in downloads):
             problems.append(f"{rel}: no download link for its source ({downloads})")
@@ -421,9 +417,7 @@ def test_notebook_pages_launch_on_binder_and_colab(
     problems = []
     for rel in _notebook_pages(site):
         expected = _expected_launch_urls(book_config, rel)
-        links = _dom(
-            browser, server, rel, LINKS_BY_SELECTOR, arg={"launch": ".dropdown-launch-buttons a"}
-        )["launch"]
+        links = visit(browser, server, rel).info["launch"]
         binder = [u for u in links if u.startswith(expected["binder"])]
         colab = [u for u in links if u == expected["colab"]]
         if not binder or not any(expected["path"] in unquote(u) for u in binder):
@@ -461,12 +455,7 @@ def test_notebook_archive_holds_every_notebook_and_is_linked_from_the_landing_pa
     expected = sorted(Path(p).with_suffix(".ipynb").name for p in _notebook_pages(site))
     assert sorted(Path(n).name for n in notebooks) == expected
     landing = _landing(site)
-    links = _dom(
-        browser,
-        server,
-        landing,
-        "() => Array.from(document.querySelectorAll('article a[href]')).map(a => a.href)",
-    )
+    links = visit(browser, server, landing).info["articleLinks"]
     assert any(urlsplit(u).path.endswith("/" + ARCHIVE) for u in links), (
         f"the landing page ({landing}) does not link to {ARCHIVE}: add "
         "{notebooks-archive}`Download all notebooks` to it"
@@ -477,18 +466,10 @@ def test_footer_shows_the_book_copyright(
     site: Path, server: str, browser: Any, book_config: dict[str, Any]
 ) -> None:
     """The footer carries the copyright of _config.yml, not the theme's default year."""
-    rel = _content_pages(site)[0]
-    footer = _dom(
-        browser, server, rel, "() => document.querySelector('footer .copyright').innerText"
-    )
-    assert f"Copyright {book_config['copyright']}" in footer, footer
-
-
-FIGURE_STYLE = """
-() => Array.from(document.querySelectorAll('article .cell_output img, article figure img'))
-  .map(img => { const s = getComputedStyle(img);
-                return {src: img.src, filter: s.filter, background: s.backgroundColor}; })
-"""
+    expected = f"Copyright {book_config['copyright']}"
+    for rel in _content_pages(site):
+        footer = visit(browser, server, rel).info["footer"]
+        assert expected in footer, f"{rel}: footer {footer!r}"
 
 
 def test_figures_keep_a_light_background_in_dark_mode(
@@ -498,17 +479,7 @@ def test_figures_keep_a_light_background_in_dark_mode(
     checked = 0
     problems = []
     for rel in _content_pages(site):
-        context = browser.new_context(viewport=VIEWPORT, color_scheme="dark")
-        context.route(
-            "**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort()
-        )
-        try:
-            page = context.new_page()
-            page.goto(urljoin(server, rel), wait_until="load")
-            figures = page.evaluate(FIGURE_STYLE)
-        finally:
-            context.close()
-        for fig in figures:
+        for fig in visit(browser, server, rel, dark=True).info["figures"]:
             checked += 1
             if fig["filter"] != "none" or fig["background"] != "rgb(255, 255, 255)":
                 problems.append(f"{rel}: {fig}")
