@@ -714,3 +714,18 @@ def test_ch08_exercise_huber_settle_point_runs_from_the_median_to_the_mean(ch08)
         w = gd.minimizer(X, y, loss="huber", delta=delta)
         assert not low <= w <= high
         assert abs(w - least_squares) > 0.1
+
+
+@pytest.mark.usefixtures("close_figures")
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        ((0.0,), {}, ValueError, "max_error must be > 0"),
+        ((5.0,), {"delta": -1.0}, ValueError, "delta must be > 0"),
+        ((5.0,), {"losses_to_show": ("l3",)}, ValueError, "loss must be one of"),
+        (("5",), {}, TypeError, "max_error must be a real number"),
+    ],
+)
+def test_plot_gradients_rejects_bad_input(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plotting.plot_gradients(*args, **kwargs)
