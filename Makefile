@@ -5,10 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# MathJax served by the book itself, so math renders with no network (package.json, package-lock.json).
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: book test setup notebooks lint typecheck unit nbval build-strict browser bench clean
 
-book: $(STAMP)
+book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 test: lint typecheck unit nbval build-strict browser
@@ -21,6 +23,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
 	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
 notebooks: $(STAMP)
@@ -40,7 +45,7 @@ nbval: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval-sanitize.cfg book/ -o addopts="" -o testpaths=""
 
-build-strict: $(STAMP)
+build-strict: $(STAMP) $(NODE_STAMP)
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 

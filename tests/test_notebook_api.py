@@ -15,14 +15,17 @@ NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 
 
 def _code(path: Path) -> ast.Module:
-    """Parse a notebook's code cells as one module (IPython magics and shell lines left out)."""
+    """Parse a notebook's code cells as one module (IPython magics and shell lines become ``pass``)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     lines: list[str] = []
     for cell in cells:
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
-        lines += [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        for line in source.splitlines():
+            stripped = line.lstrip()
+            magic = stripped.startswith(("%", "!"))
+            lines.append(line[: len(line) - len(stripped)] + "pass" if magic else line)
     return ast.parse("\n".join(lines), filename=str(path))
 
 
