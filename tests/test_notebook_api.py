@@ -15,7 +15,7 @@ NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 
 
 def _code(path: Path) -> ast.Module:
-    """Parse a notebook's code cells as one module (IPython magics and shell lines become ``pass``)."""
+    """Parse a notebook's code cells as one module (magics and shell lines become ``pass``)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     lines: list[str] = []
     for cell in cells:
