@@ -428,7 +428,7 @@ def _weighted_median(y: FloatArray, x: FloatArray) -> FloatArray:
 def _huber_root(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
     def slope(w: FloatArray) -> FloatArray:
         r = w[..., np.newaxis] * x - y
-        return np.sum(np.clip(r, -delta, delta) * x, axis=-1)
+        return np.asarray(np.sum(np.clip(r, -delta, delta) * x, axis=-1), dtype=np.float64)
 
     ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), 0.0)
     lo, hi = ratio.min(axis=-1), ratio.max(axis=-1)
@@ -438,4 +438,4 @@ def _huber_root(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
         lo, hi = np.where(up, lo, mid), np.where(up, mid, hi)
         if np.all(hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(mid))):
             break
-    return 0.5 * (lo + hi)
+    return np.asarray(0.5 * (lo + hi), dtype=np.float64)
