@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import sys
 import time
 import warnings
 from collections.abc import Mapping, Sequence
@@ -146,6 +147,11 @@ def _ipympl_classes() -> tuple[Any, Any] | None:
     inline one, say) is put back.
     """
     previous = dict.__getitem__(matplotlib.rcParams, "backend")  # without resolving "auto"
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if isinstance(previous, str) and pyplot is not None:
+        # Load the reader's backend now, under its own name, as pyplot would for its first
+        # figure: the inline backend sets up its display hooks only when loaded as the backend.
+        pyplot.switch_backend(previous)
     try:
         # Imported here: importing ipympl hooks into the running kernel.
         from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: PLC0415
@@ -367,10 +373,10 @@ class Explorer(_Live):
         self.message = ""
         self._syncing = False
 
-        figure = Figure(figsize=(10.0, 3.8))
+        figure = Figure(figsize=(8.6, 3.7))
         figure.patch.set_facecolor("white")
         # A fixed layout: constrained layout would cost about as much as the rest of a redraw.
-        figure.subplots_adjust(left=0.075, right=0.985, bottom=0.13, top=0.87, wspace=0.2)
+        figure.subplots_adjust(left=0.085, right=0.985, bottom=0.13, top=0.87, wspace=0.22)
         view = self._setup_canvas(figure)
         self._build_figure(_settings(start))
 
@@ -716,9 +722,9 @@ class AppleExplorer(_Live):
         self.table = ipw.HTML()
         self.status = self.table
         self.totals: dict[str, float] = {}
-        figure = Figure(figsize=(9.0, 3.4))
+        figure = Figure(figsize=(8.4, 3.3))
         figure.patch.set_facecolor("white")
-        figure.subplots_adjust(left=0.08, right=0.985, bottom=0.16, top=0.9, wspace=0.25)
+        figure.subplots_adjust(left=0.095, right=0.985, bottom=0.16, top=0.9, wspace=0.28)
         view = self._setup_canvas(figure)
         positions = np.arange(len(_PREDICTIONS), dtype=np.float64)
         self._panels: dict[str, tuple[Axes, BarContainer, Line2D]] = {}

@@ -494,3 +494,21 @@ def test_the_live_canvas_leaves_the_readers_matplotlib_backend_alone():
         check=True,
     )
     assert out.stdout.split() == ["ipympl.backend_nbagg", "svg", "FigureCanvasSVG"]
+
+
+def test_in_a_real_kernel_figures_after_an_explorer_stay_inline_images():
+    # The regression this guards: once ipympl was imported, plt.show() gave only "<Figure ...>".
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    cells = [
+        "import matplotlib.pyplot as plt\nfrom l1l2 import widgets\nwidgets.explorer()",
+        "fig, ax = plt.subplots(figsize=(2, 1))\n_ = ax.plot([0, 1])\nplt.show()",
+        "print(type(widgets.apple_explorer().figure.canvas).__module__)",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    explorer_out, figure_out, canvas_out = (cell.outputs for cell in nb.cells)
+    assert "application/vnd.jupyter.widget-view+json" in explorer_out[0]["data"]
+    assert explorer_out[0]["data"]["text/plain"].startswith("l1l2 explorer: abs L1")
+    assert any("image/png" in out.get("data", {}) for out in figure_out)
+    assert canvas_out[0]["text"].strip() == "ipympl.backend_nbagg"
