@@ -43,6 +43,7 @@ def execute(path: Path) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
+        record_timing=False,  # no timestamps in the cells: a re-run changes only what changed
     )
     client.execute()
     nbformat.write(nb, path)
