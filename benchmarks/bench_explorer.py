@@ -1,0 +1,164 @@
+"""Benchmark 3: explorer update latency, as a ratio to one plain ``figure.canvas.draw()``.
+
+The explorer is ``l1l2.widgets.explorer(**initial) -> Explorer`` with ``Explorer.controls`` (a dict
+from control names to ipywidgets controls) and ``Explorer.figure`` (the matplotlib Figure it draws
+into); setting a control's ``.value`` updates the figure before the assignment returns. If
+``l1l2.widgets`` cannot be imported, this benchmark says so and measures nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from _common import fmt_ratio, fmt_time, table, time_cases
+
+# Each control moves back and forth between two settings of the source experiment.
+TOGGLES: dict[str, tuple[Any, Any]] = {
+    "loss": ("l2", "l1"),
+    "noise": (5.0, 0.05),
+    "lr": (0.005, 0.01),
+    "schedule": ("inverse_time", "constant"),
+    "w0": (10.0, 20.0),
+    "epochs": (30, 20),
+    "batch_size": (4, 2),
+    "seed": (1, 0),
+}
+TARGET = 2.0  # an update should cost no more than two plain draws (the explorer's issue)
+
+
+@dataclass(frozen=True)
+class Row:
+    control: str
+    values: tuple[Any, Any]
+    update: float
+    draw: float
+    draws_by_itself: bool  # whether setting the value drew the figure (else a draw is added)
+
+    @property
+    def ratio(self) -> float:
+        return self.update / self.draw
+
+
+@dataclass(frozen=True)
+class Result:
+    rows: list[Row]
+    cross_check: str  # the explorer's own measure_latency(), or why it was not run
+    skipped: str = ""  # why nothing was measured, if so
+
+
+def _toggler(control: Any, values: tuple[Any, Any]) -> Callable[[], None]:
+    """Return a function that sets ``control`` to the other of the two values at each call."""
+    upcoming = itertools.cycle((values[1], values[0]))
+
+    def update() -> None:
+        control.value = next(upcoming)
+
+    return update
+
+
+def _cross_check(widgets: Any, *, quick: bool) -> str:
+    if not hasattr(widgets, "measure_latency"):
+        return "`l1l2.widgets.measure_latency` does not exist: no cross-check."
+    latency = widgets.measure_latency(repeats=2 if quick else 6)
+    return (
+        "Cross-check, `l1l2.widgets.measure_latency()` (wall clock, every control): median "
+        f"update {fmt_time(latency.update_s)}, one draw {fmt_time(latency.draw_s)}, ratio "
+        f"{fmt_ratio(latency.ratio)}; slowest control {fmt_time(latency.slowest_s)}."
+    )
+
+
+def measure(*, quick: bool = False) -> Result:
+    """Time every control of a fresh explorer against plain draws of its figure."""
+    try:
+        widgets = importlib.import_module("l1l2.widgets")
+    except ModuleNotFoundError as error:
+        if error.name not in {"l1l2.widgets", "ipywidgets", "ipympl", "matplotlib"}:
+            raise
+        return Result([], "", f"not measured: `{error.name}` cannot be imported")
+    if not hasattr(widgets, "explorer"):
+        return Result([], "", "not measured: `l1l2.widgets` has no `explorer()`")
+
+    explorer = widgets.explorer()
+    figure = explorer.figure
+    drawn: list[int] = []
+    figure.canvas.mpl_connect("draw_event", lambda _event: drawn.append(1))
+    figure.canvas.draw()  # first draw: fonts, caches
+    rows = []
+    for name, values in TOGGLES.items():
+        control = explorer.controls.get(name)
+        if control is None:
+            continue
+        original = control.value
+        control.value = values[0]
+        update = _toggler(control, values)
+
+        drawn.clear()
+        update()
+        update()
+        by_itself = bool(drawn)
+
+        def update_and_draw(update: Callable[[], None] = update) -> None:
+            update()
+            figure.canvas.draw()
+
+        timings = time_cases(
+            {"update": update if by_itself else update_and_draw, "draw": figure.canvas.draw},
+            repeat=3 if quick else 9,
+            min_time=0.05 if quick else 0.2,
+        )
+        control.value = original
+        rows.append(Row(name, values, timings["update"].median, timings["draw"].median, by_itself))
+    return Result(rows, _cross_check(widgets, quick=quick))
+
+
+def report(result: Result) -> tuple[str, list[tuple[str, bool, str]]]:
+    intro = [
+        "## 3. Explorer update latency",
+        "",
+        "Time from setting a control's `.value` on `l1l2.widgets.explorer()` to the figure "
+        "redrawn (the explorer recomputes with `gd.fit`, updates its artists and draws on the "
+        "Agg canvas before the assignment returns), against one plain `figure.canvas.draw()` "
+        "of the same figure: medians of interleaved rounds. Each control alternates between "
+        "two settings of the source experiment.",
+        "",
+    ]
+    if result.skipped:
+        return "\n".join([*intro, f"**{result.skipped}.**"]), []
+    if not result.rows:
+        return "\n".join([*intro, "**not measured: the explorer has none of the controls.**"]), []
+    header = ["control", "values", "update", "one draw", "update / draw", "drew by itself"]
+    body = [
+        [
+            f"`{r.control}`",
+            f"{r.values[0]!r} ↔ {r.values[1]!r}",
+            fmt_time(r.update),
+            fmt_time(r.draw),
+            fmt_ratio(r.ratio),
+            "yes" if r.draws_by_itself else "no: a draw is added to the update",
+        ]
+        for r in result.rows
+    ]
+    worst = max(result.rows, key=lambda r: r.ratio)
+    targets = [
+        (
+            f"Explorer update at most {TARGET:g} plain draws",
+            worst.ratio <= TARGET,
+            f"slowest: `{worst.control}` at {fmt_ratio(worst.ratio)} of one draw",
+        )
+    ]
+    return "\n".join([*intro, table(header, body), "", result.cross_check]), targets
+
+
+def main() -> None:
+    text, targets = report(measure(quick=True))
+    print(text)
+    for name, met, detail in targets:
+        print(f"- {name}: {'met' if met else 'missed'} ({detail})")
+
+
+if __name__ == "__main__":
+    main()
