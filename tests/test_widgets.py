@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 import math
 import subprocess
 import sys
@@ -359,10 +360,13 @@ def test_without_ipympl_the_figure_is_shown_as_a_png_that_follows_the_controls(e
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # from ipympl's toolbar, not from us
 def test_in_a_kernel_with_ipympl_the_figure_lives_on_a_live_canvas(monkeypatch):
-    canvas_class = pytest.importorskip("ipympl.backend_nbagg").Canvas
-
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
     monkeypatch.setattr(widgets, "_in_kernel", lambda: True)
-    ex = widgets.explorer()
+    backend = matplotlib.get_backend()
+    ex = widgets.explorer()  # imports ipympl, which would switch the session's backend
+    assert matplotlib.get_backend() == backend
+    canvas_class = sys.modules["ipympl.backend_nbagg"].Canvas
     assert isinstance(ex.figure.canvas, canvas_class)
     assert ex.widget.children[-1] is ex.figure.canvas
     ex.controls["loss"].value = "l2"
@@ -478,7 +482,8 @@ def test_the_core_package_imports_neither_matplotlib_nor_ipywidgets():
 def test_the_live_canvas_leaves_the_readers_matplotlib_backend_alone():
     # Importing ipympl switches the session to its backend; the explorer must switch it back, or
     # every later plt.show() in the notebook would become a live canvas instead of an image.
-    pytest.importorskip("ipympl")
+    if importlib.util.find_spec("ipympl") is None:
+        pytest.skip("ipympl is not installed")
     code = (
         "import matplotlib; matplotlib.use('svg');"
         "import matplotlib.pyplot as plt;"
