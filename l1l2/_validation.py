@@ -96,9 +96,7 @@ def check_same_shape(
 def check_reduction(reduction: object) -> Reduction:
     """Return ``reduction`` if it is ``"mean"``, ``"sum"`` or ``"none"``; raise otherwise."""
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(
-            f"reduction must be one of 'mean', 'sum', 'none', got {_show(reduction)}"
-        )
+        raise ValueError(f"reduction must be one of 'mean', 'sum', 'none', got {_show(reduction)}")
     return reduction  # type: ignore[return-value]
 
 
