@@ -142,3 +142,41 @@ def check_int(value: object, name: str, *, low: int) -> int:
     if number < low:
         raise ValueError(f"{name} must be an integer >= {low}, got {number}")
     return number
+
+
+def as_xy(
+    x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return inputs ``x`` broadcast to the shape of targets ``y``, both finite float64 arrays.
+
+    ``y`` has shape ``(n,)`` (one data set) or, when ``max_ndim`` is 2, ``(runs, n)``.
+    """
+    y_arr = as_float_array(y, "y")
+    if not 1 <= y_arr.ndim <= max_ndim:
+        allowed = "(n,)" if max_ndim == 1 else "(n,) or (runs, n)"
+        raise ValueError(f"y must have shape {allowed}, got shape {y_arr.shape}")
+    x_arr = as_float_array(x, "x")
+    try:
+        return np.broadcast_to(x_arr, y_arr.shape), y_arr
+    except ValueError:
+        raise ValueError(
+            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
+        ) from None
+
+
+def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
+    """Return ``numpy.random.default_rng(rng)``, or raise a ``TypeError`` naming ``name``."""
+    if rng is not None and (
+        isinstance(rng, (bool, np.bool_))
+        or not isinstance(
+            rng,
+            (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator),
+        )
+    ):
+        raise TypeError(
+            f"{name} must be None, an int seed, a numpy.random.Generator or a SeedSequence, "
+            f"got {_show(rng)}"
+        )
+    if isinstance(rng, numbers.Integral) and int(rng) < 0:
+        raise ValueError(f"{name} must be a seed >= 0, got {int(rng)}")
+    return np.random.default_rng(rng)  # type: ignore[arg-type]

@@ -7,7 +7,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from l1l2._validation import check_int, check_scalar
+from l1l2._validation import as_rng, check_int, check_scalar
 
 __all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "linear"]
 
@@ -123,7 +123,7 @@ def linear(
     nu = check_scalar(df, "df", low=0.0, low_open=True)
     fraction = check_scalar(outliers, "outliers", low=0.0, high=1.0)
     shift = check_scalar(outlier_shift, "outlier_shift")
-    generator = np.random.default_rng(rng)
+    generator = as_rng(rng)
     inputs = np.full(n, x_value)
     targets = np.full(shape, w_value * x_value)
     if sigma > 0:

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from l1l2 import gd
-from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
 from l1l2.losses import FloatArray
 
 __all__ = ["SPREAD_NAMES", "Comparison", "compare", "l1_interval", "spread", "table"]
@@ -293,16 +293,7 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
     >>> l1_interval(2.0, [0.0, 2.0, 10.0])
     (1.0, 1.0)
     """
-    y_arr = as_float_array(y, "y")
-    if y_arr.ndim not in (1, 2):
-        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {y_arr.shape}")
-    x_arr = as_float_array(x, "x")
-    try:
-        x_arr = np.broadcast_to(x_arr, y_arr.shape)
-    except ValueError:
-        raise ValueError(
-            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
-        ) from None
+    x_arr, y_arr = as_xy(x, y)
     weights = np.abs(x_arr)
     if not np.all(np.any(weights > 0, axis=-1)):
         raise ValueError("x must not be all zero: then every w fits equally well")

@@ -15,7 +15,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2._validation import as_float_array, as_rng, as_xy, check_int, check_scalar
 from l1l2.losses import KERNELS, LOSS_NAMES, FloatArray, GradFn, Kernel, LossFn
 from l1l2.schedules import Schedule
 
@@ -105,6 +105,11 @@ def _kernels(loss: object, delta: float) -> tuple[Kernel, Kernel]:
             )
         return KERNELS[loss]
     if isinstance(loss, tuple) and len(loss) == 2 and all(callable(part) for part in loss):
+        if delta != 1.0:
+            raise ValueError(
+                f"delta applies to loss='huber' only, got delta={delta!r} with a (loss, grad) "
+                "pair: bind it into the pair instead, e.g. with functools.partial"
+            )
         loss_fn, grad_fn = loss
 
         def value(r: FloatArray, _: float) -> FloatArray:
@@ -242,19 +247,10 @@ def fit(
     >>> h = fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=2, epochs=20, reduction="sum")
     >>> h
     History(steps=200, final_w=1, diverged=False)
-    >>> round(h.w[1], 2)
-    np.float64(16.96)
+    >>> round(float(h.w[1]), 2)
+    16.96
     """
-    y_arr = as_float_array(y, "y")
-    if y_arr.ndim not in (1, 2):
-        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {y_arr.shape}")
-    x_arr = as_float_array(x, "x")
-    try:
-        x_arr = np.broadcast_to(x_arr, y_arr.shape)
-    except ValueError:
-        raise ValueError(
-            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
-        ) from None
+    x_arr, y_arr = as_xy(x, y)
     w_start = _as_batch(w0, "w0")
     batch = check_int(batch_size, "batch_size", low=1)
     n_epochs = check_int(epochs, "epochs", low=0)
@@ -289,7 +285,7 @@ def fit(
     w = np.array(np.broadcast_to(w_start, (runs,)), dtype=np.float64)
     w_hist[0] = w
     alive = np.ones(runs, dtype=bool)
-    generator = np.random.default_rng(rng) if shuffle else None
+    generator = as_rng(rng) if shuffle else None
 
     def epoch_batches(order: NDArray[np.intp] | None) -> list[tuple[FloatArray, FloatArray]]:
         xe, ye = (xs, ys) if order is None else (xs[:, order], ys[:, order])
@@ -377,16 +373,7 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     >>> minimizer(2.0, [2.0, 2.2, 9.0], loss="l1")
     1.1
     """
-    y_arr = as_float_array(y, "y")
-    if y_arr.ndim not in (1, 2):
-        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {y_arr.shape}")
-    x_arr = as_float_array(x, "x")
-    try:
-        x_arr = np.broadcast_to(x_arr, y_arr.shape)
-    except ValueError:
-        raise ValueError(
-            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
-        ) from None
+    x_arr, y_arr = as_xy(x, y)
     if not np.all(np.any(x_arr != 0, axis=-1)):
         raise ValueError("x must not be all zero: then every w fits equally well")
     if loss == "l2":

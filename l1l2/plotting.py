@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from l1l2 import experiments, gd, losses
-from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
 from l1l2.gd import History
 from l1l2.schedules import Schedule
 
@@ -150,6 +150,22 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
+def _loss_names(names: object) -> list[str]:
+    """Return ``names`` as a list of loss names, or raise an error naming ``losses_to_show``."""
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise TypeError(
+            f"losses_to_show must be a sequence of loss names such as ('l1', 'l2'), got {names!r}"
+        )
+    chosen = list(names)
+    unknown = [name for name in chosen if name not in losses.LOSS_NAMES]
+    if not chosen or unknown:
+        raise ValueError(
+            f"losses_to_show must name one or more of {', '.join(map(repr, losses.LOSS_NAMES))}, "
+            f"got {names!r}"
+        )
+    return chosen
+
+
 def _check_history(history: object, name: str = "history") -> History:
     if not isinstance(history, History):
         raise TypeError(f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}")
@@ -229,10 +245,12 @@ def plot_penalties(
     top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"δ = {d:g}"}
+    names = _loss_names(losses_to_show)
+    mark_at = as_float_array(list(marks), "marks").tolist() if len(marks) else []
     ax = _axes(ax)
     r = np.linspace(-top, top, 401)
     zero = np.zeros_like(r)
-    for name in losses_to_show:
+    for name in names:
         loss_fn, _ = losses.get(name)
         kwargs = {"delta": d} if name == "huber" else {}
         values = loss_fn(zero, r, reduction="none", **kwargs)
@@ -243,8 +261,8 @@ def plot_penalties(
             linewidth=2,
             label=f"{label_for(name)}: {formulas[name]}",
         )
-        for m in marks:
-            point = float(loss_fn(np.zeros(1), np.array([float(m)]), reduction="sum", **kwargs))
+        for m in mark_at:
+            point = float(loss_fn(np.zeros(1), np.array([m]), reduction="sum", **kwargs))
             ax.plot([m], [point], "o", color=color_for(name))
             ax.annotate(
                 f"{point:g}",
@@ -556,6 +574,10 @@ def plot_lr(
 
     """
     count = check_int(steps, "steps", low=1)
+    if not isinstance(schedules, Mapping) or not schedules:
+        raise TypeError(
+            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}"
+        )
     ax = _axes(ax)
     t = np.arange(count, dtype=np.float64)
     for index, (label, schedule) in enumerate(schedules.items()):
@@ -627,12 +649,12 @@ def plot_spread(
     labels = [label_for(key) for key in arrays]
     if kind == "hist":
         edges: list[float]
-        if isinstance(bins, int):
+        if isinstance(bins, Iterable):
+            edges = as_float_array(list(bins), "bins").tolist()
+        else:
             everything = np.concatenate(list(arrays.values()))
             count = check_int(bins, "bins", low=1) + 1
             edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        else:
-            edges = as_float_array(list(bins), "bins").tolist()
         for values, color, label in zip(arrays.values(), colors, labels, strict=True):
             ax.hist(
                 values,
@@ -707,10 +729,11 @@ def plot_gradients(
         "l2": "2r",
         "huber": f"clip(r, -{d:g}, {d:g})",
     }
+    names = _loss_names(losses_to_show)
     ax = _axes(ax)
     r = np.linspace(-top, top, 801)
     zero = np.zeros_like(r)
-    for name in losses_to_show:
+    for name in names:
         _, grad_fn = losses.get(name)
         kwargs = {"delta": d} if name == "huber" else {}
         ax.plot(
@@ -720,7 +743,7 @@ def plot_gradients(
             linewidth=2,
             label=f"{label_for(name)}: {formulas[name]}",
         )
-    if "huber" in losses_to_show and d < top:
+    if "huber" in names and d < top:
         for edge in (-d, d):
             ax.axvline(
                 edge,
@@ -785,16 +808,7 @@ def plot_total_loss(
     >>> plt.close(ax.figure)
 
     """
-    targets = as_float_array(y, "y")
-    if targets.ndim != 1:
-        raise ValueError(f"y must be 1-D (one data set), got shape {targets.shape}")
-    inputs = as_float_array(x, "x")
-    try:
-        inputs = np.broadcast_to(inputs, targets.shape)
-    except ValueError:
-        raise ValueError(
-            f"x must broadcast to the shape of y {targets.shape}, got shape {inputs.shape}"
-        ) from None
+    inputs, targets = as_xy(x, y, max_ndim=1)
     if np.any(inputs == 0):
         raise ValueError("x must not hold zeros: a sample with x = 0 has no y / x to show")
     if not isinstance(loss, str) or loss not in ("l1", "l2", "huber"):
@@ -802,6 +816,8 @@ def plot_total_loss(
             f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}"
         )
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    if true_w is not None:
+        true_w = check_scalar(true_w, "true_w")
     ax = _axes(ax)
     ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))

@@ -301,7 +301,13 @@ def test_plot_total_loss_w_range_sets_the_axis():
     ("x", "y", "kwargs", "error", "match"),
     [
         (2.0, [1.0, 2.0], {"loss": "signed"}, ValueError, "the signed loss has no minimum"),
-        (2.0, np.ones((2, 3)), {"loss": "l1"}, ValueError, "y must be 1-D"),
+        (
+            2.0,
+            np.ones((2, 3)),
+            {"loss": "l1"},
+            ValueError,
+            r"y must have shape \(n,\), got shape \(2, 3\)",
+        ),
         ([0.0, 1.0], [1.0, 2.0], {"loss": "l1"}, ValueError, "x must not hold zeros"),
         (2.0, [1.0, 2.0], {"loss": "l1", "w_range": (1.0, 0.0)}, ValueError, "low < high"),
         (2.0, [1.0, 2.0], {"loss": "l1", "w_range": [0.0, 1.0]}, TypeError, "w_range must be"),
@@ -731,7 +737,8 @@ def test_ch08_exercise_huber_settle_point_runs_from_the_median_to_the_mean(ch08)
     [
         ((0.0,), {}, ValueError, "max_error must be > 0"),
         ((5.0,), {"delta": -1.0}, ValueError, "delta must be > 0"),
-        ((5.0,), {"losses_to_show": ("l3",)}, ValueError, "loss must be one of"),
+        ((5.0,), {"losses_to_show": ("l3",)}, ValueError, "losses_to_show must name one or more"),
+        ((5.0,), {"losses_to_show": "l1"}, TypeError, "losses_to_show must be a sequence"),
         (("5",), {}, TypeError, "max_error must be a real number"),
     ],
 )

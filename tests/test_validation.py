@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from l1l2 import gd, losses
+from l1l2 import data, gd, losses, plotting, schedules
 from l1l2.data import linear
 
 LOSS_FUNCTIONS = [
@@ -192,3 +192,39 @@ def test_valid_input_is_never_rejected(y_pred, delta):
     for fn in LOSS_FUNCTIONS:
         kwargs = {"delta": delta} if "huber" in fn.__name__ else {}
         fn(y_pred[::-1], y_pred, **kwargs)
+
+
+@pytest.mark.parametrize("rng", ["x", 1.5, True, [1, 2]])
+def test_linear_rejects_an_rng_that_is_not_a_seed_or_generator(rng):
+    with pytest.raises(TypeError, match=r"^rng must be None, an int seed"):
+        data.linear(4, noise=1.0, rng=rng)
+
+
+def test_linear_rejects_a_negative_seed():
+    with pytest.raises(ValueError, match=r"^rng must be a seed >= 0, got -1"):
+        data.linear(4, noise=1.0, rng=-1)
+
+
+def test_fit_rejects_delta_with_a_custom_pair():
+    x, y = data.linear(4)
+    pair = (losses.huber, losses.huber_grad)
+    with pytest.raises(ValueError, match=r"^delta applies to loss='huber' only"):
+        gd.fit(x, y, loss=pair, w0=0.0, lr=0.1, batch_size=2, epochs=1, delta=0.5)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"name": "bogus", "lr0": 0.1}, r"^name must be one of"),
+        ({"name": "constant", "lr0": -1.0}, r"^lr0 must be >= 0"),
+        ({"name": "exponential", "lr0": 0.1, "rate": 2.0}, r"^rate must be <= 1"),
+    ],
+)
+def test_a_hand_built_schedule_is_checked_like_a_factory_built_one(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        schedules.Schedule(**kwargs)
+
+
+def test_plot_lr_rejects_a_list_of_schedules():
+    with pytest.raises(TypeError, match=r"^schedules must be a non-empty mapping"):
+        plotting.plot_lr([schedules.constant(0.1)], 10)  # type: ignore[arg-type]
