@@ -12,11 +12,12 @@ from typing import overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2._validation import check_scalar
+from l1l2._validation import _show, check_scalar
 
 __all__ = ["Schedule", "constant", "exponential", "inverse_time"]
 
 FloatArray = NDArray[np.float64]
+_NAMES = ("constant", "inverse_time", "exponential")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ class Schedule:
     decay: float = 0.0
     rate: float = 1.0
 
+    def __post_init__(self) -> None:
+        """Check the parameters, so that a hand-built schedule is as safe as a factory-built one."""
+        if self.name not in _NAMES:
+            raise ValueError(
+                f"name must be one of {', '.join(map(repr, _NAMES))}, got {self.name!r}"
+            )
+        check_scalar(self.lr0, "lr0", low=0.0)
+        check_scalar(self.decay, "decay", low=0.0)
+        check_scalar(self.rate, "rate", low=0.0, high=1.0, low_open=True)
+
     @overload
     def __call__(self, step: int) -> float: ...
     @overload
@@ -53,7 +64,7 @@ class Schedule:
         """Return the learning rate at ``step`` (a number or an array of steps >= 0)."""
         t = np.asarray(step)
         if t.dtype.kind not in "iuf" or (t.size and (not np.all(np.isfinite(t)) or t.min() < 0)):
-            raise ValueError(f"step must be a number or array of numbers >= 0, got {step!r}")
+            raise ValueError(f"step must be a number or array of numbers >= 0, got {_show(step)}")
         t = t.astype(np.float64, copy=False)
         lr = self.lr0 / (1.0 + self.decay * t)
         if self.rate != 1.0:
