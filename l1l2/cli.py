@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
             f"Fit y = w*x by mini-batch gradient descent on n samples with x = {X_VALUE:g} and\n"
             f"true w = {TRUE_W:g} (so y = {TRUE_W * X_VALUE:g} plus Gaussian noise), starting from "
             "w0, and print\nwhere the estimate ends and where descent on that loss settles.\n"
-            "The defaults reproduce the source experiment: the batch loss is a sum over\n"
+            "The defaults reproduce the book's experiment: the batch loss is a sum over\n"
             "batches of 2, lr = 0.01, 20 epochs (200 updates)."
         ),
         epilog=(
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("sum", "mean"),
         default="sum",
         help="whether the batch loss adds up or averages the per-sample losses "
-        "(default: %(default)s, as in the source experiment)",
+        "(default: %(default)s, as in the book's experiment)",
     )
     exp.add_argument(
         "--seed", type=_seed, default=0, help="seed of the noise, >= 0 (default: %(default)s)"

@@ -43,7 +43,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from numpy.typing import NDArray
 
@@ -245,7 +244,6 @@ class _Live:
 class _Settings:
     loss: str
     noise: float
-    lr: float
     schedule: schedules.Schedule
     w0: float
     epochs: int
@@ -282,7 +280,6 @@ def _settings(values: Mapping[str, object]) -> _Settings:
     return _Settings(
         loss=loss,
         noise=check_scalar(values["noise"], "noise", low=0.0),
-        lr=lr,
         schedule=schedule,
         w0=check_scalar(values["w0"], "w0 (starting w)"),
         epochs=check_int(values["epochs"], "epochs", low=1),
@@ -613,12 +610,6 @@ def _loss_scale(loss: FloatArray) -> str:
     return "symlog" if finite.max() > 100.0 * max(tail, 1.0) else "linear"
 
 
-def _legend(ax: Axes) -> Legend:
-    legend = ax.get_legend()
-    assert legend is not None
-    return legend
-
-
 def explorer(**initial: Any) -> Explorer:
     r"""Return an interactive explorer of the w-estimation experiment.
 
@@ -660,8 +651,8 @@ def explorer(**initial: Any) -> Explorer:
     --------
     >>> ex = explorer(loss="l2", noise=5.0)
     >>> ex.controls["lr"].value = 0.001
-    >>> ex.history.lr[0]
-    np.float64(0.001)
+    >>> float(ex.history.lr[0])
+    0.001
     >>> ex.controls["lr"].value = -1.0
     >>> print(ex.message)
     Cannot run these settings: lr (learning rate) must be >= 0, got -1.0. The figure still
