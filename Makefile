@@ -25,6 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The book serves its own MathJax, installed with npm: install Node.js and npm (e.g. apt-get install npm), then run make again." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
@@ -49,7 +50,8 @@ build-strict: $(STAMP) $(NODE_STAMP)
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-browser: $(STAMP)
+# The browser test opens the pages of the strict build.
+browser: build-strict
 	$(BIN)/pytest tests/browser -o addopts="-ra" -o testpaths=""
 
 bench: $(STAMP)
