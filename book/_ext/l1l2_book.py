@@ -177,7 +177,7 @@ def _readme(app: Sphinx, names: list[str]) -> str:
         "package l1l2; its first code cell installs it when it is missing. To install it",
         "yourself, with everything the notebooks use:",
         "",
-        f'    python -m pip install "l1l2[widgets] @ git+{repo}"',
+        f'    python -m pip install "l1l2[notebooks] @ git+{repo}"',
         "    jupyter lab",
         "",
         f"Source and issues: {repo}",
