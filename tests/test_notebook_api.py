@@ -92,3 +92,15 @@ def test_notebooks_define_no_functions_or_classes(path: Path) -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
     ]
     assert not defined, f"{path.name} defines {defined}: such helpers belong in l1l2, with tests"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_install_cell_installs_from_the_configured_repository(path: Path) -> None:
+    yaml = pytest.importorskip("yaml", reason="PyYAML comes with jupyter-book")
+    config = yaml.safe_load((BOOK.parent / "_config.yml").read_text(encoding="utf-8"))
+    repository = config["repository"]["url"].rstrip("/")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"][:3]
+    sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    installs = [s for s in sources if "pip install" in s and "l1l2" in s]
+    assert installs, f"{path.name}: no cell among the first three installs l1l2"
+    assert f"git+{repository}" in installs[0], f"{path.name} does not install from {repository}"
