@@ -248,19 +248,10 @@ def plot_penalties(
     names = _loss_names(losses_to_show)
     mark_at = as_float_array(list(marks), "marks").tolist() if len(marks) else []
     ax = _axes(ax)
-    r = np.linspace(-top, top, 401)
-    zero = np.zeros_like(r)
+    _per_sample_curves(ax, names, top, d, slope=False, formulas=formulas, samples=401)
     for name in names:
         loss_fn, _ = losses.get(name)
         kwargs = {"delta": d} if name == "huber" else {}
-        values = loss_fn(zero, r, reduction="none", **kwargs)
-        ax.plot(
-            r,
-            values,
-            color=color_for(name),
-            linewidth=2,
-            label=f"{label_for(name)}: {formulas[name]}",
-        )
         for m in mark_at:
             point = float(loss_fn(np.zeros(1), np.array([m]), reduction="sum", **kwargs))
             ax.plot([m], [point], "o", color=color_for(name))
@@ -271,12 +262,37 @@ def plot_penalties(
                 xytext=(6, -4),
                 color=color_for(name),
             )
-    ax.set_xlabel("error r = prediction - truth (units of y)")
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
-    ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
     ax.legend(loc="upper center")
-    ax.grid(alpha=0.3)
     return ax
+
+
+def _per_sample_curves(
+    ax: Axes,
+    names: Sequence[str],
+    top: float,
+    delta: float,
+    *,
+    slope: bool,
+    formulas: Mapping[str, str],
+    samples: int,
+) -> None:
+    """Draw each loss's per-sample penalty (or its slope) over errors from -top to top."""
+    r = np.linspace(-top, top, samples)
+    zero = np.zeros_like(r)
+    for name in names:
+        fn = losses.get(name)[1 if slope else 0]
+        kwargs = {"delta": delta} if name == "huber" else {}
+        ax.plot(
+            r,
+            fn(zero, r, reduction="none", **kwargs),
+            color=color_for(name),
+            linewidth=2,
+            label=f"{label_for(name)}: {formulas[name]}",
+        )
+    ax.set_xlabel("error r = prediction - truth (units of y)")
+    ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
+    ax.grid(alpha=0.3)
 
 
 def plot_penalty_bars(
@@ -731,18 +747,7 @@ def plot_gradients(
     }
     names = _loss_names(losses_to_show)
     ax = _axes(ax)
-    r = np.linspace(-top, top, 801)
-    zero = np.zeros_like(r)
-    for name in names:
-        _, grad_fn = losses.get(name)
-        kwargs = {"delta": d} if name == "huber" else {}
-        ax.plot(
-            r,
-            grad_fn(zero, r, reduction="none", **kwargs),
-            color=color_for(name),
-            linewidth=2,
-            label=f"{label_for(name)}: {formulas[name]}",
-        )
+    _per_sample_curves(ax, names, top, d, slope=True, formulas=formulas, samples=801)
     if "huber" in names and d < top:
         for edge in (-d, d):
             ax.axvline(
@@ -752,11 +757,8 @@ def plot_gradients(
                 linewidth=1.2,
                 label="r = ±δ" if edge > 0 else None,
             )
-    ax.set_xlabel("error r = prediction - truth (units of y)")
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
-    ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
     ax.legend(loc="upper left")
-    ax.grid(alpha=0.3)
     return ax
 
 
