@@ -16,17 +16,6 @@ from typing import Any
 
 from _common import fmt_ratio, fmt_time, table, time_cases
 
-# Each control moves back and forth between two settings of the source experiment.
-TOGGLES: dict[str, tuple[Any, Any]] = {
-    "loss": ("l2", "l1"),
-    "noise": (5.0, 0.05),
-    "lr": (0.005, 0.01),
-    "schedule": ("inverse_time", "constant"),
-    "w0": (10.0, 20.0),
-    "epochs": (30, 20),
-    "batch_size": (4, 2),
-    "seed": (1, 0),
-}
 TARGET = 2.0  # an update should cost no more than two plain draws (the explorer's issue)
 
 
@@ -61,8 +50,6 @@ def _toggler(control: Any, values: tuple[Any, Any]) -> Callable[[], None]:
 
 
 def _cross_check(widgets: Any, *, quick: bool) -> str:
-    if not hasattr(widgets, "measure_latency"):
-        return "`l1l2.widgets.measure_latency` does not exist: no cross-check."
     latency = widgets.measure_latency(repeats=2 if quick else 6)
     return (
         "Cross-check, `l1l2.widgets.measure_latency()` (wall clock, every control): median "
@@ -79,8 +66,6 @@ def measure(*, quick: bool = False) -> Result:
         if error.name not in {"l1l2.widgets", "ipywidgets", "ipympl", "matplotlib"}:
             raise
         return Result([], "", f"not measured: `{error.name}` cannot be imported")
-    if not hasattr(widgets, "explorer"):
-        return Result([], "", "not measured: `l1l2.widgets` has no `explorer()`")
 
     explorer = widgets.explorer()
     figure = explorer.figure
@@ -88,10 +73,9 @@ def measure(*, quick: bool = False) -> Result:
     figure.canvas.mpl_connect("draw_event", lambda _event: drawn.append(1))
     figure.canvas.draw()  # first draw: fonts, caches
     rows = []
-    for name, values in TOGGLES.items():
-        control = explorer.controls.get(name)
-        if control is None:
-            continue
+    # Each control moves back and forth between the two values measure_latency uses.
+    for name, values in widgets.LATENCY_TOGGLES.items():
+        control = explorer.controls[name]
         original = control.value
         control.value = values[0]
         update = _toggler(control, values)

@@ -51,6 +51,7 @@ from l1l2._validation import check_int, check_scalar
 
 __all__ = [
     "EXPERIMENT",
+    "LATENCY_TOGGLES",
     "AppleExplorer",
     "Explorer",
     "Latency",
@@ -881,8 +882,8 @@ class Latency:
         return self.update_s / self.draw_s
 
 
-# Each control is moved back and forth between two values of the source experiment.
-_TOGGLES: Final[dict[str, tuple[object, object]]] = {
+#: The two values each control moves between when its latency is measured (book experiment).
+LATENCY_TOGGLES: Final[dict[str, tuple[object, object]]] = {
     "loss": ("l2", "l1"),
     "noise": (5.0, 0.05),
     "lr": (0.005, 0.01),
@@ -927,10 +928,12 @@ def measure_latency(*, repeats: int = 10, controls: Sequence[str] | None = None)
     ['lr']
     """
     count = check_int(repeats, "repeats", low=1)
-    names = list(_TOGGLES) if controls is None else list(controls)
-    unknown = [name for name in names if name not in _TOGGLES]
+    names = list(LATENCY_TOGGLES) if controls is None else list(controls)
+    unknown = [name for name in names if name not in LATENCY_TOGGLES]
     if unknown or not names:
-        raise ValueError(f"controls must name some of {', '.join(_TOGGLES)}, got {controls!r}")
+        raise ValueError(
+            f"controls must name some of {', '.join(LATENCY_TOGGLES)}, got {controls!r}"
+        )
     ex = explorer()
     if ex._ipympl is not None:
         raise RuntimeError("measure_latency needs the Agg canvas: run it outside a Jupyter kernel")
@@ -940,7 +943,7 @@ def measure_latency(*, repeats: int = 10, controls: Sequence[str] | None = None)
     updates: list[float] = []
     draws: list[float] = []
     for name in names:
-        there, back = _TOGGLES[name]
+        there, back = LATENCY_TOGGLES[name]
         times = []
         for k in range(count):
             start = time.perf_counter()
