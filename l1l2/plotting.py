@@ -395,14 +395,28 @@ def plot_loss(
     matplotlib.axes.Axes
 
     """
-    h = _check_history(history)
-    ax = _axes(ax)
-    values = _select_run(h.loss, run, h.runs)
-    _line(ax, np.arange(h.steps, dtype=np.float64), values, color=color or _CYCLE[0], label=label)
-    ax.set_xlabel("update (mini-batch step)")
+    ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
     ax.set_ylabel("batch loss")
     if label is not None:
         ax.legend()
+    return ax
+
+
+def _trajectory(
+    h: History,
+    field: str,
+    *,
+    run: int | None,
+    color: str | None,
+    label: str | None,
+    ax: Axes | None,
+) -> Axes:
+    """Draw ``h.loss`` or ``h.w`` against the update number (both kinds of trajectory figure)."""
+    ax = _axes(ax)
+    values: NDArray[np.float64] = getattr(h, field)
+    steps = np.arange(values.shape[0], dtype=np.float64)
+    _line(ax, steps, _select_run(values, run, h.runs), color=color or _CYCLE[0], label=label)
+    ax.set_xlabel("update (mini-batch step)")
     ax.grid(alpha=0.3)
     return ax
 
@@ -445,12 +459,7 @@ def plot_w(
     matplotlib.axes.Axes
 
     """
-    h = _check_history(history)
-    ax = _axes(ax)
-    values = _select_run(h.w, run, h.runs)
-    _line(
-        ax, np.arange(h.steps + 1, dtype=np.float64), values, color=color or _CYCLE[0], label=label
-    )
+    ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
     if band is not None:
         if not isinstance(band, tuple) or len(band) != 2:
             raise TypeError(f"band must be a pair (low, high) of numbers, got {band!r}")
@@ -465,11 +474,9 @@ def plot_w(
             label=f"flat bottom [{low:.3g}, {high:.3g}]",
         )
     _references(ax, true_w=true_w, settle=settle)
-    ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("estimate of w")
     if ax.get_legend_handles_labels()[1]:
         ax.legend()
-    ax.grid(alpha=0.3)
     return ax
 
 
