@@ -191,3 +191,10 @@ def environment() -> list[tuple[str, str]]:
         ("matplotlib", _version("matplotlib")),
         ("l1l2", _version("l1l2")),
     ]
+
+
+def print_report(text: str, targets: Sequence[tuple[str, bool, str]]) -> None:
+    """Print one section's report and its targets, for running a section on its own."""
+    print(text)
+    for name, met, detail in targets:
+        print(f"- {name}: {verdict(met)} ({detail})")

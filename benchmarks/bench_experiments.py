@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 
 import numpy as np
-from _common import clock, fmt_ratio, fmt_time, table
+from _common import clock, fmt_ratio, fmt_time, print_report, table
 from numpy.typing import NDArray
 
 from l1l2 import data, gd
@@ -170,10 +170,7 @@ def report(rows: list[Row]) -> tuple[str, list[tuple[str, bool, str]]]:
 
 
 def main() -> None:
-    text, targets = report(measure(quick=True))
-    print(text)
-    for name, met, detail in targets:
-        print(f"- {name}: {'met' if met else 'missed'} ({detail})")
+    print_report(*report(measure(quick=True)))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from _common import fmt_ratio, fmt_time, table, time_cases
+from _common import fmt_ratio, fmt_time, print_report, table, time_cases
 
 TARGET = 2.0  # an update should cost no more than two plain draws (the explorer's issue)
 
@@ -138,10 +138,7 @@ def report(result: Result) -> tuple[str, list[tuple[str, bool, str]]]:
 
 
 def main() -> None:
-    text, targets = report(measure(quick=True))
-    print(text)
-    for name, met, detail in targets:
-        print(f"- {name}: {'met' if met else 'missed'} ({detail})")
+    print_report(*report(measure(quick=True)))
 
 
 if __name__ == "__main__":

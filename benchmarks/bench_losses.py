@@ -12,9 +12,9 @@ from _common import (
     fmt_ratio,
     fmt_time,
     peak_extra_memory,
+    print_report,
     table,
     time_cases,
-    verdict,
 )
 from numpy.typing import NDArray
 from sklearn.metrics import mean_absolute_error, mean_squared_error
@@ -199,10 +199,7 @@ def report(rows: list[Row]) -> tuple[str, list[tuple[str, bool, str]]]:
 
 
 def main() -> None:
-    text, targets = report(measure(quick=True))
-    print(text)
-    for name, met, detail in targets:
-        print(f"- {name}: {verdict(met)} ({detail})")
+    print_report(*report(measure(quick=True)))
 
 
 if __name__ == "__main__":
