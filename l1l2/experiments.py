@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -21,7 +21,46 @@ from l1l2 import gd
 from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
 from l1l2.losses import FloatArray
 
-__all__ = ["SPREAD_NAMES", "Comparison", "compare", "l1_interval", "spread", "table"]
+__all__ = [
+    "SOURCE",
+    "SPREAD_NAMES",
+    "Comparison",
+    "SourceExperiment",
+    "compare",
+    "l1_interval",
+    "spread",
+    "table",
+]
+
+
+@dataclass(frozen=True)
+class SourceExperiment:
+    """The w-estimation experiment of the source article, as one value.
+
+    Twenty samples at :math:`x = 2` with true :math:`w = 1` (so :math:`y = 2` plus noise),
+    mini-batch gradient descent from :math:`w_0 = 20` with batches of two, each batch loss summed
+    over its batch, learning rate 0.01, for 20 epochs; Huber's threshold is 1.
+
+    Examples
+    --------
+    >>> SOURCE.n, SOURCE.x, SOURCE.true_w, SOURCE.w0, SOURCE.lr
+    (20, 2.0, 1.0, 20.0, 0.01)
+    """
+
+    n: int = 20
+    x: float = 2.0
+    true_w: float = 1.0
+    w0: float = 20.0
+    batch_size: int = 2
+    lr: float = 0.01
+    reduction: Literal["mean", "sum"] = "sum"
+    epochs: int = 20
+    delta: float = 1.0
+
+
+#: The source article's experiment: every default of the command line, the explorers, the tests
+#: and the notebooks comes from here.
+SOURCE: Final = SourceExperiment()
 
 #: The statistics of :func:`spread`, in the order :func:`table` prints them.
 SPREAD_NAMES: Final = ("mean", "std", "iqr", "mad", "mae")

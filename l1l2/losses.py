@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Final, Literal, overload
 
 import numpy as np
@@ -44,7 +45,9 @@ from l1l2._validation import (
 )
 
 __all__ = [
+    "LOSSES",
     "LOSS_NAMES",
+    "Loss",
     "get",
     "huber",
     "huber_grad",
@@ -58,6 +61,23 @@ __all__ = [
 
 LossName = Literal["signed", "l1", "l2", "huber"]
 LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What the package knows of one loss: its name and the label the book gives it."""
+
+    name: LossName
+    label: str
+
+
+#: Every loss by name: the one place its label (and, below, its formula) is written.
+LOSSES: Final[dict[LossName, Loss]] = {
+    "signed": Loss("signed", "signed L1"),
+    "l1": Loss("l1", "abs L1"),
+    "l2": Loss("l2", "L2"),
+    "huber": Loss("huber", "Huber"),
+}
 
 FloatArray = NDArray[np.float64]
 
