@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from plain_descent import N, descend, first
+from plain_descent import N, X, book_data, descend, first
 
 Y = np.full(N, 2.0)
 
@@ -84,3 +84,10 @@ def test_l2_rates_0_1_converges_0_125_swings_0_2_explodes() -> None:
     factor = (wild[1:50] - 1) / (wild[:49] - 1)
     assert factor == pytest.approx(np.full(49, -2.2))  # each update: w - 1 times -2.2
     assert not np.all(np.isfinite(wild_loss))  # until the squared loss overflows
+
+
+def test_with_noise_no_single_w_zeroes_every_batch_gradient() -> None:
+    for y in (book_data()["small"], book_data()["large"]):
+        pairs = np.sort(y.reshape(10, 2) / X, axis=1)
+        # a batch of two has gradient 0 only strictly between its two readings
+        assert pairs[:, 0].max() >= pairs[:, 1].min()
