@@ -19,7 +19,7 @@ from _common import (
 from numpy.typing import NDArray
 from sklearn.metrics import mean_absolute_error, mean_squared_error
 
-from l1l2 import losses
+from l1l2 import _engine, losses
 
 Array = NDArray[np.float64]
 SIZES = (3, 10**6, 10**7)
@@ -185,12 +185,14 @@ def report(rows: list[Row]) -> tuple[str, list[tuple[str, bool, str]]]:
             f"({floors}). Peak extra memory is measured with `tracemalloc` during one call. "
             f"All contenders agree to a relative {worst_agree:.1e}.",
             "",
-            f"What l1l2 does beyond reading both arrays, per block of {losses._BLOCK:,} values "
-            "that stays in cache: l1 subtracts, takes the absolute value in place and sums; "
-            "l2 subtracts and takes one dot product; Huber subtracts, clips into a second "
-            "buffer and takes two dot products (NumPy has no fused clip-multiply-add, so Huber "
-            "reads each block three more times from cache, which is why it sits furthest from "
-            "the floor). Up to 8 values are summed as Python floats.",
+            f"What l1l2 does beyond reading both arrays: one engine "
+            "(`l1l2/_engine.py`) applies each loss's per-sample formula from "
+            f"`losses.LOSSES` to blocks of {_engine.BLOCK:,} values in two reused buffers "
+            "that stay in cache, and adds each block up: l1 subtracts, takes the absolute value "
+            "in place and sums; l2 subtracts, squares in place and sums; Huber subtracts and "
+            "computes m (|r| - m/2) with m = min(|r|, delta) in six in-place passes over the "
+            "block (NumPy has no fused Huber), which is why it sits furthest from the floor. "
+            "An input of up to one block is one call per step.",
             "",
             table(header, body),
         ]
