@@ -19,8 +19,9 @@ from typing import Final
 
 import numpy as np
 
-from l1l2 import data, gd, schedules
+from l1l2 import data, gd, losses, schedules
 from l1l2._typing import FloatArray
+from l1l2._validation import ArgumentValueError, check_choice
 from l1l2.experiments import SOURCE
 
 __all__ = [
@@ -71,7 +72,7 @@ def make_schedule(
     ``"exponential"`` is :math:`\eta\, r^t`.
     """
     if not isinstance(kind, str) or kind not in SCHEDULE_KINDS:
-        _raise_value(
+        raise ArgumentValueError(
             "schedule",
             f"schedule must be one of {', '.join(map(repr, SCHEDULE_KINDS))}, got {kind!r}",
         )
@@ -80,13 +81,6 @@ def make_schedule(
     if kind == "exponential":
         return schedules.exponential(lr, rate=rate)
     return schedules.constant(lr)
-
-
-def _raise_value(argument: str, message: str) -> None:
-    """Raise a ValueError that names ``argument`` (in its ``argument`` attribute too)."""
-    error = ValueError(message)
-    error.argument = argument  # type: ignore[attr-defined]
-    raise error
 
 
 @dataclass(frozen=True)
@@ -117,13 +111,14 @@ def run(
     A NumPy warning on the way (an overflow, say) is raised as a ``ValueError`` naming the
     setting that caused it, never shown as a warning next to a result that may be wrong.
     """
+    name = check_choice(loss, "loss", losses.LOSS_NAMES)
     _rates_of(lr, n=n, batch_size=batch_size, epochs=epochs)
     with _blame("noise", "the data"):
         x, y = data.linear(n, x=SOURCE.x, w=SOURCE.true_w, noise=noise, rng=seed)
     history = gd.fit(
         x,
         y,
-        loss=loss,
+        loss=name,
         w0=w0,
         lr=lr,
         batch_size=batch_size,
@@ -136,7 +131,7 @@ def run(
         with _blame("noise", "the settle point"):
             settle = float(gd.minimizer(x, y, loss=loss, delta=delta))
         if not math.isfinite(settle):
-            _raise_value(
+            raise ArgumentValueError(
                 "noise",
                 f"noise must be small enough for the settle point to be a finite number, "
                 f"got {noise!r}",
@@ -152,11 +147,11 @@ def _blame(argument: str, what: str) -> Iterator[None]:
         try:
             yield
         except Warning as warning:
-            _raise_value(
+            raise ArgumentValueError(
                 argument,
                 f"{argument} makes {what} overflow or lose precision ({warning}); "
                 "try a less extreme value",
-            )
+            ) from None
 
 
 def _rates_of(lr: schedules.Schedule, *, n: object, batch_size: object, epochs: object) -> None:
@@ -199,23 +194,13 @@ def diverged_at(history: gd.History) -> int | None:
     return first if w[first] == w[first - 1] else first + 1
 
 
-def stability_limit(loss: str, *, x: float, batch_size: int, reduction: str) -> float | None:
-    r"""Return the largest learning rate at which the loss settles, or ``None`` without one.
+def stability_limit(loss: str, *, x: FloatArray, batch_size: int, reduction: str) -> float | None:
+    """Return the largest learning rate at which ``loss`` settles, or ``None`` without a limit.
 
-    Near its minimum an update multiplies :math:`w - w^\ast` by :math:`1 - \eta\,c\,\sum x^2`
-    over the batch (divided by the batch size for a mean), with :math:`c = 2` for L2 and 1 for
-    Huber: stable while that factor stays above -1. Abs L1 and the signed loss have no such
-    limit (their step does not grow with the distance).
+    :func:`l1l2.gd.stability_limit`, with ``None`` for the losses whose steps never blow up.
     """
-    limit = getattr(gd, "stability_limit", None)
-    if limit is not None:  # pragma: no cover - the package's own, once it has one
-        value = limit(loss, x=x, batch_size=batch_size, reduction=reduction)
-        return None if value is None else float(value)
-    curvature = {"l2": 2.0, "huber": 1.0}.get(loss)
-    if curvature is None:
-        return None
-    per_step = curvature * x * x * (1 if reduction == "mean" else batch_size)
-    return 2.0 / per_step
+    limit = gd.stability_limit(x, loss=loss, batch_size=batch_size, reduction=reduction)
+    return None if math.isinf(limit) else limit
 
 
 @dataclass(frozen=True)

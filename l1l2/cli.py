@@ -28,6 +28,7 @@ PROG: Final = "l1l2"
 #: larger runs are refused up front instead of running for minutes or exhausting memory.
 MAX_UPDATES: Final = 10**6
 MAX_SAMPLES: Final = 10**6
+MAX_SAMPLE_UPDATES: Final = 10**8  # epochs times samples: the gradient terms computed
 
 # Which option stands behind each argument of the package's functions (the ``argument`` of the
 # errors they raise). The functions the experiment calls name their arguments as below.
@@ -287,12 +288,19 @@ def _check_size(args: argparse.Namespace, parser: argparse.ArgumentParser) -> No
     if args.n > MAX_SAMPLES:
         parser.error(f"--n must be at most {MAX_SAMPLES:,} samples, got {args.n:,}")
     if args.n >= 1 and args.batch_size >= 1 and args.epochs >= 0:
-        updates = args.epochs * -(-args.n // args.batch_size)
+        per_epoch = -(-args.n // args.batch_size)
+        updates = args.epochs * per_epoch
         if updates > MAX_UPDATES:
             parser.error(
-                f"--epochs makes the run too long: {args.epochs:,} epochs of "
-                f"{-(-args.n // args.batch_size):,} updates are {updates:.3g} updates, at most "
-                f"{MAX_UPDATES:,} are allowed; make --epochs smaller"
+                f"--epochs makes the run too long: {args.epochs:,} epochs of {per_epoch:,} "
+                f"updates are {updates:.3g} updates, at most {MAX_UPDATES:,} are allowed; "
+                "make --epochs smaller"
+            )
+        if args.epochs * args.n > MAX_SAMPLE_UPDATES:
+            parser.error(
+                f"--epochs makes the run too long: {args.epochs:,} passes over {args.n:,} "
+                f"samples are {args.epochs * args.n:.3g} gradient terms, at most "
+                f"{MAX_SAMPLE_UPDATES:.0e} are allowed; make --epochs smaller"
             )
 
 
@@ -377,7 +385,7 @@ def _report(
             f"loss settles; the final estimate is {outcome.distance:.3g} away"
         )
     limit = _source.stability_limit(
-        args.loss, x=SOURCE.x, batch_size=min(args.batch_size, args.n), reduction=args.reduction
+        args.loss, x=result.x, batch_size=args.batch_size, reduction=args.reduction
     )
     hint = "try a smaller --lr" + (
         "" if limit is None else f" (here {args.loss} settles only for --lr < {limit:.3g})"

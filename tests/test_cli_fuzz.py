@@ -121,8 +121,6 @@ def test_every_option_with_every_bad_value(option: str, value: str) -> None:
     [
         ["experiment", "--epochs", "100000000"],
         ["experiment", "--epochs", str(10**20)],
-        ["experiment", "--loss", "l2", "--noise", "1e308", "--seed", "1"],
-        ["experiment", "--schedule", "inverse_time", "--decay", "1e308"],
         ["experiment", "--save", "/etc/hostname/x.png"],
         ["experiment", "--lr", "nan"],
         ["bogus"],

@@ -405,11 +405,10 @@ class Explorer(_canvas.Live):
             where = f"the settle point is {settle:.4f} ({_SETTLE_KIND[s.loss]})"
         return f"{head}; {where}, the true w is {SOURCE.true_w:g}."
 
-    @staticmethod
-    def _stability_hint(s: _Settings) -> str:
+    def _stability_hint(self, s: _Settings) -> str:
         batch = min(s.batch_size, SOURCE.n)
         limit = _source.stability_limit(
-            s.loss, x=SOURCE.x, batch_size=batch, reduction=SOURCE.reduction
+            s.loss, x=self.x, batch_size=batch, reduction=SOURCE.reduction
         )
         if limit is None:
             return "Try a smaller learning rate."
