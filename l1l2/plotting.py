@@ -778,9 +778,13 @@ def plot_spread(
     else:
         parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
         ax.set_xticks(np.arange(1, len(labels) + 1), labels)
-        for box, color in zip(parts["boxes"], colors, strict=True):
+        for box, median, color, label in zip(
+            parts["boxes"], parts["medians"], colors, labels, strict=True
+        ):
             box.set_facecolor(color)
             box.set_alpha(0.6)
+            box.set_gid(f"box {label}")
+            median.set_gid(f"median {label}")
         ax.set_ylabel("final estimate of w")
         ax.set_xlabel("loss")
         if true_w is not None:
