@@ -159,11 +159,12 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
         raise ArgumentValueError(
             name, f"{name} must be a rectangular array of real numbers, got {_show(value)}"
         ) from None
-    if array.dtype.kind not in _NUMERIC_KINDS:
+    if array.dtype.kind not in _NUMERIC_KINDS or (
+        not isinstance(value, np.ndarray) and _holds_bool(value)
+    ):
+        kind = "booleans" if array.dtype.kind in _NUMERIC_KINDS else f"dtype {array.dtype}"
         raise ArgumentTypeError(
-            name,
-            f"{name} must hold real numbers (int or float), got dtype {array.dtype} "
-            f"from {_show(value)}",
+            name, f"{name} must hold real numbers (int or float), got {kind} from {_show(value)}"
         )
     if array.size == 0:
         raise ArgumentValueError(name, f"{name} must not be empty, got {_show(value)}")
@@ -173,6 +174,17 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
     if finite:
         check_finite(array, name)
     return array
+
+
+def _holds_bool(value: object) -> bool:
+    """Return whether a (nested) sequence holds a bool, which NumPy would turn into 0 or 1."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind == "b"
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_bool, value))
+    return False
 
 
 def check_finite(array: FloatArray, name: str) -> None:

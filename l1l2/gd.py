@@ -304,11 +304,13 @@ def fit(
     n = y_arr.shape[-1]
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
-    runs_guess = max(y_arr.size // n, w_start.size, 1 if callable(lr) else np.size(lr))
+    # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
+    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if callable(lr) else np.size(lr)}
+    many = max(runs_by, key=lambda name: runs_by[name])
     check_size(
-        2 * (steps + 1) * runs_guess,
-        "epochs",
-        what=f"the history of {steps:,} updates for {runs_guess:,} runs",
+        2 * (steps + 1) * runs_by[many],
+        "epochs" if steps >= runs_by[many] else many,
+        what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
     )
     rates = _rates(lr, steps)
     # A schedule is shared by every run: its (steps, 1) table adds no run axis.
