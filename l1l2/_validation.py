@@ -181,7 +181,7 @@ def _holds_bool(value: object) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return True
     if isinstance(value, np.ndarray):
-        return value.dtype.kind == "b"
+        return bool(value.dtype.kind == "b")
     if isinstance(value, (list, tuple)):
         return any(map(_holds_bool, value))
     return False
