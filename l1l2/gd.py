@@ -493,12 +493,13 @@ def stability_limit(
     if curvature is None:
         return math.inf
     n = inputs.size
-    squares = np.sort(np.square(inputs / np.max(np.abs(inputs))))[::-1]  # scaled: no overflow
+    largest = float(np.max(np.abs(inputs)))
+    if largest == 0:
+        raise ArgumentValueError("x", "x must not be all zero: then descent never moves")
+    with np.errstate(under="ignore"):  # scaled: no overflow; tiny squares may underflow to 0
+        squares = np.sort(np.square(inputs / largest))[::-1]
     top = np.cumsum(squares)  # the largest possible sum over a batch of k samples, k = 1..n
     sizes = {min(batch, n)} | ({n % batch} if n % batch else set())
     worst = max(top[k - 1] / (k if how == "mean" else 1) for k in sizes)
-    if worst == 0:
-        raise ArgumentValueError("x", "x must not be all zero: then descent never moves")
-    largest = float(np.max(np.abs(inputs)))
     with np.errstate(over="ignore", under="ignore"):
         return float(np.float64(2.0 / (curvature * worst)) / largest / largest)

@@ -211,13 +211,14 @@ def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
     """The root of the non-decreasing slope, by bisection to machine precision."""
-    scale = np.ldexp(1.0, -_exponent(x))  # the slope's sign is all that matters: scale x
+    scaled_x = np.ldexp(x, -_exponent(x))  # the slope's sign is all that matters: scale x
 
     def rising(w: FloatArray) -> FloatArray:
         r = w[..., np.newaxis] * x - y
         np.clip(r, -delta, delta, out=r)
         r /= delta  # within [-1, 1]: the sum cannot overflow
-        return np.asarray(np.sum(r * x * scale, axis=-1) > 0)
+        r *= scaled_x
+        return np.asarray(np.sum(r, axis=-1) > 0)
 
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
