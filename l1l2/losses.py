@@ -237,13 +237,45 @@ def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 #: Every loss by name: the one place its label, formulas and settle point are written.
 LOSSES: Final[dict[LossName, Loss]] = {
-    "signed": Loss("signed", "signed L1", _signed_value, _signed_derivative, 1, False, None, None),
-    "l1": Loss("l1", "abs L1", _l1_value, _l1_derivative, 1, False, "median-based", _settle_l1),
+    "signed": Loss(
+        name="signed",
+        label="signed L1",
+        value=_signed_value,
+        derivative=_signed_derivative,
+        degree=1,
+        uses_delta=False,
+        settles=None,
+        settle=None,
+    ),
+    "l1": Loss(
+        name="l1",
+        label="abs L1",
+        value=_l1_value,
+        derivative=_l1_derivative,
+        degree=1,
+        uses_delta=False,
+        settles="median-based",
+        settle=_settle_l1,
+    ),
     "l2": Loss(
-        "l2", "L2", _l2_value, _l2_derivative, 2, False, "mean-based, least squares", _settle_l2
+        name="l2",
+        label="L2",
+        value=_l2_value,
+        derivative=_l2_derivative,
+        degree=2,
+        uses_delta=False,
+        settles="mean-based, least squares",
+        settle=_settle_l2,
     ),
     "huber": Loss(
-        "huber", "Huber", _huber_value, _huber_derivative, 2, True, "Huber", _settle_huber
+        name="huber",
+        label="Huber",
+        value=_huber_value,
+        derivative=_huber_derivative,
+        degree=2,
+        uses_delta=True,
+        settles="Huber",
+        settle=_settle_huber,
     ),
 }
 
