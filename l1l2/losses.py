@@ -78,7 +78,7 @@ class Loss:
         ``"signed"``, ``"l1"``, ``"l2"`` or ``"huber"``.
     label : str
         The name the book gives it, for legends and tables.
-    value, derivative : callable
+    value, derivative : collections.abc.Callable
         The per-sample loss :math:`\ell(r)` and its derivative :math:`\ell'(r)` in the residual
         :math:`r = \hat y - y`, as ``formula(r, delta, spare) -> r``: computed in place on the
         array ``r``, with ``spare`` (shaped like ``r``) as scratch space.
@@ -90,7 +90,7 @@ class Loss:
         Whether the loss has the threshold ``delta`` (Huber only).
     settles : str or None
         Where a constant model settles under this loss, in words (``None``: it never settles).
-    settle : callable or None
+    settle : collections.abc.Callable or None
         ``settle(x, y, delta)``: the weight :math:`w` minimising :math:`\sum_i \ell(w x_i - y_i)`
         for each row of ``y`` (finite, checked inputs). ``None`` for the signed loss, which
         falls without bound.
