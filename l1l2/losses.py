@@ -210,12 +210,15 @@ def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 
 def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    """The root of the non-decreasing slope, by bisection to machine precision."""
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
+
+    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
+    """
     scaled_x = np.ldexp(x, -_exponent(x))  # the slope's sign is all that matters: scale x
 
     def rising(w: FloatArray) -> FloatArray:
         r = w[..., np.newaxis] * x - y
-        np.clip(r, -delta, delta, out=r)
+        _huber_derivative(r, delta, r)
         r /= delta  # within [-1, 1]: the sum cannot overflow
         r *= scaled_x
         return np.asarray(np.sum(r, axis=-1) > 0)
