@@ -21,6 +21,7 @@ argument holding NaN or inf.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from typing import Final
 
@@ -61,13 +62,13 @@ def _explain_nonfinite(truth: FloatArray, pred: FloatArray) -> None:
 def _small_total(truth: FloatArray, pred: FloatArray, formula: Formula, delta: float) -> float:
     """Return the sum of ``formula(pred - truth)`` for a few values, or NaN to say "go careful".
 
-    Checking a few Python floats costs less than ``np.errstate``: when every input is finite and
-    below ``2**_ROOM`` in magnitude, no step of a formula of degree <= 2 can overflow or warn.
+    Checking a few Python floats costs less than ``np.errstate``: when every residual is finite
+    and below ``2**_ROOM`` in magnitude, no step of a formula of degree <= 2 can overflow or warn.
     """
-    values = truth.ravel().tolist() + pred.ravel().tolist()
-    if not (math.isfinite(sum(values)) and max(map(abs, values)) < _SAFE and delta < _SAFE):
+    residuals = list(map(operator.sub, pred.ravel().tolist(), truth.ravel().tolist()))
+    if not (sum(map(abs, residuals), 0.0) < _SAFE and delta < _SAFE):  # also False for NaN
         return math.nan
-    r = np.subtract(pred, truth).ravel()
+    r = np.array(residuals)
     # Added up in Python, one value after the other, as NumPy does for fewer than 8 values.
     return sum(formula(r, delta, np.empty_like(r)).tolist(), 0.0)
 

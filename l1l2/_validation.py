@@ -25,8 +25,9 @@ Reduction = Literal["mean", "sum", "none"]
 REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum", "none")
 
 _NUMERIC_KINDS: Final = "iuf"  # signed and unsigned integers, floats; no bool, complex or object
-#: The most memory one call may ask for before it is refused up front (8 GiB).
-MAX_BYTES: Final = 8 * 2**30
+#: The most memory one call may ask for before it is refused up front (1 GiB: a run that needs
+#: more would also take many minutes).
+MAX_BYTES: Final = 2**30
 
 _T = TypeVar("_T")
 
@@ -78,6 +79,8 @@ def _show(value: object) -> str:
 
 
 def _size_text(nbytes: float) -> str:
+    if nbytes >= 2**60:  # beyond any memory; an int this large may not even convert to float
+        return f"about 1e{len(str(int(nbytes))) - 1} bytes"
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
         if nbytes >= scale:
             return f"{nbytes / scale:.3g} {unit}"
@@ -103,12 +106,12 @@ def check_choice(value: object, name: str, allowed: Collection[_T], *, why: str 
     return value  # type: ignore[return-value]  # value is one of allowed
 
 
-def check_size(count: float, name: str, *, what: str, itemsize: int = 8) -> None:
+def check_size(count: int, name: str, *, what: str, itemsize: int = 8) -> None:
     """Raise if ``count`` values of ``itemsize`` bytes would need more than :data:`MAX_BYTES`.
 
     ``name`` is the argument that makes the request large, ``what`` says what would be stored.
     """
-    nbytes = float(count) * itemsize
+    nbytes = int(count) * itemsize  # exact: the count may be beyond float64
     if nbytes > MAX_BYTES:
         raise ArgumentValueError(
             name,
@@ -117,8 +120,10 @@ def check_size(count: float, name: str, *, what: str, itemsize: int = 8) -> None
         )
 
 
-def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> FloatArray:
-    """Return ``value`` as a non-empty float64 array, or raise an error that names ``name``.
+def as_float_array(
+    value: ArrayLike, name: str, *, finite: bool = True, empty: bool = False
+) -> FloatArray:
+    """Return ``value`` as a float64 array, or raise an error that names ``name``.
 
     Parameters
     ----------
@@ -129,6 +134,8 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
         The argument's name, used in error messages.
     finite
         Whether NaN and infinite values are rejected.
+    empty
+        Whether an empty array is allowed.
 
     Returns
     -------
@@ -143,7 +150,7 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
     ArgumentValueError
         If ``value`` is ragged or empty, or (with ``finite``) holds NaN or an infinite value.
     """
-    if type(value) is np.ndarray and value.dtype == np.float64 and value.size:  # the fast path
+    if type(value) is np.ndarray and value.dtype == np.float64 and (value.size or empty):
         if finite:
             check_finite(value, name)
         return value
@@ -159,13 +166,14 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
         raise ArgumentValueError(
             name, f"{name} must be a rectangular array of real numbers, got {_show(value)}"
         ) from None
-    if array.dtype.kind not in _NUMERIC_KINDS:
+    if array.dtype.kind not in _NUMERIC_KINDS or (
+        not isinstance(value, np.ndarray) and _holds_bool(value)
+    ):
+        kind = "booleans" if array.dtype.kind in _NUMERIC_KINDS else f"dtype {array.dtype}"
         raise ArgumentTypeError(
-            name,
-            f"{name} must hold real numbers (int or float), got dtype {array.dtype} "
-            f"from {_show(value)}",
+            name, f"{name} must hold real numbers (int or float), got {kind} from {_show(value)}"
         )
-    if array.size == 0:
+    if array.size == 0 and not empty:
         raise ArgumentValueError(name, f"{name} must not be empty, got {_show(value)}")
     if array.dtype != np.float64:
         with np.errstate(over="ignore"):  # float128 beyond float64: caught as infinite below
@@ -173,6 +181,17 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> Float
     if finite:
         check_finite(array, name)
     return array
+
+
+def _holds_bool(value: object) -> bool:
+    """Return whether a (nested) sequence holds a bool, which NumPy would turn into 0 or 1."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return bool(value.dtype.kind == "b")
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_bool, value))
+    return False
 
 
 def check_finite(array: FloatArray, name: str) -> None:
@@ -239,8 +258,8 @@ def check_scalar(
     return number
 
 
-def check_int(value: object, name: str, *, low: int) -> int:
-    """Return ``value`` as an ``int`` that is at least ``low``, or raise."""
+def check_int(value: object, name: str, *, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an ``int`` that is at least ``low`` (and at most ``high``), or raise."""
     if isinstance(value, (bool, np.bool_)):
         raise ArgumentTypeError(name, f"{name} must be an integer, got {_show(value)}")
     try:
@@ -249,6 +268,8 @@ def check_int(value: object, name: str, *, low: int) -> int:
         raise ArgumentTypeError(name, f"{name} must be an integer, got {_show(value)}") from None
     if number < low:
         raise ArgumentValueError(name, f"{name} must be an integer >= {low}, got {number}")
+    if high is not None and number > high:
+        raise ArgumentValueError(name, f"{name} must be an integer <= {high}, got {number}")
     return number
 
 

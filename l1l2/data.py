@@ -125,7 +125,7 @@ def linear(
     shift = check_scalar(outlier_shift, "outlier_shift")
     generator = as_rng(rng)
     size = n if runs is None else runs * n
-    check_size(size, "n" if runs is None else "runs", what=f"{size:,} targets")
+    check_size(size, "n" if runs is None or n >= runs else "runs", what=f"{size:,} targets")
     inputs = np.full(n, x_value)
     center = w_value * x_value
     if not np.isfinite(center):

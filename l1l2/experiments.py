@@ -288,7 +288,7 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
     comparisons : mapping of str to Comparison
         A label (for example the kind of noise) to a :class:`Comparison`.
     digits : int
-        Digits after the decimal point, at least 0.
+        Digits after the decimal point, from 0 to 20.
 
     Returns
     -------
@@ -310,7 +310,7 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
             "comparisons must be a non-empty mapping of label to Comparison, got "
             f"{_show(comparisons)}",
         )
-    places = check_int(digits, "digits", low=0)
+    places = check_int(digits, "digits", low=0, high=20)
     rows: list[list[str]] = []
     for label, comparison in comparisons.items():
         if not isinstance(comparison, Comparison):

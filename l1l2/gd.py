@@ -304,11 +304,13 @@ def fit(
     n = y_arr.shape[-1]
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
-    runs_guess = max(y_arr.size // n, w_start.size, 1 if callable(lr) else np.size(lr))
+    # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
+    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if callable(lr) else np.size(lr)}
+    many = max(runs_by, key=lambda name: runs_by[name])
     check_size(
-        2 * (steps + 1) * runs_guess,
-        "epochs",
-        what=f"the history of {steps:,} updates for {runs_guess:,} runs",
+        2 * (steps + 1) * runs_by[many],
+        "epochs" if steps >= runs_by[many] else many,
+        what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
     )
     rates = _rates(lr, steps)
     # A schedule is shared by every run: its (steps, 1) table adds no run axis.
@@ -491,12 +493,13 @@ def stability_limit(
     if curvature is None:
         return math.inf
     n = inputs.size
-    squares = np.sort(np.square(inputs / np.max(np.abs(inputs))))[::-1]  # scaled: no overflow
+    largest = float(np.max(np.abs(inputs)))
+    if largest == 0:
+        raise ArgumentValueError("x", "x must not be all zero: then descent never moves")
+    with np.errstate(under="ignore"):  # scaled: no overflow; tiny squares may underflow to 0
+        squares = np.sort(np.square(inputs / largest))[::-1]
     top = np.cumsum(squares)  # the largest possible sum over a batch of k samples, k = 1..n
     sizes = {min(batch, n)} | ({n % batch} if n % batch else set())
     worst = max(top[k - 1] / (k if how == "mean" else 1) for k in sizes)
-    if worst == 0:
-        raise ArgumentValueError("x", "x must not be all zero: then descent never moves")
-    largest = float(np.max(np.abs(inputs)))
     with np.errstate(over="ignore", under="ignore"):
         return float(np.float64(2.0 / (curvature * worst)) / largest / largest)

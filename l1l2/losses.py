@@ -78,7 +78,7 @@ class Loss:
         ``"signed"``, ``"l1"``, ``"l2"`` or ``"huber"``.
     label : str
         The name the book gives it, for legends and tables.
-    value, derivative : callable
+    value, derivative : collections.abc.Callable
         The per-sample loss :math:`\ell(r)` and its derivative :math:`\ell'(r)` in the residual
         :math:`r = \hat y - y`, as ``formula(r, delta, spare) -> r``: computed in place on the
         array ``r``, with ``spare`` (shaped like ``r``) as scratch space.
@@ -90,7 +90,7 @@ class Loss:
         Whether the loss has the threshold ``delta`` (Huber only).
     settles : str or None
         Where a constant model settles under this loss, in words (``None``: it never settles).
-    settle : callable or None
+    settle : collections.abc.Callable or None
         ``settle(x, y, delta)``: the weight :math:`w` minimising :math:`\sum_i \ell(w x_i - y_i)`
         for each row of ``y`` (finite, checked inputs). ``None`` for the signed loss, which
         falls without bound.
@@ -210,14 +210,18 @@ def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 
 def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    """The root of the non-decreasing slope, by bisection to machine precision."""
-    scale = np.ldexp(1.0, -_exponent(x))  # the slope's sign is all that matters: scale x
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
+
+    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
+    """
+    scaled_x = np.ldexp(x, -_exponent(x))  # the slope's sign is all that matters: scale x
 
     def rising(w: FloatArray) -> FloatArray:
         r = w[..., np.newaxis] * x - y
-        np.clip(r, -delta, delta, out=r)
+        _huber_derivative(r, delta, r)
         r /= delta  # within [-1, 1]: the sum cannot overflow
-        return np.asarray(np.sum(r * x * scale, axis=-1) > 0)
+        r *= scaled_x
+        return np.asarray(np.sum(r, axis=-1) > 0)
 
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
@@ -236,13 +240,45 @@ def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 #: Every loss by name: the one place its label, formulas and settle point are written.
 LOSSES: Final[dict[LossName, Loss]] = {
-    "signed": Loss("signed", "signed L1", _signed_value, _signed_derivative, 1, False, None, None),
-    "l1": Loss("l1", "abs L1", _l1_value, _l1_derivative, 1, False, "median-based", _settle_l1),
+    "signed": Loss(
+        name="signed",
+        label="signed L1",
+        value=_signed_value,
+        derivative=_signed_derivative,
+        degree=1,
+        uses_delta=False,
+        settles=None,
+        settle=None,
+    ),
+    "l1": Loss(
+        name="l1",
+        label="abs L1",
+        value=_l1_value,
+        derivative=_l1_derivative,
+        degree=1,
+        uses_delta=False,
+        settles="median-based",
+        settle=_settle_l1,
+    ),
     "l2": Loss(
-        "l2", "L2", _l2_value, _l2_derivative, 2, False, "mean-based, least squares", _settle_l2
+        name="l2",
+        label="L2",
+        value=_l2_value,
+        derivative=_l2_derivative,
+        degree=2,
+        uses_delta=False,
+        settles="mean-based, least squares",
+        settle=_settle_l2,
     ),
     "huber": Loss(
-        "huber", "Huber", _huber_value, _huber_derivative, 2, True, "Huber", _settle_huber
+        name="huber",
+        label="Huber",
+        value=_huber_value,
+        derivative=_huber_derivative,
+        degree=2,
+        uses_delta=True,
+        settles="Huber",
+        settle=_settle_huber,
     ),
 }
 

@@ -13,7 +13,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from l1l2._typing import FloatArray
-from l1l2._validation import ArgumentValueError, _show, check_choice, check_scalar
+from l1l2._validation import (
+    ArgumentValueError,
+    _show,
+    as_float_array,
+    check_choice,
+    check_scalar,
+)
 
 __all__ = ["SCHEDULE_NAMES", "Schedule", "ScheduleName", "constant", "exponential", "inverse_time"]
 
@@ -74,12 +80,11 @@ class Schedule:
     def __call__(self, step: ArrayLike) -> float | FloatArray: ...
     def __call__(self, step: ArrayLike) -> float | FloatArray:
         """Return the learning rate at ``step`` (a number or an array of steps >= 0)."""
-        t = np.asarray(step)
-        if t.dtype.kind not in "iuf" or (t.size and (not np.all(np.isfinite(t)) or t.min() < 0)):
+        t = as_float_array(step, "step", empty=True)
+        if t.size and t.min() < 0:
             raise ArgumentValueError(
                 "step", f"step must be a number or array of numbers >= 0, got {_show(step)}"
             )
-        t = t.astype(np.float64, copy=False)
         # A huge decay * t overflows to inf and a small rate**t underflows to 0: the rate is then
         # 0 (or the subnormal it rounds to), which is right, so neither is worth a warning.
         with np.errstate(over="ignore", under="ignore"):

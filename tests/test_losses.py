@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from l1l2 import losses
+from l1l2 import _engine, losses
 from l1l2.data import apple_harvest
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -350,3 +350,100 @@ def test_l1_gradient_is_minus_one_zero_or_one(data):
 def test_huber_gradient_never_exceeds_delta(data, delta):
     grad = losses.huber_grad(*data, delta=delta, reduction="sum")
     assert np.all(np.abs(grad) <= delta)
+
+
+# ---------------------------------------------------------------------------------------------
+# The Loss records and the engine that reduces their formulas
+# ---------------------------------------------------------------------------------------------
+
+
+def test_every_loss_has_one_record_named_as_its_key():
+    assert tuple(losses.LOSSES) == losses.LOSS_NAMES
+    for name, record in losses.LOSSES.items():
+        assert record.name == name
+        assert record.label
+        assert (record.settle is None) == (name == "signed")
+        assert record.uses_delta == (name == "huber")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_record_derivative_is_the_slope_of_its_value(name):
+    record = losses.LOSSES[name]
+    delta, h = 1.3, 1e-6
+    r = np.array([-3.0, -1.0, -0.4, 0.3, 0.9, 2.5])
+
+    def value(points: np.ndarray) -> np.ndarray:
+        return record.value(points.copy(), delta, np.empty_like(points))
+
+    slope = (value(r + h) - value(r - h)) / (2 * h)
+    got = record.derivative(r.copy(), delta, np.empty_like(r))
+    np.testing.assert_allclose(got, slope, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_record_degree_is_the_homogeneity_of_its_value(name):
+    record = losses.LOSSES[name]
+    r, delta, s = np.array([-3.0, -0.5, 0.25, 2.0]), 0.75, 8.0
+    plain = record.value(r.copy(), delta, np.empty_like(r))
+    scaled = record.value(r * s, delta * s, np.empty_like(r))
+    np.testing.assert_allclose(scaled, s**record.degree * plain, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["l1", "l2", "huber"])
+def test_record_settle_point_is_a_minimum_of_the_total_loss(name):
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(0.5, 3.0, 15), rng.normal(2.0, 3.0, 15)
+    record = losses.LOSSES[name]
+    assert record.settle is not None
+    w = float(record.settle(x, y, 1.0))
+
+    def total(weight: float) -> float:
+        r = weight * x - y
+        return float(np.sum(record.value(r, 1.0, np.empty_like(r))))
+
+    for step in (1e-3, 1e-1, 1.0):
+        assert total(w) <= total(w + step) + 1e-12
+        assert total(w) <= total(w - step) + 1e-12
+
+
+BLOCK = _engine.BLOCK
+
+
+@pytest.mark.parametrize(
+    "size", [1, 3, 7, 8, 100, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5], ids=str
+)
+@pytest.mark.parametrize("name", NAMES)
+def test_engine_reduces_a_formula_like_the_plain_expression_at_every_size(name, size):
+    # Below SMALL values, one block, and several blocks with a shorter last one: one engine.
+    rng = np.random.default_rng(size)
+    y_true = rng.normal(100.0, 10.0, size)
+    y_pred = y_true + rng.normal(0.0, 3.0, size)
+    record = losses.LOSSES[name]
+    plain = REFERENCE[name](y_pred - y_true, 0.8)
+    for reduction in REDUCTIONS:
+        got = _engine.reduce(
+            y_true,
+            y_pred,
+            record.value,
+            delta=0.8,
+            degree=record.degree,
+            reduction=reduction,
+        )
+        want = reduce_reference(plain, reduction)
+        if reduction == "none":
+            np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13)
+        else:
+            assert got == pytest.approx(want, rel=1e-12)
+
+
+def test_engine_keeps_no_full_size_temporary_for_a_large_total():
+    import tracemalloc  # noqa: PLC0415
+
+    y_true, y_pred = np.zeros(10 * BLOCK), np.ones(10 * BLOCK)
+    tracemalloc.start()
+    try:
+        losses.huber(y_true, y_pred)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * BLOCK * 8  # two block buffers, not ten blocks' worth
