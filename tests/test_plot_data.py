@@ -272,3 +272,33 @@ def test_plot_total_loss_shades_the_flat_bottom_of_abs_l1():
     np.testing.assert_allclose([band.get_x(), band.get_x() + band.get_width()], middle)
     settle = float(xdata(one(ax, "settle"))[0])
     assert settle == pytest.approx(middle.mean())
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad arguments name themselves
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: plotting.plot_penalties(marks=5), TypeError, r"marks must be a sequence.*got 5"),
+        (lambda: plotting.plot_penalties(marks="ab"), TypeError, "marks must be a sequence"),
+        (lambda: plotting.plot_penalties(marks=(1, "x")), TypeError, "marks must hold real"),
+        (lambda: plotting.plot_penalties(marks=[[1, 2]]), ValueError, "marks must be a flat"),
+        (lambda: plotting.plot_penalties(marks=(np.nan,)), ValueError, "marks must hold finite"),
+        (lambda: plotting.color_for("x", index="a"), TypeError, "index must be an integer"),
+        (lambda: plotting.color_for("x", index=-1), ValueError, "index must be an integer >= 0"),
+        (lambda: plotting.color_for(3), TypeError, "key must be a loss name"),
+        (lambda: plotting.label_for(None), TypeError, "key must be a loss name"),
+    ],
+)
+def test_bad_plot_arguments_raise_an_error_naming_them(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_marks_accept_any_sequence_of_numbers():
+    ax = plotting.plot_penalties(marks=np.array([2.0]))
+    assert [float(xdata(m)[0]) for m in by_gid(ax, "mark l1")] == [2.0]
+    assert by_gid(plotting.plot_penalties(marks=[]), "mark l1") == []

@@ -20,7 +20,8 @@ This package needs the ``widgets`` extra (matplotlib, ipywidgets, ipympl); the n
 
 from __future__ import annotations
 
+from l1l2._source import Status
 from l1l2.widgets._apple import AppleExplorer, apple_explorer
 from l1l2.widgets._experiment import Explorer, explorer
 
-__all__ = ["AppleExplorer", "Explorer", "apple_explorer", "explorer"]
+__all__ = ["AppleExplorer", "Explorer", "Status", "apple_explorer", "explorer"]

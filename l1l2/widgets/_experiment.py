@@ -19,7 +19,7 @@ from matplotlib.text import Text
 from l1l2 import _source, experiments, losses, plotting, schedules
 from l1l2._source import Status
 from l1l2._typing import FloatArray
-from l1l2._validation import check_int, check_scalar
+from l1l2._validation import check_choice, check_int, check_scalar
 from l1l2.experiments import SOURCE
 from l1l2.widgets import _canvas
 
@@ -81,11 +81,7 @@ def check_control(name: str, value: object) -> object:
     """
     if name in ("loss", "schedule"):
         allowed = losses.LOSS_NAMES if name == "loss" else _source.SCHEDULE_KINDS
-        if not isinstance(value, str) or value not in allowed:
-            raise ValueError(
-                f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}"
-            )
-        return value
+        return check_choice(value, name, allowed)
     shown = _SHOWN_AS.get(name, name)
     number: float
     if name in ("epochs", "batch_size", "seed"):
