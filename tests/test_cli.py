@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from l1l2 import data, gd, schedules
@@ -409,3 +410,35 @@ def test_python_m_l1l2_prints_the_apple_example() -> None:
         "L2 loss: 50.00",
     ]
     assert result.stderr == ""
+
+
+# where a run diverged: the one reading of a History that the command line and explorer share
+
+
+@pytest.mark.parametrize(
+    ("w", "loss", "expected"),
+    [
+        # The loss of update 3 overflowed (inf): updates after it record NaN.
+        ([5.0, 4.0, 3.0, 3.0, 3.0], [1.0, 1.0, math.inf, math.nan], 3),
+        # The loss of update 3 came out NaN (inf - inf), and update 2 did move w.
+        ([5.0, 4.0, 3.0, 3.0, 3.0], [1.0, 1.0, math.nan, math.nan], 3),
+        # Update 2 overflowed w while its loss was finite: w did not move, update 3 is NaN.
+        ([5.0, 4.0, 4.0, 4.0, 4.0], [1.0, 1.0, math.nan, math.nan], 2),
+        # The very first update overflowed.
+        ([5.0, 5.0, 5.0], [math.inf, math.nan], 1),
+        # The last update overflowed w, with a finite loss: nothing after it records NaN.
+        ([5.0, 4.0, 4.0], [1.0, 1.0], 2),
+    ],
+)
+def test_diverged_at_reads_the_history(w: list[float], loss: list[float], expected: int) -> None:
+    from l1l2._source import diverged_at  # noqa: PLC0415
+
+    h = gd.History(np.array(w), np.array(loss), np.full(len(loss), 0.1), True, 1)
+    assert diverged_at(h) == expected
+
+
+def test_diverged_at_is_none_for_a_run_that_did_not_overflow() -> None:
+    from l1l2._source import diverged_at  # noqa: PLC0415
+
+    x, y = data.linear(SOURCE.n)
+    assert diverged_at(gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=2, epochs=2)) is None

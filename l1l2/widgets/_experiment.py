@@ -104,7 +104,7 @@ def check_control(name: str, value: object) -> object:
 
 @dataclass(frozen=True)
 class _Settings:
-    loss: str
+    loss: losses.LossName
     noise: float
     schedule: schedules.Schedule
     w0: float
@@ -130,7 +130,7 @@ def _settings(values: Mapping[str, object]) -> _Settings:
     else:
         schedule = schedules.constant(lr)
     return _Settings(
-        loss=str(v["loss"]),
+        loss=check_choice(v["loss"], "loss", losses.LOSS_NAMES),
         noise=float(v["noise"]),  # type: ignore[arg-type]
         schedule=schedule,
         w0=float(v["w0"]),  # type: ignore[arg-type]
@@ -277,7 +277,7 @@ class Explorer(_canvas.Live):
         result = self._run(s)
         self.x, self.y, self.history = result.x, result.y, result.history
         left, right = self.figure.subplots(1, 2)
-        label = losses.LOSSES[s.loss].label  # type: ignore[index]
+        label = losses.LOSSES[s.loss].label
         color = plotting.color_for(s.loss)
         plotting.plot_loss(self.history, label=label, color=color, ax=left)
         plotting.plot_w(
@@ -299,7 +299,6 @@ class Explorer(_canvas.Live):
         self._band.set_gid("flat_bottom")
         # Legends above the panels: they never cover a curve, and need no search for a free spot.
         above = {"ncols": 3, "frameon": False, "fontsize": 9, "columnspacing": 1.2}
-        entries = {"loss": self._loss_line, "w": self._w_line}
         legends: tuple[Legend, Legend] = (
             left.legend(
                 handles=[self._loss_line], loc="lower left", bbox_to_anchor=(0.0, 1.0), **above
@@ -316,7 +315,7 @@ class Explorer(_canvas.Live):
         for legend, names in zip(legends, (("loss",), ("w", "true_w", "settle")), strict=True):
             self._legend_texts.update(zip(names, legend.get_texts(), strict=True))
             self._legend_handles.update(zip(names, legend.legend_handles, strict=True))
-        self._trajectory_lines = entries
+        self._trajectory_lines = {"loss": self._loss_line, "w": self._w_line}
         self._axes: tuple[Axes, Axes] = (left, right)
         self._show(s, result)
 
@@ -325,7 +324,7 @@ class Explorer(_canvas.Live):
         self._loss_line.set_data(np.arange(h.steps, dtype=np.float64), plotting.drawable(h.loss))
         self._w_line.set_data(np.arange(h.steps + 1, dtype=np.float64), plotting.drawable(h.w))
         color = plotting.color_for(s.loss)
-        label = losses.LOSSES[s.loss].label  # type: ignore[index]
+        label = losses.LOSSES[s.loss].label
         for name, line in self._trajectory_lines.items():
             line.set_color(color)
             line.set_label(label)
@@ -368,7 +367,7 @@ class Explorer(_canvas.Live):
 
     def _describe(self, s: _Settings, result: _source.Run, outcome: _source.Outcome) -> str:
         h = self.history
-        label = losses.LOSSES[s.loss].label  # type: ignore[index]
+        label = losses.LOSSES[s.loss].label
         head = (
             f"{label}, {h.steps} updates ({h.steps_per_epoch} per epoch), "
             f"{s.schedule}: final w = {outcome.final_w:.6g}"
@@ -408,7 +407,7 @@ class Explorer(_canvas.Live):
         )
         if limit is None:
             return "Try a smaller learning rate."
-        label = losses.LOSSES[s.loss].label  # type: ignore[index]
+        label = losses.LOSSES[s.loss].label
         return f"With batches of {batch}, {label} settles only for lr < {limit:.3g}."
 
     def _set_status(self, text: str, outcome: Status) -> None:
