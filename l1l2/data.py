@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
@@ -124,8 +125,9 @@ def linear(
     fraction = check_scalar(outliers, "outliers", low=0.0, high=1.0)
     shift = check_scalar(outlier_shift, "outlier_shift")
     generator = as_rng(rng)
-    size = n if runs is None else runs * n
-    check_size(size, "n" if runs is None or n >= runs else "runs", what=f"{size:,} targets")
+    size = math.prod(shape)  # Python ints: exact however large
+    many = "n" if len(shape) == 1 or n >= shape[0] else "runs"
+    check_size(size, many, what=f"{size:,} targets")
     inputs = np.full(n, x_value)
     center = w_value * x_value
     if not np.isfinite(center):

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from l1l2 import data, experiments, gd, losses, schedules
 
 FUZZ = settings(
-    max_examples=200,
+    max_examples=2 * settings.default.max_examples,  # 200; HYPOTHESIS_PROFILE=thorough: 4000
     deadline=timedelta(seconds=5),  # a hang fails; a busy machine does not
     suppress_health_check=[HealthCheck.too_slow],
 )
