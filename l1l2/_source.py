@@ -71,11 +71,7 @@ def make_schedule(
     ``"constant"`` is :math:`\eta`, ``"inverse_time"`` is :math:`\eta / (1 + d\,t)` and
     ``"exponential"`` is :math:`\eta\, r^t`.
     """
-    if not isinstance(kind, str) or kind not in SCHEDULE_KINDS:
-        raise ArgumentValueError(
-            "schedule",
-            f"schedule must be one of {', '.join(map(repr, SCHEDULE_KINDS))}, got {kind!r}",
-        )
+    check_choice(kind, "schedule", SCHEDULE_KINDS)
     if kind == "inverse_time":
         return schedules.inverse_time(lr, decay=decay)
     if kind == "exponential":

@@ -18,7 +18,14 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from l1l2 import experiments, gd, losses
-from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    as_float_array,
+    as_xy,
+    check_int,
+    check_scalar,
+)
 from l1l2.gd import History
 from l1l2.schedules import Schedule
 
@@ -101,7 +108,9 @@ def color_for(key: str, index: int = 0) -> str:
     """
     position = check_int(index, "index", low=0)
     if not isinstance(key, str):
-        raise TypeError(f"key must be a loss name or another label (a str), got {key!r}")
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
     return LOSS_COLORS.get(key, _CYCLE[position % len(_CYCLE)])
 
 
@@ -115,7 +124,9 @@ def label_for(key: str) -> str:
 
     """
     if not isinstance(key, str):
-        raise TypeError(f"key must be a loss name or another label (a str), got {key!r}")
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
     return LOSS_LABELS.get(key, key)
 
 
@@ -160,7 +171,7 @@ def _axes(ax: Axes | None) -> Axes:
     if ax is None:
         return new_axes(1)[0]  # type: ignore[no-any-return]
     if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+        raise ArgumentTypeError("ax", f"ax must be a matplotlib Axes or None, got {ax!r}")
     _opaque(ax.figure)
     return ax
 
@@ -168,22 +179,26 @@ def _axes(ax: Axes | None) -> Axes:
 def _loss_names(names: object) -> list[str]:
     """Return ``names`` as a list of loss names, or raise an error naming ``losses_to_show``."""
     if isinstance(names, str) or not isinstance(names, Iterable):
-        raise TypeError(
-            f"losses_to_show must be a sequence of loss names such as ('l1', 'l2'), got {names!r}"
+        raise ArgumentTypeError(
+            "losses_to_show",
+            f"losses_to_show must be a sequence of loss names such as ('l1', 'l2'), got {names!r}",
         )
     chosen = list(names)
     unknown = [name for name in chosen if name not in losses.LOSS_NAMES]
     if not chosen or unknown:
-        raise ValueError(
+        raise ArgumentValueError(
+            "losses_to_show",
             f"losses_to_show must name one or more of {', '.join(map(repr, losses.LOSS_NAMES))}, "
-            f"got {names!r}"
+            f"got {names!r}",
         )
     return chosen
 
 
 def _check_history(history: object, name: str = "history") -> History:
     if not isinstance(history, History):
-        raise TypeError(f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}")
+        raise ArgumentTypeError(
+            name, f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}"
+        )
     return history
 
 
@@ -194,7 +209,7 @@ def _select_run(
         return values
     index = check_int(run, "run", low=0)
     if index >= runs:
-        raise ValueError(f"run must be < {runs} (the number of runs), got {index}")
+        raise ArgumentValueError("run", f"run must be < {runs} (the number of runs), got {index}")
     return values[:, index]
 
 
@@ -298,13 +313,15 @@ def plot_penalties(
 def _marks(marks: object) -> list[float]:
     """Return ``marks`` (a sequence of finite errors, possibly empty) as a list of floats."""
     if isinstance(marks, str) or not isinstance(marks, Iterable):
-        raise TypeError(f"marks must be a sequence of errors such as (2, 10), got {marks!r}")
+        raise ArgumentTypeError(
+            "marks", f"marks must be a sequence of errors such as (2, 10), got {marks!r}"
+        )
     values = list(marks)
     if not values:
         return []
     array = as_float_array(values, "marks")
     if array.ndim != 1:
-        raise ValueError(f"marks must be a flat sequence of errors, got {marks!r}")
+        raise ArgumentValueError("marks", f"marks must be a flat sequence of errors, got {marks!r}")
     return [float(m) for m in array]
 
 
@@ -370,9 +387,10 @@ def plot_penalty_bars(
     truth = as_float_array(y_true, "y_true")
     pred = as_float_array(y_pred, "y_pred")
     if truth.ndim != 1 or truth.shape != pred.shape:
-        raise ValueError(
+        raise ArgumentValueError(
+            "y_pred",
             "y_true and y_pred must be 1-D of one length, got shapes "
-            f"{truth.shape} and {pred.shape}"
+            f"{truth.shape} and {pred.shape}",
         )
     ax = _axes(ax)
     absolute = losses.l1(truth, pred, reduction="none")
@@ -521,10 +539,12 @@ def plot_w(
     ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
     if band is not None:
         if not isinstance(band, tuple) or len(band) != 2:
-            raise TypeError(f"band must be a pair (low, high) of numbers, got {band!r}")
+            raise ArgumentTypeError(
+                "band", f"band must be a pair (low, high) of numbers, got {band!r}"
+            )
         low, high = check_scalar(band[0], "band[0]"), check_scalar(band[1], "band[1]")
         if low > high:
-            raise ValueError(f"band must have low <= high, got {band!r}")
+            raise ArgumentValueError("band", f"band must have low <= high, got {band!r}")
         ax.axhspan(
             low,
             high,
@@ -605,17 +625,20 @@ def plot_experiment(
 
     """
     if not isinstance(histories, Mapping) or not histories:
-        raise TypeError(
-            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}"
+        raise ArgumentTypeError(
+            "histories",
+            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}",
         )
     if loss_scale not in ("linear", "symlog", "log"):
-        raise ValueError(f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}")
+        raise ArgumentValueError(
+            "loss_scale", f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}"
+        )
     if axes is None:
         panels = new_axes(2)
     else:
         panels = np.asarray(axes, dtype=object)
         if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
-            raise TypeError(f"axes must be a pair of matplotlib Axes, got {axes!r}")
+            raise ArgumentTypeError("axes", f"axes must be a pair of matplotlib Axes, got {axes!r}")
     left, right = panels
     for index, (key, history) in enumerate(histories.items()):
         color, label = color_for(key, index), label_for(key)
@@ -677,14 +700,17 @@ def plot_lr(
     """
     count = check_int(steps, "steps", low=1)
     if not isinstance(schedules, Mapping) or not schedules:
-        raise TypeError(
-            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}"
+        raise ArgumentTypeError(
+            "schedules",
+            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}",
         )
     ax = _axes(ax)
     t = np.arange(count, dtype=np.float64)
     for index, (label, schedule) in enumerate(schedules.items()):
         if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedules[{label!r}] must be an l1l2 Schedule, got {schedule!r}")
+            raise ArgumentTypeError(
+                "schedules", f"schedules[{label!r}] must be an l1l2 Schedule, got {schedule!r}"
+            )
         ax.plot(
             t,
             schedule(t),
@@ -738,11 +764,12 @@ def plot_spread(
 
     """
     if not isinstance(estimates, Mapping) or not estimates:
-        raise TypeError(
-            f"estimates must be a non-empty mapping of label to array, got {estimates!r}"
+        raise ArgumentTypeError(
+            "estimates",
+            f"estimates must be a non-empty mapping of label to array, got {estimates!r}",
         )
     if kind not in ("hist", "box"):
-        raise ValueError(f"kind must be 'hist' or 'box', got {kind!r}")
+        raise ArgumentValueError("kind", f"kind must be 'hist' or 'box', got {kind!r}")
     arrays = {
         key: as_float_array(value, f"estimates[{key!r}]").ravel()
         for key, value in estimates.items()
@@ -910,10 +937,13 @@ def plot_total_loss(
     """
     inputs, targets = as_xy(x, y, max_ndim=1)
     if np.any(inputs == 0):
-        raise ValueError("x must not hold zeros: a sample with x = 0 has no y / x to show")
+        raise ArgumentValueError(
+            "x", "x must not hold zeros: a sample with x = 0 has no y / x to show"
+        )
     if not isinstance(loss, str) or loss not in ("l1", "l2", "huber"):
-        raise ValueError(
-            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}"
+        raise ArgumentValueError(
+            "loss",
+            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}",
         )
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     if true_w is not None:
@@ -928,10 +958,12 @@ def plot_total_loss(
         low, high = low - pad, high + pad
     else:
         if not isinstance(w_range, tuple) or len(w_range) != 2:
-            raise TypeError(f"w_range must be a pair (low, high) of numbers, got {w_range!r}")
+            raise ArgumentTypeError(
+                "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
+            )
         low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
         if not low < high:
-            raise ValueError(f"w_range must have low < high, got {w_range!r}")
+            raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
     w = np.linspace(low, high, 1601)
     loss_fn, _ = losses.get(loss)
     kwargs = {"delta": d} if loss == "huber" else {}

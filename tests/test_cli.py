@@ -442,3 +442,18 @@ def test_diverged_at_is_none_for_a_run_that_did_not_overflow() -> None:
 
     x, y = data.linear(SOURCE.n)
     assert diverged_at(gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=2, epochs=2)) is None
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["l1l2._source", "l1l2.cli", "l1l2.plotting", "l1l2.widgets._canvas", "l1l2.widgets._apple",
+     "l1l2.widgets._experiment"],
+)  # fmt: skip
+def test_user_facing_modules_raise_only_errors_that_carry_their_argument(module: str) -> None:
+    # The command line maps an error to its option by the error's argument: every error the
+    # user-facing layer raises comes from the shared checks or is an Argument*Error.
+    import importlib  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    source = inspect.getsource(importlib.import_module(module))
+    assert not re.search(r"raise (ValueError|TypeError)\(", source)

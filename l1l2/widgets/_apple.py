@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from l1l2 import data, losses, plotting
 from l1l2._typing import FloatArray
-from l1l2._validation import check_scalar
+from l1l2._validation import ArgumentValueError, check_scalar
 from l1l2.widgets import _canvas
 
 PREDICTIONS: Final = ("prediction_1", "prediction_2", "prediction_3")
@@ -38,9 +38,10 @@ def check_prediction(name: str, value: object) -> float:
     number = check_scalar(value, name)
     low, high = RANGES[name]
     if not low <= number <= high:
-        raise ValueError(
+        raise ArgumentValueError(
+            name,
             f"{name} must be between {low:g} and {high:g} apples (the range of its slider), "
-            f"got {value!r}"
+            f"got {value!r}",
         )
     return number
 

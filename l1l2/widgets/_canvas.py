@@ -22,6 +22,8 @@ from IPython import get_ipython
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from l1l2._validation import ArgumentTypeError
+
 STYLE: Final = {"description_width": "7.5em"}
 
 
@@ -79,9 +81,10 @@ def check_names(function: str, initial: Mapping[str, object], allowed: tuple[str
     """Raise a TypeError for start values that name no control of ``function``."""
     unknown = sorted(set(initial) - set(allowed))
     if unknown:
-        raise TypeError(
+        raise ArgumentTypeError(
+            unknown[0],
             f"{function}() got unknown control(s) {', '.join(map(repr, unknown))}; "
-            f"the controls are {', '.join(allowed)}"
+            f"the controls are {', '.join(allowed)}",
         )
 
 

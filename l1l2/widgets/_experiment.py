@@ -19,7 +19,7 @@ from matplotlib.text import Text
 from l1l2 import _source, experiments, losses, plotting, schedules
 from l1l2._source import Status
 from l1l2._typing import FloatArray
-from l1l2._validation import check_choice, check_int, check_scalar
+from l1l2._validation import ArgumentValueError, check_choice, check_int, check_scalar
 from l1l2.experiments import SOURCE
 from l1l2.widgets import _canvas
 
@@ -95,9 +95,10 @@ def check_control(name: str, value: object) -> object:
     if name in RANGES:
         low, high = RANGES[name]
         if not low <= number <= high:
-            raise ValueError(
+            raise ArgumentValueError(
+                name,
                 f"{shown} must be between {low:g} and {high:g} (the range of its slider), "
-                f"got {value!r}"
+                f"got {value!r}",
             )
     return number
 
