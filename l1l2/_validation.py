@@ -1,41 +1,141 @@
-"""Input checks shared by every public function of :mod:`l1l2`.
+"""Input checks shared by every public function of :mod:`l1l2`: one check per kind of argument.
 
-Each check raises a :class:`TypeError` or :class:`ValueError` whose message names the argument,
-shows the value it was given, and says what is allowed, so that a reader can fix the call at once.
+Each check raises an :class:`ArgumentTypeError` or :class:`ArgumentValueError` (subclasses of
+:class:`TypeError` and :class:`ValueError`) whose message names the argument, shows the value it
+was given, and says what is allowed, so that a reader can fix the call at once. The exception's
+``argument`` attribute holds the argument's name, so that a caller (the command line, an
+explorer) can tell which of its inputs is wrong without reading the message.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
-from typing import Final, Literal, TypeGuard
+from collections.abc import Collection
+from typing import Final, Literal, TypeGuard, TypeVar
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.ma import MaskedArray
+from numpy.typing import ArrayLike
+
+from l1l2._typing import FloatArray
 
 Reduction = Literal["mean", "sum", "none"]
-REDUCTIONS: Final = ("mean", "sum", "none")
+REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum", "none")
 
 _NUMERIC_KINDS: Final = "iuf"  # signed and unsigned integers, floats; no bool, complex or object
+#: The most memory one call may ask for before it is refused up front (1 GiB: a run that needs
+#: more would also take many minutes).
+MAX_BYTES: Final = 2**30
+
+_T = TypeVar("_T")
+
+
+class ArgumentValueError(ValueError):
+    """A :class:`ValueError` about one argument, whose name is in :attr:`argument`.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_scalar(-1.0, "lr", low=0.0)
+    ... except ValueError as error:
+    ...     print(error.argument, "|", error)
+    lr | lr must be >= 0, got -1.0
+    """
+
+    argument: str
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+    def __reduce__(self) -> tuple[type[ArgumentValueError], tuple[str, str]]:
+        """Pickle with both the argument and the message."""
+        return type(self), (self.argument, str(self))
+
+
+class ArgumentTypeError(TypeError):
+    """A :class:`TypeError` about one argument, whose name is in :attr:`argument`."""
+
+    argument: str
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+    def __reduce__(self) -> tuple[type[ArgumentTypeError], tuple[str, str]]:
+        """Pickle with both the argument and the message."""
+        return type(self), (self.argument, str(self))
 
 
 def _show(value: object) -> str:
     """Return a short ``repr`` of ``value`` for an error message."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> NDArray[np.float64]:
-    """Return ``value`` as a non-empty float64 array, or raise an error that names ``name``.
+def _size_text(nbytes: float) -> str:
+    if nbytes >= 2**60:  # beyond any memory; an int this large may not even convert to float
+        return f"about 1e{len(str(int(nbytes))) - 1} bytes"
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes / 2**10:.3g} KiB"
+
+
+def check_choice(value: object, name: str, allowed: Collection[_T], *, why: str = "") -> _T:
+    """Return ``value`` if it is one of ``allowed`` (strings), or raise naming ``name``.
+
+    ``why``, if given, is added to the message in parentheses (why a value is not allowed).
+
+    Examples
+    --------
+    >>> check_choice("sum", "reduction", ("mean", "sum"))
+    'sum'
+    """
+    if not isinstance(value, str) or value not in allowed:
+        raise ArgumentValueError(
+            name,
+            f"{name} must be one of {', '.join(map(repr, allowed))}"
+            f"{f' ({why})' if why else ''}, got {_show(value)}",
+        )
+    return value  # type: ignore[return-value]  # value is one of allowed
+
+
+def check_size(count: int, name: str, *, what: str, itemsize: int = 8) -> None:
+    """Raise if ``count`` values of ``itemsize`` bytes would need more than :data:`MAX_BYTES`.
+
+    ``name`` is the argument that makes the request large, ``what`` says what would be stored.
+    """
+    nbytes = int(count) * itemsize  # exact: the count may be beyond float64
+    if nbytes > MAX_BYTES:
+        raise ArgumentValueError(
+            name,
+            f"{name} makes the run too large: {what} would need {_size_text(nbytes)} of memory "
+            f"(at most {_size_text(MAX_BYTES)} is allowed); make {name} smaller",
+        )
+
+
+def as_float_array(
+    value: ArrayLike, name: str, *, finite: bool = True, empty: bool = False
+) -> FloatArray:
+    """Return ``value`` as a float64 array, or raise an error that names ``name``.
 
     Parameters
     ----------
     value
-        Anything NumPy turns into an array of real numbers.
+        Anything NumPy turns into an array of real numbers; not a masked array (its hidden
+        values would be used).
     name
         The argument's name, used in error messages.
     finite
         Whether NaN and infinite values are rejected.
+    empty
+        Whether an empty array is allowed.
 
     Returns
     -------
@@ -44,32 +144,58 @@ def as_float_array(value: ArrayLike, name: str, *, finite: bool = True) -> NDArr
 
     Raises
     ------
-    TypeError
-        If ``value`` is not an array of real numbers (strings, booleans, complex, objects).
-    ValueError
+    ArgumentTypeError
+        If ``value`` is masked, or not an array of real numbers (strings, booleans, complex,
+        objects).
+    ArgumentValueError
         If ``value`` is ragged or empty, or (with ``finite``) holds NaN or an infinite value.
     """
+    if type(value) is np.ndarray and value.dtype == np.float64 and (value.size or empty):
+        if finite:
+            check_finite(value, name)
+        return value
+    if isinstance(value, MaskedArray):
+        raise ArgumentTypeError(
+            name,
+            f"{name} must not be a masked array (its masked values would be used), got "
+            f"{_show(value)}; drop the masked values first, e.g. with {name}.compressed()",
+        )
     try:
         array = np.asarray(value)
-    except ValueError:  # ragged nested sequences
-        raise ValueError(
-            f"{name} must be a rectangular array of real numbers, got {_show(value)}"
+    except (ValueError, TypeError, OverflowError):  # ragged or unreadable nested sequences
+        raise ArgumentValueError(
+            name, f"{name} must be a rectangular array of real numbers, got {_show(value)}"
         ) from None
-    if array.dtype.kind not in _NUMERIC_KINDS:
-        raise TypeError(
-            f"{name} must hold real numbers (int or float), got dtype {array.dtype} "
-            f"from {_show(value)}"
+    if array.dtype.kind not in _NUMERIC_KINDS or (
+        not isinstance(value, np.ndarray) and _holds_bool(value)
+    ):
+        kind = "booleans" if array.dtype.kind in _NUMERIC_KINDS else f"dtype {array.dtype}"
+        raise ArgumentTypeError(
+            name, f"{name} must hold real numbers (int or float), got {kind} from {_show(value)}"
         )
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got {_show(value)}")
-    array = array.astype(np.float64, copy=False)
+    if array.size == 0 and not empty:
+        raise ArgumentValueError(name, f"{name} must not be empty, got {_show(value)}")
+    if array.dtype != np.float64:
+        with np.errstate(over="ignore"):  # float128 beyond float64: caught as infinite below
+            array = array.astype(np.float64)
     if finite:
         check_finite(array, name)
     return array
 
 
-def check_finite(array: NDArray[np.float64], name: str) -> None:
-    """Raise a ``ValueError`` naming ``name`` if ``array`` holds NaN or an infinite value."""
+def _holds_bool(value: object) -> bool:
+    """Return whether a (nested) sequence holds a bool, which NumPy would turn into 0 or 1."""
+    if isinstance(value, (bool, np.bool_)):
+        return True
+    if isinstance(value, np.ndarray):
+        return bool(value.dtype.kind == "b")
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_bool, value))
+    return False
+
+
+def check_finite(array: FloatArray, name: str) -> None:
+    """Raise an :class:`ArgumentValueError` naming ``name`` if ``array`` holds NaN or inf."""
     # One reduction is cheaper than a boolean temporary; NaN and inf both poison the sum.
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(array, axis=None)
@@ -77,27 +203,25 @@ def check_finite(array: NDArray[np.float64], name: str) -> None:
         bad = ~np.isfinite(array)
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
-            raise ValueError(
+            raise ArgumentValueError(
+                name,
                 f"{name} must hold finite numbers, got {array.flat[first]!r} at flat index "
-                f"{first} (of {array.size} values); remove or impute NaN and infinite values"
+                f"{first} (of {array.size} values); remove or impute NaN and infinite values",
             )
 
 
-def check_same_shape(
-    a: NDArray[np.float64], b: NDArray[np.float64], names: tuple[str, str]
-) -> None:
-    """Raise a ``ValueError`` if ``a`` and ``b`` differ in shape."""
+def check_same_shape(a: FloatArray, b: FloatArray, names: tuple[str, str]) -> None:
+    """Raise an :class:`ArgumentValueError` naming ``names[1]`` if the shapes differ."""
     if a.shape != b.shape:
-        raise ValueError(
-            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}"
+        raise ArgumentValueError(
+            names[1],
+            f"{names[0]} and {names[1]} must have the same shape, got {a.shape} and {b.shape}",
         )
 
 
-def check_reduction(reduction: object) -> Reduction:
-    """Return ``reduction`` if it is ``"mean"``, ``"sum"`` or ``"none"``; raise otherwise."""
-    if not isinstance(reduction, str) or reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of 'mean', 'sum', 'none', got {_show(reduction)}")
-    return reduction  # type: ignore[return-value]
+def check_reduction(reduction: object, allowed: tuple[Reduction, ...] = REDUCTIONS) -> Reduction:
+    """Return ``reduction`` if it is one of ``allowed``; raise naming ``reduction`` otherwise."""
+    return check_choice(reduction, "reduction", allowed)
 
 
 def _is_real(value: object) -> TypeGuard[numbers.Real]:
@@ -118,35 +242,45 @@ def check_scalar(
     ``low_open`` / ``high_open`` exclude the bound itself.
     """
     if not _is_real(value):
-        raise TypeError(f"{name} must be a real number, got {_show(value)}")
-    number = float(value)
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {number!r}")
+        raise ArgumentTypeError(name, f"{name} must be a real number, got {_show(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int or Fraction beyond float64
+        number = math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    if not math.isfinite(number):
+        raise ArgumentValueError(name, f"{name} must be finite, got {_show(value)}")
     if low is not None and (number < low or (low_open and number == low)):
         relation = ">" if low_open else ">="
-        raise ValueError(f"{name} must be {relation} {low:g}, got {number!r}")
+        raise ArgumentValueError(name, f"{name} must be {relation} {low:g}, got {number!r}")
     if high is not None and (number > high or (high_open and number == high)):
         relation = "<" if high_open else "<="
-        raise ValueError(f"{name} must be {relation} {high:g}, got {number!r}")
+        raise ArgumentValueError(name, f"{name} must be {relation} {high:g}, got {number!r}")
     return number
 
 
-def check_int(value: object, name: str, *, low: int) -> int:
-    """Return ``value`` as an ``int`` that is at least ``low``, or raise."""
+def check_int(value: object, name: str, *, low: int, high: int | None = None) -> int:
+    """Return ``value`` as an ``int`` that is at least ``low`` (and at most ``high``), or raise."""
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be an integer, got {_show(value)}")
+        raise ArgumentTypeError(name, f"{name} must be an integer, got {_show(value)}")
     try:
         number = operator.index(value)  # type: ignore[arg-type]
     except TypeError:
-        raise TypeError(f"{name} must be an integer, got {_show(value)}") from None
+        raise ArgumentTypeError(name, f"{name} must be an integer, got {_show(value)}") from None
     if number < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {number}")
+        raise ArgumentValueError(name, f"{name} must be an integer >= {low}, got {number}")
+    if high is not None and number > high:
+        raise ArgumentValueError(name, f"{name} must be an integer <= {high}, got {number}")
     return number
 
 
-def as_xy(
-    x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is ``True`` or ``False``, or raise naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(name, f"{name} must be True or False, got {_show(value)}")
+    return bool(value)
+
+
+def as_xy(x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2) -> tuple[FloatArray, FloatArray]:
     """Return inputs ``x`` broadcast to the shape of targets ``y``, both finite float64 arrays.
 
     ``y`` has shape ``(n,)`` (one data set) or, when ``max_ndim`` is 2, ``(runs, n)``.
@@ -154,18 +288,18 @@ def as_xy(
     y_arr = as_float_array(y, "y")
     if not 1 <= y_arr.ndim <= max_ndim:
         allowed = "(n,)" if max_ndim == 1 else "(n,) or (runs, n)"
-        raise ValueError(f"y must have shape {allowed}, got shape {y_arr.shape}")
+        raise ArgumentValueError("y", f"y must have shape {allowed}, got shape {y_arr.shape}")
     x_arr = as_float_array(x, "x")
     try:
         return np.broadcast_to(x_arr, y_arr.shape), y_arr
     except ValueError:
-        raise ValueError(
-            f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
+        raise ArgumentValueError(
+            "x", f"x must broadcast to the shape of y {y_arr.shape}, got shape {x_arr.shape}"
         ) from None
 
 
 def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
-    """Return ``numpy.random.default_rng(rng)``, or raise a ``TypeError`` naming ``name``."""
+    """Return ``numpy.random.default_rng(rng)``, or raise an error naming ``name``."""
     if rng is not None and (
         isinstance(rng, (bool, np.bool_))
         or not isinstance(
@@ -173,10 +307,11 @@ def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
             (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator),
         )
     ):
-        raise TypeError(
+        raise ArgumentTypeError(
+            name,
             f"{name} must be None, an int seed, a numpy.random.Generator or a SeedSequence, "
-            f"got {_show(rng)}"
+            f"got {_show(rng)}",
         )
     if isinstance(rng, numbers.Integral) and int(rng) < 0:
-        raise ValueError(f"{name} must be a seed >= 0, got {int(rng)}")
+        raise ArgumentValueError(name, f"{name} must be a seed >= 0, got {int(rng)}")
     return np.random.default_rng(rng)  # type: ignore[arg-type]

@@ -8,38 +8,45 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
 import numpy as np
 
-from l1l2 import __version__, data, gd, losses, schedules
+from l1l2 import __version__, _source, data, losses, schedules
+from l1l2._source import Status
+from l1l2.experiments import SOURCE
 
 __all__ = ["build_parser", "main"]
 
 PROG: Final = "l1l2"
-TRUE_W: Final = 1.0
-X_VALUE: Final = 2.0
-LOSSES: Final = ("signed", "l1", "l2", "huber")
-SCHEDULES: Final = ("constant", "inverse_time", "exponential")
-DEFAULT_DECAY: Final = 1 / 2000
-DEFAULT_RATE: Final = 0.999
-DEFAULT_DELTA: Final = 1.0
+#: The most updates and samples one ``l1l2 experiment`` runs (about 20 s and 30 MB at the limit):
+#: larger runs are refused up front instead of running for minutes or exhausting memory.
+MAX_UPDATES: Final = 10**6
+MAX_SAMPLES: Final = 10**6
+MAX_SAMPLE_UPDATES: Final = 10**8  # epochs times samples: the gradient terms computed
 
-# The argument names l1l2 puts at the start of its error messages, and the options behind them.
+# Which option stands behind each argument of the package's functions (the ``argument`` of the
+# errors they raise). The functions the experiment calls name their arguments as below.
 _OPTION_OF: Final = {
-    "lr": "--lr",
-    "lr0": "--lr",
+    "lr": "--lr",  # schedules.constant
+    "lr0": "--lr",  # schedules.inverse_time, schedules.exponential
     "decay": "--decay",
     "rate": "--rate",
-    "noise": "--noise",
+    "noise": "--noise",  # data.linear
+    "y": "--noise",  # the targets: 2 plus noise, so only the noise can make them non-finite
     "n": "--n",
-    "w0": "--w0",
+    "w0": "--w0",  # gd.fit
     "epochs": "--epochs",
     "batch_size": "--batch-size",
     "delta": "--delta",
+    "reduction": "--reduction",
+    "loss": "--loss",
+    "schedule": "--schedule",
 }
 
 
@@ -63,12 +70,23 @@ def _seed(text: str) -> int:
 
 
 def _png_path(text: str) -> Path:
-    """Parse the ``--save`` path: a ``.png`` file in an existing directory."""
+    """Parse the ``--save`` path: a ``.png`` file in an existing directory it can write to."""
     path = Path(text)
     if path.suffix.lower() != ".png":
         raise argparse.ArgumentTypeError(f"must be a .png file name, got {text!r}")
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"directory {str(path.parent)!r} does not exist")
+    parent = path.parent
+    # The first ancestor that exists says why the file cannot be made there.
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise argparse.ArgumentTypeError(
+            f"{str(existing)!r} is a file, not a directory, so {text!r} cannot be made"
+        )
+    if not parent.is_dir():
+        raise argparse.ArgumentTypeError(f"directory {str(parent)!r} does not exist")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a directory, not a file name")
+    if not os.access(parent, os.W_OK):
+        raise argparse.ArgumentTypeError(f"directory {str(parent)!r} is not writable")
     return path
 
 
@@ -112,13 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser(
         "experiment",
+        prog=f"{PROG} experiment",
         help="estimate w in y = w*x by mini-batch gradient descent",
         description=(
-            f"Fit y = w*x by mini-batch gradient descent on n samples with x = {X_VALUE:g} and\n"
-            f"true w = {TRUE_W:g} (so y = {TRUE_W * X_VALUE:g} plus Gaussian noise), starting from "
-            "w0, and print\nwhere the estimate ends and where descent on that loss settles.\n"
-            "The defaults reproduce the book's experiment: the batch loss is a sum over\n"
-            "batches of 2, lr = 0.01, 20 epochs (200 updates)."
+            f"Fit y = w*x by mini-batch gradient descent on n samples with x = {SOURCE.x:g} and\n"
+            f"true w = {SOURCE.true_w:g} (so y = {SOURCE.true_w * SOURCE.x:g} plus Gaussian "
+            "noise), starting from w0, and print\nwhere the estimate ends and where descent on "
+            "that loss settles.\nThe defaults reproduce the book's experiment: the batch loss is "
+            f"a {SOURCE.reduction} over\nbatches of {SOURCE.batch_size}, lr = {SOURCE.lr:g}, "
+            f"{SOURCE.epochs} epochs ({SOURCE.epochs * SOURCE.n // SOURCE.batch_size} updates). "
+            f"At most {MAX_UPDATES:,} updates\nand {MAX_SAMPLES:,} samples."
         ),
         epilog=(
             "examples:\n"
@@ -132,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(command="experiment", parser=exp)
     exp.add_argument(
         "--loss",
-        choices=LOSSES,
+        choices=losses.LOSS_NAMES,
         default="l1",
         help="'signed' is sum(y_pred - y) with no absolute value, 'l1' its absolute value, "
         "'l2' the squared error, 'huber' quadratic within --delta and linear beyond "
@@ -146,11 +167,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="standard deviation of the Gaussian noise added to y (default: %(default)g)",
     )
     exp.add_argument(
-        "--lr", type=float, default=0.01, help="learning rate at step 0 (default: %(default)g)"
+        "--lr",
+        type=float,
+        default=SOURCE.lr,
+        help="learning rate at step 0 (default: %(default)g)",
     )
     exp.add_argument(
         "--schedule",
-        choices=SCHEDULES,
+        choices=_source.SCHEDULE_KINDS,
         default="constant",
         help="learning rate at step t: lr, lr / (1 + decay*t), or lr * rate**t "
         "(default: %(default)s)",
@@ -159,28 +183,37 @@ def build_parser() -> argparse.ArgumentParser:
         "--decay",
         type=float,
         default=None,
-        help=f"decay for --schedule inverse_time (default: {DEFAULT_DECAY:g} = 1/2000)",
+        help=f"decay d for --schedule inverse_time (default: {_source.DEFAULT_DECAY:g} = 1/2000)",
     )
     exp.add_argument(
         "--rate",
         type=float,
         default=None,
-        help=f"factor per step for --schedule exponential (default: {DEFAULT_RATE:g})",
+        help="factor r per step for --schedule exponential, 0 < r <= 1 "
+        f"(default: {_source.DEFAULT_RATE:g})",
     )
     exp.add_argument(
-        "--epochs", type=int, default=20, help="passes over the data (default: %(default)s)"
+        "--epochs",
+        type=int,
+        default=SOURCE.epochs,
+        help="passes over the data (default: %(default)s)",
     )
     exp.add_argument(
-        "--batch-size", type=int, default=2, help="samples per update (default: %(default)s)"
+        "--batch-size",
+        type=int,
+        default=SOURCE.batch_size,
+        help="samples per update (default: %(default)s)",
     )
-    exp.add_argument("--n", type=int, default=20, help="number of samples (default: %(default)s)")
     exp.add_argument(
-        "--w0", type=float, default=20.0, help="starting estimate of w (default: %(default)g)"
+        "--n", type=int, default=SOURCE.n, help="number of samples (default: %(default)s)"
+    )
+    exp.add_argument(
+        "--w0", type=float, default=SOURCE.w0, help="starting estimate of w (default: %(default)g)"
     )
     exp.add_argument(
         "--reduction",
         choices=("sum", "mean"),
-        default="sum",
+        default=SOURCE.reduction,
         help="whether the batch loss adds up or averages the per-sample losses "
         "(default: %(default)s, as in the book's experiment)",
     )
@@ -191,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--delta",
         type=float,
         default=None,
-        help=f"Huber threshold, for --loss huber (default: {DEFAULT_DELTA:g})",
+        help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
     )
     exp.add_argument(
         "--save",
@@ -220,11 +253,19 @@ def _apple() -> None:
 
 
 def _usage_error(parser: argparse.ArgumentParser, exc: Exception) -> NoReturn:
-    """Report an l1l2 validation error as a one-line usage error naming the option (exit 2)."""
+    """Report an l1l2 error as a one-line usage error naming the option behind it (exit 2).
+
+    The option comes from the error's ``argument`` (the name of the function argument it is
+    about), never from the wording of its message.
+    """
     message = " ".join(str(exc).split())
-    name, _, rest = message.partition(" ")
-    if name in _OPTION_OF and rest:
-        message = f"{_OPTION_OF[name]} {rest}"
+    argument = getattr(exc, "argument", None)
+    option = _OPTION_OF.get(argument) if isinstance(argument, str) else None
+    if isinstance(argument, str) and option is not None:
+        if message.startswith(f"{argument} "):
+            message = f"{option} {message[len(argument) + 1 :]}"
+        else:
+            message = f"{option}: {message}"
     parser.error(message)
 
 
@@ -234,46 +275,96 @@ def _schedule(args: argparse.Namespace, parser: argparse.ArgumentParser) -> sche
         parser.error("--decay applies to --schedule inverse_time only")
     if args.rate is not None and args.schedule != "exponential":
         parser.error("--rate applies to --schedule exponential only")
-    if args.schedule == "inverse_time":
-        decay = DEFAULT_DECAY if args.decay is None else args.decay
-        return schedules.inverse_time(args.lr, decay=decay)
-    if args.schedule == "exponential":
-        rate = DEFAULT_RATE if args.rate is None else args.rate
-        return schedules.exponential(args.lr, rate=rate)
-    return schedules.constant(args.lr)
+    return _source.make_schedule(
+        args.schedule,
+        args.lr,
+        decay=_source.DEFAULT_DECAY if args.decay is None else args.decay,
+        rate=_source.DEFAULT_RATE if args.rate is None else args.rate,
+    )
+
+
+def _check_size(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse, before anything runs, an experiment too large to finish in seconds."""
+    if args.n > MAX_SAMPLES:
+        parser.error(f"--n must be at most {MAX_SAMPLES:,} samples, got {args.n:,}")
+    if args.n >= 1 and args.batch_size >= 1 and args.epochs >= 0:
+        per_epoch = -(-args.n // args.batch_size)
+        updates = args.epochs * per_epoch
+        if updates > MAX_UPDATES:
+            parser.error(
+                f"--epochs makes the run too long: {args.epochs:,} epochs of {per_epoch:,} "
+                f"updates are {updates:.3g} updates, at most {MAX_UPDATES:,} are allowed; "
+                "make --epochs smaller"
+            )
+        if args.epochs * args.n > MAX_SAMPLE_UPDATES:
+            parser.error(
+                f"--epochs makes the run too long: {args.epochs:,} passes over {args.n:,} "
+                f"samples are {args.epochs * args.n:.3g} gradient terms, at most "
+                f"{MAX_SAMPLE_UPDATES:.0e} are allowed; make --epochs smaller"
+            )
 
 
 def _experiment(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run the descent experiment, print its outcome, and save the figure if asked."""
     if args.delta is not None and args.loss != "huber":
         parser.error("--delta applies to --loss huber only")
-    delta = DEFAULT_DELTA if args.delta is None else args.delta
+    delta = SOURCE.delta if args.delta is None else args.delta
+    _check_size(args, parser)
     try:
-        schedule = _schedule(args, parser)
-        x, y = data.linear(args.n, x=X_VALUE, w=TRUE_W, noise=args.noise, rng=args.seed)
-        history = gd.fit(
-            x,
-            y,
-            loss=args.loss,
-            w0=args.w0,
-            lr=schedule,
-            batch_size=args.batch_size,
-            epochs=args.epochs,
-            reduction=args.reduction,
-            delta=delta,
-        )
+        # Any warning means a number went wrong somewhere: refuse the options instead of
+        # printing a result that may be silently wrong.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            schedule = _schedule(args, parser)
+            result = _source.run(
+                loss=args.loss,
+                noise=args.noise,
+                lr=schedule,
+                w0=args.w0,
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                seed=args.seed,
+                n=args.n,
+                reduction=args.reduction,
+                delta=delta,
+            )
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc)
+    except Warning as exc:
+        parser.error(
+            f"these options make the computation overflow or lose precision ({exc}); "
+            "try less extreme values"
+        )
+    except MemoryError:
+        parser.error("these options need more memory than this machine has; make --n smaller")
+    _report(args, schedule, result, delta=delta)
+    if args.save is not None:
+        return _save(
+            result,
+            args.save,
+            loss=args.loss,
+            title=f"loss={args.loss}, noise={args.noise:g}, {schedule}",
+        )
+    return 0
 
+
+def _report(
+    args: argparse.Namespace, schedule: schedules.Schedule, result: _source.Run, *, delta: float
+) -> None:
+    """Print the settings and what the run did."""
+    history = result.history
+    outcome = _source.outcome(result, w0=args.w0)
     huber = f", delta={delta:g}" if args.loss == "huber" else ""
     print(
         f"Experiment: loss={args.loss}{huber}, noise={args.noise:g}, {schedule} "
         f"({args.schedule}), epochs={args.epochs}, batch size={args.batch_size}, n={args.n}, "
         f"w0={args.w0:g}, reduction={args.reduction}, seed={args.seed}"
     )
-    final = float(history.w[-1])
-    which = "last finite estimate" if history.diverged else "estimate"
-    print(f"Final {which}: w = {final:.6g} after {history.steps} updates (true w = {TRUE_W:g})")
+    which = "last finite estimate" if outcome.status is Status.DIVERGED else "estimate"
+    print(
+        f"Final {which}: w = {outcome.final_w:.6g} after {outcome.updates} updates "
+        f"(true w = {SOURCE.true_w:g})"
+    )
     if history.steps:
         last = history.loss[-1]
         shown = f"{last:.6g}" if np.isfinite(last) else "overflowed"
@@ -281,39 +372,37 @@ def _experiment(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     else:
         print("Last batch loss: none (no updates with --epochs 0)")
 
-    settle: float | None = None
-    if args.loss == "signed":
+    if result.settle is None:
         print(
             "No minimum: the signed loss falls without bound (its gradient is the constant sum "
             f"of x), so w runs away toward -infinity; here it went from {args.w0:g} to "
-            f"{final:.6g}, and more epochs only take it further."
+            f"{outcome.final_w:.6g}, and more epochs only take it further."
         )
     else:
-        settle = float(gd.minimizer(x, y, loss=args.loss, delta=delta))
         basis = {"l1": "median-based", "l2": "mean-based, least squares", "huber": "Huber"}
         print(
-            f"Minimizer: w* = {settle:.6g} ({basis[args.loss]}), where descent on this loss "
-            f"settles; the final estimate is {abs(final - settle):.3g} away"
+            f"Minimizer: w* = {result.settle:.6g} ({basis[args.loss]}), where descent on this "
+            f"loss settles; the final estimate is {outcome.distance:.3g} away"
         )
-    if history.diverged:
-        first_bad = int(np.argmax(~np.isfinite(history.loss)))
+    limit = _source.stability_limit(
+        args.loss, x=result.x, batch_size=args.batch_size, reduction=args.reduction
+    )
+    hint = "try a smaller --lr" + (
+        "" if limit is None else f" (here {args.loss} settles only for --lr < {limit:.3g})"
+    )
+    if outcome.status is Status.DIVERGED:
         print(
-            f"Diverged: the run overflowed at update {first_bad + 1} and w stopped at its last "
-            "finite value; try a smaller --lr."
+            f"Diverged: the run overflowed at update {outcome.diverged_at} of {history.steps} "
+            f"and w stopped at its last finite value; {hint}."
+        )
+    elif outcome.status is Status.DIVERGING:
+        print(
+            f"Diverging: w ends {outcome.distance:.3g} away from where it settles, over "
+            f"{_source.GROWTH:g} times farther than it started; {hint}."
         )
 
-    if args.save is not None:
-        return _save(
-            history,
-            args.save,
-            loss=args.loss,
-            settle=settle,
-            title=f"loss={args.loss}, noise={args.noise:g}, {schedule}",
-        )
-    return 0
 
-
-def _save(history: gd.History, path: Path, *, loss: str, settle: float | None, title: str) -> int:
+def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
     """Save the loss and w per update side by side to the PNG file ``path``."""
     # matplotlib is optional (l1l2[plot]) and slow to import: load it only to save a figure.
     try:
@@ -332,8 +421,11 @@ def _save(history: gd.History, path: Path, *, loss: str, settle: float | None, t
     FigureCanvasAgg(figure)
     loss_ax, w_ax = figure.subplots(1, 2)
     label, color = plotting.label_for(loss), plotting.color_for(loss)
+    history = result.history
     plotting.plot_loss(history, ax=loss_ax, label=label, color=color)
-    plotting.plot_w(history, ax=w_ax, label=label, color=color, true_w=TRUE_W, settle=settle)
+    plotting.plot_w(
+        history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
+    )
     figure.suptitle(title)
     try:
         figure.savefig(path, format="png")

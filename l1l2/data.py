@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import numpy as np
-from numpy.typing import NDArray
 
-from l1l2._validation import as_rng, check_int, check_scalar
+from l1l2._typing import FloatArray, Seed
+from l1l2._validation import (
+    ArgumentValueError,
+    as_rng,
+    check_choice,
+    check_int,
+    check_scalar,
+    check_size,
+)
 
 __all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "linear"]
 
 #: The noise families of :func:`linear`.
 NOISE_DISTRIBUTIONS: Final = ("normal", "laplace", "student_t")
-
-FloatArray = NDArray[np.float64]
-Seed = int | np.random.Generator | np.random.SeedSequence | None
 
 
 def apple_harvest() -> tuple[FloatArray, FloatArray]:
@@ -115,24 +120,45 @@ def linear(
     w_value = check_scalar(w, "w")
     sigma = check_scalar(noise, "noise", low=0.0)
     shape: tuple[int, ...] = (n,) if runs is None else (check_int(runs, "runs", low=1), n)
-    if not isinstance(distribution, str) or distribution not in NOISE_DISTRIBUTIONS:
-        raise ValueError(
-            f"distribution must be one of {', '.join(map(repr, NOISE_DISTRIBUTIONS))}, "
-            f"got {distribution!r}"
-        )
+    check_choice(distribution, "distribution", NOISE_DISTRIBUTIONS)
     nu = check_scalar(df, "df", low=0.0, low_open=True)
     fraction = check_scalar(outliers, "outliers", low=0.0, high=1.0)
     shift = check_scalar(outlier_shift, "outlier_shift")
     generator = as_rng(rng)
+    size = math.prod(shape)  # Python ints: exact however large
+    many = "n" if len(shape) == 1 or n >= shape[0] else "runs"
+    check_size(size, many, what=f"{size:,} targets")
     inputs = np.full(n, x_value)
-    targets = np.full(shape, w_value * x_value)
-    if sigma > 0:
-        if distribution == "normal":
-            targets += generator.normal(0.0, sigma, size=shape)
-        elif distribution == "laplace":
-            targets += generator.laplace(0.0, sigma, size=shape)
-        else:
-            targets += sigma * generator.standard_t(nu, size=shape)
-    if fraction > 0:
-        targets += shift * (generator.random(shape) < fraction)
+    center = w_value * x_value
+    if not np.isfinite(center):
+        raise _overflow("w", f"w * x = {w_value!r} * {x_value!r}")
+    targets = np.full(shape, center)
+    # Every step below can overflow float64 for extreme parameters: each is checked, and the
+    # error names the parameter to change.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if sigma > 0:
+            if distribution == "normal":
+                z = generator.normal(0.0, sigma, size=shape)
+            elif distribution == "laplace":
+                z = generator.laplace(0.0, sigma, size=shape)
+            else:
+                t = generator.standard_t(nu, size=shape)
+                if not np.all(np.isfinite(t)):
+                    raise _overflow("df", f"Student t noise with df={nu!r}")
+                z = sigma * t
+            targets += z
+            if not np.all(np.isfinite(targets)):
+                raise _overflow("noise", f"noise of scale {sigma!r} around w * x = {center!r}")
+        if fraction > 0:
+            targets += shift * (generator.random(shape) < fraction)
+            if not np.all(np.isfinite(targets)):
+                raise _overflow("outlier_shift", f"outliers shifted by {shift!r}")
     return inputs, targets
+
+
+def _overflow(name: str, what: str) -> ArgumentValueError:
+    return ArgumentValueError(
+        name,
+        f"{name} is too large: {what} gives targets beyond the float64 range (about 1.8e308); "
+        f"make {name} smaller",
+    )

@@ -17,9 +17,18 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import gd
-from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
-from l1l2.losses import FloatArray
+from l1l2 import gd, losses
+from l1l2._typing import FloatArray
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    _show,
+    as_float_array,
+    as_xy,
+    check_choice,
+    check_int,
+    check_scalar,
+)
 
 __all__ = [
     "SOURCE",
@@ -72,8 +81,9 @@ _HEADERS: Final = {
     "mad": "MAD",
     "mae": "mean |w_hat - w|",
 }
-_LABELS: Final = {"signed": "signed L1", "l1": "abs L1", "l2": "L2", "huber": "Huber"}
-_SETTLING: Final = ("l1", "l2", "huber")
+# Estimates beyond 2**_ROOM are scaled down (by a power of two, exactly) before the statistics,
+# so that no intermediate sum or square overflows.
+_ROOM: Final = 480
 
 
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
@@ -113,18 +123,33 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     """
     values = as_float_array(estimates, "estimates").ravel()
     if values.size < 2:
-        raise ValueError(
-            f"estimates must hold at least 2 values to measure a spread, got {values.size}"
+        raise ArgumentValueError(
+            "estimates",
+            f"estimates must hold at least 2 values to measure a spread, got {values.size}",
         )
     truth = check_scalar(true_w, "true_w")
+    largest = max(float(np.max(np.abs(values))), abs(truth))
+    scale = np.ldexp(1.0, max(int(np.frexp(largest)[1]) - _ROOM, 0))
+    if scale != 1.0:
+        values, truth = values / scale, truth / scale
     q1, median, q3 = np.percentile(values, [25.0, 50.0, 75.0])
-    return {
+    stats = {
         "mean": float(np.mean(values)),
         "std": float(np.std(values, ddof=1)),
         "iqr": float(q3 - q1),
         "mad": float(np.median(np.abs(values - median))),
         "mae": float(np.mean(np.abs(values - truth))),
     }
+    with np.errstate(over="ignore"):
+        stats = {name: float(value * scale) for name, value in stats.items()}
+    for name, value in stats.items():
+        if not np.isfinite(value):
+            raise ArgumentValueError(
+                "estimates",
+                f"estimates are so spread out that their {name} exceeds the float64 range "
+                "(about 1.8e308); rescale them",
+            )
+    return stats
 
 
 @dataclass(frozen=True, repr=False)
@@ -146,8 +171,8 @@ class Comparison:
 
     @property
     def runs(self) -> int:
-        """Number of data sets."""
-        return int(next(iter(self.estimates.values())).size)
+        """Number of data sets (0 when there are no estimates)."""
+        return next((int(np.size(v)) for v in self.estimates.values()), 0)
 
     def stats(self) -> dict[str, dict[str, float]]:
         """Return :func:`spread` of each loss's estimates, by loss name."""
@@ -166,11 +191,12 @@ class Comparison:
         str
             A loss name, for example ``"l2"``.
         """
-        if statistic not in SPREAD_NAMES or statistic == "mean":
-            raise ValueError(
-                f"statistic must be one of 'std', 'iqr', 'mad', 'mae', got {statistic!r}"
-            )
+        check_choice(statistic, "statistic", SPREAD_NAMES[1:])
         stats = self.stats()
+        if not stats:
+            raise ArgumentValueError(
+                "statistic", "a Comparison without estimates has no tighter loss"
+            )
         return min(stats, key=lambda name: stats[name][statistic])
 
     def __str__(self) -> str:
@@ -227,21 +253,28 @@ def compare(
     """
     y_arr = as_float_array(y, "y")
     if y_arr.ndim != 2 or y_arr.shape[0] < 2:
-        raise ValueError(
-            f"y must have shape (runs, n) with at least 2 runs, got shape {y_arr.shape}"
+        raise ArgumentValueError(
+            "y", f"y must have shape (runs, n) with at least 2 runs, got shape {y_arr.shape}"
         )
     truth = check_scalar(true_w, "true_w")
-    names = [losses] if isinstance(losses, str) else list(losses)
-    if not names or len(set(names)) != len(names):
-        raise ValueError(f"losses must name at least one loss, without repeats, got {losses!r}")
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    if isinstance(losses, str):
+        names = [losses]
+    elif isinstance(losses, Sequence):
+        names = list(losses)
+    else:
+        raise ArgumentTypeError(
+            "losses",
+            f"losses must be a sequence of loss names such as ('l1', 'l2'), got {_show(losses)}",
+        )
+    if not names or len(set(map(str, names))) != len(names):
+        raise ArgumentValueError(
+            "losses", f"losses must name at least one loss, without repeats, got {_show(losses)}"
+        )
     for name in names:
-        if name not in _SETTLING:
-            raise ValueError(
-                "losses must be among 'l1', 'l2', 'huber' (the signed loss never settles), "
-                f"got {name!r}"
-            )
+        check_choice(name, "losses", gd.SETTLING, why="the signed loss never settles")
     estimates = {
-        name: np.asarray(gd.minimizer(x, y_arr, loss=name, delta=delta), dtype=np.float64)
+        name: np.asarray(gd.minimizer(x, y_arr, loss=name, delta=d), dtype=np.float64)
         for name in names
     }
     return Comparison(estimates, truth)
@@ -255,7 +288,7 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
     comparisons : mapping of str to Comparison
         A label (for example the kind of noise) to a :class:`Comparison`.
     digits : int
-        Digits after the decimal point, at least 0.
+        Digits after the decimal point, from 0 to 20.
 
     Returns
     -------
@@ -272,19 +305,24 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
     Gaussian  L2      1.02  0.59  0.83  0.42              0.48
     """
     if not isinstance(comparisons, Mapping) or not comparisons:
-        raise TypeError(
-            f"comparisons must be a non-empty mapping of label to Comparison, got {comparisons!r}"
+        raise ArgumentTypeError(
+            "comparisons",
+            "comparisons must be a non-empty mapping of label to Comparison, got "
+            f"{_show(comparisons)}",
         )
-    places = check_int(digits, "digits", low=0)
+    places = check_int(digits, "digits", low=0, high=20)
     rows: list[list[str]] = []
     for label, comparison in comparisons.items():
         if not isinstance(comparison, Comparison):
-            raise TypeError(
-                f"comparisons[{label!r}] must be an l1l2.experiments.Comparison, got {comparison!r}"
+            raise ArgumentTypeError(
+                "comparisons",
+                f"comparisons[{label!r}] must be an l1l2.experiments.Comparison, got "
+                f"{_show(comparison)}",
             )
         for name, stats in comparison.stats().items():
             cells = [f"{stats[key]:.{places}f}" for key in SPREAD_NAMES]
-            rows.append([str(label), _LABELS.get(name, name), *cells])
+            label_of = losses.LOSSES[name].label if name in losses.LOSSES else name
+            rows.append([str(label), label_of, *cells])
     header = ["noise", "loss", *(_HEADERS[key] for key in SPREAD_NAMES)]
     with_label = any(row[0] for row in rows)
     if not with_label:
@@ -333,23 +371,15 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
     (1.0, 1.0)
     """
     x_arr, y_arr = as_xy(x, y)
-    weights = np.abs(x_arr)
-    if not np.all(np.any(weights > 0, axis=-1)):
-        raise ValueError("x must not be all zero: then every w fits equally well")
-    safe_x = np.where(weights > 0, x_arr, 1.0)
-    ratio = np.where(weights > 0, y_arr / safe_x, np.inf)  # zero-weight samples sort last
-    order = np.argsort(ratio, axis=-1, kind="stable")
-    r_sorted = np.take_along_axis(ratio, order, axis=-1)
-    w_sorted = np.take_along_axis(weights, order, axis=-1)
-    below = np.cumsum(w_sorted, axis=-1)
-    half = 0.5 * below[..., -1:]
-    tolerance = 1e-12 * half
-    # low: the first ratio with at least half the weight at or below it;
-    # high: the first ratio with more than half the weight at or below it.
-    first_low = np.argmax(below >= half - tolerance, axis=-1)[..., np.newaxis]
-    first_high = np.argmax(below > half + tolerance, axis=-1)[..., np.newaxis]
-    low = np.take_along_axis(r_sorted, first_low, axis=-1)[..., 0]
-    high = np.take_along_axis(r_sorted, first_high, axis=-1)[..., 0]
+    if not np.all(np.any(x_arr != 0, axis=-1)):
+        raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
+    low, high = losses.l1_interval(x_arr, y_arr)
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        raise ArgumentValueError(
+            "y",
+            "y is so large compared with x that the interval exceeds the float64 range (about "
+            "1.8e308); rescale x or y",
+        )
     if low.ndim == 0:
         return float(low), float(high)
     return low, high

@@ -2,7 +2,9 @@ r"""Mini-batch gradient descent on the one-parameter model :math:`\hat y = w\,x`
 
 :func:`fit` runs the experiment of the book, for one data set or for many at once (vectorised over
 runs), and returns a :class:`History`. :func:`minimizer` gives the point where descent settles,
-in closed form for L2 (mean-based) and L1 (median-based).
+in closed form for L2 (mean-based) and L1 (median-based); :func:`stability_limit` the largest
+learning rate for which descent near that point does not blow up. The losses' formulas come from
+:data:`l1l2.losses.LOSSES`.
 """
 
 from __future__ import annotations
@@ -15,18 +17,35 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2._validation import as_float_array, as_rng, as_xy, check_int, check_scalar
-from l1l2.losses import KERNELS, LOSS_NAMES, FloatArray, GradFn, Kernel, LossFn
+from l1l2._engine import Formula
+from l1l2._typing import FloatArray, Seed
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    _show,
+    as_float_array,
+    as_rng,
+    as_xy,
+    check_bool,
+    check_choice,
+    check_int,
+    check_reduction,
+    check_scalar,
+    check_size,
+)
+from l1l2.losses import LOSS_NAMES, LOSSES, GradFn, LossFn, LossName
 from l1l2.schedules import Schedule
 
-__all__ = ["History", "fit", "minimizer"]
+__all__ = ["History", "fit", "minimizer", "stability_limit"]
 
 BoolArray = NDArray[np.bool_]
-LossSpec = str | tuple[LossFn, GradFn]
+LossSpec = LossName | tuple[LossFn, GradFn]
 Rate = float | ArrayLike | Schedule | Callable[[FloatArray], ArrayLike]
-Seed = int | np.random.Generator | np.random.SeedSequence | None
 
 _FIT_REDUCTIONS: Final = ("mean", "sum")
+_NO_MINIMUM: Final = "the signed loss has no minimiser: it falls without bound"
+#: The losses that settle somewhere (the signed loss falls without bound).
+SETTLING: Final[tuple[LossName, ...]] = tuple(n for n in LOSS_NAMES if LOSSES[n].settle)
 
 
 @dataclass(frozen=True, repr=False)
@@ -86,73 +105,95 @@ class History:
 
 
 def _as_batch(value: ArrayLike, name: str, *, nonnegative: bool = False) -> FloatArray:
-    array = as_float_array(value, name)
+    """Return a number or a 1-D array (one per run) as a fresh float64 array."""
+    array = np.array(as_float_array(value, name), dtype=np.float64)  # a copy: never an alias
     if array.ndim > 1:
-        raise ValueError(
-            f"{name} must be a number or a 1-D array (one per run), got shape {array.shape}"
+        raise ArgumentValueError(
+            name, f"{name} must be a number or a 1-D array (one per run), got shape {array.shape}"
         )
     if nonnegative and np.any(array < 0):
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
+        raise ArgumentValueError(name, f"{name} must be >= 0, got {_show(value)}")
     return array
 
 
-def _kernels(loss: object, delta: float) -> tuple[Kernel, Kernel]:
+def _formulas(loss: object, delta: float) -> tuple[Formula, Formula]:
+    """Return the per-sample value and derivative of ``loss`` (a name or a custom pair)."""
     if isinstance(loss, str):
-        if loss not in KERNELS:
-            raise ValueError(
-                f"loss must be one of {', '.join(map(repr, LOSS_NAMES))} or a (loss, grad) pair "
-                f"of callables, got {loss!r}"
-            )
-        return KERNELS[loss]
+        record = LOSSES[check_choice(loss, "loss", LOSS_NAMES)]
+        return record.value, record.derivative
     if isinstance(loss, tuple) and len(loss) == 2 and all(callable(part) for part in loss):
         if delta != 1.0:
-            raise ValueError(
+            raise ArgumentValueError(
+                "delta",
                 f"delta applies to loss='huber' only, got delta={delta!r} with a (loss, grad) "
-                "pair: bind it into the pair instead, e.g. with functools.partial"
+                "pair: bind it into the pair instead, e.g. with functools.partial",
             )
         loss_fn, grad_fn = loss
 
-        def value(r: FloatArray, _: float) -> FloatArray:
-            return _per_sample(loss_fn, r)
+        def value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+            return _per_sample(loss_fn, r, "loss function")
 
-        def deriv(r: FloatArray, _: float) -> FloatArray:
-            return _per_sample(grad_fn, r)
+        def derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+            return _per_sample(grad_fn, r, "gradient function")
 
-        return value, deriv
-    raise TypeError(
+        return value, derivative
+    raise ArgumentTypeError(
+        "loss",
         f"loss must be a name ({', '.join(map(repr, LOSS_NAMES))}) or a (loss, grad) pair of "
-        f"callables, got {loss!r}"
+        f"callables, got {_show(loss)}",
     )
 
 
-def _per_sample(fn: LossFn | GradFn, r: FloatArray) -> FloatArray:
-    """Call a public loss or gradient on the residual ``r``, giving NaN where ``r`` overflowed.
+def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
+    """Call a custom loss or gradient on the residual ``r``; NaN where ``r`` overflowed.
 
-    The public functions reject non-finite input, but a residual overflows when its run diverges;
-    the NaN lets :func:`fit` mark that run as diverged, as it does for the named losses.
+    The custom function must return one real number per sample for ``reduction="none"``; the
+    NaN lets :func:`fit` mark a run whose residual overflowed as diverged.
     """
     finite = np.isfinite(r)
-    if finite.all():
-        return np.asarray(fn(np.zeros_like(r), r, reduction="none"), dtype=np.float64)
-    out = np.array(
-        fn(np.zeros_like(r), np.where(finite, r, 0.0), reduction="none"), dtype=np.float64
+    every = bool(finite.all())
+    raw = np.asarray(
+        fn(np.zeros_like(r), r if every else np.where(finite, r, 0.0), reduction="none")
     )
-    out[~finite] = np.nan
+    if raw.dtype.kind not in "iuf":
+        raise ArgumentTypeError(
+            "loss",
+            f"loss: the {role} must return real numbers for reduction='none', got dtype "
+            f"{raw.dtype}",
+        )
+    if raw.shape != r.shape:
+        raise ArgumentValueError(
+            "loss",
+            f"loss: the {role} must return one value per sample for reduction='none' (shape "
+            f"{r.shape}), got shape {raw.shape}",
+        )
+    out = np.array(raw, dtype=np.float64)
+    if not every:
+        out[~finite] = np.nan
     return out
 
 
 def _rates(lr: Rate, steps: int) -> FloatArray:
-    """Return the learning rates as an array of shape ``(steps,)``, ``(runs,)`` or ``()``."""
+    """Return the rates: ``(steps, 1)`` for a schedule, else ``(1,)`` or ``(1, runs)``."""
     if callable(lr):
-        raw = np.asarray(lr(np.arange(steps, dtype=np.float64)), dtype=np.float64)
-        if steps and (raw.shape not in {(steps,), ()}):
-            raise ValueError(
-                f"lr schedule must return one rate per step, got shape {raw.shape} for {steps} "
-                "steps"
+        raw = np.asarray(lr(np.arange(steps, dtype=np.float64)))
+        if raw.dtype.kind not in "iuf":
+            raise ArgumentTypeError(
+                "lr",
+                f"lr schedule must return real numbers, got dtype {raw.dtype} from {_show(lr)}",
             )
-        if raw.size and (not np.all(np.isfinite(raw)) or np.any(raw < 0)):
-            raise ValueError(f"lr schedule must give finite rates >= 0, got {lr!r}")
-        return np.broadcast_to(raw, (steps,))[:, np.newaxis]
+        if steps and (raw.shape not in {(steps,), ()}):
+            raise ArgumentValueError(
+                "lr",
+                f"lr schedule must return one rate per step, got shape {raw.shape} for "
+                f"{steps} steps",
+            )
+        rates = np.array(np.broadcast_to(raw, (steps,)), dtype=np.float64)
+        if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
+            raise ArgumentValueError(
+                "lr", f"lr schedule must give finite rates >= 0, got {_show(lr)}"
+            )
+        return rates[:, np.newaxis]
     return _as_batch(lr, "lr", nonnegative=True)[np.newaxis]
 
 
@@ -254,16 +295,23 @@ def fit(
     w_start = _as_batch(w0, "w0")
     batch = check_int(batch_size, "batch_size", low=1)
     n_epochs = check_int(epochs, "epochs", low=0)
-    if not isinstance(reduction, str) or reduction not in _FIT_REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean' or 'sum' for fit, got {reduction!r}")
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    how = check_reduction(reduction, _FIT_REDUCTIONS)
+    shuffled = check_bool(shuffle, "shuffle")
+    generator = as_rng(rng)  # checked even when unused, so a wrong seed never passes silently
     huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
-    value, deriv = _kernels(loss, huber_delta)
+    value, derivative = _formulas(loss, huber_delta)
 
     n = y_arr.shape[-1]
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
+    # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
+    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if callable(lr) else np.size(lr)}
+    many = max(runs_by, key=lambda name: runs_by[name])
+    check_size(
+        2 * (steps + 1) * runs_by[many],
+        "epochs" if steps >= runs_by[many] else many,
+        what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
+    )
     rates = _rates(lr, steps)
     # A schedule is shared by every run: its (steps, 1) table adds no run axis.
     lr_runs = () if callable(lr) else rates.shape[1:]
@@ -271,21 +319,21 @@ def fit(
     try:
         runs_shape = np.broadcast_shapes(y_arr.shape[:-1], w_start.shape, lr_runs)
     except ValueError:
-        raise ValueError(
+        raise ArgumentValueError(
+            "w0" if w_start.ndim else "lr",
             "y, w0 and lr disagree on the number of runs: got y of shape "
-            f"{y_arr.shape}, w0 of shape {w_start.shape} and lr of shape {lr_runs}"
+            f"{y_arr.shape}, w0 of shape {w_start.shape} and lr of shape {lr_runs}",
         ) from None
     runs = runs_shape[0] if runs_shape else 1
     ys = np.broadcast_to(y_arr, (runs, n))
     xs = np.broadcast_to(x_arr, (runs, n))
-    lr_table = np.ascontiguousarray(np.broadcast_to(rates, (steps, runs)))
+    per_step = rates.shape[0] == steps and callable(lr)
 
     w_hist = np.empty((steps + 1, runs))
     loss_hist = np.empty((steps, runs))
     w = np.array(np.broadcast_to(w_start, (runs,)), dtype=np.float64)
     w_hist[0] = w
     alive = np.ones(runs, dtype=bool)
-    generator = as_rng(rng) if shuffle else None
 
     def epoch_batches(order: NDArray[np.intp] | None) -> list[tuple[FloatArray, FloatArray]]:
         xe, ye = (xs, ys) if order is None else (xs[:, order], ys[:, order])
@@ -297,22 +345,24 @@ def fit(
             for s in starts
         ]
 
-    in_order = None if generator is not None else epoch_batches(None)
-    scales = [1.0 / xb.shape[0] if reduction == "mean" else 1.0 for xb, _ in (in_order or [])]
+    in_order = None if shuffled else epoch_batches(None)
+    scales = [1.0 / xb.shape[0] if how == "mean" else 1.0 for xb, _ in (in_order or [])]
+    constant_rate = None if per_step else np.ascontiguousarray(np.broadcast_to(rates[0], (runs,)))
     step = 0
     everyone_alive = True
     with np.errstate(all="ignore"):
         for _ in range(n_epochs):
-            batches = in_order if generator is None else epoch_batches(generator.permutation(n))
-            assert batches is not None
+            batches = in_order if in_order is not None else epoch_batches(generator.permutation(n))
             for k, (xb, yb) in enumerate(batches):
-                scale = scales[k] if scales else (1.0 / xb.shape[0] if reduction == "mean" else 1.0)
+                scale = scales[k] if scales else (1.0 / xb.shape[0] if how == "mean" else 1.0)
                 residual = w * xb
                 residual -= yb
-                batch_loss = _sum_rows(value(residual, huber_delta))
-                gradient = deriv(residual, huber_delta)
+                spare = np.empty_like(residual)
+                batch_loss = _sum_rows(value(residual.copy(), huber_delta, spare))
+                gradient = derivative(residual, huber_delta, spare)
                 gradient *= xb
-                rate = lr_table[step] if scale == 1.0 else lr_table[step] * scale
+                base = rates[step] if constant_rate is None else constant_rate
+                rate = base if scale == 1.0 else base * scale
                 w_next = w - rate * _sum_rows(gradient)
                 if scale != 1.0:
                     batch_loss *= scale
@@ -330,11 +380,12 @@ def fit(
                 w_hist[step] = w
 
     diverged = ~alive
+    # The rates are recorded as a read-only view of the (copied) rates: a constant rate costs
+    # no (steps, runs) table.
+    lr_view = np.broadcast_to(rates, (steps, runs))
     if not runs_shape:
-        return History(
-            w_hist[:, 0], loss_hist[:, 0], lr_table[:, 0], bool(diverged[0]), len(starts)
-        )
-    return History(w_hist, loss_hist, lr_table, diverged, len(starts))
+        return History(w_hist[:, 0], loss_hist[:, 0], lr_view[:, 0], bool(diverged[0]), len(starts))
+    return History(w_hist, loss_hist, lr_view, diverged, len(starts))
 
 
 def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> float | FloatArray:
@@ -374,55 +425,81 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     1.1
     """
     x_arr, y_arr = as_xy(x, y)
+    record = LOSSES[check_choice(loss, "loss", SETTLING, why=_NO_MINIMUM)]
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
     if not np.all(np.any(x_arr != 0, axis=-1)):
-        raise ValueError("x must not be all zero: then every w fits equally well")
-    if loss == "l2":
-        result = np.sum(x_arr * y_arr, axis=-1) / np.sum(x_arr * x_arr, axis=-1)
-    elif loss == "l1":
-        result = _weighted_median(y_arr, x_arr)
-    elif loss == "huber":
-        result = _huber_root(x_arr, y_arr, check_scalar(delta, "delta", low=0.0, low_open=True))
-    else:
-        raise ValueError(
-            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimiser), got {loss!r}"
+        raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
+    assert record.settle is not None
+    result = record.settle(x_arr, y_arr, d)
+    if not np.all(np.isfinite(result)):
+        raise ArgumentValueError(
+            "y",
+            "y is so large compared with x that the minimiser exceeds the float64 range (about "
+            "1.8e308); rescale x or y",
         )
     return float(result) if np.ndim(result) == 0 else np.asarray(result)
 
 
-def _weighted_median(y: FloatArray, x: FloatArray) -> FloatArray:
-    weights = np.abs(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(weights > 0, y / np.where(weights > 0, x, 1.0), 0.0)
-    order = np.argsort(ratio, axis=-1, kind="stable")
-    r_sorted = np.take_along_axis(ratio, order, axis=-1)
-    w_sorted = np.take_along_axis(weights, order, axis=-1)
-    cumulative = np.cumsum(w_sorted, axis=-1)
-    half = 0.5 * cumulative[..., -1:]
-    # First index where the cumulative weight reaches half the total.
-    first = np.argmax(cumulative >= half * (1 - 1e-12), axis=-1)[..., np.newaxis]
-    low = np.take_along_axis(r_sorted, first, axis=-1)[..., 0]
-    c_first = np.take_along_axis(cumulative, first, axis=-1)[..., 0]
-    # If exactly half the weight lies at or below `low`, every point up to the next ratio with
-    # positive weight minimises; take the midpoint, as numpy.median does for equal weights.
-    tie = np.isclose(c_first, half[..., 0], rtol=1e-12, atol=0.0)
-    positive_after = (w_sorted > 0) & (np.arange(y.shape[-1]) > first)
-    next_index = np.argmax(positive_after, axis=-1)[..., np.newaxis]
-    high = np.take_along_axis(r_sorted, next_index, axis=-1)[..., 0]
-    has_next = np.any(positive_after, axis=-1)
-    return np.where(tie & has_next, 0.5 * (low + high), low)
+def stability_limit(
+    x: ArrayLike, *, loss: str, batch_size: int, reduction: str = "sum", delta: float = 1.0
+) -> float:
+    r"""Return the largest learning rate for which descent near the minimum does not blow up.
 
+    Near the point where descent settles, an update on a batch :math:`B` multiplies the gap
+    :math:`w - w^\ast` by :math:`1 - \eta\, c\, S_B`, with :math:`S_B = \sum_{i\in B} x_i^2`
+    (divided by :math:`|B|` for ``reduction="mean"``) and :math:`c = \ell''` near zero: 2 for
+    L2, 1 for Huber (inside its quadratic zone). The gap shrinks on every batch while
 
-def _huber_root(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    def slope(w: FloatArray) -> FloatArray:
-        r = w[..., np.newaxis] * x - y
-        return np.asarray(np.sum(np.clip(r, -delta, delta) * x, axis=-1), dtype=np.float64)
+    .. math:: \eta < \frac{2}{c\,\max_B S_B},
 
-    ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), 0.0)
-    lo, hi = ratio.min(axis=-1), ratio.max(axis=-1)
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        up = slope(mid) > 0
-        lo, hi = np.where(up, lo, mid), np.where(up, mid, hi)
-        if np.all(hi - lo <= 4 * np.finfo(float).eps * np.maximum(1.0, np.abs(mid))):
-            break
-    return np.asarray(0.5 * (lo + hi), dtype=np.float64)
+    the largest batch sum taken over any order of the samples. Abs L1 and the signed loss have
+    steps of bounded size (:math:`\eta \sum_{i\in B} |x_i|`): they never blow up, and the limit
+    is infinite.
+
+    Parameters
+    ----------
+    x : array_like
+        The inputs of the data set, 1-D (a number stands for one sample).
+    loss : {"signed", "l1", "l2", "huber"}
+        The loss.
+    batch_size : int
+        Samples per update, at least 1.
+    reduction : {"sum", "mean"}
+        Whether the batch loss adds up or averages the per-sample losses.
+    delta : float
+        The Huber threshold (it does not change the limit, which holds inside the quadratic
+        zone; checked like :func:`fit` checks it).
+
+    Returns
+    -------
+    float
+        The limit :math:`2 / (c \max_B S_B)`, or ``math.inf``.
+
+    Examples
+    --------
+    The source experiment: batches of two at x = 2, summed, so :math:`S_B = 8`.
+
+    >>> stability_limit([2.0] * 20, loss="l2", batch_size=2)
+    0.125
+    >>> stability_limit([2.0] * 20, loss="huber", batch_size=2)
+    0.25
+    """
+    inputs = as_float_array(x, "x").ravel()
+    name = check_choice(loss, "loss", LOSS_NAMES)
+    batch = check_int(batch_size, "batch_size", low=1)
+    how = check_reduction(reduction, _FIT_REDUCTIONS)
+    check_scalar(delta, "delta", low=0.0, low_open=True)
+    curvature = {"l2": 2.0, "huber": 1.0}.get(name)
+    if curvature is None:
+        return math.inf
+    n = inputs.size
+    largest = float(np.max(np.abs(inputs)))
+    if largest == 0:
+        raise ArgumentValueError("x", "x must not be all zero: then descent never moves")
+    with np.errstate(under="ignore"):  # scaled: no overflow; tiny squares may underflow to 0
+        squares = np.sort(np.square(inputs / largest))[::-1]
+    top = np.cumsum(squares)  # the largest possible sum over a batch of k samples, k = 1..n
+    sizes = {min(batch, n)} | ({n % batch} if n % batch else set())
+    worst = max(top[k - 1] / (k if how == "mean" else 1) for k in sizes)
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.float64(2.0 / (curvature * worst)) / largest / largest)

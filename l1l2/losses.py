@@ -13,32 +13,33 @@ huber      :math:`\tfrac12 r^2` if :math:`|r|\le\delta`  :math:`\mathrm{clip}(r,
            else :math:`\delta(|r| - \tfrac12\delta)`
 =========  ============================================  =========================================
 
-``"mean"`` divides by the number of values, for the loss and for its gradient alike. The losses
-return a Python ``float`` for ``"mean"`` and ``"sum"`` and an array for ``"none"``; the gradients
-always return an array shaped like ``y_pred``.
+Each loss is written once, as a :class:`Loss` record in :data:`LOSSES`: its per-sample value and
+derivative side by side, and where descent on it settles. Every function of the package takes
+what it needs from that record. ``"mean"`` divides by the number of values, for the loss and for
+its gradient alike. The losses return a Python ``float`` for ``"mean"`` and ``"sum"`` and an
+array for ``"none"``; the gradients always return an array shaped like ``y_pred``.
 
-The functions avoid needless temporaries, so a mean or sum is as cheap as the plain NumPy
-expression or cheaper at every size: a handful of values is added up in Python floats (NumPy's
-per-call overhead is larger than the work), and a large array is processed in cache-sized blocks
-through one reused buffer, so the residual never exists in full and the cost is close to one
-read of both inputs.
+The formulas are written in place (``np.abs(r, out=r)``), so that a private engine can apply
+them to a large array block by block in cache-sized buffers, without full-size temporaries: a
+mean or sum costs about one read of both inputs, and is never slower than the plain NumPy
+expression.
 """
 
 from __future__ import annotations
 
-import math
-import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from l1l2 import _engine
+from l1l2._engine import Formula
+from l1l2._typing import FloatArray
 from l1l2._validation import (
-    Reduction,
     as_float_array,
-    check_finite,
+    check_choice,
     check_reduction,
     check_same_shape,
     check_scalar,
@@ -48,6 +49,7 @@ __all__ = [
     "LOSSES",
     "LOSS_NAMES",
     "Loss",
+    "LossName",
     "get",
     "huber",
     "huber_grad",
@@ -62,159 +64,255 @@ __all__ = [
 LossName = Literal["signed", "l1", "l2", "huber"]
 LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
 
+#: ``settle(x, y, delta)``: the weight minimising the total loss of each row of ``y``.
+Settle = Callable[[FloatArray, FloatArray, float], FloatArray]
+
 
 @dataclass(frozen=True)
 class Loss:
-    """What the package knows of one loss: its name and the label the book gives it."""
+    r"""Everything the package knows of one loss, written once.
+
+    Attributes
+    ----------
+    name : str
+        ``"signed"``, ``"l1"``, ``"l2"`` or ``"huber"``.
+    label : str
+        The name the book gives it, for legends and tables.
+    value, derivative : collections.abc.Callable
+        The per-sample loss :math:`\ell(r)` and its derivative :math:`\ell'(r)` in the residual
+        :math:`r = \hat y - y`, as ``formula(r, delta, spare) -> r``: computed in place on the
+        array ``r``, with ``spare`` (shaped like ``r``) as scratch space.
+    degree : int
+        Degree of homogeneity: :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)` for
+        :math:`s > 0` (1 for signed and abs L1, 2 for L2 and Huber). It lets a mean whose sum
+        overflows float64 be computed on scaled inputs.
+    uses_delta : bool
+        Whether the loss has the threshold ``delta`` (Huber only).
+    settles : str or None
+        Where a constant model settles under this loss, in words (``None``: it never settles).
+    settle : collections.abc.Callable or None
+        ``settle(x, y, delta)``: the weight :math:`w` minimising :math:`\sum_i \ell(w x_i - y_i)`
+        for each row of ``y`` (finite, checked inputs). ``None`` for the signed loss, which
+        falls without bound.
+    """
 
     name: LossName
     label: str
+    value: Formula
+    derivative: Formula
+    degree: int
+    uses_delta: bool
+    settles: str | None
+    settle: Settle | None
 
 
-#: Every loss by name, the one place where its label is written.
+# ---------------------------------------------------------------------------------------------
+# The per-sample formulas, in place on the residual r (see Loss.value and Loss.derivative)
+# ---------------------------------------------------------------------------------------------
+
+
+def _signed_value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return r  # r
+
+
+def _signed_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    r[...] = 1.0  # 1
+    return r
+
+
+def _l1_value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return np.abs(r, out=r)  # |r|
+
+
+def _l1_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return np.sign(r, out=r)  # sign(r), 0 at 0
+
+
+def _l2_value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return np.square(r, out=r)  # r^2
+
+
+def _l2_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return np.multiply(r, 2.0, out=r)  # 2 r
+
+
+def _huber_value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    # Both branches at once: m (|r| - m/2) with m = min(|r|, delta).
+    a = np.abs(r, out=r)
+    m = np.minimum(a, delta, out=spare)
+    m *= -0.5
+    a += m  # |r| - m/2
+    m *= -2.0
+    a *= m  # m (|r| - m/2)
+    return a
+
+
+def _huber_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
+    return np.clip(r, -delta, delta, out=r)  # clip(r, -delta, delta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each loss settles: the minimiser of sum_i loss(w x_i - y_i) over w, row by row
+# ---------------------------------------------------------------------------------------------
+
+
+def _exponent(a: FloatArray) -> NDArray[np.intc]:
+    """Return, per row, the exponent e with the largest magnitude below 2**e (0 for zeros)."""
+    exponent: NDArray[np.intc] = np.frexp(np.max(np.abs(a), axis=-1, keepdims=True))[1]
+    return exponent
+
+
+def _settle_l2(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    r"""Least squares, :math:`\sum x_i y_i / \sum x_i^2`: built on the mean.
+
+    Each row of ``x`` and ``y`` is first scaled by a power of two (exactly), so that the sums
+    neither overflow nor underflow for any finite data.
+    """
+    ex, ey = _exponent(x), _exponent(y)
+    xs, ys = np.ldexp(x, -ex), np.ldexp(y, -ey)
+    with np.errstate(under="ignore"):
+        ratio = np.sum(xs * ys, axis=-1) / np.sum(xs * xs, axis=-1)
+    with np.errstate(over="ignore", under="ignore"):
+        return np.asarray(np.ldexp(ratio, (ey - ex)[..., 0]), dtype=np.float64)
+
+
+def l1_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""Return, per row, the ends of the interval of weights minimising :math:`\sum|w x_i - y_i|`.
+
+    The total is :math:`\sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`: flat between two
+    weighted medians of the ratios :math:`y_i/x_i` (weights :math:`\lvert x_i\rvert`). With the
+    ratios sorted, the low end is the first ratio where the weight at or below it reaches the
+    weight above it; when the two are exactly equal, every point up to the next ratio minimises.
+    Inputs are finite and checked; each row of ``x`` has a non-zero value.
+    """
+    weights = np.ldexp(np.abs(x), -_exponent(x))  # scaled: the sums cannot overflow
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.where(weights > 0, y / np.where(weights > 0, x, 1.0), np.inf)
+    order = np.argsort(ratio, axis=-1, kind="stable")  # zero weights (ratio inf) sort last
+    r_sorted = np.take_along_axis(ratio, order, axis=-1)
+    w_sorted = np.take_along_axis(weights, order, axis=-1)
+    below = np.cumsum(w_sorted, axis=-1)  # weight at or below each sorted ratio
+    above = np.zeros_like(below)  # weight strictly above it, summed from the other end
+    above[..., :-1] = np.cumsum(w_sorted[..., :0:-1], axis=-1)[..., ::-1]
+    first = np.argmax(below >= above, axis=-1)[..., np.newaxis]
+    low = np.take_along_axis(r_sorted, first, axis=-1)[..., 0]
+    tie = np.take_along_axis(below == above, first, axis=-1)[..., 0]
+    after = np.minimum(first + 1, ratio.shape[-1] - 1)
+    high = np.where(tie, np.take_along_axis(r_sorted, after, axis=-1)[..., 0], low)
+    return low, high
+
+
+def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    """The midpoint of :func:`l1_interval`, as :func:`numpy.median` does: built on the median."""
+    low, high = l1_interval(x, y)
+    with np.errstate(over="ignore"):
+        return np.asarray(0.5 * low + 0.5 * high, dtype=np.float64)
+
+
+def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
+
+    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
+    """
+    scaled_x = np.ldexp(x, -_exponent(x))  # the slope's sign is all that matters: scale x
+
+    def rising(w: FloatArray) -> FloatArray:
+        r = w[..., np.newaxis] * x - y
+        _huber_derivative(r, delta, r)
+        r /= delta  # within [-1, 1]: the sum cannot overflow
+        r *= scaled_x
+        return np.asarray(np.sum(r, axis=-1) > 0)
+
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
+        top = np.finfo(np.float64).max
+        lo = np.clip(np.nanmin(ratio, axis=-1), -top, top)
+        hi = np.clip(np.nanmax(ratio, axis=-1), -top, top)
+        for _ in range(2100):  # each step halves the gap or stops: float64 has 2**64 values
+            mid = 0.5 * lo + 0.5 * hi
+            up = rising(mid)
+            new_lo, new_hi = np.where(up, lo, mid), np.where(up, mid, hi)
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break
+            lo, hi = new_lo, new_hi
+        return np.asarray(0.5 * lo + 0.5 * hi, dtype=np.float64)
+
+
+#: Every loss by name: the one place its label, formulas and settle point are written.
 LOSSES: Final[dict[LossName, Loss]] = {
-    "signed": Loss("signed", "signed L1"),
-    "l1": Loss("l1", "abs L1"),
-    "l2": Loss("l2", "L2"),
-    "huber": Loss("huber", "Huber"),
+    "signed": Loss(
+        name="signed",
+        label="signed L1",
+        value=_signed_value,
+        derivative=_signed_derivative,
+        degree=1,
+        uses_delta=False,
+        settles=None,
+        settle=None,
+    ),
+    "l1": Loss(
+        name="l1",
+        label="abs L1",
+        value=_l1_value,
+        derivative=_l1_derivative,
+        degree=1,
+        uses_delta=False,
+        settles="median-based",
+        settle=_settle_l1,
+    ),
+    "l2": Loss(
+        name="l2",
+        label="L2",
+        value=_l2_value,
+        derivative=_l2_derivative,
+        degree=2,
+        uses_delta=False,
+        settles="mean-based, least squares",
+        settle=_settle_l2,
+    ),
+    "huber": Loss(
+        name="huber",
+        label="Huber",
+        value=_huber_value,
+        derivative=_huber_derivative,
+        degree=2,
+        uses_delta=True,
+        settles="Huber",
+        settle=_settle_huber,
+    ),
 }
 
-FloatArray = NDArray[np.float64]
-
-# Up to this many values, a mean or sum is computed on Python floats: a NumPy call costs about a
-# microsecond whatever its size, more than the arithmetic on a few floats.
-_SMALL: Final = 8
-# Above this many values, a mean or sum is computed block by block in one buffer of this many
-# float64 values (512 KiB: it stays in cache, and a block is long enough that the Python work
-# per block costs little; on 10^7 values 65,536 beat 16,384 and 32,768 and tied 131,072).
-_BLOCK: Final = 65_536
-# Dot products run on at most this many values per call. OpenBLAS (which NumPy's wheels ship)
-# splits a longer dot product over several threads; on a busy machine they wait for each other,
-# and one call can take a hundred times longer than on one thread.
-_DOT: Final = 8_192
-
 
 # ---------------------------------------------------------------------------------------------
-# Shared plumbing: validate once, compute the residual once, check finiteness on the cheap path.
+# The public losses and gradients: check the input, then apply the record's formula
 # ---------------------------------------------------------------------------------------------
 
 
-def _prepare(
-    y_true: ArrayLike, y_pred: ArrayLike, reduction: object
-) -> tuple[FloatArray, FloatArray, Reduction]:
+def _evaluate(
+    name: LossName,
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    reduction: object,
+    delta: object = 1.0,
+    gradient: bool = False,
+) -> float | FloatArray:
+    loss = LOSSES[name]
     truth = as_float_array(y_true, "y_true", finite=False)
     pred = as_float_array(y_pred, "y_pred", finite=False)
     check_same_shape(truth, pred, ("y_true", "y_pred"))
-    return truth, pred, check_reduction(reduction)
-
-
-def _explain_nonfinite(truth: FloatArray, pred: FloatArray) -> None:
-    """Raise the error that names the argument holding NaN or inf (if either does)."""
-    check_finite(truth, "y_true")
-    check_finite(pred, "y_pred")
-
-
-def _finite_or_explain(value: float, truth: FloatArray, pred: FloatArray) -> float:
-    # A finite total proves finite inputs; only a non-finite one pays for the detailed check.
-    if not math.isfinite(value):
-        _explain_nonfinite(truth, pred)
-    return value
-
-
-def _residual(truth: FloatArray, pred: FloatArray) -> FloatArray:
-    """Return ``pred - truth`` as a fresh array, after checking both inputs are finite."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = np.subtract(pred, truth)
-        total = np.add.reduce(residual, axis=None)
-    if not np.isfinite(total):
-        _explain_nonfinite(truth, pred)
-    return residual
-
-
-def _reduce_array(values: FloatArray, reduction: Reduction) -> FloatArray:
-    """Apply ``reduction`` to a per-sample gradient array, in place."""
-    if reduction == "mean":
-        values /= values.size
-    return values
-
-
-def _flat(a: FloatArray) -> FloatArray:
-    return a.reshape(-1)
-
-
-def _floats(truth: FloatArray, pred: FloatArray) -> tuple[list[float], list[float]]:
-    """Return both inputs as flat lists of Python floats (for the few-values path)."""
-    return truth.ravel().tolist(), pred.ravel().tolist()
-
-
-def _blocks(truth: FloatArray, pred: FloatArray) -> Iterator[FloatArray]:
-    """Yield ``pred - truth`` block by block, each written into the same reused buffer.
-
-    Call it under ``np.errstate(over="ignore", invalid="ignore")``, and use each block before
-    asking for the next.
-    """
-    t, p = _flat(truth), _flat(pred)
-    size = p.size
-    buffer = np.empty(min(size, _BLOCK))
-    for start in range(0, size, _BLOCK):
-        stop = min(start + _BLOCK, size)
-        block = buffer[: stop - start]
-        np.subtract(p[start:stop], t[start:stop], out=block)
-        yield block
-
-
-def _dot(a: FloatArray, b: FloatArray) -> float:
-    """Return the dot product of two flat arrays, in single-threaded pieces of ``_DOT`` values."""
-    size = a.size
-    if size <= _DOT:
-        return float(np.dot(a, b))
-    total = 0.0
-    for start in range(0, size, _DOT):
-        total += float(np.dot(a[start : start + _DOT], b[start : start + _DOT]))
-    return total
-
-
-def _sum_huber(residual: FloatArray, clipped: FloatArray, delta: float) -> float:
-    """Return the Huber total of ``residual``, using ``clipped`` (same size) as scratch space.
-
-    With c = clip(r, -delta, delta) and m = min(|r|, delta), c * r = m * |r| and c * c = m * m
-    exactly, so the total of m * (|r| - m / 2) is two dot products and needs no absolute value.
-    """
-    np.clip(residual, -delta, delta, out=clipped)
-    total = 0.0
-    for start in range(0, residual.size, _DOT):  # see _dot: single-threaded pieces
-        c, r = clipped[start : start + _DOT], residual[start : start + _DOT]
-        total += float(np.dot(c, r)) - 0.5 * float(np.dot(c, c))
-    return total
-
-
-def _sum_huber_blocks(truth: FloatArray, pred: FloatArray, delta: float) -> float:
-    """Return the Huber total of ``pred - truth`` block by block, as :func:`_sum_huber` does.
-
-    The hottest loop of the module, so the views of each block's dot-product pieces are made
-    once, not per block. Call it under ``np.errstate(over="ignore", invalid="ignore")``.
-    """
-    t, p = _flat(truth), _flat(pred)
-    size = p.size
-    residual, clipped = np.empty(_BLOCK), np.empty(_BLOCK)
-    pieces = [(clipped[i : i + _DOT], residual[i : i + _DOT]) for i in range(0, _BLOCK, _DOT)]
-    total = 0.0
-    whole = size - size % _BLOCK
-    for start in range(0, whole, _BLOCK):
-        np.subtract(p[start : start + _BLOCK], t[start : start + _BLOCK], out=residual)
-        np.clip(residual, -delta, delta, out=clipped)
-        for c, r in pieces:
-            total += float(np.dot(c, r)) - 0.5 * float(np.dot(c, c))
-    if whole < size:
-        rest = size - whole
-        np.subtract(p[whole:], t[whole:], out=residual[:rest])
-        total += _sum_huber(residual[:rest], clipped[:rest], delta)
-    return total
-
-
-# ---------------------------------------------------------------------------------------------
-# Losses
-# ---------------------------------------------------------------------------------------------
+    how = check_reduction(reduction)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True) if loss.uses_delta else 1.0
+    if gradient:
+        return _engine.per_sample(
+            truth,
+            pred,
+            loss.derivative,
+            delta=d,
+            degree=loss.degree - 1,
+            divide_by=pred.size if how == "mean" else 1,
+        )
+    return _engine.reduce(truth, pred, loss.value, delta=d, degree=loss.degree, reduction=how)
 
 
 @overload
@@ -248,25 +346,7 @@ def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> 
     >>> signed([100, 100, 100], [90, 95, 105])
     -3.3333333333333335
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    # Sum the residuals, not sum(pred) - sum(truth): the difference of two large sums cancels
-    # catastrophically (and overflows to NaN) when the predictions are close to large targets.
-    size = pred.size
-    if how != "none" and size <= _SMALL:
-        t, p = _floats(truth, pred)
-        total = sum(map(operator.sub, p, t), 0.0)
-    elif how != "none" and size > _BLOCK:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = sum((float(np.add.reduce(block)) for block in _blocks(truth, pred)), 0.0)
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            residual = np.subtract(pred, truth)
-            total = float(np.add.reduce(residual, axis=None))
-        if how == "none":
-            _finite_or_explain(total, truth, pred)
-            return residual
-    _finite_or_explain(total, truth, pred)
-    return total / size if how == "mean" else total
+    return _evaluate("signed", y_true, y_pred, reduction=reduction)
 
 
 @overload
@@ -297,27 +377,7 @@ def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
     >>> round(l1([100, 100, 100], [90, 95, 105]), 2)
     6.67
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    size = pred.size
-    if how != "none" and size <= _SMALL:
-        t, p = _floats(truth, pred)
-        total = sum(map(abs, map(operator.sub, p, t)), 0.0)
-    elif how != "none" and size > _BLOCK:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = 0.0
-            for block in _blocks(truth, pred):
-                np.abs(block, out=block)
-                total += float(np.add.reduce(block))
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            residual = np.subtract(pred, truth)
-            np.abs(residual, out=residual)
-            total = float(np.add.reduce(residual, axis=None))
-        if how == "none":
-            _finite_or_explain(total, truth, pred)
-            return residual
-    _finite_or_explain(total, truth, pred)
-    return total / size if how == "mean" else total
+    return _evaluate("l1", y_true, y_pred, reduction=reduction)
 
 
 @overload
@@ -348,26 +408,7 @@ def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
     >>> l2([100, 100, 100], [90, 95, 105])
     50.0
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    size = pred.size
-    if how != "none" and size <= _SMALL:
-        t, p = _floats(truth, pred)
-        residuals = list(map(operator.sub, p, t))
-        total = sum(map(operator.mul, residuals, residuals), 0.0)
-    elif how != "none" and size > _BLOCK:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = sum((_dot(block, block) for block in _blocks(truth, pred)), 0.0)
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            residual = np.subtract(pred, truth)
-            if how == "none":
-                np.square(residual, out=residual)
-                _finite_or_explain(float(np.add.reduce(residual, axis=None)), truth, pred)
-                return residual
-            flat = _flat(residual)
-            total = _dot(flat, flat)  # one fused pass, no squared temporary
-    _finite_or_explain(total, truth, pred)
-    return total / size if how == "mean" else total
+    return _evaluate("l2", y_true, y_pred, reduction=reduction)
 
 
 @overload
@@ -418,40 +459,15 @@ def huber(
     >>> huber([0.0, 0.0], [0.5, 3.0], delta=1.0, reduction="none")
     array([0.125, 2.5  ])
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    size = pred.size
-    if how != "none" and size <= _SMALL:
-        t, p = _floats(truth, pred)
-        total = 0.0
-        for a in map(abs, map(operator.sub, p, t)):
-            m = a if a < d else d
-            total += m * (a - 0.5 * m)
-    elif how != "none" and size > _BLOCK:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = _sum_huber_blocks(truth, pred, d)
-    elif how != "none":
-        with np.errstate(over="ignore", invalid="ignore"):
-            residual = _flat(np.subtract(pred, truth))
-            total = _sum_huber(residual, np.empty_like(residual), d)
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            absolute = np.subtract(pred, truth)
-            np.abs(absolute, out=absolute)
-            clipped = np.minimum(absolute, d)
-            clipped *= -0.5
-            absolute += clipped  # |r| - m/2
-            clipped *= -2.0
-            absolute *= clipped  # m (|r| - m/2)
-            _finite_or_explain(float(np.add.reduce(absolute, axis=None)), truth, pred)
-            return absolute
-    _finite_or_explain(total, truth, pred)
-    return total / size if how == "mean" else total
+    return _evaluate("huber", y_true, y_pred, reduction=reduction, delta=delta)
 
 
-# ---------------------------------------------------------------------------------------------
-# Gradients with respect to y_pred
-# ---------------------------------------------------------------------------------------------
+def _gradient(
+    name: LossName, y_true: ArrayLike, y_pred: ArrayLike, **options: object
+) -> FloatArray:
+    result = _evaluate(name, y_true, y_pred, gradient=True, **options)
+    assert isinstance(result, np.ndarray)
+    return result
 
 
 def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
@@ -479,9 +495,7 @@ def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean"
     >>> signed_grad([1.0, 1.0], [3.0, -3.0], reduction="sum")
     array([1., 1.])
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    _residual(truth, pred)
-    return _reduce_array(np.ones_like(pred), how)
+    return _gradient("signed", y_true, y_pred, reduction=reduction)
 
 
 def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
@@ -510,10 +524,7 @@ def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
     >>> l1_grad([1.0, 1.0, 1.0], [3.0, 1.0, 0.5], reduction="sum")
     array([ 1.,  0., -1.])
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    residual = _residual(truth, pred)
-    np.sign(residual, out=residual)
-    return _reduce_array(residual, how)
+    return _gradient("l1", y_true, y_pred, reduction=reduction)
 
 
 def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
@@ -540,10 +551,7 @@ def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
     >>> l2_grad([1.0, 1.0], [3.0, 0.5], reduction="sum")
     array([ 4., -1.])
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    residual = _residual(truth, pred)
-    residual *= 2.0
-    return _reduce_array(residual, how)
+    return _gradient("l2", y_true, y_pred, reduction=reduction)
 
 
 def huber_grad(
@@ -575,60 +583,8 @@ def huber_grad(
     >>> huber_grad([0.0, 0.0, 0.0], [0.5, 3.0, -3.0], delta=1.0, reduction="sum")
     array([ 0.5,  1. , -1. ])
     """
-    truth, pred, how = _prepare(y_true, y_pred, reduction)
-    d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    residual = _residual(truth, pred)
-    np.clip(residual, -d, d, out=residual)
-    return _reduce_array(residual, how)
+    return _gradient("huber", y_true, y_pred, reduction=reduction, delta=delta)
 
-
-# ---------------------------------------------------------------------------------------------
-# Element-wise kernels on the residual, for the descent loop (no validation: callers check once)
-# ---------------------------------------------------------------------------------------------
-
-Kernel = Callable[[FloatArray, float], FloatArray]
-
-
-def _value_signed(r: FloatArray, delta: float) -> FloatArray:
-    return r
-
-
-def _deriv_signed(r: FloatArray, delta: float) -> FloatArray:
-    return np.ones_like(r)
-
-
-def _value_l1(r: FloatArray, delta: float) -> FloatArray:
-    return np.abs(r)
-
-
-def _deriv_l1(r: FloatArray, delta: float) -> FloatArray:
-    return np.sign(r)
-
-
-def _value_l2(r: FloatArray, delta: float) -> FloatArray:
-    return np.square(r)
-
-
-def _deriv_l2(r: FloatArray, delta: float) -> FloatArray:
-    return 2.0 * r
-
-
-def _value_huber(r: FloatArray, delta: float) -> FloatArray:
-    a = np.abs(r)
-    m = np.minimum(a, delta)
-    return m * (a - 0.5 * m)
-
-
-def _deriv_huber(r: FloatArray, delta: float) -> FloatArray:
-    return np.clip(r, -delta, delta)
-
-
-KERNELS: Final[dict[str, tuple[Kernel, Kernel]]] = {
-    "signed": (_value_signed, _deriv_signed),
-    "l1": (_value_l1, _deriv_l1),
-    "l2": (_value_l2, _deriv_l2),
-    "huber": (_value_huber, _deriv_huber),
-}
 
 LossFn = Callable[..., "float | FloatArray"]
 GradFn = Callable[..., FloatArray]
@@ -660,9 +616,4 @@ def get(name: str) -> tuple[LossFn, GradFn]:
     >>> loss([0.0], [3.0])
     9.0
     """
-    try:
-        return _PUBLIC[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"loss must be one of {', '.join(map(repr, LOSS_NAMES))}, got {name!r}"
-        ) from None
+    return _PUBLIC[check_choice(name, "name", LOSS_NAMES)]

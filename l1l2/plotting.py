@@ -18,7 +18,14 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
 
 from l1l2 import experiments, gd, losses
-from l1l2._validation import as_float_array, as_xy, check_int, check_scalar
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    as_float_array,
+    as_xy,
+    check_int,
+    check_scalar,
+)
 from l1l2.gd import History
 from l1l2.schedules import Schedule
 
@@ -78,10 +85,20 @@ _CYCLE: Final = (
     OKABE_ITO["black"],
 )
 _REFERENCE: Final = "#555555"  # reference lines: the true w, the settle point
+_DRAWABLE: Final = 1e300  # the largest magnitude a line draws (axis arithmetic overflows above)
+_LOG_TOP: Final = 1e100  # the highest a logarithmic loss axis goes (its ticks overflow far above)
 
 
 def color_for(key: str, index: int = 0) -> str:
     """Return the book's colour for a loss name, or the ``index``-th palette colour otherwise.
+
+    Parameters
+    ----------
+    key : str
+        A loss name (``"l1"``, ...) or any other label.
+    index : int
+        Which palette colour a key that is not a loss name gets, an integer >= 0 (the palette
+        repeats after seven colours).
 
     Examples
     --------
@@ -89,7 +106,12 @@ def color_for(key: str, index: int = 0) -> str:
     '#E69F00'
 
     """
-    return LOSS_COLORS.get(key, _CYCLE[index % len(_CYCLE)])
+    position = check_int(index, "index", low=0)
+    if not isinstance(key, str):
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
+    return LOSS_COLORS.get(key, _CYCLE[position % len(_CYCLE)])
 
 
 def label_for(key: str) -> str:
@@ -101,6 +123,10 @@ def label_for(key: str) -> str:
     'abs L1'
 
     """
+    if not isinstance(key, str):
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
     return LOSS_LABELS.get(key, key)
 
 
@@ -145,7 +171,7 @@ def _axes(ax: Axes | None) -> Axes:
     if ax is None:
         return new_axes(1)[0]  # type: ignore[no-any-return]
     if not isinstance(ax, Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {ax!r}")
+        raise ArgumentTypeError("ax", f"ax must be a matplotlib Axes or None, got {ax!r}")
     _opaque(ax.figure)
     return ax
 
@@ -153,22 +179,26 @@ def _axes(ax: Axes | None) -> Axes:
 def _loss_names(names: object) -> list[str]:
     """Return ``names`` as a list of loss names, or raise an error naming ``losses_to_show``."""
     if isinstance(names, str) or not isinstance(names, Iterable):
-        raise TypeError(
-            f"losses_to_show must be a sequence of loss names such as ('l1', 'l2'), got {names!r}"
+        raise ArgumentTypeError(
+            "losses_to_show",
+            f"losses_to_show must be a sequence of loss names such as ('l1', 'l2'), got {names!r}",
         )
     chosen = list(names)
     unknown = [name for name in chosen if name not in losses.LOSS_NAMES]
     if not chosen or unknown:
-        raise ValueError(
+        raise ArgumentValueError(
+            "losses_to_show",
             f"losses_to_show must name one or more of {', '.join(map(repr, losses.LOSS_NAMES))}, "
-            f"got {names!r}"
+            f"got {names!r}",
         )
     return chosen
 
 
 def _check_history(history: object, name: str = "history") -> History:
     if not isinstance(history, History):
-        raise TypeError(f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}")
+        raise ArgumentTypeError(
+            name, f"{name} must be an l1l2.gd.History (from l1l2.gd.fit), got {history!r}"
+        )
     return history
 
 
@@ -179,8 +209,18 @@ def _select_run(
         return values
     index = check_int(run, "run", low=0)
     if index >= runs:
-        raise ValueError(f"run must be < {runs} (the number of runs), got {index}")
+        raise ArgumentValueError("run", f"run must be < {runs} (the number of runs), got {index}")
     return values[:, index]
+
+
+def drawable(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""Return ``values`` with NaN (a gap in the line) where matplotlib cannot place a point.
+
+    That is a non-finite value (the batch loss of an update that overflowed) or one beyond
+    :math:`\pm 10^{300}`, where the axis margins and ticks would overflow (a diverged run).
+    """
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(values) <= _DRAWABLE, values, np.nan)
 
 
 def _line(
@@ -190,9 +230,11 @@ def _line(
     *,
     color: str,
     label: str | None,
+    gid: str,
 ) -> None:
+    values = drawable(values)
     if values.ndim == 1:
-        ax.plot(steps, values, color=color, label=label, linewidth=1.6)
+        ax.plot(steps, values, color=color, label=label, linewidth=1.6, gid=gid)
         return
     # Many runs: thin lines, one legend entry.
     alpha = max(0.08, min(0.8, 4.0 / values.shape[1]))
@@ -204,6 +246,7 @@ def _line(
             alpha=alpha,
             linewidth=0.8,
             label=label if k == 0 else None,
+            gid=gid,
         )
 
 
@@ -246,7 +289,7 @@ def plot_penalties(
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"δ = {d:g}"}
     names = _loss_names(losses_to_show)
-    mark_at = as_float_array(list(marks), "marks").tolist() if len(marks) else []
+    mark_at = _marks(marks)
     ax = _axes(ax)
     _per_sample_curves(ax, names, top, d, slope=False, formulas=formulas, samples=401)
     for name in names:
@@ -254,7 +297,7 @@ def plot_penalties(
         kwargs = {"delta": d} if name == "huber" else {}
         for m in mark_at:
             point = float(loss_fn(np.zeros(1), np.array([m]), reduction="sum", **kwargs))
-            ax.plot([m], [point], "o", color=color_for(name))
+            ax.plot([m], [point], "o", color=color_for(name), gid=f"mark {name}")
             ax.annotate(
                 f"{point:g}",
                 (m, point),
@@ -265,6 +308,21 @@ def plot_penalties(
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
     ax.legend(loc="upper center")
     return ax
+
+
+def _marks(marks: object) -> list[float]:
+    """Return ``marks`` (a sequence of finite errors, possibly empty) as a list of floats."""
+    if isinstance(marks, str) or not isinstance(marks, Iterable):
+        raise ArgumentTypeError(
+            "marks", f"marks must be a sequence of errors such as (2, 10), got {marks!r}"
+        )
+    values = list(marks)
+    if not values:
+        return []
+    array = as_float_array(values, "marks")
+    if array.ndim != 1:
+        raise ArgumentValueError("marks", f"marks must be a flat sequence of errors, got {marks!r}")
+    return [float(m) for m in array]
 
 
 def _per_sample_curves(
@@ -289,6 +347,7 @@ def _per_sample_curves(
             color=color_for(name),
             linewidth=2,
             label=f"{label_for(name)}: {formulas[name]}",
+            gid=name,
         )
     ax.set_xlabel("error r = prediction - truth (units of y)")
     ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
@@ -328,16 +387,24 @@ def plot_penalty_bars(
     truth = as_float_array(y_true, "y_true")
     pred = as_float_array(y_pred, "y_pred")
     if truth.ndim != 1 or truth.shape != pred.shape:
-        raise ValueError(
+        raise ArgumentValueError(
+            "y_pred",
             "y_true and y_pred must be 1-D of one length, got shapes "
-            f"{truth.shape} and {pred.shape}"
+            f"{truth.shape} and {pred.shape}",
         )
     ax = _axes(ax)
     absolute = losses.l1(truth, pred, reduction="none")
     squared = losses.l2(truth, pred, reduction="none")
     positions = np.arange(truth.size)
     width = 0.38
-    ax.bar(positions - width / 2, absolute, width, color=color_for("l1"), label=f"|error| ({unit})")
+    ax.bar(
+        positions - width / 2,
+        absolute,
+        width,
+        color=color_for("l1"),
+        label=f"|error| ({unit})",
+        gid="l1",
+    )
     ax.bar(
         positions + width / 2,
         squared,
@@ -346,18 +413,21 @@ def plot_penalty_bars(
         hatch="//",
         edgecolor="white",
         label=f"error² ({unit}²)",
+        gid="l2",
     )
     ax.axhline(
         float(absolute.mean()),
         color=color_for("l1"),
         linestyle="--",
         label=f"L1 = mean |error| = {absolute.mean():.2f}",
+        gid="l1 mean",
     )
     ax.axhline(
         float(squared.mean()),
         color=color_for("l2"),
         linestyle=":",
         label=f"L2 = mean error² = {squared.mean():.2f}",
+        gid="l2 mean",
     )
     ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
     ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
@@ -415,7 +485,14 @@ def _trajectory(
     ax = _axes(ax)
     values: NDArray[np.float64] = getattr(h, field)
     steps = np.arange(values.shape[0], dtype=np.float64)
-    _line(ax, steps, _select_run(values, run, h.runs), color=color or _CYCLE[0], label=label)
+    _line(
+        ax,
+        steps,
+        _select_run(values, run, h.runs),
+        color=color or _CYCLE[0],
+        label=label,
+        gid=field,
+    )
     ax.set_xlabel("update (mini-batch step)")
     ax.grid(alpha=0.3)
     return ax
@@ -462,16 +539,19 @@ def plot_w(
     ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
     if band is not None:
         if not isinstance(band, tuple) or len(band) != 2:
-            raise TypeError(f"band must be a pair (low, high) of numbers, got {band!r}")
+            raise ArgumentTypeError(
+                "band", f"band must be a pair (low, high) of numbers, got {band!r}"
+            )
         low, high = check_scalar(band[0], "band[0]"), check_scalar(band[1], "band[1]")
         if low > high:
-            raise ValueError(f"band must have low <= high, got {band!r}")
+            raise ArgumentValueError("band", f"band must have low <= high, got {band!r}")
         ax.axhspan(
             low,
             high,
             color=OKABE_ITO["reddish purple"],
             alpha=0.15,
             label=f"flat bottom [{low:.3g}, {high:.3g}]",
+            gid="band",
         )
     _references(ax, true_w=true_w, settle=settle)
     ax.set_ylabel("estimate of w")
@@ -484,7 +564,12 @@ def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None
     if true_w is not None:
         value = check_scalar(true_w, "true_w")
         ax.axhline(
-            value, color=_REFERENCE, linestyle="--", linewidth=1.2, label=f"true w = {value:g}"
+            value,
+            color=_REFERENCE,
+            linestyle="--",
+            linewidth=1.2,
+            label=f"true w = {value:g}",
+            gid="true_w",
         )
     if settle is not None:
         value = check_scalar(settle, "settle")
@@ -494,6 +579,7 @@ def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None
             linestyle=":",
             linewidth=1.6,
             label=f"settle point = {value:.4g}",
+            gid="settle",
         )
 
 
@@ -539,17 +625,20 @@ def plot_experiment(
 
     """
     if not isinstance(histories, Mapping) or not histories:
-        raise TypeError(
-            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}"
+        raise ArgumentTypeError(
+            "histories",
+            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}",
         )
     if loss_scale not in ("linear", "symlog", "log"):
-        raise ValueError(f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}")
+        raise ArgumentValueError(
+            "loss_scale", f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}"
+        )
     if axes is None:
         panels = new_axes(2)
     else:
         panels = np.asarray(axes, dtype=object)
         if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
-            raise TypeError(f"axes must be a pair of matplotlib Axes, got {axes!r}")
+            raise ArgumentTypeError("axes", f"axes must be a pair of matplotlib Axes, got {axes!r}")
     left, right = panels
     for index, (key, history) in enumerate(histories.items()):
         color, label = color_for(key, index), label_for(key)
@@ -557,13 +646,26 @@ def plot_experiment(
         plot_w(history, label=label, color=color, ax=right)
     _references(right, true_w=true_w, settle=None)
     right.legend()
-    if loss_scale == "symlog":
-        left.set_yscale("symlog", linthresh=1.0)
-    elif loss_scale == "log":
-        left.set_yscale("log")
+    if loss_scale != "linear":
+        largest = max(_largest_finite(h.loss) for h in histories.values())
+        if largest > _LOG_TOP:
+            # A diverged run reaches the largest floats, where a logarithmic axis's margins and
+            # ticks overflow: the axis stops at 1e100 and the run leaves the panel at the top.
+            left.margins(y=0.0)
+        if loss_scale == "symlog":
+            left.set_yscale("symlog", linthresh=1.0)
+        else:
+            left.set_yscale("log")
+        if largest > _LOG_TOP:
+            left.set_ylim(top=_LOG_TOP)
     if title is not None:
         left.figure.suptitle(title)
     return panels
+
+
+def _largest_finite(values: NDArray[np.float64]) -> float:
+    finite = np.abs(values[np.isfinite(values)])
+    return float(finite.max()) if finite.size else 0.0
 
 
 def plot_lr(
@@ -598,20 +700,24 @@ def plot_lr(
     """
     count = check_int(steps, "steps", low=1)
     if not isinstance(schedules, Mapping) or not schedules:
-        raise TypeError(
-            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}"
+        raise ArgumentTypeError(
+            "schedules",
+            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}",
         )
     ax = _axes(ax)
     t = np.arange(count, dtype=np.float64)
     for index, (label, schedule) in enumerate(schedules.items()):
         if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedules[{label!r}] must be an l1l2 Schedule, got {schedule!r}")
+            raise ArgumentTypeError(
+                "schedules", f"schedules[{label!r}] must be an l1l2 Schedule, got {schedule!r}"
+            )
         ax.plot(
             t,
             schedule(t),
             color=_CYCLE[index % len(_CYCLE)],
             linewidth=2,
             label=f"{label}: {schedule}",
+            gid=str(label),
         )
     ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("learning rate")
@@ -658,11 +764,12 @@ def plot_spread(
 
     """
     if not isinstance(estimates, Mapping) or not estimates:
-        raise TypeError(
-            f"estimates must be a non-empty mapping of label to array, got {estimates!r}"
+        raise ArgumentTypeError(
+            "estimates",
+            f"estimates must be a non-empty mapping of label to array, got {estimates!r}",
         )
     if kind not in ("hist", "box"):
-        raise ValueError(f"kind must be 'hist' or 'box', got {kind!r}")
+        raise ArgumentValueError("kind", f"kind must be 'hist' or 'box', got {kind!r}")
     arrays = {
         key: as_float_array(value, f"estimates[{key!r}]").ravel()
         for key, value in estimates.items()
@@ -686,24 +793,34 @@ def plot_spread(
                 linewidth=2,
                 color=color,
                 label=f"{label} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
+                gid=label,
             )
         ax.set_xlabel("final estimate of w")
         ax.set_ylabel("number of data sets")
         if true_w is not None:
             value = check_scalar(true_w, "true_w")
-            ax.axvline(value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}")
+            ax.axvline(
+                value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}", gid="true_w"
+            )
     else:
         parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
         ax.set_xticks(np.arange(1, len(labels) + 1), labels)
-        for box, color in zip(parts["boxes"], colors, strict=True):
+        for box, median, color, label in zip(
+            parts["boxes"], parts["medians"], colors, labels, strict=True
+        ):
             box.set_facecolor(color)
             box.set_alpha(0.6)
+            box.set_gid(f"box {label}")
+            median.set_gid(f"median {label}")
         ax.set_ylabel("final estimate of w")
         ax.set_xlabel("loss")
         if true_w is not None:
             value = check_scalar(true_w, "true_w")
-            ax.axhline(value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}")
-    ax.legend()
+            ax.axhline(
+                value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}", gid="true_w"
+            )
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend()
     ax.grid(alpha=0.3)
     return ax
 
@@ -763,6 +880,7 @@ def plot_gradients(
                 linestyle=":",
                 linewidth=1.2,
                 label="r = ±δ" if edge > 0 else None,
+                gid="delta",
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
     ax.legend(loc="upper left")
@@ -819,10 +937,13 @@ def plot_total_loss(
     """
     inputs, targets = as_xy(x, y, max_ndim=1)
     if np.any(inputs == 0):
-        raise ValueError("x must not hold zeros: a sample with x = 0 has no y / x to show")
+        raise ArgumentValueError(
+            "x", "x must not hold zeros: a sample with x = 0 has no y / x to show"
+        )
     if not isinstance(loss, str) or loss not in ("l1", "l2", "huber"):
-        raise ValueError(
-            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}"
+        raise ArgumentValueError(
+            "loss",
+            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}",
         )
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     if true_w is not None:
@@ -837,10 +958,12 @@ def plot_total_loss(
         low, high = low - pad, high + pad
     else:
         if not isinstance(w_range, tuple) or len(w_range) != 2:
-            raise TypeError(f"w_range must be a pair (low, high) of numbers, got {w_range!r}")
+            raise ArgumentTypeError(
+                "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
+            )
         low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
         if not low < high:
-            raise ValueError(f"w_range must have low < high, got {w_range!r}")
+            raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
     w = np.linspace(low, high, 1601)
     loss_fn, _ = losses.get(loss)
     kwargs = {"delta": d} if loss == "huber" else {}
@@ -850,7 +973,7 @@ def plot_total_loss(
     )
     total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
     color = color_for(loss)
-    ax.plot(w, total, color=color, linewidth=2, label=f"total {label_for(loss)} loss")
+    ax.plot(w, total, color=color, linewidth=2, label=f"total {label_for(loss)} loss", gid="total")
     if loss == "l1":
         flat_low, flat_high = experiments.l1_interval(inputs, targets)
         if float(flat_high) > float(flat_low):
@@ -860,6 +983,7 @@ def plot_total_loss(
                 color=color,
                 alpha=0.15,
                 label=f"flat bottom [{float(flat_low):.3g}, {float(flat_high):.3g}]",
+                gid="band",
             )
     bottom = float(total.min())
     span = float(total.max()) - bottom
@@ -871,6 +995,7 @@ def plot_total_loss(
         markersize=12,
         color=_REFERENCE,
         label="samples, y / x",
+        gid="samples",
     )
     ax.axvline(
         settle,
@@ -878,11 +1003,17 @@ def plot_total_loss(
         linestyle=":",
         linewidth=1.6,
         label=f"settle point = {settle:.4g}",
+        gid="settle",
     )
     if true_w is not None:
         value = check_scalar(true_w, "true_w")
         ax.axvline(
-            value, color=_REFERENCE, linestyle="--", linewidth=1.2, label=f"true w = {value:g}"
+            value,
+            color=_REFERENCE,
+            linestyle="--",
+            linewidth=1.2,
+            label=f"true w = {value:g}",
+            gid="true_w",
         )
     squared = " squared" if loss == "l2" else ""
     ax.set_xlim(low, high)

@@ -7,17 +7,27 @@ or an array of steps (``t = 0`` is the first update).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import overload
+from typing import Final, Literal, overload
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from l1l2._validation import _show, check_scalar
+from l1l2._typing import FloatArray
+from l1l2._validation import (
+    ArgumentValueError,
+    _show,
+    as_float_array,
+    check_choice,
+    check_scalar,
+)
 
-__all__ = ["Schedule", "constant", "exponential", "inverse_time"]
+__all__ = ["SCHEDULE_NAMES", "Schedule", "ScheduleName", "constant", "exponential", "inverse_time"]
 
-FloatArray = NDArray[np.float64]
-_NAMES = ("constant", "inverse_time", "exponential")
+ScheduleName = Literal["constant", "inverse_time", "exponential"]
+#: The schedules by name, as the command line and the explorer offer them.
+SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = ("constant", "inverse_time", "exponential")
+#: The parameter each schedule uses besides ``lr0`` (the other stays at its neutral value).
+_USES: Final = {"constant": (), "inverse_time": ("decay",), "exponential": ("rate",)}
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,9 @@ class Schedule:
     .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}\, r^t
 
     Build one with :func:`constant`, :func:`inverse_time` or :func:`exponential`; all three are
-    this one formula with some parameters at their neutral value.
+    this one formula with the parameters it does not use at their neutral value (``decay = 0``,
+    ``rate = 1``): a schedule whose name says one formula and whose parameters compute another
+    is rejected.
 
     Attributes
     ----------
@@ -41,20 +53,26 @@ class Schedule:
         Exponential factor :math:`r` per step (1 for none).
     """
 
-    name: str
+    name: ScheduleName
     lr0: float
     decay: float = 0.0
     rate: float = 1.0
 
     def __post_init__(self) -> None:
         """Check the parameters, so that a hand-built schedule is as safe as a factory-built one."""
-        if self.name not in _NAMES:
-            raise ValueError(
-                f"name must be one of {', '.join(map(repr, _NAMES))}, got {self.name!r}"
-            )
+        check_choice(self.name, "name", SCHEDULE_NAMES)
         check_scalar(self.lr0, "lr0", low=0.0)
         check_scalar(self.decay, "decay", low=0.0)
         check_scalar(self.rate, "rate", low=0.0, high=1.0, low_open=True)
+        for parameter, neutral in (("decay", 0.0), ("rate", 1.0)):
+            value = getattr(self, parameter)
+            if parameter not in _USES[self.name] and value != neutral:
+                raise ArgumentValueError(
+                    parameter,
+                    f"{parameter} must be {neutral:g} for a {self.name!r} schedule (it does not "
+                    f"use {parameter}), got {value!r}; build it with "
+                    f"l1l2.schedules.{_FACTORY[parameter]}",
+                )
 
     @overload
     def __call__(self, step: int) -> float: ...
@@ -62,13 +80,17 @@ class Schedule:
     def __call__(self, step: ArrayLike) -> float | FloatArray: ...
     def __call__(self, step: ArrayLike) -> float | FloatArray:
         """Return the learning rate at ``step`` (a number or an array of steps >= 0)."""
-        t = np.asarray(step)
-        if t.dtype.kind not in "iuf" or (t.size and (not np.all(np.isfinite(t)) or t.min() < 0)):
-            raise ValueError(f"step must be a number or array of numbers >= 0, got {_show(step)}")
-        t = t.astype(np.float64, copy=False)
-        lr = self.lr0 / (1.0 + self.decay * t)
-        if self.rate != 1.0:
-            lr = lr * np.power(self.rate, t)
+        t = as_float_array(step, "step", empty=True)
+        if t.size and t.min() < 0:
+            raise ArgumentValueError(
+                "step", f"step must be a number or array of numbers >= 0, got {_show(step)}"
+            )
+        # A huge decay * t overflows to inf and a small rate**t underflows to 0: the rate is then
+        # 0 (or the subnormal it rounds to), which is right, so neither is worth a warning.
+        with np.errstate(over="ignore", under="ignore"):
+            lr = self.lr0 / (1.0 + self.decay * t)
+            if self.rate != 1.0:
+                lr = lr * np.power(self.rate, t)
         return float(lr) if lr.ndim == 0 else np.asarray(lr, dtype=np.float64)
 
     def __str__(self) -> str:
@@ -78,6 +100,9 @@ class Schedule:
         if self.name == "exponential":
             return f"lr_t = {self.lr0:g} * {self.rate:g}^t"
         return f"lr_t = {self.lr0:g}"
+
+
+_FACTORY: Final = {"decay": "inverse_time", "rate": "exponential"}
 
 
 def _lr0(value: object, name: str) -> float:

@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from l1l2 import data, gd, schedules
-from l1l2.cli import main
+from l1l2.cli import MAX_UPDATES, build_parser, main
+from l1l2.experiments import SOURCE
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -81,10 +83,10 @@ def test_experiment_defaults_reproduce_the_source_experiment(
     assert not any(line.startswith("Diverged") for line in lines)
 
 
-DATA_DEFAULTS: dict[str, Any] = {"n": 20, "noise": 0.0, "rng": 0}
+DATA_DEFAULTS: dict[str, Any] = {"n": SOURCE.n, "x": SOURCE.x, "w": SOURCE.true_w, "rng": 0}
 FIT_DEFAULTS: dict[str, Any] = {
-    "loss": "l1", "w0": 20.0, "lr": 0.01, "batch_size": 2, "epochs": 20, "reduction": "sum",
-    "delta": 1.0,
+    "loss": "l1", "w0": SOURCE.w0, "lr": SOURCE.lr, "batch_size": SOURCE.batch_size,
+    "epochs": SOURCE.epochs, "reduction": SOURCE.reduction, "delta": SOURCE.delta,
 }  # fmt: skip
 
 
@@ -127,7 +129,7 @@ def test_experiment_final_estimate_equals_fit(
     data_kwargs: dict[str, Any],
     fit_kwargs: dict[str, Any],
 ) -> None:
-    x, y = data.linear(**(DATA_DEFAULTS | data_kwargs))
+    x, y = data.linear(**(DATA_DEFAULTS | {"noise": 0.0} | data_kwargs))
     expected = gd.fit(x, y, **(FIT_DEFAULTS | fit_kwargs))
     _, lines = run(capsys, "experiment", *argv)
     assert final_w(lines) == pytest.approx(expected.final_w, rel=1e-5, abs=1e-9)
@@ -204,6 +206,10 @@ def test_experiment_with_zero_epochs_keeps_w0(capsys: pytest.CaptureFixture[str]
         (["experiment", "--seed", "-1"], "must be an integer >= 0"),
         (["experiment", "--save", "figure.pdf"], "must be a .png file name"),
         (["experiment", "--save", "no/such/dir/figure.png"], "does not exist"),
+        (["experiment", "--epochs", str(10**8)], "--epochs makes the run too long"),
+        (["experiment", "--epochs", str(10**20)], "--epochs makes the run too long"),
+        (["experiment", "--n", str(10**7)], "--n must be at most 1,000,000"),
+        (["experiment", "--schedule", "exponential", "--rate", "0"], "--rate must be > 0"),
         (["experiment", "--bogus"], "unrecognized arguments: --bogus"),
         (["plot"], "invalid choice: 'plot'"),
     ],
@@ -220,6 +226,134 @@ def test_bad_options_exit_2_with_one_line(
     assert err.startswith("l1l2")
     assert ": error: " in err
     assert fragment in err
+    assert "nan" not in err.split(": error: ")[0]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--schedule", "inverse_time", "--decay", "1e308"],
+        ["--loss", "l2", "--noise", "1e308", "--seed", "1"],
+        ["--loss", "huber", "--noise", "1e300", "--delta", "1e300"],
+        ["--w0", "1e308", "--loss", "l2"],
+        ["--lr", "1e308", "--schedule", "exponential", "--rate", "5e-324"],
+    ],
+)
+def test_extreme_options_run_without_a_warning_or_a_nan(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, lines = run(capsys, "experiment", *argv)  # warnings are errors in the tests
+    assert status == 0
+    assert not any("nan" in line.lower() for line in lines[1:])
+    assert math.isfinite(final_w(lines))
+
+
+def test_an_experiment_error_names_a_command_that_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["experiment", "--lr", "-1"])
+    err = capsys.readouterr().err
+    match = re.fullmatch(r"l1l2 experiment: error: (.*) \(see '(l1l2 experiment --help)'\)\n", err)
+    assert match is not None, err
+    suggested = match.group(2).split()[1:]
+    with pytest.raises(SystemExit) as exit_info:
+        main(suggested)
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: l1l2 experiment ")
+
+
+class _RewordedError(ValueError):
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (_RewordedError("batch_size", "batch_size has to be positive"), "--batch-size has to be"),
+        (_RewordedError("lr0", "the rate lr0 cannot be negative"), "--lr: the rate lr0 cannot be"),
+        (_RewordedError("decay", "decay too large"), "--decay too large"),
+        (_RewordedError("nothing_known", "nothing_known is odd"), "error: nothing_known is odd"),
+        (ValueError("lr is wrong"), "error: lr is wrong"),  # no argument: no option guessed
+    ],
+)
+def test_errors_map_to_options_by_their_argument_not_their_wording(
+    capsys: pytest.CaptureFixture[str], error: Exception, expected: str
+) -> None:
+    from l1l2.cli import _usage_error  # noqa: PLC0415
+
+    experiment = build_parser().parse_args(["experiment"]).parser
+    with pytest.raises(SystemExit):
+        _usage_error(experiment, error)
+    assert expected in capsys.readouterr().err
+
+
+def first_overflowing_update(lr: float, batch: int, updates: int) -> int | None:
+    """The update (from 1) at which noise-free L2 descent from w0 = 20 overflows, in plain floats.
+
+    Every x = 2 and y = 2: a batch of b samples has loss 4 b (w - 1)^2 and moves w - 1 by
+    -8 b lr (w - 1), so an update overflows when that loss or the new w is infinite.
+    """
+    w = SOURCE.w0
+    for k in range(1, updates + 1):
+        loss = 4.0 * batch * (w - 1.0) ** 2 if abs(w - 1.0) < 1e154 else math.inf
+        w_next = w - 8.0 * batch * lr * (w - 1.0)
+        if math.isinf(loss) or not math.isfinite(w_next):
+            return k
+        w = w_next
+    return None
+
+
+@pytest.mark.parametrize(
+    ("lr", "extra"),
+    [
+        ("1", []),
+        ("0.5", ["--batch-size", "5", "--epochs", "200"]),
+        ("1e306", []),  # w overflows at update 1 while its batch loss is still finite
+        ("1e306", ["--n", "2", "--epochs", "1"]),  # ... and that is the only update
+    ],
+)
+def test_divergence_names_the_update_plain_arithmetic_finds(
+    capsys: pytest.CaptureFixture[str], lr: str, extra: list[str]
+) -> None:
+    _, lines = run(capsys, "experiment", "--loss", "l2", "--lr", lr, *extra)
+    batch = int(extra[extra.index("--batch-size") + 1]) if "--batch-size" in extra else 2
+    n = int(extra[extra.index("--n") + 1]) if "--n" in extra else SOURCE.n
+    epochs = int(extra[extra.index("--epochs") + 1]) if "--epochs" in extra else SOURCE.epochs
+    steps = epochs * -(-n // batch)
+    expected = first_overflowing_update(float(lr), batch, steps)
+    assert expected is not None
+    diverged = field(lines, "Diverged: ")
+    assert f"overflowed at update {expected} of {steps} " in diverged
+    assert f"after {expected - 1} updates" in field(lines, "Final last finite estimate: ")
+
+
+def test_a_run_growing_without_overflow_is_reported_as_diverging(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, lines = run(capsys, "experiment", "--loss", "l2", "--lr", "0.2")
+    assert "lr < 0.125" in field(lines, "Diverging: ")
+    assert not any(line.startswith("Diverged") for line in lines)
+
+
+def test_save_under_a_file_says_it_is_a_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["experiment", "--save", str(blocker / "run.png")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a directory" in err
+    assert "does not exist" not in err
+
+
+def test_too_long_a_run_is_refused_before_it_starts(capsys: pytest.CaptureFixture[str]) -> None:
+    epochs = MAX_UPDATES // (SOURCE.n // SOURCE.batch_size) + 1
+    with pytest.raises(SystemExit):
+        main(["experiment", "--epochs", str(epochs)])
+    assert f"are {epochs * 10:.3g} updates" in capsys.readouterr().err
 
 
 def test_version_and_help_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -276,3 +410,50 @@ def test_python_m_l1l2_prints_the_apple_example() -> None:
         "L2 loss: 50.00",
     ]
     assert result.stderr == ""
+
+
+# where a run diverged: the one reading of a History that the command line and explorer share
+
+
+@pytest.mark.parametrize(
+    ("w", "loss", "expected"),
+    [
+        # The loss of update 3 overflowed (inf): updates after it record NaN.
+        ([5.0, 4.0, 3.0, 3.0, 3.0], [1.0, 1.0, math.inf, math.nan], 3),
+        # The loss of update 3 came out NaN (inf - inf), and update 2 did move w.
+        ([5.0, 4.0, 3.0, 3.0, 3.0], [1.0, 1.0, math.nan, math.nan], 3),
+        # Update 2 overflowed w while its loss was finite: w did not move, update 3 is NaN.
+        ([5.0, 4.0, 4.0, 4.0, 4.0], [1.0, 1.0, math.nan, math.nan], 2),
+        # The very first update overflowed.
+        ([5.0, 5.0, 5.0], [math.inf, math.nan], 1),
+        # The last update overflowed w, with a finite loss: nothing after it records NaN.
+        ([5.0, 4.0, 4.0], [1.0, 1.0], 2),
+    ],
+)
+def test_diverged_at_reads_the_history(w: list[float], loss: list[float], expected: int) -> None:
+    from l1l2._source import diverged_at  # noqa: PLC0415
+
+    h = gd.History(np.array(w), np.array(loss), np.full(len(loss), 0.1), True, 1)
+    assert diverged_at(h) == expected
+
+
+def test_diverged_at_is_none_for_a_run_that_did_not_overflow() -> None:
+    from l1l2._source import diverged_at  # noqa: PLC0415
+
+    x, y = data.linear(SOURCE.n)
+    assert diverged_at(gd.fit(x, y, loss="l2", w0=20.0, lr=0.01, batch_size=2, epochs=2)) is None
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["l1l2._source", "l1l2.cli", "l1l2.plotting", "l1l2.widgets._canvas", "l1l2.widgets._apple",
+     "l1l2.widgets._experiment"],
+)  # fmt: skip
+def test_user_facing_modules_raise_only_errors_that_carry_their_argument(module: str) -> None:
+    # The command line maps an error to its option by the error's argument: every error the
+    # user-facing layer raises comes from the shared checks or is an Argument*Error.
+    import importlib  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    source = inspect.getsource(importlib.import_module(module))
+    assert not re.search(r"raise (ValueError|TypeError)\(", source)

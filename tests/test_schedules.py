@@ -118,5 +118,6 @@ def test_factories_reject_bad_arguments(build, error, message):
 @pytest.mark.parametrize("step", [-1, -0.5, [0, 1, -2], np.nan, [np.inf], "3", True])
 def test_schedules_reject_a_step_that_is_not_a_number_at_least_zero(step):
     schedule: Schedule = inverse_time(0.1, decay=0.01)
-    with pytest.raises(ValueError, match=r"^step must be a number or array of numbers >= 0, got"):
+    with pytest.raises((ValueError, TypeError), match=r"^step must (be|hold)") as info:
         schedule(step)
+    assert info.value.argument == "step"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import hypothesis.extra.numpy as hnp
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from l1l2 import data, gd, losses, plotting, schedules
+from l1l2._validation import ArgumentValueError, check_choice
 from l1l2.data import linear
 
 LOSS_FUNCTIONS = [
@@ -228,3 +230,26 @@ def test_a_hand_built_schedule_is_checked_like_a_factory_built_one(kwargs, match
 def test_plot_lr_rejects_a_list_of_schedules():
     with pytest.raises(TypeError, match=r"^schedules must be a non-empty mapping"):
         plotting.plot_lr([schedules.constant(0.1)], 10)  # type: ignore[arg-type]
+
+
+CORE_MODULES = ["losses", "gd", "schedules", "experiments", "data", "_engine"]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES)
+def test_core_modules_raise_only_errors_that_carry_their_argument(module):
+    # One validation path: every error the core raises is built by _validation's helpers or is
+    # an ArgumentValueError/ArgumentTypeError, never a bare ValueError or TypeError.
+    import inspect  # noqa: PLC0415
+
+    source = inspect.getsource(importlib.import_module(f"l1l2.{module}"))
+    assert not re.search(r"raise (ValueError|TypeError)\(", source)
+    assert "must be one of" not in source  # written once, in check_choice
+
+
+def test_check_choice_names_the_argument_the_value_and_the_choices():
+    with pytest.raises(
+        ArgumentValueError, match=r"^loss must be one of 'a', 'b', got 'c'$"
+    ) as info:
+        check_choice("c", "loss", ("a", "b"))
+    assert info.value.argument == "loss"
+    assert check_choice("b", "loss", ("a", "b")) == "b"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import math
+import re
 import subprocess
 import sys
 
@@ -16,19 +17,36 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from l1l2 import data, experiments, gd, losses, schedules, widgets
+from l1l2 import _source, data, experiments, gd, losses, plotting, schedules, widgets
+from l1l2._source import Status
+from l1l2.experiments import SOURCE
+from l1l2.widgets import _canvas
 
 PREDICTIONS = ("prediction_1", "prediction_2", "prediction_3")
-CONTROLS = ("loss", "noise", "lr", "schedule", "decay", "w0", "epochs", "batch_size", "seed")
+CONTROLS = (
+    "loss", "noise", "lr", "schedule", "decay", "rate", "w0", "epochs", "batch_size", "seed"
+)  # fmt: skip
+
+
+def artist(ax, gid: str):
+    """The one artist of ``ax`` drawn with this id."""
+    found = [a for a in (*ax.lines, *ax.patches) if a.get_gid() == gid]
+    assert len(found) == 1, (gid, found)
+    return found[0]
+
+
+def legend_texts(ax) -> list[str]:
+    return [text.get_text() for text in ax.get_legend().get_texts()]
 
 
 def lines(ex: widgets.Explorer) -> dict[str, np.ndarray]:
     """The data drawn: loss and w per update, and the heights of the true-w and settle marks."""
     left, right = ex.figure.axes
-    w_line, true_line, settle_line = right.lines
+    loss_line = artist(left, "loss")
+    w_line, true_line, settle_line = (artist(right, gid) for gid in ("w", "true_w", "settle"))
     return {
-        "loss": np.asarray(left.lines[0].get_ydata(), dtype=float),
-        "loss_x": np.asarray(left.lines[0].get_xdata(), dtype=float),
+        "loss": np.asarray(loss_line.get_ydata(), dtype=float),
+        "loss_x": np.asarray(loss_line.get_xdata(), dtype=float),
         "w": np.asarray(w_line.get_ydata(), dtype=float),
         "w_x": np.asarray(w_line.get_xdata(), dtype=float),
         "true_w": np.asarray(true_line.get_ydata(), dtype=float),
@@ -43,21 +61,23 @@ def reference_fit(
     lr: float = 0.01,
     schedule: str = "constant",
     decay: float = 0.0005,
-    w0: float = 20.0,
-    epochs: int = 20,
-    batch_size: int = 2,
+    rate: float = 0.999,
+    w0: float = SOURCE.w0,
+    epochs: int = SOURCE.epochs,
+    batch_size: int = SOURCE.batch_size,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, gd.History]:
     """The run the explorer should draw, computed straight from the package."""
-    x, y = data.linear(20, x=2.0, w=1.0, noise=noise, rng=seed)
-    rate: float | schedules.Schedule = lr
+    x, y = data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=noise, rng=seed)
+    lr_t: float | schedules.Schedule = lr
     if schedule == "inverse_time":
-        rate = schedules.inverse_time(lr, decay=decay)
+        lr_t = schedules.inverse_time(lr, decay=decay)
     elif schedule == "exponential":
-        rate = schedules.exponential(lr, rate=math.exp(-decay))
+        lr_t = schedules.exponential(lr, rate=rate)
     history = gd.fit(
-        x, y, loss=loss, w0=w0, lr=rate, batch_size=batch_size, epochs=epochs, reduction="sum"
-    )
+        x, y, loss=loss, w0=w0, lr=lr_t, batch_size=batch_size, epochs=epochs,
+        reduction=SOURCE.reduction,
+    )  # fmt: skip
     return x, y, history
 
 
@@ -71,7 +91,7 @@ def ex() -> widgets.Explorer:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_explorer_has_the_nine_controls_and_two_panels(ex):
+def test_explorer_has_the_ten_controls_and_two_panels(ex):
     assert tuple(ex.controls) == CONTROLS
     left, right = ex.figure.axes
     assert left.get_xlabel() == right.get_xlabel() == "update (mini-batch step)"
@@ -96,6 +116,7 @@ CHANGES = [
     ("lr", 0.003, {}),
     ("schedule", "inverse_time", {"lr": 0.1}),
     ("decay", 0.05, {"schedule": "inverse_time"}),
+    ("rate", 0.98, {"schedule": "exponential"}),
     ("w0", -7.5, {}),
     ("epochs", 35, {}),
     ("batch_size", 5, {}),
@@ -125,7 +146,7 @@ SETTINGS = [
     {"loss": "l2", "noise": 5.0, "seed": 3},
     {"loss": "huber", "noise": 5.0, "lr": 0.05, "batch_size": 1, "epochs": 7},
     {"loss": "l1", "lr": 0.02, "schedule": "inverse_time", "decay": 0.01, "w0": -30.0},
-    {"loss": "l2", "lr": 0.1, "schedule": "exponential", "decay": 0.02, "noise": 2.0},
+    {"loss": "l2", "lr": 0.1, "schedule": "exponential", "rate": 0.98, "noise": 2.0},
     {"loss": "l1", "batch_size": 20, "epochs": 200, "lr": 0.002},
 ]
 
@@ -154,9 +175,9 @@ def test_settle_mark_is_the_minimizer_of_the_loss(ex, loss, kind):
         assert expected == pytest.approx(np.mean(y) / 2.0)
     if loss == "l1":
         assert expected == pytest.approx(np.median(y) / 2.0)
-    settle_line = ex.figure.axes[1].lines[2]
+    settle_line = artist(ex.figure.axes[1], "settle")
     assert settle_line.get_visible()
-    assert kind in ex.figure.axes[1].get_legend().get_texts()[2].get_text()
+    assert any(kind in text for text in legend_texts(ex.figure.axes[1]))
 
 
 def test_abs_l1_shades_its_flat_bottom_and_other_losses_do_not(ex):
@@ -174,19 +195,20 @@ def test_abs_l1_shades_its_flat_bottom_and_other_losses_do_not(ex):
 
 def test_signed_loss_hides_the_settle_mark_and_says_why(ex):
     ex.controls["loss"].value = "signed"
-    settle_line = ex.figure.axes[1].lines[2]
+    settle_line = artist(ex.figure.axes[1], "settle")
     assert not settle_line.get_visible()
     assert "no minimum" in ex.message
-    assert (
-        ex.figure.axes[1].get_legend().get_texts()[2].get_text() == "no settle point (no minimum)"
-    )
+    assert ex.outcome is Status.NO_MINIMUM
+    assert "no settle point (no minimum)" in legend_texts(ex.figure.axes[1])
 
 
 def test_legend_and_colour_follow_the_loss(ex):
     ex.controls["loss"].value = "l2"
     left, right = ex.figure.axes
-    assert left.get_legend().get_texts()[0].get_text() == "L2"
-    assert right.lines[0].get_color() == widgets.plotting.color_for("l2")
+    assert legend_texts(left) == ["L2"]
+    assert "L2" in legend_texts(right)
+    assert artist(right, "w").get_color() == plotting.color_for("l2")
+    assert artist(left, "loss").get_color() == plotting.color_for("l2")
 
 
 def test_loss_panel_turns_symlog_when_the_loss_falls_by_decades(ex):
@@ -219,10 +241,23 @@ def test_lr_slider_drags_the_learning_rate(ex):
     assert ex.lr_slider.value == pytest.approx(0.05)
 
 
-def test_decay_box_is_disabled_for_the_constant_schedule(ex):
+def test_only_the_chosen_schedules_parameter_box_is_enabled(ex):
     assert ex.controls["decay"].disabled
+    assert ex.controls["rate"].disabled
     ex.controls["schedule"].value = "exponential"
+    assert ex.controls["decay"].disabled
+    assert not ex.controls["rate"].disabled
+    ex.controls["schedule"].value = "inverse_time"
     assert not ex.controls["decay"].disabled
+    assert ex.controls["rate"].disabled
+
+
+def test_exponential_schedule_is_lr_times_rate_to_the_t(ex):
+    ex.controls["rate"].value = 0.9
+    ex.controls["schedule"].value = "exponential"
+    t = np.arange(ex.history.steps)
+    np.testing.assert_allclose(ex.history.lr, 0.01 * 0.9**t, rtol=1e-12)
+    assert "0.9^t" in ex.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,7 +268,12 @@ INVALID = [
     ("lr", -0.01, "lr (learning rate) must be >= 0"),
     ("lr", math.nan, "lr (learning rate) must be finite"),
     ("decay", -1.0, "decay must be >= 0"),
+    ("decay", math.nan, "decay must be finite"),
     ("seed", -1, "seed must be an integer >= 0"),
+    ("epochs", 10**9, "epochs must be between 1 and 200 (the range of its slider)"),
+    ("w0", 1000.0, "w0 (starting w) must be between -40 and 40"),
+    ("noise", -1.0, "noise must be >= 0"),
+    ("batch_size", 0, "batch_size must be an integer >= 1"),
 ]
 
 
@@ -251,10 +291,61 @@ def test_invalid_value_shows_a_message_instead_of_raising(ex, name, value, text)
     np.testing.assert_array_equal(after["w"], before["w"])  # the last valid run stays
 
 
-def test_exponential_decay_too_large_for_a_float_shows_a_message(ex):
+@pytest.mark.parametrize(
+    ("name", "value", "text"), INVALID, ids=[f"{n}={v}" for n, v, _ in INVALID]
+)
+def test_a_control_and_the_constructor_reject_a_value_with_the_same_message(name, value, text):
+    # One rule: the value that cannot start the explorer cannot run when set on a control, and
+    # the control keeps it (no clamping) while the status says why.
+    schedule = {"decay": "inverse_time"}.get(name, "constant")
+    with pytest.raises(ValueError, match=re.escape(text)) as raised:
+        widgets.explorer(schedule=schedule, **{name: value})
+    ex = widgets.explorer(schedule=schedule)
+    ex.controls[name].value = value
+    assert str(raised.value) in ex.message
+    assert ex.outcome is Status.CANNOT_RUN
+    held = ex.controls[name].value
+    assert held == value or (math.isnan(value) and math.isnan(held))
+
+
+WRONG_TYPES = [
+    ("epochs", 1.5, "epochs must be an integer, got 1.5"),
+    ("lr", True, "lr (learning rate) must be a real number, got True"),
+    ("noise", "loud", "noise must be a real number, got 'loud'"),
+    ("seed", 2.0, "seed must be an integer, got 2.0"),
+    ("loss", "l3", "loss must be one of 'signed', 'l1', 'l2', 'huber', got 'l3'"),
+    ("schedule", "cosine", "schedule must be one of"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "text"), WRONG_TYPES, ids=[f"{n}={v}" for n, v, _ in WRONG_TYPES]
+)
+def test_a_value_no_control_can_hold_raises_the_constructors_error(ex, name, value, text):
+    with pytest.raises((TypeError, ValueError), match=re.escape(text)) as raised:
+        widgets.explorer(**{name: value})
+    before = ex.controls[name].value
+    with pytest.raises(raised.type, match=re.escape(text)):
+        ex.controls[name].value = value
+    assert ex.controls[name].value == before
+
+
+def test_decay_nan_does_not_block_the_constant_or_exponential_schedule(ex):
+    ex.controls["decay"].value = math.nan
+    assert ex.outcome is Status.SETTLES
     ex.controls["schedule"].value = "exponential"
-    ex.controls["decay"].value = 1000.0
-    assert "decay must be below 745" in ex.message
+    assert ex.outcome is Status.SETTLES
+    ex.controls["schedule"].value = "inverse_time"
+    assert ex.outcome is Status.CANNOT_RUN
+    assert "decay must be finite" in ex.message
+    assert widgets.explorer(decay=math.nan).outcome is Status.SETTLES
+
+
+def test_rate_out_of_range_blocks_only_the_exponential_schedule(ex):
+    ex.controls["rate"].value = 1.5
+    assert ex.outcome is Status.SETTLES
+    ex.controls["schedule"].value = "exponential"
+    assert "rate must be <= 1" in ex.message
 
 
 def test_valid_value_after_an_invalid_one_clears_the_message(ex):
@@ -270,6 +361,7 @@ def test_overflowing_run_says_it_diverged(ex):
     ex.controls["epochs"].value = 200
     ex.controls["lr"].value = 0.5  # far above the 0.125 at which L2 with batches of 2 settles
     assert bool(ex.history.diverged)
+    assert ex.outcome is Status.DIVERGED
     assert "Diverged: the estimate overflowed" in ex.message
     assert "lr < 0.125" in ex.message
     assert "⚠" in ex.status.value
@@ -281,13 +373,48 @@ def test_growing_run_says_it_is_diverging_before_it_overflows(ex):
     ex.controls["loss"].value = "l2"
     ex.controls["lr"].value = 0.2
     assert not bool(ex.history.diverged)
+    assert ex.outcome is Status.DIVERGING
     assert "Diverging" in ex.message
+    assert "⚠" in ex.status.value
 
 
 def test_settling_run_does_not_mention_divergence(ex):
     ex.controls["loss"].value = "l2"
+    assert ex.outcome is Status.SETTLES
     assert "iverg" not in ex.message
+    assert "⚠" not in ex.status.value
     assert "the settle point is 0.99" in ex.message
+
+
+def first_overflowing_update(lr: float, batch: int, updates: int) -> int | None:
+    """The update (from 1) at which noise-free L2 descent from w0 = 20 overflows, in plain floats.
+
+    With every x = 2 and y = 2, a batch of b samples has loss 4 b (w - 1)^2 and moves w - 1 by the
+    factor 1 - 8 b lr, so the update overflows when that loss or the new w is infinite.
+    """
+    w = SOURCE.w0
+    for k in range(1, updates + 1):
+        loss = 4.0 * batch * (w - 1.0) ** 2 if abs(w - 1.0) < 1e154 else math.inf
+        step = 8.0 * batch * lr * (w - 1.0)
+        w_next = w - step
+        if math.isinf(loss) or math.isinf(w_next) or math.isnan(w_next):
+            return k
+        w = w_next
+    return None
+
+
+@pytest.mark.parametrize(("lr", "batch"), [(0.5, 2), (1.0, 2), (0.3, 1), (0.05, 20), (2.0, 5)])
+def test_the_update_where_a_run_overflowed_is_the_one_plain_arithmetic_finds(ex, lr, batch):
+    ex.controls["noise"].value = 0.0
+    ex.controls["loss"].value = "l2"
+    ex.controls["batch_size"].value = batch
+    ex.controls["epochs"].value = 200
+    ex.controls["lr"].value = lr
+    expected = first_overflowing_update(lr, batch, ex.history.steps)
+    assert expected is not None
+    assert _source.diverged_at(ex.history) == expected
+    assert f"overflowed at update {expected} of {ex.history.steps}" in ex.message
+    assert f"after {expected - 1} updates" in ex.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,8 +431,8 @@ def test_start_values_set_the_controls():
 
 
 def test_unknown_start_value_is_a_type_error_naming_the_controls():
-    with pytest.raises(TypeError, match=r"unknown control\(s\) 'rate'.*loss, noise, lr"):
-        widgets.explorer(rate=0.1)
+    with pytest.raises(TypeError, match=r"unknown control\(s\) 'colour'.*loss, noise, lr"):
+        widgets.explorer(colour=0.1)
 
 
 @pytest.mark.parametrize(
@@ -315,8 +442,9 @@ def test_unknown_start_value_is_a_type_error_naming_the_controls():
         ({"schedule": "cosine"}, "schedule must be one of"),
         ({"lr": -1.0}, r"lr \(learning rate\) must be >= 0"),
         ({"noise": 50.0}, r"noise must be between 0 and 10 \(the range of its slider\)"),
-        ({"w0": 100.0}, "w0 must be between -40 and 40"),
+        ({"w0": 100.0}, r"w0 \(starting w\) must be between -40 and 40"),
         ({"epochs": 0}, "epochs must be an integer >= 1"),
+        ({"rate": 0.0, "schedule": "exponential"}, "rate must be > 0"),
         ({"epochs": 500}, "epochs must be between 1 and 200"),
         ({"batch_size": 21}, "batch_size must be between 1 and 20"),
         ({"seed": -2}, "seed must be an integer >= 0"),
@@ -362,7 +490,7 @@ def test_without_ipympl_the_figure_is_shown_as_a_png_that_follows_the_controls(e
 def test_in_a_kernel_with_ipympl_the_figure_lives_on_a_live_canvas(monkeypatch):
     if importlib.util.find_spec("ipympl") is None:
         pytest.skip("ipympl is not installed")
-    monkeypatch.setattr(widgets, "_in_kernel", lambda: True)
+    monkeypatch.setattr(_canvas, "in_kernel", lambda: True)
     backend = matplotlib.get_backend()
     ex = widgets.explorer()  # imports ipympl, which would switch the session's backend
     assert matplotlib.get_backend() == backend
@@ -389,8 +517,8 @@ def apple() -> widgets.AppleExplorer:
 def bar_heights(apple: widgets.AppleExplorer) -> tuple[list[float], list[float]]:
     l1_axes, l2_axes = apple.figure.axes
     return (
-        [p.get_height() for p in l1_axes.containers[0]],
-        [p.get_height() for p in l2_axes.containers[0]],
+        [p.get_height() for p in l1_axes.patches if p.get_gid() == "l1"],
+        [p.get_height() for p in l2_axes.patches if p.get_gid() == "l2"],
     )
 
 
@@ -419,8 +547,8 @@ def test_apple_totals_equal_the_losses(apple, predictions):
     np.testing.assert_array_equal(absolute, losses.l1(truth, pred, reduction="none"))
     np.testing.assert_array_equal(squared, losses.l2(truth, pred, reduction="none"))
     l1_axes, l2_axes = apple.figure.axes
-    assert l1_axes.lines[0].get_ydata()[0] == apple.totals["l1"]
-    assert l2_axes.lines[0].get_ydata()[0] == apple.totals["l2"]
+    assert artist(l1_axes, "mean").get_ydata()[0] == apple.totals["l1"]
+    assert artist(l2_axes, "mean").get_ydata()[0] == apple.totals["l2"]
     assert l2_axes.get_title() == f"L2 = mean error² = {apple.totals['l2']:.2f} apples²"
     assert f"{apple.totals['l2']:.2f}" in apple.table.value
 
@@ -452,22 +580,39 @@ def test_apple_explorer_displays_itself(apple):
     assert bundle["text/plain"].endswith("L1 = 6.67 apples, L2 = 50.00 apples²")
 
 
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (math.nan, "prediction_3 must be finite, got nan"),
+        (math.inf, "prediction_3 must be finite, got inf"),
+        (1000.0, "prediction_3 must be between 0 and 600 apples"),
+    ],
+)
+def test_a_prediction_that_cannot_be_used_is_explained_not_raised(apple, value, text):
+    apple.controls["prediction_3"].value = 300
+    totals, heights = dict(apple.totals), bar_heights(apple)
+    apple.controls["prediction_3"].value = value  # must not raise
+    assert text in apple.message
+    assert html.escape(text) in apple.table.value
+    assert text in repr(apple)  # not the stale totals
+    assert apple.totals == totals
+    assert bar_heights(apple) == heights
+    with pytest.raises(ValueError, match=re.escape(text)):
+        widgets.apple_explorer(prediction_3=value)
+    apple.controls["prediction_3"].value = 105
+    assert apple.message == ""
+    assert apple.totals["l2"] == 50.0
+
+
+def test_a_prediction_that_is_not_a_number_raises_like_the_constructor(apple):
+    with pytest.raises(TypeError, match="prediction_1 must be a real number, got 'ninety'"):
+        apple.controls["prediction_1"].value = "ninety"
+    assert apple.controls["prediction_1"].value == 90.0
+
+
 # ---------------------------------------------------------------------------------------------
-# Latency helper and the import boundary
+# The import boundary
 # ---------------------------------------------------------------------------------------------
-
-
-def test_measure_latency_times_the_named_controls():
-    latency = widgets.measure_latency(repeats=2, controls=["seed"])
-    assert list(latency.per_control) == ["seed"]
-    assert latency.update_s > 0
-    assert latency.draw_s > 0
-    assert latency.ratio == latency.update_s / latency.draw_s
-
-
-def test_measure_latency_rejects_unknown_controls():
-    with pytest.raises(ValueError, match="controls must name some of loss"):
-        widgets.measure_latency(controls=["colour"])
 
 
 def test_the_core_package_imports_neither_matplotlib_nor_ipywidgets():
@@ -487,7 +632,8 @@ def test_the_live_canvas_leaves_the_readers_matplotlib_backend_alone():
     code = (
         "import matplotlib; matplotlib.use('svg');"
         "import matplotlib.pyplot as plt;"
-        "from l1l2 import widgets; widgets._in_kernel = lambda: True;"
+        "from l1l2 import widgets; from l1l2.widgets import _canvas;"
+        "_canvas.in_kernel = lambda: True;"
         "ex = widgets.explorer();"
         "print(type(ex.figure.canvas).__module__, matplotlib.get_backend(),"
         " type(plt.figure().canvas).__name__)"
