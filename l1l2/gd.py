@@ -22,6 +22,7 @@ from l1l2._typing import FloatArray, Seed
 from l1l2._validation import (
     ArgumentTypeError,
     ArgumentValueError,
+    _holds_bool,
     _show,
     as_float_array,
     as_rng,
@@ -152,10 +153,12 @@ def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
     """
     finite = np.isfinite(r)
     every = bool(finite.all())
-    raw = np.asarray(
-        fn(np.zeros_like(r), r if every else np.where(finite, r, 0.0), reduction="none")
-    )
-    if raw.dtype.kind not in "iuf":
+    result = fn(np.zeros_like(r), r if every else np.where(finite, r, 0.0), reduction="none")
+    try:
+        raw = np.asarray(result)
+    except (ValueError, TypeError):  # ragged: reported as not real numbers below
+        raw = np.asarray(None)
+    if raw.dtype.kind not in "iuf" or _holds_bool(result) or np.ma.isMaskedArray(result):
         raise ArgumentTypeError(
             "loss",
             f"loss: the {role} must return real numbers for reduction='none', got dtype "
@@ -173,28 +176,27 @@ def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
     return out
 
 
-def _rates(lr: Rate, steps: int) -> FloatArray:
-    """Return the rates: ``(steps, 1)`` for a schedule, else ``(1,)`` or ``(1, runs)``."""
-    if callable(lr):
-        raw = np.asarray(lr(np.arange(steps, dtype=np.float64)))
-        if raw.dtype.kind not in "iuf":
-            raise ArgumentTypeError(
-                "lr",
-                f"lr schedule must return real numbers, got dtype {raw.dtype} from {_show(lr)}",
-            )
-        if steps and (raw.shape not in {(steps,), ()}):
-            raise ArgumentValueError(
-                "lr",
-                f"lr schedule must return one rate per step, got shape {raw.shape} for "
-                f"{steps} steps",
-            )
-        rates = np.array(np.broadcast_to(raw, (steps,)), dtype=np.float64)
-        if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
-            raise ArgumentValueError(
-                "lr", f"lr schedule must give finite rates >= 0, got {_show(lr)}"
-            )
-        return rates[:, np.newaxis]
-    return _as_batch(lr, "lr", nonnegative=True)[np.newaxis]
+def _scheduled(lr: Callable[[FloatArray], ArrayLike], steps: int) -> FloatArray:
+    """Return the rates of a schedule at every step, shape ``(steps, 1)``, checked."""
+    result = lr(np.arange(steps, dtype=np.float64))
+    try:
+        raw = np.asarray(result)
+    except (ValueError, TypeError):  # ragged: reported as not real numbers below
+        raw = np.asarray(None)
+    if raw.dtype.kind not in "iuf" or _holds_bool(result) or np.ma.isMaskedArray(result):
+        raise ArgumentTypeError(
+            "lr",
+            f"lr schedule must return real numbers, got dtype {raw.dtype} from {_show(lr)}",
+        )
+    if steps and (raw.shape not in {(steps,), ()}):
+        raise ArgumentValueError(
+            "lr",
+            f"lr schedule must return one rate per step, got shape {raw.shape} for {steps} steps",
+        )
+    rates = np.array(np.broadcast_to(raw, (steps,)), dtype=np.float64)
+    if rates.size and (not np.all(np.isfinite(rates)) or np.any(rates < 0)):
+        raise ArgumentValueError("lr", f"lr schedule must give finite rates >= 0, got {_show(lr)}")
+    return rates[:, np.newaxis]
 
 
 def _sum_rows(a: FloatArray) -> FloatArray:
@@ -305,14 +307,15 @@ def fit(
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
     # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
-    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if callable(lr) else np.size(lr)}
+    fixed = None if callable(lr) else _as_batch(lr, "lr", nonnegative=True)
+    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if fixed is None else fixed.size}
     many = max(runs_by, key=lambda name: runs_by[name])
     check_size(
         2 * (steps + 1) * runs_by[many],
         "epochs" if steps >= runs_by[many] else many,
         what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
     )
-    rates = _rates(lr, steps)
+    rates = fixed[np.newaxis] if fixed is not None else _scheduled(lr, steps)  # type: ignore[arg-type]
     # A schedule is shared by every run: its (steps, 1) table adds no run axis.
     lr_runs = () if callable(lr) else rates.shape[1:]
 

@@ -404,3 +404,16 @@ def test_stability_limit_follows_its_formula_for_uneven_inputs():
 @pytest.mark.parametrize("loss", ["l1", "signed"])
 def test_losses_with_bounded_steps_have_no_stability_limit(loss):
     assert gd.stability_limit([2.0] * 20, loss=loss, batch_size=2) == math.inf
+
+
+@pytest.mark.parametrize(
+    "lr",
+    [[1.0, [2.0, 3.0]], lambda t: [0.01, [0.02]], lambda t: np.ma.masked_array(0.01 + 0 * t)],
+    ids=["ragged rates", "schedule returning ragged", "schedule returning masked"],
+)
+def test_fit_refuses_rates_that_are_not_plain_numbers_naming_lr(lr):
+    # Found by tests/test_fuzz.py: a ragged lr once reached NumPy before any check.
+    x, y = data.linear(4)
+    with pytest.raises((TypeError, ValueError), match=r"^lr\b") as info:
+        gd.fit(x, y, loss="l2", w0=0.0, lr=lr, batch_size=2, epochs=1)
+    assert argument_of(info) == "lr"
