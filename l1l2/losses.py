@@ -238,7 +238,7 @@ def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
         return np.asarray(0.5 * lo + 0.5 * hi, dtype=np.float64)
 
 
-#: Every loss by name: the one place its label, formulas and settle point are written.
+#: Every loss by name, the one place where its label, formulas and settle point are written.
 LOSSES: Final[dict[LossName, Loss]] = {
     "signed": Loss(
         name="signed",
