@@ -72,9 +72,11 @@ nbval: $(STAMP)
 		book/ tests/test_nbval_bites.py
 
 # What the build wrote: the notebook archive read from its files, then every page opened in
-# headless Chromium (skipped without it unless L1L2_REQUIRE_BROWSER=1).
+# headless Chromium (skipped without it unless L1L2_REQUIRE_BROWSER=1). Like nbval it keeps no
+# pytest cache: in `make test` it runs beside the unit tests, which keep theirs.
 browser: book
-	$(BIN)/pytest tests/book_html tests/browser -o addopts="-ra --strict-markers" -o testpaths=""
+	$(BIN)/pytest -p no:cacheprovider tests/book_html tests/browser \
+		-o addopts="-ra --strict-markers" -o testpaths=""
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
