@@ -59,10 +59,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The unit tests and doctests (pyproject.toml's testpaths), spread over JOBS processes; a test
-# module's module-scoped fixtures are computed once, in the process that runs the module.
+# The unit tests and doctests (pyproject.toml's testpaths), test by test to whichever of the JOBS
+# processes is free: tests/test_widgets.py alone takes two thirds of the time, so whole modules per
+# process would leave one idle. (The module-scoped fixtures, the chapters' data, take well under a
+# second each to compute again.)
 unit: $(STAMP)
-	$(BIN)/pytest -n $(JOBS) --dist loadscope
+	$(BIN)/pytest -n $(JOBS)
 
 # Every notebook against its stored outputs, and the test that nbval fails when a number changes.
 # --dist loadfile keeps a notebook's cells in order in one process (one kernel).
