@@ -67,11 +67,12 @@ unit: $(STAMP)
 	$(BIN)/pytest -n $(JOBS)
 
 # Every notebook against its stored outputs, and the test that nbval fails when a number changes.
-# --dist loadfile keeps a notebook's cells in order in one process (one kernel).
+# --dist loadfile keeps a notebook's cells in order in one process (one kernel). The bites test
+# (three nbval runs one after another) comes first, so that it does not start last and run alone.
 nbval: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider $(NBVAL) -n $(JOBS) --dist loadfile \
 		-o addopts="-ra --strict-markers --strict-config" -o testpaths="" \
-		book/ tests/test_nbval_bites.py
+		tests/test_nbval_bites.py book/
 
 # What the build wrote: the notebook archive read from its files, then every page opened in
 # headless Chromium (skipped without it unless L1L2_REQUIRE_BROWSER=1). Like nbval it keeps no
