@@ -1,19 +1,34 @@
 # One entry point for readers, developers and CI. Every target sets up what it needs itself.
-# `make book` builds the book into _build/html; `make test` runs every test.
+# `make book` builds the book into _build/html (strict: any warning fails); `make test` runs every
+# test, its independent steps side by side.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 # MathJax served by the book itself, so math renders with no network (package.json, package-lock.json).
 NODE_STAMP := node_modules/.package-lock.json
+# pytest-xdist workers for the unit tests and nbval (`auto`: one per core; `make unit JOBS=0` runs
+# them in one process).
+JOBS   ?= auto
+# Steps of `make test` that run at the same time (each pytest step has its own JOBS workers).
+TEST_JOBS ?= 3
+LINTED := l1l2 tests benchmarks tools book/_ext conftest.py
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: book test setup notebooks lint typecheck unit nbval build-strict browser bench clean
+.PHONY: book test setup notebooks lint typecheck unit nbval browser bench clean
 
+# The strict build: any warning fails it. Removing the old output first means no page of an
+# earlier build lingers for the browser test to open.
 book: $(STAMP) $(NODE_STAMP)
+	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-test: lint typecheck unit nbval build-strict browser
+# Everything, side by side: the book builds and the browser opens it while the unit tests and
+# nbval run. Each step's output is printed whole when the step ends.
+test: $(STAMP) $(NODE_STAMP)
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target lint typecheck browser unit nbval
 
 setup: $(STAMP)
 
@@ -22,6 +37,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e '.[test]'
+	touch $@
+
+# The benchmarks' extra (scikit-learn), installed once on top of the set-up and again after it.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -33,29 +53,35 @@ notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py book
 
 lint: $(STAMP)
-	$(BIN)/ruff check l1l2 tests benchmarks tools conftest.py
-	$(BIN)/ruff format --check l1l2 tests benchmarks tools conftest.py
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The unit tests and doctests (pyproject.toml's testpaths), test by test to whichever of the JOBS
+# processes is free: tests/test_widgets.py alone takes two thirds of the time, so whole modules per
+# process would leave one idle. (The module-scoped fixtures, the chapters' data, take well under a
+# second each to compute again.)
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS)
 
+# Every notebook against its stored outputs, and the test that nbval fails when a number changes.
+# --dist loadfile keeps a notebook's cells in order in one process (one kernel). The bites test
+# (three nbval runs one after another) comes first, so that it does not start last and run alone.
 nbval: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval-sanitize.cfg book/ -o addopts="" -o testpaths=""
+	$(BIN)/pytest -p no:cacheprovider $(NBVAL) -n $(JOBS) --dist loadfile \
+		-o addopts="-ra --strict-markers --strict-config" -o testpaths="" \
+		tests/test_nbval_bites.py book/
 
-build-strict: $(STAMP) $(NODE_STAMP)
-	rm -rf _build/html
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
+# What the build wrote: the notebook archive read from its files, then every page opened in
+# headless Chromium (skipped without it unless L1L2_REQUIRE_BROWSER=1). Like nbval it keeps no
+# pytest cache: in `make test` it runs beside the unit tests, which keep theirs.
+browser: book
+	$(BIN)/pytest -p no:cacheprovider tests/book_html tests/browser \
+		-o addopts="-ra --strict-markers" -o testpaths=""
 
-# The browser test opens the pages of the strict build.
-browser: build-strict
-	$(BIN)/pytest tests/browser -o addopts="-ra" -o testpaths=""
-
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

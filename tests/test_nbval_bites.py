@@ -4,6 +4,9 @@ Each test copies chapter 1 to a temporary folder and runs nbval in strict mode o
 fresh pytest process, the way the project's nbval command runs it. The unchanged copy passes; a copy
 whose stored output was edited fails; and the unchanged copy fails too when it runs against a copy
 of ``l1l2`` whose ``losses.l1`` was changed, which is the regression the notebooks guard against.
+
+It runs with the notebooks (``make nbval``), not with the unit tests: each of its three nbval runs
+starts a pytest process and a kernel of its own.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -437,29 +436,6 @@ def test_notebook_pages_launch_on_binder_and_colab(
             if url.rstrip("/").removesuffix(".git") != repo:
                 problems.append(f"{expected['path']}: installs from {url}, not from {repo}")
     assert not problems, "\n".join(problems)
-
-
-def test_notebook_archive_holds_every_notebook_and_is_linked_from_the_landing_page(
-    site: Path, server: str, browser: Any
-) -> None:
-    """The zip has every notebook of the book; the landing page links to it."""
-    archive = site / ARCHIVE
-    assert archive.is_file(), f"{ARCHIVE} missing from the build"
-    with zipfile.ZipFile(archive) as handle:
-        assert handle.testzip() is None
-        members = handle.namelist()
-        notebooks = [n for n in members if n.endswith(".ipynb")]
-        for name in notebooks:
-            assert json.loads(handle.read(name))["nbformat"] == 4, name
-    assert "l1l2-notebooks/README.txt" in members
-    expected = sorted(Path(p).with_suffix(".ipynb").name for p in _notebook_pages(site))
-    assert sorted(Path(n).name for n in notebooks) == expected
-    landing = _landing(site)
-    links = visit(browser, server, landing).info["articleLinks"]
-    assert any(urlsplit(u).path.endswith("/" + ARCHIVE) for u in links), (
-        f"the landing page ({landing}) does not link to {ARCHIVE}: add "
-        "{notebooks-archive}`Download all notebooks` to it"
-    )
 
 
 def test_footer_shows_the_book_copyright(
