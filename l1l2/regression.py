@@ -213,13 +213,13 @@ def solve(
 
     Examples
     --------
-    Three points on a line and one far above it: least squares is pulled up, abs L1 is not.
+    Four points on a line and one far above it: least squares is pulled up, abs L1 is not.
 
-    >>> x, y = [0.0, 1.0, 2.0, 3.0], [1.0, 3.0, 5.0, 20.0]
+    >>> x, y = [0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 7.0, 30.0]
     >>> solve(x, y, loss="l2")
-    Fit(loss='l2', intercept=-1.6, coef=[5.9], total_loss=50.7, unique=True)
+    Fit(loss='l2', intercept=-3.2, coef=[6.2], total_loss=176.4, unique=True)
     >>> solve(x, y, loss="l1")
-    Fit(loss='l1', intercept=1, coef=[2.], total_loss=13, unique=True)
+    Fit(loss='l1', intercept=1, coef=[2.], total_loss=21, unique=True)
     """
     design, target = _as_xy(X, y)
     name = _check_loss(loss, SOLVE_LOSSES)
