@@ -35,6 +35,13 @@ SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
 _REDUCTIONS: Final = ("mean", "sum")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
 _MAX_PAIRS_N: Final = 2_000
+# Above this many samples the abs-L1 fit solves its LP on a band of samples near a first fit
+# (at most _BAND_ROUNDS widenings) instead of on all of them.
+_FULL_LP_N: Final = 5_000
+_BAND_ROUNDS: Final = 8
+# Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
+# least-squares start, the rest from the abs-L1 fit).
+_HUBER_STEPS: Final = 200
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,9 +194,10 @@ def solve(
       as many residuals above as below, up to the points it passes through.
     - ``"huber"``, :math:`\ell(r) = \tfrac12 r^2` for :math:`|r| \le \delta`, else
       :math:`\delta(|r| - \tfrac12\delta)`: Newton steps with a backtracking line search from
-      the better of the least-squares and abs-L1 fits. The total is quadratic as long as no
-      sample crosses :math:`\pm\delta`, so once the split into quadratic, above and below
-      stops changing, the last step lands on the minimum exactly (to rounding).
+      the least-squares fit. The total is quadratic as long as no sample crosses
+      :math:`\pm\delta`, so the search stops when the minimum of the quadratic for the current
+      split into inside, above and below leaves every sample in its zone: then the gradient is
+      zero there, and that point is the minimum exactly (to rounding).
 
     Parameters
     ----------
@@ -276,22 +284,23 @@ def _solve_l1(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool]:
     :math:`\max_d y^\top d` with :math:`A^\top d = 0`, :math:`|d_i| \le 1`: n bounded
     variables and only k equality constraints, which HiGHS solves far faster than the primal's
     2n + 2k variables. The multipliers of the k constraints are :math:`-\beta`.
-    """
-    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
 
-    k = A.shape[1]
+    For large n most samples are clearly above or below the fit, and their :math:`d_i` is
+    known to be :math:`\pm 1`: fit a subsample first, keep only the samples nearest to that
+    fit free, fix the others at the sign of their residual, and solve the much smaller LP;
+    repeat with a wider band while a fixed sample ends up on the wrong side (Portnoy and
+    Koenker, 1997). The answer satisfies the optimality conditions of the whole problem, so it
+    is exact.
+    """
+    n, k = A.shape
     scale = float(np.max(np.abs(y))) or 1.0
-    result = linprog(
-        -y / scale,
-        A_eq=A.T,
-        b_eq=np.zeros(k),
-        bounds=(-1.0, 1.0),
-        method="highs",
-    )
-    if result.status != 0:  # pragma: no cover - a bounded feasible LP always solves
-        raise RuntimeError(f"the abs-L1 linear program failed: {result.message}")
-    d = np.asarray(result.x, dtype=np.float64)
-    beta_lp = -np.asarray(result.eqlin.marginals, dtype=np.float64) * scale
+    d: FloatArray | None = None
+    if n > _FULL_LP_N:
+        d, beta_lp = _l1_band(A, y, scale)
+    if d is None:
+        d, beta_lp = _l1_dual(A, y, np.zeros(k), scale)
+    if d is None:  # pragma: no cover - the full dual LP is bounded and feasible (d = 0)
+        raise RuntimeError("the abs-L1 linear program failed")
 
     # Polish: the solution passes through k data points. Take the k samples with the smallest
     # residuals that pin beta (independent rows) and solve for the line through them exactly.
@@ -302,6 +311,49 @@ def _solve_l1(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool]:
     if np.sum(np.abs(y - A @ beta)) > np.sum(np.abs(residual)):  # pragma: no cover - safety
         beta = beta_lp
     return beta, _l1_unique(A, y, beta, d)
+
+
+def _l1_dual(
+    A: FloatArray, y: FloatArray, rhs: FloatArray, scale: float
+) -> tuple[FloatArray | None, FloatArray]:
+    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta."""
+    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
+
+    result = linprog(-y / scale, A_eq=A.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds")
+    if result.status != 0:
+        return None, np.zeros(A.shape[1])
+    beta = -np.asarray(result.eqlin.marginals, dtype=np.float64) * scale
+    return np.asarray(result.x, dtype=np.float64), beta
+
+
+def _l1_band(A: FloatArray, y: FloatArray, scale: float) -> tuple[FloatArray | None, FloatArray]:
+    """The large-n route of :func:`_solve_l1`; ``None`` for d if it gives up (then: full LP)."""
+    n, k = A.shape
+    m = min(n, int(np.sqrt(k) * n ** (2.0 / 3.0)))
+    sub = np.unique(np.linspace(0, n - 1, m).astype(np.intp))
+    d_sub, beta = _l1_dual(A[sub], y[sub], np.zeros(k), scale)
+    if d_sub is None:  # pragma: no cover - feasible (d = 0)
+        return None, beta
+    band = m
+    tol = 1e-9 * scale
+    for _ in range(_BAND_ROUNDS):
+        residual = y - A @ beta
+        free = np.zeros(n, dtype=bool)
+        free[np.argpartition(np.abs(residual), band - 1)[:band]] = True
+        sign = np.sign(residual)
+        sign[free] = 0.0
+        d_free, beta_new = _l1_dual(A[free], y[free], -(A[~free].T @ sign[~free]), scale)
+        if d_free is not None:
+            moved = y[~free] - A[~free] @ beta_new
+            wrong = (np.sign(moved) != sign[~free]) & (np.abs(moved) > tol)
+            if not wrong.any():
+                sign[free] = d_free
+                return sign, beta_new
+            beta = beta_new
+        if band == n:  # pragma: no cover - the full problem is always feasible
+            break
+        band = min(n, 2 * band)
+    return None, beta
 
 
 def _independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
@@ -356,31 +408,56 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
 
 
 def _solve_huber(A: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray, bool]:
+    r"""Minimise the Huber total by Newton steps; stop when the exact answer is certified.
+
+    With the samples split into zones (inside :math:`\pm\delta`, above, below), the total is
+    a quadratic whose minimum solves
+    :math:`A_Q^\top A_Q \beta = A_Q^\top y_Q + \delta(\sum_{\text{above}} a_i -
+    \sum_{\text{below}} a_i)`. If the samples keep their zones at that point, its gradient
+    is zero there and it is the minimum (unique, as :math:`A_Q` has full rank): the stopping
+    rule. Otherwise step towards it with a backtracking line search, which lowers the convex
+    total every time. A delta tiny against the residuals leaves too few samples inside; then
+    the search restarts once from the abs-L1 fit, which Huber approaches as delta shrinks.
+    """
     k = A.shape[1]
+    ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
 
     def total(beta: FloatArray) -> float:
         r = np.abs(y - A @ beta)
         m = np.minimum(r, delta)
         return float(np.sum(m * (r - 0.5 * m)))
 
-    # Start from the better of the two ends of the bridge: least squares suits a large delta,
-    # least absolute deviations a delta small against the residuals.
-    beta = min((_solve_l2(A, y), _solve_l1(A, y)[0]), key=total)
-    value = total(beta)
-    zone_before: NDArray[np.int8] | None = None
-    for _ in range(200):
+    def zones(beta: FloatArray) -> tuple[FloatArray, NDArray[np.int8]]:
         r = y - A @ beta
-        zone = np.sign(r).astype(np.int8) * (np.abs(r) > delta)  # -1 below, 0 inside, +1 above
-        if zone_before is not None and np.array_equal(zone, zone_before):
-            break
-        zone_before = zone
-        quad = zone == 0
+        return r, (np.sign(r) * (np.abs(r) > delta)).astype(np.int8)  # -1 below, 0 in, +1 above
+
+    def minimum_for(zone: NDArray[np.int8]) -> FloatArray | None:
+        inside = zone == 0
+        if np.count_nonzero(inside) < k or np.linalg.matrix_rank(A[inside]) < k:
+            return None
+        q, upper = np.linalg.qr(A[inside])
+        pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
+        return np.asarray(
+            np.linalg.solve(upper, q.T @ y[inside] + np.linalg.solve(upper.T, pull)),
+            dtype=np.float64,
+        )
+
+    beta = _solve_l2(A, y)
+    value = total(beta)
+    restarted = False
+    for step_count in range(_HUBER_STEPS):
+        r, zone = zones(beta)
+        target = minimum_for(zone)
+        if target is not None and np.array_equal(zones(target)[1], zone):
+            return target, True
         gradient = -(A.T @ np.clip(r, -delta, delta))
-        hessian = A[quad].T @ A[quad]
-        if np.linalg.matrix_rank(hessian) < k:  # too few samples inside: damp the step
-            hessian = hessian + 1e-8 * np.trace(A.T @ A) / k * np.eye(k)
-        step = np.linalg.solve(hessian, -gradient)
+        if target is not None:
+            step = target - beta
+        else:  # too few samples inside: a damped Newton step
+            inside = zone == 0
+            step = np.linalg.solve(A[inside].T @ A[inside] + ridge, -gradient)
         t = 1.0
+        trial, trial_value = beta, value
         while t > 1e-12:
             trial = beta + t * step
             trial_value = total(trial)
@@ -388,19 +465,13 @@ def _solve_huber(A: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray
                 break
             t *= 0.5
         beta, value = trial, trial_value
-    # The split into zones is final: the minimum of this quadratic solves
-    # A_Q^T A_Q beta = A_Q^T y_Q + delta * (sum of a_i above - sum of a_i below).
-    r = y - A @ beta
-    zone = np.sign(r).astype(np.int8) * (np.abs(r) > delta)
-    quad = zone == 0
-    unique = bool(np.count_nonzero(quad) >= k and np.linalg.matrix_rank(A[quad]) == k)
-    if unique:
-        q, upper_r = np.linalg.qr(A[quad])
-        pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
-        exact = np.linalg.solve(upper_r, q.T @ y[quad] + np.linalg.solve(upper_r.T, pull))
-        if total(exact) <= value:
-            beta = exact
-    return beta, unique
+        if step_count == _HUBER_STEPS // 4 and not restarted:
+            restarted = True
+            start = _solve_l1(A, y)[0]
+            if total(start) < value:
+                beta, value = start, total(start)
+    # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
+    return beta, False
 
 
 def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
