@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import minimize
+from scipy.optimize import linprog, minimize
 from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
 
 from l1l2 import data, gd, regression, schedules
@@ -73,6 +73,19 @@ def test_l1_objective_matches_quantile_regressor(n: int, p: int, seed: int) -> N
     best = l1_total(X, y, theirs.intercept_, theirs.coef_)
     assert ours.total_loss == pytest.approx(best, rel=1e-9)
     assert ours.total_loss == pytest.approx(l1_total(X, y, ours.intercept, ours.coef), rel=1e-12)
+
+
+@pytest.mark.parametrize("outliers", [0.0, 0.2])
+def test_l1_on_many_rows_matches_the_full_linear_program(outliers: float) -> None:
+    # Above 5,000 rows solve works on a band of samples; the full dual LP is the reference.
+    X, y = heavy_tailed(8000, 3, 12)
+    rng = np.random.default_rng(13)
+    y = y + 100.0 * (rng.random(y.size) < outliers) * (X[:, 0] > 0)
+    fit = regression.solve(X, y, loss="l1")
+    A = np.column_stack([np.ones(y.size), X])
+    full = linprog(-y, A_eq=A.T, b_eq=np.zeros(4), bounds=(-1, 1), method="highs")
+    assert fit.total_loss == pytest.approx(-full.fun, rel=1e-9)
+    assert fit.total_loss == pytest.approx(l1_total(X, y, fit.intercept, fit.coef), rel=1e-12)
 
 
 def test_l1_fit_passes_through_p_plus_one_points_and_splits_the_rest() -> None:
