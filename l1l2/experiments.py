@@ -58,8 +58,8 @@ class SourceExperiment:
     delta: float = 1.0
 
 
-#: The source article's experiment: every default of the command line, the explorers, the tests
-#: and the notebooks comes from here.
+#: The source article's experiment, where every default of the command line, the explorers,
+#: the tests and the notebooks comes from.
 SOURCE: Final = SourceExperiment()
 
 #: The statistics of :func:`spread`, in the order :func:`table` prints them.

@@ -71,7 +71,7 @@ class Loss:
     label: str
 
 
-#: Every loss by name: the one place its label (and, below, its formula) is written.
+#: Every loss by name, the one place where its label is written.
 LOSSES: Final[dict[LossName, Loss]] = {
     "signed": Loss("signed", "signed L1"),
     "l1": Loss("l1", "abs L1"),
