@@ -2,7 +2,7 @@
 
 Usage (``make bench`` runs the first)::
 
-    .venv/bin/python benchmarks/run.py            # losses, experiments, explorer (about 2 min)
+    .venv/bin/python benchmarks/run.py            # losses, experiments, explorer, regression
     .venv/bin/python benchmarks/run.py --book     # also time the strict build and nbval
     .venv/bin/python benchmarks/run.py --only losses --quick   # a smoke test; writes nothing
 """
@@ -20,6 +20,7 @@ import bench_book
 import bench_experiments
 import bench_explorer
 import bench_losses
+import bench_regression
 from _common import environment, set_timer, table, verdict
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +30,7 @@ SECTIONS: dict[str, Any] = {
     "experiments": bench_experiments,
     "explorer": bench_explorer,
     "book": bench_book,
+    "regression": bench_regression,
 }
 Target = tuple[str, bool, str]
 

@@ -13,13 +13,16 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import numpy as np
 
 from l1l2 import __version__, _source, data, losses, schedules
 from l1l2._source import Status
 from l1l2.experiments import SOURCE
+
+if TYPE_CHECKING:
+    from l1l2 import regression
 
 __all__ = ["build_parser", "main"]
 
@@ -107,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = _Parser(
         prog=PROG,
-        usage="%(prog)s [-h] [--version] [apple | experiment [options]]",
+        usage="%(prog)s [-h] [--version] [apple | experiment [options] | fit FILE.csv [options]]",
         description=(
             "L1 versus L2 loss from the command line. Without a subcommand, prints the "
             "apple-harvest example (the same as 'l1l2 apple')."
@@ -116,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(command="apple", parser=parser)
-    commands = parser.add_subparsers(title="subcommands", metavar="{apple,experiment}")
+    commands = parser.add_subparsers(title="subcommands", metavar="{apple,experiment,fit}")
 
     apple = commands.add_parser(
         "apple",
@@ -234,7 +237,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="also save the loss and the estimate of w per update, side by side, to this PNG "
         "file (needs matplotlib)",
     )
+    _add_fit_parser(commands)
     return parser
+
+
+def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """Register ``l1l2 fit FILE.csv --x COLUMN --y COLUMN``: a line through a reader's data."""
+    fit = commands.add_parser(
+        "fit",
+        prog=f"{PROG} fit",
+        help="fit a straight line y = intercept + slope * x to two columns of a CSV file",
+        description=(
+            "Fit the line y = intercept + slope * x that minimises the total L1, L2 or Huber\n"
+            "loss over the rows of a CSV file (first line: column names), exactly, with\n"
+            "l1l2.regression.solve, and print its intercept, slope and total loss."
+        ),
+        epilog=("example:\n  l1l2 fit phones.csv --x year --y calls --loss all --save lines.png"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fit.set_defaults(command="fit", parser=fit)
+    fit.add_argument("file", type=Path, metavar="FILE.csv", help="the data, with a header row")
+    fit.add_argument("--x", required=True, metavar="COLUMN", help="the column of the inputs")
+    fit.add_argument("--y", required=True, metavar="COLUMN", help="the column of the targets")
+    fit.add_argument(
+        "--loss",
+        choices=("l1", "l2", "huber", "all"),
+        default="all",
+        help="the loss to minimise, or all three (default: %(default)s)",
+    )
+    fit.add_argument(
+        "--delta",
+        type=float,
+        default=None,
+        help=f"Huber threshold in units of y, for --loss huber or all (default: {DEFAULT_DELTA:g})",
+    )
+    fit.add_argument(
+        "--save",
+        type=_png_path,
+        default=None,
+        metavar="PATH.png",
+        help="also save the data and the fitted lines to this PNG file (needs matplotlib)",
+    )
 
 
 def _apple() -> None:
@@ -466,5 +509,113 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "experiment":
         return _experiment(args, args.parser)
+    if args.command == "fit":
+        return _fit(args, args.parser)
     _apple()
+    return 0
+
+
+def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:  # noqa: PLR0912
+    """Read two columns of a CSV file, fit the lines asked for, print them, save the figure."""
+    import csv  # noqa: PLC0415 - only this command reads files
+
+    from l1l2 import regression  # noqa: PLC0415 - imports SciPy for the abs-L1 fit
+
+    if args.delta is not None and args.loss not in {"huber", "all"}:
+        parser.error("--delta applies to --loss huber or all only")
+    delta = DEFAULT_DELTA if args.delta is None else args.delta
+    name = str(args.file)
+    try:
+        with args.file.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        parser.error(f"cannot read {name!r}: {getattr(exc, 'strerror', None) or exc}")
+    if not rows:
+        parser.error(f"{name!r} is empty: the first line must name the columns")
+    header = [column.strip() for column in rows[0]]
+    columns = []
+    for wanted in (args.x, args.y):
+        if wanted not in header:
+            parser.error(f"{name!r} has no column {wanted!r} (its columns: {', '.join(header)})")
+        columns.append(header.index(wanted))
+    values: list[list[float]] = [[], []]
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank line
+        for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
+            cell = row[column].strip() if column < len(row) else ""
+            try:
+                number = float(cell)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                parser.error(
+                    f"{name!r} line {line}, column {wanted!r}: {cell!r} is not a finite number"
+                )
+            values[k].append(number)
+    x, y = np.array(values[0]), np.array(values[1])
+    if x.size < 2:
+        parser.error(f"{name!r} has {x.size} data row(s): a line needs at least 2")
+
+    chosen = ("l2", "l1", "huber") if args.loss == "all" else (args.loss,)
+    try:
+        fits = {loss: regression.solve(x, y, loss=loss, delta=delta) for loss in chosen}
+    except (ValueError, TypeError) as exc:
+        _usage_error(parser, exc)
+    print(f"{name}: {x.size} rows, y = {args.y!r}, x = {args.x!r}")
+    print(f"{'loss':16s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
+    for loss, fit in fits.items():
+        label = f"huber (delta={delta:g})" if loss == "huber" else loss
+        print(f"{label:16s} {fit.intercept:14.6g} {fit.slope:14.6g} {fit.total_loss:14.6g}")
+    if "l1" in fits and not fits["l1"].unique:
+        print(
+            "The l1 line is not unique: other lines fit equally well "
+            "(l1l2.regression.l1_lines lists them)."
+        )
+    if args.save is not None:
+        return _save_lines(x, y, fits, args.save, xlabel=args.x, ylabel=args.y)
+    return 0
+
+
+def _save_lines(
+    x: np.ndarray,
+    y: np.ndarray,
+    fits: dict[str, regression.Fit],
+    path: Path,
+    *,
+    xlabel: str,
+    ylabel: str,
+) -> int:
+    """Save the data and the fitted lines to the PNG file ``path``."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415
+
+        from l1l2 import plotting  # noqa: PLC0415
+    except ImportError as exc:
+        print(
+            f"{PROG}: error: --save needs matplotlib ({exc}); install it with "
+            "pip install 'l1l2[plot]'",
+            file=sys.stderr,
+        )
+        return 1
+    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.patch.set_facecolor("white")
+    ax = figure.subplots()
+    ax.scatter(x, y, color="#000000", s=16, zorder=3, label="data")
+    grid = np.array([x.min(), x.max()])
+    for loss, fit in fits.items():
+        ax.plot(
+            grid, fit.predict(grid), color=plotting.color_for(loss), label=plotting.label_for(loss)
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    try:
+        figure.savefig(path, format="png")
+    except OSError as exc:
+        print(f"{PROG}: error: cannot write {str(path)!r}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Saved the figure to {path}")
     return 0

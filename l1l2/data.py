@@ -17,7 +17,7 @@ from l1l2._validation import (
     check_size,
 )
 
-__all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "linear"]
+__all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "belgian_phones", "linear"]
 
 #: The noise families of :func:`linear`.
 NOISE_DISTRIBUTIONS: Final = ("normal", "laplace", "student_t")
@@ -162,3 +162,39 @@ def _overflow(name: str, what: str) -> ArgumentValueError:
         f"{name} is too large: {what} gives targets beyond the float64 range (about 1.8e308); "
         f"make {name} smaller",
     )
+
+
+# International phone calls from Belgium, millions of calls, 1950-1973 (Rousseeuw and Leroy 1987,
+# table 2, p. 26, where they are given in tens of millions; R's MASS::phones).
+_PHONE_CALLS: Final = (
+    4.4, 4.7, 4.7, 5.9, 6.6, 7.3, 8.1, 8.8, 10.6, 12.0, 13.5, 14.9,
+    16.1, 21.2, 119.0, 124.0, 142.0, 159.0, 182.0, 212.0, 43.0, 24.0, 27.0, 29.0,
+)  # fmt: skip
+
+
+def belgian_phones() -> tuple[FloatArray, FloatArray]:
+    """Return the number of international phone calls from Belgium per year, 1950 to 1973.
+
+    From 1964 to 1969 another recording system counted the total number of *minutes* of the
+    calls instead of their number, and 1963 and 1970 are partly affected, so those years are far
+    too large: a block of outliers nobody planted. Source: P. J. Rousseeuw and A. M. Leroy
+    (1987), *Robust Regression and Outlier Detection*, Wiley, table 2 on p. 26 (in tens of
+    millions there: 0.44, 0.47, ..., 2.90); also the ``phones`` data of R's MASS package
+    (Venables and Ripley, *Modern Applied Statistics with S*, 4th ed., Springer, 2002).
+
+    Returns
+    -------
+    year, calls : numpy.ndarray
+        The year coded as in the sources, 50 to 73 (1950 to 1973), and the number of calls in
+        millions; 24 values each.
+
+    Examples
+    --------
+    >>> year, calls = belgian_phones()
+    >>> int(year[0]), float(calls[0]), int(year[-1]), float(calls[-1])
+    (50, 4.4, 73, 29.0)
+    >>> year[calls > 100]
+    array([64., 65., 66., 67., 68., 69.])
+    """
+    return np.arange(50.0, 74.0), np.array(_PHONE_CALLS)
+

@@ -1,0 +1,824 @@
+# ruff: noqa: N803, N806  (X and A: the matrix names of the linear-algebra literature and scikit-learn)
+r"""Lines and planes through real data: :math:`\hat y = X\beta + b` with an intercept.
+
+The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the model
+has an intercept :math:`b` and one coefficient per feature, and the same three losses decide
+which line is best:
+
+- :func:`solve` returns the exact minimiser of the total loss
+  :math:`\sum_i \ell(\hat y_i - y_i)` for ``"l2"`` (least squares), ``"l1"`` (least absolute
+  deviations, a linear program) and ``"huber"`` (a piecewise quadratic, minimised by Newton
+  steps until the set of samples in the quadratic zone stops changing).
+- :func:`l1_lines` lists every line through two data points that minimises the total abs-L1
+  loss: when there is more than one, every line in between minimises it too.
+- :func:`descend` runs gradient descent on the same model, vectorised over runs, the way
+  :func:`l1l2.gd.fit` does for :math:`w`; it returns a :class:`Path`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from l1l2 import losses
+from l1l2._typing import FloatArray
+from l1l2._validation import as_float_array, check_int, check_scalar
+
+__all__ = ["Fit", "Path", "descend", "l1_lines", "solve"]
+
+SolveLoss = Literal["l1", "l2", "huber"]
+SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
+_REDUCTIONS: Final = ("mean", "sum")
+# l1_lines checks every pair of samples: n^2 lines of n residuals each.
+_MAX_PAIRS_N: Final = 2_000
+# Above this many samples the abs-L1 fit solves its LP on a band of samples near a first fit
+# (at most _BAND_ROUNDS widenings) instead of on all of them.
+_FULL_LP_N: Final = 5_000
+_BAND_ROUNDS: Final = 8
+# Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
+# least-squares start, the rest from the abs-L1 fit).
+_HUBER_STEPS: Final = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# The result of an exact fit
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class Fit:
+    r"""The exact minimiser of a total loss over :math:`\hat y = X\beta + b`.
+
+    Attributes
+    ----------
+    loss : {"l1", "l2", "huber"}
+        The loss that was minimised.
+    intercept : float
+        :math:`b`; 0.0 when the fit had no intercept.
+    coef : numpy.ndarray
+        :math:`\beta`, one value per feature, shape ``(p,)``.
+    total_loss : float
+        :math:`\sum_i \ell(\hat y_i - y_i)` at the solution, with the book's losses
+        (:math:`|r|`, :math:`r^2`, and Huber's :math:`\tfrac12 r^2` inside :math:`\delta`).
+    unique : bool
+        Whether this is the only minimiser. Least squares is unique once the columns are
+        independent (checked). The abs-L1 minimum need not be: the total is flat along a whole
+        segment or polygon of lines, as the 1-D flat bottom between two middle samples was
+        (see :func:`l1_lines` for a line). Huber is unique when the samples in its quadratic
+        zone pin every coefficient.
+    delta : float or None
+        The Huber threshold, ``None`` for the other losses.
+    """
+
+    loss: SolveLoss
+    intercept: float
+    coef: FloatArray
+    total_loss: float
+    unique: bool
+    delta: float | None = None
+
+    @property
+    def slope(self) -> float:
+        """The coefficient of a one-feature fit: the slope of the line."""
+        if self.coef.shape != (1,):
+            raise ValueError(f"slope needs a one-feature fit, this one has {self.coef.size}")
+        return float(self.coef[0])
+
+    def predict(self, X: ArrayLike) -> FloatArray:
+        r"""Return :math:`X\beta + b` for new inputs ``X`` of shape ``(m,)`` or ``(m, p)``."""
+        design = _as_design(X, "X")
+        if design.shape[1] != self.coef.size:
+            raise ValueError(
+                f"X must have {self.coef.size} column(s) like the data of the fit, "
+                f"got shape {np.shape(X)}"
+            )
+        prediction: FloatArray = design @ self.coef + self.intercept
+        return prediction
+
+    def __repr__(self) -> str:
+        """Show the fit's numbers in a line."""
+        coef = np.array2string(self.coef, precision=6, separator=", ")
+        delta = "" if self.delta is None else f", delta={self.delta:g}"
+        return (
+            f"Fit(loss={self.loss!r}{delta}, intercept={self.intercept:.6g}, coef={coef}, "
+            f"total_loss={self.total_loss:.6g}, unique={self.unique})"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checks
+# ---------------------------------------------------------------------------------------------
+
+
+def _as_design(X: ArrayLike, name: str) -> FloatArray:
+    """Return ``X`` as a finite ``(n, p)`` float array (a 1-D ``X`` is one feature)."""
+    array = as_float_array(X, name)
+    if array.ndim == 1:
+        return array[:, np.newaxis]
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must have shape (n,) for one feature or (n, p), got shape {array.shape}"
+        )
+    return array
+
+
+def _as_xy(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    design = _as_design(X, "X")
+    target = as_float_array(y, "y")
+    if target.ndim != 1:
+        raise ValueError(f"y must have shape (n,), got shape {target.shape}")
+    if design.shape[0] != target.shape[0]:
+        raise ValueError(
+            f"X and y must have one row per sample, got {design.shape[0]} rows in X and "
+            f"{target.shape[0]} values in y"
+        )
+    return design, target
+
+
+def _check_loss(loss: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(loss, str) or loss not in allowed:
+        extra = (
+            " (the signed loss has no minimiser: it falls without bound)"
+            if loss == "signed"
+            else ""
+        )
+        raise ValueError(
+            f"loss must be one of {', '.join(map(repr, allowed))}{extra}, got {loss!r}"
+        )
+    return loss
+
+
+def _check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _total(loss: str, y: FloatArray, prediction: FloatArray, delta: float) -> float:
+    """The total loss with the package's own loss functions."""
+    function = losses.get(loss)[0]
+    if loss == "huber":
+        return float(function(y, prediction, delta=delta, reduction="sum"))
+    return float(function(y, prediction, reduction="sum"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact solutions
+# ---------------------------------------------------------------------------------------------
+
+
+def solve(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str,
+    fit_intercept: bool = True,
+    delta: float = 1.0,
+) -> Fit:
+    r"""Return the exact minimiser of the total loss of :math:`\hat y = X\beta + b`.
+
+    .. math:: \min_{b,\,\beta}\ \sum_{i=1}^{n} \ell\bigl(x_i^\top\beta + b - y_i\bigr)
+
+    - ``"l2"``, :math:`\ell(r) = r^2`: least squares, by :func:`numpy.linalg.lstsq` on centred
+      columns (never the normal equations). Built on means:
+      :math:`b = \bar y - \bar x^\top\beta`.
+    - ``"l1"``, :math:`\ell(r) = |r|`: least absolute deviations, the linear program
+      :math:`\max_d\, y^\top d` subject to :math:`A^\top d = 0`, :math:`-1 \le d_i \le 1`
+      (:math:`A = [1, X]`), the dual of the fit, solved by HiGHS
+      (:func:`scipy.optimize.linprog`). The solution passes exactly through :math:`p + 1` data
+      points (two for a line), found from the dual and solved for exactly. It is median-like:
+      as many residuals above as below, up to the points it passes through.
+    - ``"huber"``, :math:`\ell(r) = \tfrac12 r^2` for :math:`|r| \le \delta`, else
+      :math:`\delta(|r| - \tfrac12\delta)`: Newton steps with a backtracking line search from
+      the least-squares fit. The total is quadratic as long as no sample crosses
+      :math:`\pm\delta`, so the search stops when the minimum of the quadratic for the current
+      split into inside, above and below leaves every sample in its zone: then the gradient is
+      zero there, and that point is the minimum exactly (to rounding).
+
+    Parameters
+    ----------
+    X : array_like
+        Features, shape ``(n,)`` for one feature or ``(n, p)``; finite. Its columns (and the
+        column of ones for the intercept) must be linearly independent, so ``n`` must be at
+        least the number of coefficients.
+    y : array_like
+        Targets, shape ``(n,)``; finite.
+    loss : {"l1", "l2", "huber"}
+        The loss. The signed loss has no minimiser and is rejected.
+    fit_intercept : bool
+        Fit :math:`b` as well (otherwise :math:`b = 0`).
+    delta : float
+        The Huber threshold, in units of ``y``, a number > 0; used by ``loss="huber"`` only.
+
+    Returns
+    -------
+    Fit
+        Intercept, coefficients, total loss, whether the minimiser is unique, and ``predict``.
+
+    Examples
+    --------
+    Four points on a line and one far above it: least squares is pulled up, abs L1 is not.
+
+    >>> x, y = [0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 7.0, 30.0]
+    >>> solve(x, y, loss="l2")
+    Fit(loss='l2', intercept=-3.2, coef=[6.2], total_loss=176.4, unique=True)
+    >>> solve(x, y, loss="l1")
+    Fit(loss='l1', intercept=1, coef=[2.], total_loss=21, unique=True)
+    """
+    design, target = _as_xy(X, y)
+    name = _check_loss(loss, SOLVE_LOSSES)
+    intercept_too = _check_bool(fit_intercept, "fit_intercept")
+    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+    n, p = design.shape
+    k = p + intercept_too
+    if n < k:
+        raise ValueError(
+            f"X has {n} row(s) for {p} feature(s){' and an intercept' if intercept_too else ''}: "
+            f"a unique fit needs at least {k} rows"
+        )
+    # Centred columns: the intercept decouples, and the problem is far better conditioned
+    # (years around 1960 next to a column of ones are nearly collinear).
+    shift = design.mean(axis=0) if intercept_too else np.zeros(p)
+    centred = design - shift
+    A = np.column_stack([np.ones(n), centred]) if intercept_too else centred
+    rank = int(np.linalg.matrix_rank(A))
+    if rank < k:
+        what = "the columns of X and the column of ones" if intercept_too else "the columns of X"
+        raise ValueError(
+            f"{what} must be linearly independent (rank {k}), got rank {rank}: drop repeated "
+            "or constant columns"
+        )
+
+    if name == "l2":
+        beta, unique = _solve_l2(A, target), True
+    elif name == "l1":
+        beta, unique = _solve_l1(A, target)
+    else:
+        beta, unique = _solve_huber(A, target, huber_delta)
+
+    coef = np.array(beta[intercept_too:], dtype=np.float64)
+    intercept = float(beta[0] - shift @ coef) if intercept_too else 0.0
+    prediction = design @ coef + intercept
+    return Fit(
+        name,  # type: ignore[arg-type]
+        intercept,
+        coef,
+        _total(name, target, prediction, huber_delta),
+        unique,
+        huber_delta if name == "huber" else None,
+    )
+
+
+def _solve_l2(A: FloatArray, y: FloatArray) -> FloatArray:
+    return np.asarray(np.linalg.lstsq(A, y, rcond=None)[0], dtype=np.float64)
+
+
+def _solve_l1(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool]:
+    r"""Least absolute deviations by the dual linear program; return the fit and its uniqueness.
+
+    The dual of :math:`\min_\beta \sum_i |y_i - a_i^\top\beta|` is
+    :math:`\max_d y^\top d` with :math:`A^\top d = 0`, :math:`|d_i| \le 1`: n bounded
+    variables and only k equality constraints, which HiGHS solves far faster than the primal's
+    2n + 2k variables. The multipliers of the k constraints are :math:`-\beta`.
+
+    For large n most samples are clearly above or below the fit, and their :math:`d_i` is
+    known to be :math:`\pm 1`: fit a subsample first, keep only the samples nearest to that
+    fit free, fix the others at the sign of their residual, and solve the much smaller LP;
+    repeat with a wider band while a fixed sample ends up on the wrong side (Portnoy and
+    Koenker, 1997). The answer satisfies the optimality conditions of the whole problem, so it
+    is exact.
+    """
+    n, k = A.shape
+    scale = float(np.max(np.abs(y))) or 1.0
+    d: FloatArray | None = None
+    if n > _FULL_LP_N:
+        d, beta_lp = _l1_band(A, y, scale)
+    if d is None:
+        d, beta_lp = _l1_dual(A, y, np.zeros(k), scale)
+    if d is None:  # pragma: no cover - the full dual LP is bounded and feasible (d = 0)
+        raise RuntimeError("the abs-L1 linear program failed")
+
+    # Polish: the solution passes through k data points. Take the k samples with the smallest
+    # residuals that pin beta (independent rows) and solve for the line through them exactly.
+    residual = y - A @ beta_lp
+    order = np.argsort(np.abs(residual), kind="stable")
+    chosen = _independent_rows(A, order, k)
+    beta = np.asarray(np.linalg.solve(A[chosen], y[chosen]), dtype=np.float64)
+    if np.sum(np.abs(y - A @ beta)) > np.sum(np.abs(residual)):  # pragma: no cover - safety
+        beta = beta_lp
+    return beta, _l1_unique(A, y, beta, d)
+
+
+def _l1_dual(
+    A: FloatArray, y: FloatArray, rhs: FloatArray, scale: float
+) -> tuple[FloatArray | None, FloatArray]:
+    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta."""
+    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
+
+    result = linprog(-y / scale, A_eq=A.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds")
+    if result.status != 0:
+        return None, np.zeros(A.shape[1])
+    beta = -np.asarray(result.eqlin.marginals, dtype=np.float64) * scale
+    return np.asarray(result.x, dtype=np.float64), beta
+
+
+def _l1_band(A: FloatArray, y: FloatArray, scale: float) -> tuple[FloatArray | None, FloatArray]:
+    """The large-n route of :func:`_solve_l1`; ``None`` for d if it gives up (then: full LP)."""
+    n, k = A.shape
+    m = min(n, int(np.sqrt(k) * n ** (2.0 / 3.0)))
+    sub = np.unique(np.linspace(0, n - 1, m).astype(np.intp))
+    d_sub, beta = _l1_dual(A[sub], y[sub], np.zeros(k), scale)
+    if d_sub is None:  # pragma: no cover - feasible (d = 0)
+        return None, beta
+    band = m
+    tol = 1e-9 * scale
+    for _ in range(_BAND_ROUNDS):
+        residual = y - A @ beta
+        free = np.zeros(n, dtype=bool)
+        free[np.argpartition(np.abs(residual), band - 1)[:band]] = True
+        sign = np.sign(residual)
+        sign[free] = 0.0
+        d_free, beta_new = _l1_dual(A[free], y[free], -(A[~free].T @ sign[~free]), scale)
+        if d_free is not None:
+            moved = y[~free] - A[~free] @ beta_new
+            wrong = (np.sign(moved) != sign[~free]) & (np.abs(moved) > tol)
+            if not wrong.any():
+                sign[free] = d_free
+                return sign, beta_new
+            beta = beta_new
+        if band == n:  # pragma: no cover - the full problem is always feasible
+            break
+        band = min(n, 2 * band)
+    return None, beta
+
+
+def _independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
+    """Return the first ``k`` rows in ``order`` that are linearly independent."""
+    chosen: list[int] = []
+    for i in order:
+        trial = [*chosen, int(i)]
+        if np.linalg.matrix_rank(A[trial]) == len(trial):
+            chosen = trial
+            if len(chosen) == k:
+                break
+    return np.asarray(chosen, dtype=np.intp)
+
+
+def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) -> bool:
+    r"""Whether :math:`\beta` is the only abs-L1 minimiser, from a dual solution ``d``.
+
+    Complementary slackness with any dual optimum describes every primal optimum: a minimiser
+    passes through the samples with :math:`|d_i| < 1`, keeps those with :math:`d_i = 1` on or
+    below it (residual :math:`\ge 0`) and those with :math:`d_i = -1` on or above it. Near
+    :math:`\beta` only the samples it passes through can bind, so :math:`\beta` is unique exactly
+    when no direction :math:`s \ne 0` keeps all of those conditions: a few tiny LPs decide it.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415
+
+    k = A.shape[1]
+    residual = y - A @ beta
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(y))))
+    on_line = np.abs(residual) <= tol
+    inside = on_line & (np.abs(d) < 1.0 - 1e-9)
+    if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
+        return True  # k equalities with independent rows pin beta
+    # s moves beta; a sample i on the line gets residual -a_i s.
+    eq = A[inside]
+    upper = np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
+    for j in range(k):
+        for sign in (1.0, -1.0):
+            c = np.zeros(k)
+            c[j] = -sign
+            res = linprog(
+                c,
+                A_ub=upper if upper.size else None,
+                b_ub=np.zeros(upper.shape[0]) if upper.size else None,
+                A_eq=eq if eq.size else None,
+                b_eq=np.zeros(eq.shape[0]) if eq.size else None,
+                bounds=(-1.0, 1.0),
+                method="highs",
+            )
+            if res.status == 0 and -res.fun > 1e-9:
+                return False
+    return True
+
+
+def _solve_huber(A: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray, bool]:
+    r"""Minimise the Huber total by Newton steps; stop when the exact answer is certified.
+
+    With the samples split into zones (inside :math:`\pm\delta`, above, below), the total is
+    a quadratic whose minimum solves
+    :math:`A_Q^\top A_Q \beta = A_Q^\top y_Q + \delta(\sum_{\text{above}} a_i -
+    \sum_{\text{below}} a_i)`. If the samples keep their zones at that point, its gradient
+    is zero there and it is the minimum (unique, as :math:`A_Q` has full rank): the stopping
+    rule. Otherwise step towards it with a backtracking line search, which lowers the convex
+    total every time. A delta tiny against the residuals leaves too few samples inside; then
+    the search restarts once from the abs-L1 fit, which Huber approaches as delta shrinks.
+    """
+    k = A.shape[1]
+    ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
+
+    def total(beta: FloatArray) -> float:
+        r = np.abs(y - A @ beta)
+        m = np.minimum(r, delta)
+        return float(np.sum(m * (r - 0.5 * m)))
+
+    def zones(beta: FloatArray) -> tuple[FloatArray, NDArray[np.int8]]:
+        r = y - A @ beta
+        return r, (np.sign(r) * (np.abs(r) > delta)).astype(np.int8)  # -1 below, 0 in, +1 above
+
+    def minimum_for(zone: NDArray[np.int8]) -> FloatArray | None:
+        inside = zone == 0
+        if np.count_nonzero(inside) < k or np.linalg.matrix_rank(A[inside]) < k:
+            return None
+        q, upper = np.linalg.qr(A[inside])
+        pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
+        return np.asarray(
+            np.linalg.solve(upper, q.T @ y[inside] + np.linalg.solve(upper.T, pull)),
+            dtype=np.float64,
+        )
+
+    beta = _solve_l2(A, y)
+    value = total(beta)
+    restarted = False
+    for step_count in range(_HUBER_STEPS):
+        r, zone = zones(beta)
+        target = minimum_for(zone)
+        if target is not None and np.array_equal(zones(target)[1], zone):
+            return target, True
+        gradient = -(A.T @ np.clip(r, -delta, delta))
+        if target is not None:
+            step = target - beta
+        else:  # too few samples inside: a damped Newton step
+            inside = zone == 0
+            step = np.linalg.solve(A[inside].T @ A[inside] + ridge, -gradient)
+        t = 1.0
+        trial, trial_value = beta, value
+        while t > 1e-12:
+            trial = beta + t * step
+            trial_value = total(trial)
+            if trial_value <= value + 1e-4 * t * float(gradient @ step):
+                break
+            t *= 0.5
+        beta, value = trial, trial_value
+        if step_count == _HUBER_STEPS // 4 and not restarted:
+            restarted = True
+            start = _solve_l1(A, y)[0]
+            if total(start) < value:
+                beta, value = start, total(start)
+    # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
+    return beta, False
+
+
+def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
+    r"""Return every line through two data points that minimises the total abs-L1 loss.
+
+    Each row is ``(intercept, slope)``. One row means the abs-L1 line is unique. Several rows
+    mean it is not: the total :math:`\sum_i |y_i - b - a x_i|` is convex in :math:`(b, a)`, so
+    it takes its minimum on a convex set, and that set is the polygon (or segment) whose
+    corners are the rows returned; every line inside it, such as the midpoint of two rows,
+    fits exactly as well. Found by trying all pairs of samples, :math:`O(n^3)` work, so ``n``
+    is limited to 2000.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The samples, shape ``(n,)`` each, finite, with at least two distinct ``x``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(m, 2)``: the intercept and slope of each minimising line through two samples,
+        sorted by slope, then intercept.
+
+    Examples
+    --------
+    Four points: every line through the middle of the two pairs fits equally well.
+
+    >>> l1_lines([0.0, 0.0, 1.0, 1.0], [0.0, 2.0, 0.0, 2.0])
+    array([[ 2., -2.],
+           [ 0.,  0.],
+           [ 2.,  0.],
+           [ 0.,  2.]])
+    """
+    design, target = _as_xy(x, y)
+    if design.shape[1] != 1:
+        raise ValueError(f"x must hold one feature, shape (n,), got shape {np.shape(x)}")
+    xs = design[:, 0]
+    n = xs.size
+    if n > _MAX_PAIRS_N:
+        raise ValueError(f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}")
+    if np.ptp(xs) == 0:
+        raise ValueError("x must hold at least two distinct values: a vertical line has no slope")
+    i, j = np.triu_indices(n, k=1)
+    keep = xs[i] != xs[j]
+    i, j = i[keep], j[keep]
+    slopes = (target[j] - target[i]) / (xs[j] - xs[i])
+    intercepts = target[i] - slopes * xs[i]
+    totals = np.empty(slopes.size)
+    chunk = max(1, 2_000_000 // n)
+    for start in range(0, slopes.size, chunk):
+        stop = start + chunk
+        fitted = intercepts[start:stop, None] + slopes[start:stop, None] * xs[None, :]
+        totals[start:stop] = np.abs(target[None, :] - fitted).sum(axis=1)
+    best = totals.min()
+    tol = 1e-9 * max(best, float(np.abs(target).sum()) * 1e-6, 1e-300)
+    lines = np.column_stack([intercepts, slopes])[totals <= best + tol]
+    # The same line through three or more collinear samples appears once per pair: keep one.
+    _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
+    lines = lines[first]
+    order = np.lexsort((lines[:, 0], lines[:, 1]))
+    result: FloatArray = lines[order]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient descent on the same model
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class Path:
+    r"""The trajectory of descent on :math:`\hat y = X\beta + b`, one run or many side by side.
+
+    The conventions of :class:`l1l2.gd.History`: ``steps + 1`` rows of parameters (before the
+    first update and after each), ``steps`` rows of batch losses (NaN once a run diverged),
+    and a run that overflows stops at its last finite parameters and is marked ``diverged``.
+    For ``runs`` runs the arrays gain a run axis after the step axis.
+
+    Attributes
+    ----------
+    intercept : numpy.ndarray
+        Shape ``(steps + 1,)`` or ``(steps + 1, runs)``; zeros without an intercept.
+    coef : numpy.ndarray
+        Shape ``(steps + 1, p)`` or ``(steps + 1, runs, p)``.
+    loss : numpy.ndarray
+        The batch loss just before each update: ``(steps,)`` or ``(steps, runs)``.
+    lr : numpy.ndarray
+        The learning rate of each update, same shape as ``loss``.
+    diverged : bool or numpy.ndarray
+        Whether each run overflowed.
+    steps_per_epoch : int
+        Updates per pass over the data.
+    """
+
+    intercept: FloatArray
+    coef: FloatArray
+    loss: FloatArray
+    lr: FloatArray
+    diverged: bool | NDArray[np.bool_]
+    steps_per_epoch: int
+
+    @property
+    def steps(self) -> int:
+        """Number of updates."""
+        return int(self.loss.shape[0])
+
+    @property
+    def runs(self) -> int | None:
+        """Number of runs side by side, or ``None`` for a single run."""
+        return None if self.intercept.ndim == 1 else int(self.intercept.shape[1])
+
+    @property
+    def final_intercept(self) -> float | FloatArray:
+        """The intercept after the last update (one per run)."""
+        last = self.intercept[-1]
+        return float(last) if np.ndim(last) == 0 else last
+
+    @property
+    def final_coef(self) -> FloatArray:
+        """The coefficients after the last update: ``(p,)`` or ``(runs, p)``."""
+        last: FloatArray = self.coef[-1]
+        return last
+
+    def __repr__(self) -> str:
+        """Summarise the run without dumping its arrays."""
+        runs = "" if self.runs is None else f"runs={self.runs}, "
+        if self.runs is None:
+            coef = np.array2string(self.final_coef, precision=6, separator=", ")
+            tail = (
+                f"final_intercept={float(self.intercept[-1]):.6g}, final_coef={coef}, "
+                f"diverged={bool(self.diverged)}"
+            )
+        else:
+            tail = f"diverged={int(np.count_nonzero(self.diverged))} of {self.runs}"
+        return f"Path({runs}steps={self.steps}, {tail})"
+
+
+def _per_run(value: ArrayLike, name: str, *, nonnegative: bool = False) -> FloatArray:
+    array = as_float_array(value, name)
+    if array.ndim > 1:
+        raise ValueError(f"{name} must be a number or a 1-D array (one per run), got {array.shape}")
+    if nonnegative and np.any(array < 0):
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return array
+
+
+def _derivative(loss: str, delta: float) -> Callable[[FloatArray], FloatArray]:
+    """Per-sample derivative of the loss in the residual, with NaN where it overflowed."""
+    grad = losses.get(loss)[1]
+
+    def call(r: FloatArray) -> FloatArray:
+        zero = np.zeros_like(r)
+        if loss == "huber":
+            return np.asarray(grad(zero, r, delta=delta, reduction="none"))
+        return np.asarray(grad(zero, r, reduction="none"))
+
+    return _nan_safe(call)
+
+
+def _value(loss: str, delta: float) -> Callable[[FloatArray], FloatArray]:
+    """Per-sample loss of the residual, with NaN where it overflowed."""
+    function = losses.get(loss)[0]
+
+    def call(r: FloatArray) -> FloatArray:
+        zero = np.zeros_like(r)
+        if loss == "huber":
+            return np.asarray(function(zero, r, delta=delta, reduction="none"))
+        return np.asarray(function(zero, r, reduction="none"))
+
+    return _nan_safe(call)
+
+
+def _nan_safe(fn: Callable[[FloatArray], FloatArray]) -> Callable[[FloatArray], FloatArray]:
+    """Wrap a public loss or gradient so that an overflowed residual gives NaN, not an error."""
+
+    def call(r: FloatArray) -> FloatArray:
+        finite = np.isfinite(r)
+        if finite.all():
+            return np.asarray(fn(r), dtype=np.float64)
+        out = np.array(fn(np.where(finite, r, 0.0)), dtype=np.float64)
+        out[~finite] = np.nan
+        return out
+
+    return call
+
+
+def _rates(
+    lr: ArrayLike | Callable[[FloatArray], ArrayLike], steps: int
+) -> tuple[FloatArray, tuple[int, ...]]:
+    """Return the rates, ``(steps, 1)`` for a schedule or ``(1, runs)``, and the run shape."""
+    if callable(lr):
+        raw = np.asarray(lr(np.arange(steps, dtype=np.float64)), dtype=np.float64)
+        if steps and raw.shape not in {(steps,), ()}:
+            raise ValueError(f"lr schedule must return one rate per step, got shape {raw.shape}")
+        if raw.size and (not np.all(np.isfinite(raw)) or np.any(raw < 0)):
+            raise ValueError(f"lr schedule must give finite rates >= 0, got {lr!r}")
+        return np.broadcast_to(raw, (steps,))[:, np.newaxis], ()
+    rates = _per_run(lr, "lr", nonnegative=True)[np.newaxis]
+    return rates, rates.shape[1:]
+
+
+def descend(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str,
+    lr: ArrayLike | Callable[[FloatArray], ArrayLike],
+    epochs: int,
+    coef0: ArrayLike = 0.0,
+    intercept0: ArrayLike = 0.0,
+    batch_size: int | None = None,
+    fit_intercept: bool = True,
+    reduction: str = "mean",
+    delta: float = 1.0,
+) -> Path:
+    r"""Fit :math:`\hat y = X\beta + b` by (mini-batch) gradient descent, many runs at once.
+
+    Each update takes the next batch :math:`B` in order and steps against the gradient of the
+    batch loss :math:`L_B = \sum_{i\in B}\ell(r_i)`, :math:`r_i = x_i^\top\beta + b - y_i`
+    (divided by :math:`|B|` for ``reduction="mean"``):
+
+    .. math::
+
+        \beta \leftarrow \beta - \eta \sum_{i\in B} \ell'(r_i)\,x_i, \qquad
+        b \leftarrow b - \eta \sum_{i\in B} \ell'(r_i)
+
+    The step in :math:`\beta` is scaled by the size of the features: with raw years
+    (:math:`x \approx 1960`) next to the intercept's column of ones, a rate small enough for
+    :math:`\beta` barely moves :math:`b`. Centre (and scale) the features first.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, ``(n,)`` for one feature or ``(n, p)``.
+    y : array_like
+        Targets, ``(n,)``, or ``(runs, n)`` for one data set per run.
+    loss : {"signed", "l1", "l2", "huber"}
+        The loss (the signed loss runs away, as in :func:`l1l2.gd.fit`).
+    lr : float, array_like or schedule
+        A rate >= 0, one per run, or a schedule ``step -> rate`` from :mod:`l1l2.schedules`.
+    epochs : int
+        Passes over the data, at least 0.
+    coef0 : float or array_like
+        Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
+    intercept0 : float or array_like
+        Starting intercept, or one per run.
+    batch_size : int, optional
+        Samples per update; the whole data set (plain gradient descent) by default.
+    fit_intercept : bool
+        Whether the intercept is learned (otherwise it stays 0).
+    reduction : {"mean", "sum"}
+        Whether the batch loss averages or adds up the per-sample losses.
+    delta : float
+        The Huber threshold, for ``loss="huber"``.
+
+    Returns
+    -------
+    Path
+        Intercept, coefficients, batch loss and rate of every update.
+
+    Examples
+    --------
+    >>> x, y = [-1.0, 0.0, 1.0], [1.0, 2.0, 3.0]
+    >>> path = descend(x, y, loss="l2", lr=0.2, epochs=200)
+    >>> round(path.final_intercept, 6), path.final_coef.round(6)
+    (2.0, array([1.]))
+    """
+    design = _as_design(X, "X")
+    target = as_float_array(y, "y")
+    if not 1 <= target.ndim <= 2:
+        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {target.shape}")
+    n, p = design.shape
+    if target.shape[-1] != n:
+        raise ValueError(
+            f"X and y must have one row per sample, got {n} rows in X and {target.shape[-1]} "
+            "values per run in y"
+        )
+    name = _check_loss(loss, losses.LOSS_NAMES)
+    n_epochs = check_int(epochs, "epochs", low=0)
+    batch = n if batch_size is None else check_int(batch_size, "batch_size", low=1)
+    intercept_too = _check_bool(fit_intercept, "fit_intercept")
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+
+    starts = range(0, n, batch)
+    steps = n_epochs * len(starts)
+    rates, lr_runs = _rates(lr, steps)
+
+    b0 = _per_run(intercept0, "intercept0")
+    beta0 = as_float_array(coef0, "coef0")
+    if beta0.ndim == 0:
+        beta0 = np.full(p, float(beta0))
+    if beta0.shape[-1] != p or beta0.ndim > 2:
+        raise ValueError(
+            f"coef0 must be a number, shape ({p},) or (runs, {p}), got shape {beta0.shape}"
+        )
+    try:
+        runs_shape = np.broadcast_shapes(target.shape[:-1], b0.shape, beta0.shape[:-1], lr_runs)
+    except ValueError:
+        raise ValueError(
+            f"y, coef0, intercept0 and lr disagree on the number of runs: got y {target.shape}, "
+            f"coef0 {beta0.shape}, intercept0 {b0.shape}, lr {lr_runs}"
+        ) from None
+    runs = runs_shape[0] if runs_shape else 1
+    ys = np.broadcast_to(target, (runs, n))
+    lr_table = np.ascontiguousarray(np.broadcast_to(rates, (steps, runs)))
+    value, deriv = _value(name, huber_delta), _derivative(name, huber_delta)
+
+    coef_hist = np.empty((steps + 1, runs, p))
+    b_hist = np.empty((steps + 1, runs))
+    loss_hist = np.empty((steps, runs))
+    beta = np.array(np.broadcast_to(beta0, (runs, p)), dtype=np.float64)
+    b = np.array(np.broadcast_to(b0, (runs,)), dtype=np.float64)
+    if not intercept_too:
+        b[:] = 0.0
+    coef_hist[0], b_hist[0] = beta, b
+    alive = np.ones(runs, dtype=bool)
+    step = 0
+    with np.errstate(all="ignore"):
+        for _ in range(n_epochs):
+            for s in starts:
+                xb, yb = design[s : s + batch], ys[:, s : s + batch]
+                scale = 1.0 / xb.shape[0] if reduction == "mean" else 1.0
+                residual = beta @ xb.T + b[:, np.newaxis] - yb  # (runs, batch)
+                batch_loss = value(residual).sum(axis=1) * scale
+                g = deriv(residual) * scale
+                rate = lr_table[step]
+                beta_next = beta - rate[:, np.newaxis] * (g @ xb)
+                b_next = b - rate * g.sum(axis=1) if intercept_too else b
+                ok = np.isfinite(batch_loss) & np.all(np.isfinite(beta_next), axis=1)
+                ok &= np.isfinite(b_next)
+                loss_hist[step] = np.where(alive, batch_loss, np.nan)
+                alive &= ok
+                beta = np.where(alive[:, np.newaxis], beta_next, beta)
+                b = np.where(alive, b_next, b)
+                step += 1
+                coef_hist[step], b_hist[step] = beta, b
+
+    diverged = ~alive
+    if not runs_shape:
+        return Path(
+            b_hist[:, 0],
+            coef_hist[:, 0],
+            loss_hist[:, 0],
+            lr_table[:, 0],
+            bool(diverged[0]),
+            len(starts),
+        )
+    return Path(b_hist, coef_hist, loss_hist, lr_table, diverged, len(starts))

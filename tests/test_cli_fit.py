@@ -1,0 +1,122 @@
+"""``l1l2 fit FILE.csv``: a line through a reader's own data, and one-line errors on bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from l1l2 import data
+from l1l2.cli import main
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def write_phones(path: Path) -> Path:
+    year, calls = data.belgian_phones()
+    lines = ["year,calls"] + [f"{y:g},{c:g}" for y, c in zip(year, calls, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def rows(out: str) -> dict[str, list[float]]:
+    table = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0] in {"l1", "l2", "huber"}:
+            table[parts[0]] = [float(v) for v in parts[-3:]]
+    return table
+
+
+def test_fit_prints_every_line_of_the_phone_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    assert main(["fit", str(csv), "--x", "year", "--y", "calls"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    table = rows(out)
+    slope, intercept = np.polyfit(*data.belgian_phones(), 1)
+    assert table["l2"][:2] == pytest.approx([intercept, slope], rel=1e-5)
+    year, calls = data.belgian_phones()
+    # every printed line's total loss is what its intercept and slope give, independently
+    for loss, (b, a, total) in table.items():
+        r = calls - b - a * year
+        expected = {
+            "l1": np.abs(r).sum(),
+            "l2": (r**2).sum(),
+            "huber": np.where(np.abs(r) <= 1, 0.5 * r**2, np.abs(r) - 0.5).sum(),
+        }[loss]
+        assert total == pytest.approx(expected, rel=1e-4)
+    assert table["l1"][2] < np.abs(calls - intercept - slope * year).sum()
+    assert "not unique" in out
+
+
+def test_fit_one_loss_with_delta_and_a_saved_figure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    png = tmp_path / "lines.png"
+    argv = ["fit", str(csv), "--x", "year", "--y", "calls", "--loss", "huber", "--delta", "2.5"]
+    assert main([*argv, "--save", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert set(rows(out)) == {"huber"}
+    assert "delta=2.5" in out
+    assert png.read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_fit_skips_blank_lines_and_reads_quoted_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "d.csv"
+    csv.write_text('a,b,c\n0,"1",x\n\n1,3,y\n2,5,z\n', encoding="utf-8")
+    assert main(["fit", str(csv), "--x", "a", "--y", "b", "--loss", "l2"]) == 0
+    assert rows(capsys.readouterr().out)["l2"] == pytest.approx([1.0, 2.0, 0.0], abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("content", "argv", "message"),
+    [
+        (None, [], "cannot read"),
+        ("year,calls\n1,2\n2,3\n", ["--x", "yr"], "has no column 'yr' (its columns: year, calls)"),
+        ("year,calls\n1,2\n2,oops\n3,4\n", [], "line 3, column 'calls': 'oops' is not a finite"),
+        ("year,calls\n1,2\n2,nan\n", [], "line 3, column 'calls': 'nan' is not a finite"),
+        ("year,calls\n1,2\n2\n", [], "line 3, column 'calls': '' is not a finite"),
+        ("year,calls\n1,2\n", [], "has 1 data row(s): a line needs at least 2"),
+        ("", [], "is empty"),
+        ("year,calls\n1,2\n1,3\n", [], "linearly independent"),
+        ("year,calls\n1,2\n2,3\n", ["--loss", "l1", "--delta", "2"], "--delta applies"),
+        ("year,calls\n1,2\n2,3\n", ["--delta", "0"], "delta must be > 0"),
+        ("year,calls\n1,2\n2,3\n", ["--loss", "signed"], "invalid choice"),
+    ],
+)
+def test_fit_bad_input_exits_2_with_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str | None,
+    argv: list[str],
+    message: str,
+) -> None:
+    csv = tmp_path / "data.csv"
+    if content is not None:
+        csv.write_text(content, encoding="utf-8")
+    base = ["fit", str(csv), "--x", "year", "--y", "calls"]
+    if "--x" in argv:
+        base = ["fit", str(csv), "--y", "calls"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*base, *argv])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("l1l2 fit: error: ")
+    assert message in err
+
+
+def test_fit_needs_both_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(csv), "--x", "year"])
+    assert exit_info.value.code == 2
+    assert "--y" in capsys.readouterr().err
