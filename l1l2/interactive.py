@@ -65,11 +65,13 @@ VEGA_LITE_SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.json"
 #: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
 
-#: The choices of :func:`descent`: every loss, the book's three noise levels, learning rates
-#: around the source's 0.01, and the three schedules of chapter 5.
+#: The losses :func:`descent` offers: every loss of the book.
 DESCENT_LOSSES: Final = ("signed", "l1", "l2", "huber")
+#: The noise levels :func:`descent` offers by default: the book's three.
 DESCENT_NOISES: Final = (0.0, 0.05, 5.0)
+#: The learning rates :func:`descent` offers by default: around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
+#: The schedules :func:`descent` offers: those of chapter 5 (see :func:`descent_schedule`).
 DESCENT_SCHEDULES: Final = ("constant", "inverse_time", "exponential")
 
 _SCHEDULE_LABELS: Final = {
@@ -233,9 +235,9 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
 
     Parameters
     ----------
-    forecasts : sequence of three numbers, optional
-        Where the sliders start, whole apples within :data:`APPLE_RANGES`; default the book's
-        90, 95 and 105.
+    forecasts : sequence of float, optional
+        Three numbers: where the sliders start, whole apples within :data:`APPLE_RANGES`;
+        default the book's 90, 95 and 105.
 
     Returns
     -------
@@ -454,8 +456,8 @@ def experiment_data(
 
     Returns
     -------
-    dict of float to (x, y)
-        The inputs and targets for each noise level.
+    dict
+        For each noise level, the pair ``(x, y)`` of inputs and targets.
 
     Examples
     --------
