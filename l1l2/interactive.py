@@ -376,7 +376,7 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
                     },
                     "encoding": {
                         "x": {"value": 0},
-                        "y": {"value": -8},
+                        "y": {"value": -22},
                         "text": {"field": f"{name}_text"},
                     },
                 },
@@ -659,7 +659,7 @@ def descent(
     x_axis = {
         "field": "update",
         "type": "quantitative",
-        "scale": {"type": "log"},
+        "scale": {"type": "log", "domain": [1, kept[-1]], "nice": False},
         "title": "update (log scale)",
     }
     tooltip = [
@@ -740,6 +740,7 @@ def descent(
                 "name": "readout",
                 "width": 600,
                 "height": 16,
+                "view": {"stroke": None},
                 "transform": [{"filter": f"datum.update == {kept[-1]}"}],
                 "mark": {"type": "text", "align": "left", "fontWeight": "bold", "color": "#000"},
                 "encoding": {"x": {"value": 0}, "y": {"value": 8}, "text": {"field": "text"}},
@@ -889,6 +890,13 @@ def huber_delta(
         "it. A small delta puts Huber's fitted value inside the abs-L1 band; as delta grows it "
         "moves to the least-squares line and reaches it once every target lies within delta."
     )
+    huber_transform = [
+        {"filter": chosen},
+        {"calculate": f"{fit} - datum.d", "as": "lo"},
+        {"calculate": f"{fit} + datum.d", "as": "hi"},
+        {"calculate": fit, "as": "y"},
+        {"calculate": readout, "as": "text"},
+    ]
     spec: Spec = {
         "$schema": VEGA_LITE_SCHEMA,
         "description": description,
@@ -911,8 +919,15 @@ def huber_delta(
         "encoding": {"y": {**y_axis, "field": "y"}},
         "layer": [
             {
+                # Huber's band of +-delta, drawn first: the other marks stay visible over it.
+                "data": {"values": grid},
+                "transform": huber_transform,
+                "mark": {"type": "rect", "color": _GREEN, "opacity": 0.15},
+                "encoding": {**wide, "y": {**y_axis, "field": "lo"}, "y2": {"field": "hi"}},
+            },
+            {
                 "data": {"values": [l1_band]},
-                "mark": {"type": "rect", "color": _PURPLE, "opacity": 0.25},
+                "mark": {"type": "rect", "color": _PURPLE, "opacity": 0.4},
                 "encoding": {**wide, "y": {**y_axis, "field": "lo"}, "y2": {"field": "hi"}},
             },
             {
@@ -931,18 +946,8 @@ def huber_delta(
             {
                 "name": "huber",
                 "data": {"values": grid},
-                "transform": [
-                    {"filter": chosen},
-                    {"calculate": f"{fit} - datum.d", "as": "lo"},
-                    {"calculate": f"{fit} + datum.d", "as": "hi"},
-                    {"calculate": fit, "as": "y"},
-                    {"calculate": readout, "as": "text"},
-                ],
+                "transform": huber_transform,
                 "layer": [
-                    {
-                        "mark": {"type": "rect", "color": _GREEN, "opacity": 0.15},
-                        "encoding": {**wide, "y": {"field": "lo"}, "y2": {"field": "hi"}},
-                    },
                     {
                         "mark": {"type": "rule", "color": _GREEN, "strokeWidth": 2.5},
                         "encoding": wide,

@@ -120,6 +120,8 @@ def open_page(
     """Open one page with every other host blocked; collect what went wrong on it."""
     visit = Visit(url=urljoin(base, rel))
     context = browser.new_context(viewport=VIEWPORT, color_scheme="dark" if dark else "light")
+    # A busy machine needs more than Playwright's 30 s for a page that draws interactive figures.
+    context.set_default_timeout(90_000)
 
     def route(route: Any) -> None:
         url = route.request.url
