@@ -34,7 +34,7 @@ from l1l2.interactive import (
     experiment_data,
 )
 
-from .conftest import BUILD_HINT, MISSING_BUILD, ROOT, discover_pages
+from .conftest import BUILD_HINT, MISSING_BUILD, ROOT, discover_pages, settle
 
 VIEWPORT = {"width": 1280, "height": 900}
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -133,7 +133,7 @@ def open_book(browser: Any, server: str) -> Iterator[Any]:
             ),
         )
         page.goto(urljoin(server, rel), wait_until="load")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         return session
 
     yield opener

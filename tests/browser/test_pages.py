@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages
+from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages, settle
 
 ARCHIVE = "l1l2-notebooks.zip"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -161,7 +161,7 @@ def open_page(
     page.on("requestfailed", on_requestfailed)
     try:
         page.goto(visit.url, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         state = page.evaluate(WAIT_FOR_MATHJAX)
         if state == "MathJax never started":
             visit.problems.append("the page has math but MathJax never started")
