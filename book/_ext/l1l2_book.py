@@ -1,6 +1,6 @@
 """Sphinx extension: the rendered book, complete for readers who never clone the project.
 
-Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does five things:
+Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does seven things:
 
 1. Writes every inline script once. Sphinx 7.4 registers an inline script (``add_js_file(None,
    body=...)``) added after the builder starts twice, once named ``None`` and once ``''``; the
@@ -14,6 +14,12 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does five thi
    ``{notebooks-archive}`Download all notebooks``` that links to it from any page.
 4. Adds the book's stylesheet ``book/_static/l1l2-book.css`` (figures readable in dark mode).
 5. Loads the widget manager (from a CDN) only on pages that show a widget.
+6. Makes the interactive figures of :mod:`l1l2.interactive` live: copies Vega, Vega-Lite and
+   vega-embed (npm packages pinned in ``package.json``) into ``_static/vega``, loads them and
+   ``book/_static/l1l2-interactive.js`` on the pages that hold such a figure, and shows those
+   figures' HTML output rather than their PNG (which stays for non-HTML builders).
+7. Puts ``book/_templates`` ahead of the theme's templates: its copies of the theme's search
+   and colour-mode buttons give each button an accessible name that matches what it shows.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
@@ -42,6 +49,18 @@ CSS_FILE = "l1l2-book.css"
 MATHJAX_COMPONENT = "tex-mml-chtml.js"
 MATHJAX_LAZY_DIRS = ("input", "output/chtml", "ui", "a11y", "sre", "adaptors")
 MATHJAX_TARGET = "mathjax"  # under _static/
+
+# Interactive figures (l1l2.interactive): the marker class of their HTML output, and the scripts
+# that draw them, from npm (in this order: vega-lite needs vega, vega-embed needs both).
+INTERACTIVE_CLASS = "l1l2-interactive"
+INTERACTIVE_JS = "l1l2-interactive.js"
+VEGA_TARGET = "vega"  # under _static/
+VEGA_FILES = (
+    ("vega", "build/vega.min.js"),
+    ("vega-lite", "build/vega-lite.min.js"),
+    ("vega-embed", "build/vega-embed.min.js"),
+)
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "_templates"
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -214,6 +233,74 @@ def _install_mathjax(app: Sphinx) -> None:
         _copy_mathjax(source, Path(app.outdir) / "_static")
 
 
+def _vega_sources(app: Sphinx) -> list[Path]:
+    modules = Path(app.srcdir) / str(app.config.l1l2_node_modules)
+    return [modules / package / path for package, path in VEGA_FILES]
+
+
+def _install_vega(app: Sphinx) -> None:
+    """Copy Vega, Vega-Lite and vega-embed (with their licences) into ``_static/vega``."""
+    if app.builder.format != "html":
+        return
+    sources = _vega_sources(app)
+    missing = [str(p) for p in sources if not p.is_file()]
+    if missing:
+        logger.warning(
+            "Vega not found (%s): run `npm ci` in %s; the interactive figures show their "
+            "static image only.",
+            ", ".join(missing),
+            app.srcdir,
+            type="l1l2",
+            subtype="vega",
+        )
+        return
+    target = Path(app.outdir) / "_static" / VEGA_TARGET
+    target.mkdir(parents=True, exist_ok=True)
+    for (package, _), source in zip(VEGA_FILES, sources, strict=True):
+        shutil.copy2(source, target / source.name)
+        licence = source.parents[1] / "LICENSE"
+        if licence.is_file():
+            shutil.copy2(licence, target / f"{package}.LICENSE")
+
+
+def _add_interactive_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Load Vega and the figures' script on the pages that hold an interactive figure only."""
+    if f'class="{INTERACTIVE_CLASS}"' not in context.get("body", ""):
+        return
+    # Deferred scripts run in document order, after the page is parsed.
+    for _, path in VEGA_FILES:
+        app.add_js_file(f"{VEGA_TARGET}/{Path(path).name}", priority=600, defer="defer")
+    app.add_js_file(INTERACTIVE_JS, priority=600, defer="defer")
+
+
+class PreferInteractiveHtml(SphinxPostTransform):
+    """Show an interactive figure's HTML in HTML output, and its PNG everywhere else.
+
+    The figure's mime bundle holds both; the book ranks PNG above HTML (for ipympl figures,
+    whose PNG carries the alt text), so without this the HTML pages would show the PNG too.
+    Runs just before myst-nb's ``SelectMimeType``, on HTML builders only.
+    """
+
+    default_priority = 3
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        """Drop the other outputs of each mime bundle whose HTML is an interactive figure."""
+        for bundle in list(self.document.findall(nodes.container)):
+            if bundle.get("nb_element") != "mime_bundle":
+                continue
+            html = [
+                child
+                for child in bundle.children
+                if child.get("mime_type") == "text/html"
+                and f'class="{INTERACTIVE_CLASS}"' in child.astext()
+            ]
+            if html:
+                bundle.children = html
+
+
 def _finish(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         _write_archive(app, Path(app.outdir))
@@ -221,18 +308,23 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
 
 def _add_static(app: Sphinx, config: Config) -> None:
     config.html_static_path.append(str(STATIC_DIR))
+    config.templates_path.insert(0, str(TEMPLATES_DIR))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension."""
     app.add_config_value("l1l2_mathjax_dir", "node_modules/mathjax/es5", "env")
+    app.add_config_value("l1l2_node_modules", "node_modules", "env")
     app.connect("config-inited", _add_static)
     app.connect("config-inited", _use_local_mathjax)
     app.add_css_file(CSS_FILE)
     app.add_role("notebooks-archive", notebooks_archive_role)
     app.connect("html-page-context", _add_archive_to_download_menu, priority=600)
     app.connect("html-page-context", _drop_unused_widget_scripts, priority=900)
+    app.connect("html-page-context", _add_interactive_scripts)
+    app.add_post_transform(PreferInteractiveHtml)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("builder-inited", _install_mathjax)
+    app.connect("builder-inited", _install_vega)
     app.connect("build-finished", _finish)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

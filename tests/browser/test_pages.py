@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages
+from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages, settle
 
 ARCHIVE = "l1l2-notebooks.zip"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -119,6 +119,8 @@ def open_page(
     """Open one page with every other host blocked; collect what went wrong on it."""
     visit = Visit(url=urljoin(base, rel))
     context = browser.new_context(viewport=VIEWPORT, color_scheme="dark" if dark else "light")
+    # A busy machine needs more than Playwright's 30 s for a page that draws interactive figures.
+    context.set_default_timeout(90_000)
 
     def route(route: Any) -> None:
         url = route.request.url
@@ -158,7 +160,7 @@ def open_page(
     page.on("requestfailed", on_requestfailed)
     try:
         page.goto(visit.url, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         state = page.evaluate(WAIT_FOR_MATHJAX)
         if state == "MathJax never started":
             visit.problems.append("the page has math but MathJax never started")

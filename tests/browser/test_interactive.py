@@ -1,0 +1,430 @@
+"""The interactive figures on the rendered pages, and accessibility of every page.
+
+Run with the rest of the browser test (``make browser``), after a build of the book.
+
+- Every interactive figure of :mod:`l1l2.interactive` on every page is drawn by the book's own
+  copy of Vega, with no JavaScript error and no request to another host. The test moves every
+  control of every figure from the keyboard, checks that the chart changes, and reads the values
+  it shows (the SVG text and the hover tooltip) against what ``l1l2`` computes for that setting.
+- axe-core (npm ``axe-core``, injected from the project's ``node_modules``) checks every page,
+  with its interactive figures drawn, and fails on any serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import numpy as np
+import pytest
+
+from l1l2 import gd, losses
+from l1l2.data import apple_harvest
+from l1l2.experiments import SOURCE, l1_interval
+from l1l2.interactive import (
+    APPLE_RANGES,
+    DESCENT_LOSSES,
+    DESCENT_SCHEDULES,
+    descent_schedule,
+    experiment_data,
+)
+
+from .conftest import BUILD_HINT, MISSING_BUILD, ROOT, discover_pages, settle
+
+VIEWPORT = {"width": 1280, "height": 900}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = ("serious", "critical")
+KINDS = {"apple-harvest", "descent", "huber-delta"}
+# Generous: the machine that runs the test may be busy, and a page with three figures parses
+# some 800 KiB of Vega before it draws.
+TIMEOUT_MS = 90_000
+
+# Runs in the page: wait until every interactive figure has drawn (or failed), report each.
+WAIT_FOR_FIGURES = """
+async () => {
+  const figures = Array.from(document.querySelectorAll('.l1l2-interactive'));
+  for (let i = 0; i < 1200; i++) {
+    if (figures.every(f => f.dataset.state)) break;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return figures.map(f => ({id: f.id, kind: f.dataset.l1l2Figure, state: f.dataset.state || null}));
+}
+"""
+
+# Runs in the page: what one figure shows now.
+SNAPSHOT = """
+(id) => {
+  const figure = document.getElementById(id);
+  const svg = figure.querySelector('.l1l2-interactive-chart svg');
+  const texts = cls => Array.from(figure.querySelectorAll(`g.${cls} text`))
+                            .map(t => t.textContent);
+  return {
+    svg: svg ? svg.outerHTML : '',
+    label: svg ? svg.getAttribute('aria-label') : null,
+    fallbackHidden: figure.querySelector('.l1l2-interactive-fallback').hidden,
+    l1Total: texts('l1_total_marks'), l2Total: texts('l2_total_marks'),
+    l1Bars: texts('l1_bars_marks'), l2Bars: texts('l2_bars_marks'),
+    readout: texts('readout_marks'),
+    controls: Array.from(figure.querySelectorAll('input')).map(input => ({
+      name: input.name, type: input.type, value: input.value, checked: input.checked,
+      label: (input.closest('label') || {textContent: ''}).textContent.trim(),
+      group: input.closest('[role="radiogroup"]') ?
+        document.getElementById(
+          input.closest('[role="radiogroup"]').getAttribute('aria-labelledby')
+        ).textContent.trim() : null,
+    })),
+  };
+}
+"""
+
+
+def _number(text: str) -> float:
+    """A number as d3-format writes it: thousands commas, a Unicode minus sign."""
+    return float(text.replace(",", "").replace("\N{MINUS SIGN}", "-"))
+
+
+def _sig(value: float, digits: int = 4) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def _is_ours(url: str, base: str) -> bool:
+    return url.startswith((base, "data:", "blob:")) or url in {"", "about:blank"}
+
+
+@dataclass
+class Session:
+    """One open page, with every other host blocked and every error recorded."""
+
+    page: Any
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_book(browser: Any, server: str) -> Iterator[Any]:
+    """Open a page of the book: ``open_book(rel) -> Session``; closed after the test."""
+    contexts: list[Any] = []
+
+    def opener(rel: str) -> Session:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        session = Session(page)
+
+        def route(route: Any) -> None:
+            if _is_ours(route.request.url, server):
+                route.continue_()
+            else:
+                session.external.append(route.request.url)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", route)
+        page.on("pageerror", lambda error: session.errors.append(f"JavaScript error: {error}"))
+        page.on(
+            "console",
+            lambda msg: (
+                session.errors.append(f"console error: {msg.text}") if msg.type == "error" else None
+            ),
+        )
+        page.goto(urljoin(server, rel), wait_until="load")
+        settle(page)
+        return session
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def _interactive_pages(site: Path) -> list[str]:
+    return [
+        rel
+        for rel in discover_pages(site)
+        if 'class="l1l2-interactive"' in (site / rel).read_text(encoding="utf-8")
+    ]
+
+
+# -- accessibility ------------------------------------------------------------------------------
+
+
+def test_axe_finds_no_serious_or_critical_violation(page: str, site: Path, open_book: Any) -> None:
+    """axe-core on the page as a reader sees it, interactive figures drawn."""
+    if page == MISSING_BUILD:
+        pytest.fail(f"No built book to test: {BUILD_HINT}.", pytrace=False)
+    if not AXE.is_file():
+        pytest.fail(f"axe-core missing at {AXE}: run `npm ci`.", pytrace=False)
+    session = open_book(page)
+    session.page.evaluate(WAIT_FOR_FIGURES)
+    session.page.add_script_tag(path=str(AXE))
+    violations = session.page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+           .violations.map(v => ({
+             id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
+    )
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    report = "\n  ".join(f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in failing)
+    assert not failing, f"{page}: axe-core found\n  {report}"
+
+
+# -- the interactive figures --------------------------------------------------------------------
+
+
+def test_every_kind_of_interactive_figure_is_in_the_book(site: Path) -> None:
+    """Each kind of figure appears, and the Explore chapter holds all three."""
+    found: dict[str, set[str]] = {}
+    for rel in _interactive_pages(site):
+        text = (site / rel).read_text(encoding="utf-8")
+        found[rel] = set(re.findall(r'data-l1l2-figure="([^"]+)"', text))
+    assert set().union(*found.values()) == KINDS, found
+    explore = [rel for rel in found if rel.endswith("10-explore.html")]
+    assert explore, f"no interactive figure on the Explore page: {sorted(found)}"
+    assert found[explore[0]] == KINDS
+
+
+def _wait_for_change(session: Session, figure: str, before: str) -> dict[str, Any]:
+    for _ in range(400):
+        now: dict[str, Any] = session.page.evaluate(SNAPSHOT, figure)
+        if now["svg"] != before:
+            return now
+        session.page.wait_for_timeout(50)
+    pytest.fail(f"{figure}: the chart did not change after moving a control", pytrace=False)
+
+
+def _press(session: Session, figure: str, name: str, key: str, *, value: str | None = None) -> None:
+    """Focus the control ``name`` (for radio buttons: the checked one) and press ``key``."""
+    selector = f"#{figure} input[name='{name}']"
+    if value is not None:
+        selector += f"[value='{value}']"
+    elif session.page.locator(f"{selector}[type='radio']").count():
+        selector += ":checked"
+    session.page.focus(selector)
+    session.page.keyboard.press(key)
+
+
+def _check_controls_labelled(snapshot: dict[str, Any], figure: str) -> None:
+    for control in snapshot["controls"]:
+        name = control["group"] if control["type"] == "radio" else control["label"]
+        assert name, f"{figure}: control {control['name']} has no visible label"
+        if control["type"] == "radio":
+            assert control["label"], f"{figure}: a radio button of {control['name']} has no text"
+
+
+def _apple_values(snapshot: dict[str, Any]) -> list[float]:
+    return [float(c["value"]) for c in sorted(snapshot["controls"], key=lambda c: c["name"])]
+
+
+def _check_apple(snapshot: dict[str, Any], figure: str) -> None:
+    truth, _ = apple_harvest()
+    pred = np.asarray(_apple_values(snapshot))
+    l1 = losses.l1(truth, pred)
+    l2 = losses.l2(truth, pred)
+    shown = snapshot["l1Total"] + snapshot["l2Total"]
+    assert shown == [
+        f"L1 = mean |error| = {l1:,.2f} apples",
+        f"L2 = mean error² = {l2:,.2f} apples²",
+    ], f"{figure}: forecasts {pred.tolist()} show {shown}"
+    absolute = losses.l1(truth, pred, reduction="none")
+    squared = losses.l2(truth, pred, reduction="none")
+    for texts, values in ((snapshot["l1Bars"], absolute), (snapshot["l2Bars"], squared)):
+        got = sorted(_number(t.split(" (")[0]) for t in texts)
+        assert got == pytest.approx(sorted(values.tolist())), (figure, texts, values)
+
+
+def _drive_apple(session: Session, figure: str) -> int:
+    moves = 0
+    snapshot = session.page.evaluate(SNAPSHOT, figure)
+    _check_apple(snapshot, figure)
+    for k, (low, high) in enumerate(APPLE_RANGES):
+        for key, expected in (("End", high), ("ArrowLeft", high - 1), ("Home", low)):
+            _press(session, figure, f"f{k + 1}", key)
+            snapshot = _wait_for_change(session, figure, snapshot["svg"])
+            assert _apple_values(snapshot)[k] == expected, (figure, key, snapshot["controls"])
+            _check_apple(snapshot, figure)
+            moves += 1
+    return moves
+
+
+def _descent_setting(snapshot: dict[str, Any]) -> dict[str, Any]:
+    checked = {c["name"]: c["value"] for c in snapshot["controls"] if c["checked"]}
+    return {
+        "loss": checked["loss"],
+        "noise": float(checked["noise"]),
+        "lr": float(checked["lr"]),
+        "schedule": checked["schedule"],
+    }
+
+
+def _descent_run(setting: dict[str, Any]) -> gd.History:
+    x, y = experiment_data()[setting["noise"]]
+    return gd.fit(
+        x,
+        y,
+        loss=setting["loss"],
+        w0=SOURCE.w0,
+        lr=descent_schedule(setting["schedule"], setting["lr"]),
+        batch_size=SOURCE.batch_size,
+        epochs=200,
+        reduction=SOURCE.reduction,
+        delta=SOURCE.delta,
+    )
+
+
+READOUT = re.compile(r"after (\S+) updates: w = (\S+), batch loss = (\S+)")
+
+
+def _check_descent(session: Session, snapshot: dict[str, Any], figure: str) -> None:
+    setting = _descent_setting(snapshot)
+    run = _descent_run(setting)
+    (text,) = snapshot["readout"]
+    match = READOUT.fullmatch(text)
+    assert match, f"{figure}: readout {text!r}"
+    update = int(_number(match.group(1)))
+    assert update == run.steps
+    assert _number(match.group(2)) == _sig(run.w[update]), (figure, setting, text)
+    assert _number(match.group(3)) == _sig(run.loss[update - 1]), (figure, setting, text)
+    # Hover over a point of the w panel: the tooltip shows that update's w and batch loss.
+    points = session.page.locator(f"#{figure} g.w_points_marks path")
+    count = points.count()
+    assert count > 10, f"{figure}: only {count} points drawn"
+    points.nth(count // 2).hover(force=True)
+    tooltip = session.page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible")
+    cells = tooltip.locator("td").all_text_contents()
+    values = dict(zip(cells[0::2], cells[1::2], strict=True))
+    hovered = int(_number(values["update"]))
+    assert _number(values["w after it"]) == _sig(run.w[hovered]), (figure, setting, values)
+    assert _number(values["batch loss"]) == _sig(run.loss[hovered - 1]), (figure, values)
+    session.page.mouse.move(0, 0)
+
+
+def _drive_descent(session: Session, figure: str) -> int:
+    moves = 0
+    snapshot = session.page.evaluate(SNAPSHOT, figure)
+    _check_descent(session, snapshot, figure)
+    groups: dict[str, list[str]] = {}
+    for control in snapshot["controls"]:
+        groups.setdefault(control["name"], []).append(control["value"])
+    assert set(groups) == {"loss", "noise", "lr", "schedule"}, groups
+    assert groups["loss"] == list(DESCENT_LOSSES)
+    assert groups["schedule"] == list(DESCENT_SCHEDULES)
+    for name, options in groups.items():
+        # Arrow keys walk a radio group: every option once, back to where it started.
+        for _ in options:
+            _press(session, figure, name, "ArrowRight")
+            snapshot = _wait_for_change(session, figure, snapshot["svg"])
+            _check_descent(session, snapshot, figure)
+            moves += 1
+    return moves
+
+
+HUBER_READOUT = re.compile(r"δ = (\S+): Huber settles at w = (\S+), fitted value (\S+) .*")
+
+
+def _check_huber(snapshot: dict[str, Any], figure: str) -> float:
+    x, y = experiment_data()[5.0]
+    (text,) = snapshot["readout"]
+    match = HUBER_READOUT.fullmatch(text)
+    assert match, f"{figure}: readout {text!r}"
+    delta = float(snapshot["controls"][0]["value"])
+    assert _number(match.group(1)) == pytest.approx(delta)
+    w = float(gd.minimizer(x, y, loss="huber", delta=delta))
+    assert _number(match.group(2)) == pytest.approx(round(_sig(w), 4), abs=1e-12), (text, w)
+    assert _number(match.group(3)) == pytest.approx(w * SOURCE.x, abs=2e-4), (text, w)
+    return _number(match.group(2))
+
+
+def _drive_huber(session: Session, figure: str) -> int:
+    x, y = experiment_data()[5.0]
+    low, high = l1_interval(x, y)
+    w_l2 = float(gd.minimizer(x, y, loss="l2"))
+    snapshot = session.page.evaluate(SNAPSHOT, figure)
+    _check_huber(snapshot, figure)
+    moves = 0
+    for key in ("Home", "End", "ArrowLeft", "PageDown"):
+        _press(session, figure, "delta", key)
+        snapshot = _wait_for_change(session, figure, snapshot["svg"])
+        w = _check_huber(snapshot, figure)
+        if key == "Home":  # the smallest delta: inside abs L1's answers
+            assert float(low) - 1e-4 <= w <= float(high) + 1e-4, (w, low, high)
+        if key == "End":  # the largest: the least-squares answer
+            assert w == pytest.approx(w_l2, abs=1e-4)
+        moves += 1
+    return moves
+
+
+DRIVERS = {"apple-harvest": _drive_apple, "descent": _drive_descent, "huber-delta": _drive_huber}
+
+
+def test_interactive_figures_answer_every_control_with_l1l2s_numbers(
+    site: Path, open_book: Any
+) -> None:
+    """Every control of every figure, from the keyboard: the chart redraws l1l2's numbers."""
+    pages = _interactive_pages(site)
+    assert pages, "no page holds an interactive figure"
+    problems = []
+    driven: dict[str, int] = {}
+    for rel in pages:
+        session = open_book(rel)
+        figures = session.page.evaluate(WAIT_FOR_FIGURES)
+        for figure in figures:
+            label = f"{rel}#{figure['id']}"
+            if figure["state"] != "ready":
+                problems.append(f"{label}: not drawn (state {figure['state']})")
+                continue
+            snapshot = session.page.evaluate(SNAPSHOT, figure["id"])
+            assert snapshot["fallbackHidden"], f"{label}: the static image is still shown"
+            assert snapshot["label"], f"{label}: the chart has no text alternative"
+            _check_controls_labelled(snapshot, label)
+            driven[label] = DRIVERS[figure["kind"]](session, figure["id"])
+        if session.errors:
+            problems.append(f"{rel}: {session.errors}")
+        if session.external:
+            problems.append(f"{rel}: requests to other hosts {sorted(set(session.external))}")
+    assert not problems, "\n".join(problems)
+    assert driven, "no figure was driven"
+    assert all(driven.values()), driven
+    print("controls moved:", driven)
+
+
+def test_interactive_figures_show_their_static_image_without_javascript(
+    site: Path, server: str, browser: Any
+) -> None:
+    """With JavaScript off, each interactive figure shows its matplotlib image, with alt text."""
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        for rel in _interactive_pages(site):
+            page = context.new_page()
+            page.goto(urljoin(server, rel), wait_until="load")
+            images = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.l1l2-interactive img')).map(
+                     img => ({shown: img.getBoundingClientRect().height > 50,
+                              loaded: img.naturalWidth > 0, alt: img.alt}))"""
+            )
+            assert images, rel
+            for image in images:
+                assert image["shown"], (rel, image)
+                assert image["loaded"], (rel, image)
+                assert len(image["alt"]) > 40, (rel, image)
+            page.close()
+    finally:
+        context.close()
+
+
+def test_page_weight_of_interactive_pages_is_reported(site: Path) -> None:
+    """Each interactive page's HTML and the Vega scripts it loads, in KiB (printed with -s)."""
+    vega = site / "_static" / "vega"
+    scripts = sum(p.stat().st_size for p in vega.glob("*.js"))
+    own = (site / "_static" / "l1l2-interactive.js").stat().st_size
+    assert scripts > 0, f"no Vega scripts in {vega}"
+    for rel in _interactive_pages(site):
+        size = (site / rel).stat().st_size
+        print(f"{rel}: page {size / 1024:.0f} KiB + scripts {(scripts + own) / 1024:.0f} KiB")
+        assert size < 1024 * 1024, f"{rel} weighs {size / 1024:.0f} KiB"
+    assert math.isfinite(scripts)
