@@ -15,9 +15,9 @@ when a literal differs from its glued value (the book's extension fails the stri
 way).
 
 The literal is the text right before the comment, back to the nearest space, bracket, quote,
-``= < > ~ / * _ | $``, approximately-equal sign or dash (``LITERAL_BOUNDARY``): so
-``94<!-- glue share:.0f -->%`` and ``(x2.62<!-- glue ratio:.2f -->)`` are checked as "94" and
-"x2.62". A role written right after a letter or digit would run into it; the tool refuses it and
+``= < > ~ / * _ | $``, approximately-equal or times sign, or dash (``LITERAL_BOUNDARY``): so
+``94<!-- glue share:.0f -->%`` and ``(×2.62<!-- glue ratio:.2f -->)`` are checked as "94" and
+"2.62". A role written right after a letter or digit would run into it; the tool refuses it and
 says so. Spaces inside a glued text become no-break spaces.
 
 Besides numbers, two other roles become text that JupyterLab (with jupyterlab-myst) shows as the
@@ -45,7 +45,7 @@ from myst_nb.core.variables import format_plain_text
 
 # The literal before a glue comment reaches back to the nearest one of these characters. Keep in
 # step with ``LITERAL_BOUNDARY`` in book/_ext/l1l2_book.py (a test checks that they agree).
-LITERAL_BOUNDARY = frozenset(" \t\r\n([{\"'“‘«=<>≈~/–—*_|$")  # noqa: RUF001 (typographic quotes)
+LITERAL_BOUNDARY = frozenset(" \t\r\n([{\"'“‘«=<>≈×~/–—*_|$")  # noqa: RUF001 (typographic quotes)
 # Characters a literal must not hold: they would start Markdown syntax around the number.
 MARKDOWN_SPECIAL = frozenset("`\\[]!&")
 NO_BREAK_SPACE = "\u00a0"
@@ -131,7 +131,7 @@ def split_spec(content: str) -> tuple[str, str]:
 def literal_for(content: str, values: dict[str, str]) -> str:
     """The text that ``{glue:text}`content``` renders in the book, checked to be a safe literal."""
     key, spec = split_spec(content)
-    if "::" in key:
+    if "::" in content:
         raise ProseNumberError(
             f"glue {content!r} pastes from another notebook; only this notebook's own glued "
             "values can be written as literals: glue the value here too"
@@ -161,30 +161,39 @@ def literal_before(text: str, end: int) -> str:
     return text[start:end]
 
 
+def _closes(line: str, fence: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith(fence) and set(stripped) == {fence[0]}
+
+
 def prose_segments(source: str) -> Iterator[tuple[bool, str]]:
     """Split markdown into (is_prose, text) pieces; fenced code (not a directive) is not prose."""
-    lines = source.splitlines(keepends=True)
     prose: list[str] = []
     code: list[str] = []
-    closing: str | None = None
-    for line in lines:
-        if closing is None:
-            match = FENCE.match(line.rstrip("\r\n"))
-            if match and not match["info"].strip().startswith("{"):
-                if prose:
-                    yield True, "".join(prose)
-                    prose = []
-                closing = match["fence"]
-                code.append(line)
-            else:
-                prose.append(line)
-        else:
+    directives: list[str] = []  # the fences of the directives open around this line
+    closing: str | None = None  # the fence that ends the code block this line is in
+    for line in source.splitlines(keepends=True):
+        if closing is not None:
             code.append(line)
-            stripped = line.strip()
-            if stripped.startswith(closing) and set(stripped) == {closing[0]}:
+            if _closes(line, closing):
                 yield False, "".join(code)
-                code = []
-                closing = None
+                code, closing = [], None
+            continue
+        match = FENCE.match(line.rstrip("\r\n"))
+        if match is None:
+            prose.append(line)
+        elif directives and _closes(line, directives[-1]):
+            directives.pop()
+            prose.append(line)
+        elif match["info"].strip().startswith("{"):
+            directives.append(match["fence"])
+            prose.append(line)
+        else:
+            if prose:
+                yield True, "".join(prose)
+                prose = []
+            closing = match["fence"]
+            code.append(line)
     if code:
         yield False, "".join(code)
     if prose:
