@@ -42,9 +42,7 @@ prose_numbers = _load("prose_numbers", ROOT / "tools" / "prose_numbers.py")
 
 def _markdown(path: Path) -> str:
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return "\n".join(
-        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
-    )
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
 def _replace_once(path: Path, old: str, new: str) -> None:
@@ -145,7 +143,7 @@ VALUES = {"x": "0.5", "n": "13375.0", "word": "'median-based'", "two": "'mean ba
     [
         ("so {glue:text}`x:.2f` apples", "so 0.50<!-- glue x:.2f --> apples"),
         ("{glue:text}`x:.0%` of it", "50%<!-- glue x:.0% --> of it"),
-        ("(×{glue:text}`n:,.0f`)", "(×13,375<!-- glue n:,.0f -->)"),
+        ("(\u00d7{glue:text}`n:,.0f`)", "(\u00d713,375<!-- glue n:,.0f -->)"),
         ("the {glue:text}`word` one", "the median-based<!-- glue word --> one"),
         ("the {glue:text}`two` one", "the mean\u00a0based<!-- glue two --> one"),
         ("* {glue:text}`x:+.1f`\n", "* +0.5<!-- glue x:+.1f -->\n"),

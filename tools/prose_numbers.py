@@ -16,7 +16,7 @@ way).
 
 The literal is the text right before the comment, back to the nearest space, bracket, quote,
 ``= < > ~ / * _ | $``, approximately-equal or times sign, or dash (``LITERAL_BOUNDARY``): so
-``94<!-- glue share:.0f -->%`` and ``(×2.62<!-- glue ratio:.2f -->)`` are checked as "94" and
+``94<!-- glue share:.0f -->%`` and ``(≈2.62<!-- glue ratio:.2f -->)`` are checked as "94" and
 "2.62". A role written right after a letter or digit would run into it; the tool refuses it and
 says so. Spaces inside a glued text become no-break spaces.
 
