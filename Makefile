@@ -13,7 +13,7 @@ NODE_STAMP := node_modules/.package-lock.json
 book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-test: lint typecheck unit nbval build-strict browser
+test: lint typecheck unit nbval build-strict browser jupyterlab
 
 setup: $(STAMP)
 
@@ -31,6 +31,7 @@ $(NODE_STAMP): package.json package-lock.json
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py book
+	$(BIN)/python tools/prose_numbers.py book
 
 lint: $(STAMP)
 	$(BIN)/ruff check l1l2 tests benchmarks tools conftest.py
@@ -53,6 +54,12 @@ build-strict: $(STAMP) $(NODE_STAMP)
 # The browser test opens the pages of the strict build.
 browser: build-strict
 	$(BIN)/pytest tests/browser -o addopts="-ra" -o testpaths=""
+
+# Every notebook opened, run and read in JupyterLab (and the first in Notebook 7) from .venv, in
+# headless Chromium; screenshots in _build/jupyterlab-screenshots/.
+.PHONY: jupyterlab
+jupyterlab: $(STAMP)
+	$(BIN)/pytest tests/frontends -o addopts="-ra" -o testpaths=""
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
