@@ -198,12 +198,20 @@ def screenshot(page: Any, app: str, path: Path) -> None:
     """The whole notebook: the window made as tall as the notebook (up to Chromium's limit)."""
     height = page.evaluate(
         """(panel) => { const s = document.querySelector(panel + ' .jp-WindowedPanel-outer');
-                        return s ? s.scrollHeight : 0; }""",
+                        if (!s) return 0;
+                        s.scrollTop = 0;  // Run All left it at the last cell
+                        return s.scrollHeight; }""",
         PANEL[app],
     )
     tall = min(max(VIEWPORT["height"], height + 200), MAX_SCREENSHOT_HEIGHT)
     page.set_viewport_size({"width": VIEWPORT["width"], "height": tall})
     page.wait_for_timeout(500)
+    page.evaluate(
+        "(panel) => { const s = document.querySelector(panel + ' .jp-WindowedPanel-outer');"
+        " if (s) s.scrollTop = 0; }",
+        PANEL[app],
+    )
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     page.set_viewport_size(VIEWPORT)
 
