@@ -281,3 +281,32 @@ def test_first_chapter_reads_and_runs_in_notebook_7(
     assert reading.markdown, f"{name}: no markdown cell found"
     assert not problems, f"{name} in Notebook 7:\n" + "\n".join(problems)
     assert not reading.blocked, f"{name} asked for other hosts: {reading.blocked}"
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "So L1 = {glue:text}l1_apple:.2f apples",  # plain Markdown: the role and a code span
+        "So L1 = l1_apple:.2f apples",  # jupyterlab-myst: the glue role's content
+        "see {doc}API reference <api>",
+        "So L1 = 6.67<!-- glue l1_apple:.2f --> apples",  # a comment shown as text
+        ":label: ex-apple\nA second forecaster",
+    ],
+)
+def test_the_reading_check_bites(shown: str) -> None:
+    reading = Reading(markdown=[{"index": 3, "rendered": True, "text": shown, "code": []}])
+    assert markup_problems(reading)
+
+
+def test_the_reading_check_sees_a_directive_shown_as_code() -> None:
+    code = [{"cls": "language-{note}", "text": "L2 is the larger"}]
+    reading = Reading(markdown=[{"index": 3, "rendered": True, "text": "", "code": code}])
+    assert markup_problems(reading) == [
+        "markdown cell 3 shows a directive as code: 'L2 is the larger'"
+    ]
+
+
+def test_the_reading_check_passes_what_a_reader_should_see() -> None:
+    text = "So L1 = 6.67 and L2 = 50.00 apples². Note: 94% of it, (\u00d72.62), w = 0.486."
+    reading = Reading(markdown=[{"index": 3, "rendered": True, "text": text, "code": []}])
+    assert markup_problems(reading) == []
