@@ -26,9 +26,12 @@ book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 # Everything, side by side: the book builds and the browser opens it while the unit tests and
-# nbval run. Each step's output is printed whole when the step ends.
+# nbval run. Each step's output is printed whole when the step ends. The notebooks are then run in
+# JupyterLab on their own, as a reader runs them: a kernel per chapter beside the other steps
+# would starve them on two cores.
 test: $(STAMP) $(NODE_STAMP)
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target lint typecheck browser unit nbval
+	$(MAKE) --no-print-directory jupyterlab
 
 setup: $(STAMP)
 
@@ -51,6 +54,7 @@ $(NODE_STAMP): package.json package-lock.json
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py book
+	$(BIN)/python tools/prose_numbers.py book
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -80,6 +84,12 @@ nbval: $(STAMP)
 browser: book
 	$(BIN)/pytest -p no:cacheprovider tests/book_html tests/browser \
 		-o addopts="-ra --strict-markers" -o testpaths=""
+
+# Every notebook opened, run and read in JupyterLab (and the first in Notebook 7) from .venv, in
+# headless Chromium; screenshots in _build/jupyterlab-screenshots/.
+.PHONY: jupyterlab
+jupyterlab: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider tests/frontends -o addopts="-ra --strict-markers" -o testpaths=""
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -20,18 +20,25 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does seven th
    figures' HTML output rather than their PNG (which stays for non-HTML builders).
 7. Puts ``book/_templates`` ahead of the theme's templates: its copies of the theme's search
    and colour-mode buttons give each button an accessible name that matches what it shows.
+8. Checks every number the prose of a notebook states as a literal tied to a glue key,
+   ``6.67<!-- glue l1_apple:.2f -->`` (written by ``tools/prose_numbers.py``): a literal that
+   differs from the glued value stored in the notebook, formatted as stated, is a warning, so the
+   strict build fails.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
+import re
 import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from myst_nb.core.variables import format_plain_text
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -64,6 +71,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "_templates"
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+# A literal number of the prose and its glue key: ``6.67<!-- glue l1_apple:.2f -->``. The literal
+# is the text before the comment back to the nearest of these characters; the same rule as in
+# tools/prose_numbers.py, which writes the literals.
+GLUE_COMMENT = re.compile(r"<!-- glue (?P<content>[^\n]+?) -->")
+LITERAL_BOUNDARY = frozenset(" \t\r\n([{\"'“‘«=<>≈×~/–—*_|$")  # noqa: RUF001 (typographic quotes)
 
 
 def _mathjax_source(app: Sphinx) -> Path:
@@ -192,12 +205,21 @@ def _readme(app: Sphinx, names: list[str]) -> str:
     lines = [
         f"{app.config.html_title}: the notebooks",
         "",
-        "Open them with Jupyter (JupyterLab or Notebook 7). Each notebook uses the companion",
-        "package l1l2; its first code cell installs it when it is missing. To install it",
-        "yourself, with everything the notebooks use:",
+        "Open them with JupyterLab or Notebook 7. Each notebook uses the companion package",
+        "l1l2; its first code cell installs it when it is missing. For the notebooks to run",
+        "and read as the book does (notes and exercises as boxes, references as text), make an",
+        "environment with l1l2, Jupyter and the jupyterlab-myst extension, then open them:",
         "",
-        f'    python -m pip install "l1l2[notebooks] @ git+{repo}"',
-        "    jupyter lab",
+        "    python -m venv l1l2-env",
+        "    . l1l2-env/bin/activate          # Windows: l1l2-env\\Scripts\\activate",
+        f'    python -m pip install "l1l2[notebooks] @ git+{repo}" jupyterlab jupyterlab-myst',
+        "    jupyter lab                       # or: jupyter notebook",
+        "",
+        "Or clone the repository and run `make setup`, which builds that environment in .venv.",
+        "",
+        "Without jupyterlab-myst (for example in Colab or VS Code) the notebooks still run, and",
+        "every number in the text is there; notes, exercises and cross-references then show as",
+        "code blocks and marked-up names around readable text.",
         "",
         f"Source and issues: {repo}",
         "",
@@ -224,6 +246,59 @@ def _write_archive(app: Sphinx, outdir: Path) -> None:
             info = zipfile.ZipInfo(posixpath.join(folder, name), stamp)
             archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
     logger.info("[l1l2] %s: %d notebooks", ARCHIVE_NAME, len(sources))
+
+
+def _glued_values(path: Path) -> dict[str, str]:
+    """The ``text/plain`` of each value glued in the stored outputs of the notebook at ``path``."""
+    values: dict[str, str] = {}
+    for cell in json.loads(path.read_text(encoding="utf-8")).get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            scrapbook = output.get("metadata", {}).get("scrapbook") or {}
+            text = output.get("data", {}).get(scrapbook.get("mime_prefix", "") + "text/plain")
+            if scrapbook and text is not None:
+                values[scrapbook["name"]] = "".join(text) if isinstance(text, list) else text
+    return values
+
+
+def _check_prose_numbers(app: Sphinx, doctree: nodes.document) -> None:
+    """Warn about each literal of the prose that differs from its glued value (item 6 above)."""
+    path = Path(app.env.doc2path(app.env.docname))
+    marks = [
+        (node, match)
+        for node in doctree.findall(nodes.raw)
+        if node.get("format") == "html"
+        and (match := GLUE_COMMENT.fullmatch(node.astext().strip())) is not None
+    ]
+    if not marks or path.suffix != ".ipynb":
+        return
+    values = _glued_values(path)
+    for node, match in marks:
+        content = match["content"]
+        key, _, spec = content.rpartition(":")
+        key, spec = (key, spec) if key else (content, "s")
+        index = node.parent.index(node)
+        before = node.parent[index - 1].astext() if index else ""
+        start = len(before)
+        while start > 0 and before[start - 1] not in LITERAL_BOUNDARY:
+            start -= 1
+        found = before[start:]
+        if key not in values:
+            expected = "<no such glued value in the stored outputs>"
+        else:
+            expected = format_plain_text(values[key], spec).replace(" ", "\u00a0")
+        if found != expected:
+            logger.warning(
+                "the prose states %r for glue %r, but the glued value stored in the notebook "
+                "formats as %r: run `python tools/prose_numbers.py %s` (after `make notebooks` "
+                "if the code changed)",
+                found,
+                content,
+                expected,
+                path.name,
+                location=node,
+                type="l1l2",
+                subtype="prose-number",
+            )
 
 
 def _install_mathjax(app: Sphinx) -> None:
@@ -327,4 +402,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _install_mathjax)
     app.connect("builder-inited", _install_vega)
     app.connect("build-finished", _finish)
+    app.connect("doctree-read", _check_prose_numbers)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,36 @@
+"""The notebook archive's README says how to get an environment where the notebooks read right."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+REPO = "https://github.com/example/l1l2"
+
+
+def _extension() -> object:
+    spec = importlib.util.spec_from_file_location(
+        "l1l2_book", ROOT / "book" / "_ext" / "l1l2_book.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("l1l2_book", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_archive_readme_installs_jupyter_with_jupyterlab_myst() -> None:
+    config = SimpleNamespace(
+        html_title="L1 versus L2 loss", html_theme_options={"repository_url": REPO}
+    )
+    readme = _extension()._readme(SimpleNamespace(config=config), ["01-a.ipynb"])  # type: ignore[attr-defined]
+
+    install = next(line for line in readme.splitlines() if "pip install" in line)
+    assert f'"l1l2[notebooks] @ git+{REPO}"' in install
+    assert "jupyterlab-myst" in install.split()
+    assert "make setup" in readme
+    assert "  01-a.ipynb" in readme.splitlines()
