@@ -14,7 +14,7 @@ NODE_STAMP := node_modules/.package-lock.json
 JOBS   ?= auto
 # Steps of `make test` that run at the same time (each pytest step has its own JOBS workers).
 TEST_JOBS ?= 3
-LINTED := l1l2 tests benchmarks tools book/_ext conftest.py
+LINTED := l1l2 tests benchmarks tools book conftest.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 .PHONY: book test setup notebooks lint typecheck unit nbval browser bench clean

@@ -5,26 +5,40 @@ Modules
 losses
     L1, L2, signed and Huber losses with their gradients.
 data
-    The apple harvest and the line y = w·x + noise.
+    The apple harvest, the line y = w·x + noise, and the Belgian phone calls of 1950-1973.
 schedules
     Learning-rate schedules: constant, inverse-time and exponential decay.
 gd
     Mini-batch gradient descent on y = w·x, vectorised over runs, and where it settles.
 experiments
-    Many simulated data sets at once: the spread of each loss's estimate of w.
+    The source experiment, and many simulated data sets at once: the spread of each loss's
+    estimate of w.
+regression
+    Lines and planes with an intercept: exact L1, L2 and Huber fits, and descent on them.
 plotting
     The book's figures (needs matplotlib).
+interactive
+    The book's charts that move on a web page with no kernel: Vega-Lite specs of precomputed runs
+    (the static fallback needs matplotlib).
 widgets
     Interactive explorers (needs ipywidgets).
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from l1l2 import data, experiments, gd, losses, schedules
+from l1l2 import data, experiments, gd, losses, regression, schedules
 
 try:
     __version__ = version("l1l2")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "data", "experiments", "gd", "losses", "schedules"]
+__all__ = [
+    "__version__",
+    "data",
+    "experiments",
+    "gd",
+    "losses",
+    "regression",
+    "schedules",
+]

@@ -13,16 +13,13 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import Final, NoReturn
 
 import numpy as np
 
-from l1l2 import __version__, _source, data, losses, schedules
+from l1l2 import __version__, _source, data, losses, regression, schedules
 from l1l2._source import Status
 from l1l2.experiments import SOURCE
-
-if TYPE_CHECKING:
-    from l1l2 import regression
 
 __all__ = ["build_parser", "main"]
 
@@ -269,7 +266,10 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--delta",
         type=float,
         default=None,
-        help=f"Huber threshold in units of y, for --loss huber or all (default: {DEFAULT_DELTA:g})",
+        help=(
+            "Huber threshold in units of y, for --loss huber or all "
+            f"(default: {regression.DEFAULT_DELTA:g})"
+        ),
     )
     fit.add_argument(
         "--save",
@@ -519,11 +519,9 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:  # n
     """Read two columns of a CSV file, fit the lines asked for, print them, save the figure."""
     import csv  # noqa: PLC0415 - only this command reads files
 
-    from l1l2 import regression  # noqa: PLC0415 - imports SciPy for the abs-L1 fit
-
     if args.delta is not None and args.loss not in {"huber", "all"}:
         parser.error("--delta applies to --loss huber or all only")
-    delta = DEFAULT_DELTA if args.delta is None else args.delta
+    delta = regression.DEFAULT_DELTA if args.delta is None else args.delta
     name = str(args.file)
     try:
         with args.file.open(newline="", encoding="utf-8-sig") as handle:

@@ -197,4 +197,3 @@ def belgian_phones() -> tuple[FloatArray, FloatArray]:
     array([64., 65., 66., 67., 68., 69.])
     """
     return np.arange(50.0, 74.0), np.array(_PHONE_CALLS)
-

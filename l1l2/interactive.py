@@ -759,7 +759,7 @@ def descent(
     )
 
 
-def _fit(x: Any, y: Any, loss: str, lr: schedules.Schedule, epochs: int) -> gd.History:
+def _fit(x: Any, y: Any, loss: losses.LossName, lr: schedules.Schedule, epochs: int) -> gd.History:
     return gd.fit(
         x,
         y,

@@ -28,7 +28,10 @@ from l1l2 import losses
 from l1l2._typing import FloatArray
 from l1l2._validation import as_float_array, check_int, check_scalar
 
-__all__ = ["Fit", "Path", "descend", "l1_lines", "solve"]
+__all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
+
+#: Huber's threshold when none is given, in the units of ``y``.
+DEFAULT_DELTA: Final = 1.0
 
 SolveLoss = Literal["l1", "l2", "huber"]
 SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
@@ -177,7 +180,7 @@ def solve(
     *,
     loss: str,
     fit_intercept: bool = True,
-    delta: float = 1.0,
+    delta: float = DEFAULT_DELTA,
 ) -> Fit:
     r"""Return the exact minimiser of the total loss of :math:`\hat y = X\beta + b`.
 
@@ -685,7 +688,7 @@ def descend(
     batch_size: int | None = None,
     fit_intercept: bool = True,
     reduction: str = "mean",
-    delta: float = 1.0,
+    delta: float = DEFAULT_DELTA,
 ) -> Path:
     r"""Fit :math:`\hat y = X\beta + b` by (mini-batch) gradient descent, many runs at once.
 

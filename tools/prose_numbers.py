@@ -141,7 +141,7 @@ def literal_for(content: str, values: dict[str, str]) -> str:
             f"no glued value {key!r} in the stored outputs (glued: {', '.join(sorted(values))}); "
             "run `make notebooks` to execute the notebook and store its outputs"
         )
-    text = format_plain_text(values[key], spec).replace(" ", NO_BREAK_SPACE)
+    text = str(format_plain_text(values[key], spec)).replace(" ", NO_BREAK_SPACE)
     bad = sorted(set(text) & (LITERAL_BOUNDARY | MARKDOWN_SPECIAL))
     if not text or bad:
         raise ProseNumberError(

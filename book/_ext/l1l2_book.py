@@ -366,10 +366,11 @@ class PreferInteractiveHtml(SphinxPostTransform):
         for bundle in list(self.document.findall(nodes.container)):
             if bundle.get("nb_element") != "mime_bundle":
                 continue
-            html = [
+            html: list[nodes.Node] = [
                 child
                 for child in bundle.children
-                if child.get("mime_type") == "text/html"
+                if isinstance(child, nodes.Element)
+                and child.get("mime_type") == "text/html"
                 and f'class="{INTERACTIVE_CLASS}"' in child.astext()
             ]
             if html:
