@@ -205,7 +205,7 @@ def l1_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
 def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
     """The midpoint of :func:`l1_interval`, as :func:`numpy.median` does: built on the median."""
     low, high = l1_interval(x, y)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # -inf + inf: caught by the caller
         return np.asarray(0.5 * low + 0.5 * high, dtype=np.float64)
 
 

@@ -417,3 +417,11 @@ def test_fit_refuses_rates_that_are_not_plain_numbers_naming_lr(lr):
     with pytest.raises((TypeError, ValueError), match=r"^lr\b") as info:
         gd.fit(x, y, loss="l2", w0=0.0, lr=lr, batch_size=2, epochs=1)
     assert argument_of(info) == "lr"
+
+
+def test_l1_minimizer_whose_interval_spans_both_infinities_is_an_error_without_warnings():
+    # Found by tests/test_fuzz.py: ratios y/x of subnormal x of both signs overflow to -inf and
+    # inf, and the midpoint of the interval was computed (with a warning) before being refused.
+    x = [5e-324, -5e-324, 5e-324, 5e-324, 0.0]
+    with raises_naming(ValueError, "y", "float64 range"):
+        gd.minimizer(x, [1.0, 2.0, 3.0, 4.0, 5.0], loss="l1")
