@@ -25,8 +25,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from l1l2 import losses
+from l1l2._engine import Formula
 from l1l2._typing import FloatArray
-from l1l2._validation import as_float_array, check_int, check_scalar
+from l1l2._validation import as_float_array, check_bool, check_choice, check_int, check_scalar
 
 __all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
 
@@ -142,25 +143,6 @@ def _as_xy(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return design, target
 
 
-def _check_loss(loss: object, allowed: tuple[str, ...]) -> str:
-    if not isinstance(loss, str) or loss not in allowed:
-        extra = (
-            " (the signed loss has no minimiser: it falls without bound)"
-            if loss == "signed"
-            else ""
-        )
-        raise ValueError(
-            f"loss must be one of {', '.join(map(repr, allowed))}{extra}, got {loss!r}"
-        )
-    return loss
-
-
-def _check_bool(value: object, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _total(loss: str, y: FloatArray, prediction: FloatArray, delta: float) -> float:
     """The total loss with the package's own loss functions."""
     function = losses.get(loss)[0]
@@ -233,8 +215,10 @@ def solve(
     Fit(loss='l1', intercept=1, coef=[2.], total_loss=21, unique=True)
     """
     design, target = _as_xy(X, y)
-    name = _check_loss(loss, SOLVE_LOSSES)
-    intercept_too = _check_bool(fit_intercept, "fit_intercept")
+    name = check_choice(
+        loss, "loss", SOLVE_LOSSES, why="the signed loss has no minimiser: it falls without bound"
+    )
+    intercept_too = check_bool(fit_intercept, "fit_intercept")
     huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
     n, p = design.shape
     k = p + intercept_too
@@ -267,7 +251,7 @@ def solve(
     intercept = float(beta[0] - shift @ coef) if intercept_too else 0.0
     prediction = design @ coef + intercept
     return Fit(
-        name,  # type: ignore[arg-type]
+        name,
         intercept,
         coef,
         _total(name, target, prediction, huber_delta),
@@ -621,41 +605,28 @@ def _per_run(value: ArrayLike, name: str, *, nonnegative: bool = False) -> Float
     return array
 
 
-def _derivative(loss: str, delta: float) -> Callable[[FloatArray], FloatArray]:
-    """Per-sample derivative of the loss in the residual, with NaN where it overflowed."""
-    grad = losses.get(loss)[1]
+def _derivative(loss: losses.LossName, delta: float) -> Callable[[FloatArray], FloatArray]:
+    """Per-sample derivative of the loss in the residual, with NaN where the residual overflowed."""
+    return _per_sample(losses.LOSSES[loss].derivative, delta)
+
+
+def _value(loss: losses.LossName, delta: float) -> Callable[[FloatArray], FloatArray]:
+    """Per-sample loss of the residual, with NaN where the residual overflowed."""
+    return _per_sample(losses.LOSSES[loss].value, delta)
+
+
+def _per_sample(formula: Formula, delta: float) -> Callable[[FloatArray], FloatArray]:
+    """Apply a loss record's in-place formula to a copy of ``r``, silently, as descent needs.
+
+    A diverging run's residuals overflow: there the formula gives inf (which marks the run
+    diverged) instead of the public losses' error, and a residual that is already not finite
+    gives NaN.
+    """
 
     def call(r: FloatArray) -> FloatArray:
-        zero = np.zeros_like(r)
-        if loss == "huber":
-            return np.asarray(grad(zero, r, delta=delta, reduction="none"))
-        return np.asarray(grad(zero, r, reduction="none"))
-
-    return _nan_safe(call)
-
-
-def _value(loss: str, delta: float) -> Callable[[FloatArray], FloatArray]:
-    """Per-sample loss of the residual, with NaN where it overflowed."""
-    function = losses.get(loss)[0]
-
-    def call(r: FloatArray) -> FloatArray:
-        zero = np.zeros_like(r)
-        if loss == "huber":
-            return np.asarray(function(zero, r, delta=delta, reduction="none"))
-        return np.asarray(function(zero, r, reduction="none"))
-
-    return _nan_safe(call)
-
-
-def _nan_safe(fn: Callable[[FloatArray], FloatArray]) -> Callable[[FloatArray], FloatArray]:
-    """Wrap a public loss or gradient so that an overflowed residual gives NaN, not an error."""
-
-    def call(r: FloatArray) -> FloatArray:
-        finite = np.isfinite(r)
-        if finite.all():
-            return np.asarray(fn(r), dtype=np.float64)
-        out = np.array(fn(np.where(finite, r, 0.0)), dtype=np.float64)
-        out[~finite] = np.nan
+        with np.errstate(all="ignore"):
+            out = formula(np.array(r, dtype=np.float64), delta, np.empty_like(r))
+        out[~np.isfinite(r)] = np.nan
         return out
 
     return call
@@ -752,10 +723,10 @@ def descend(
             f"X and y must have one row per sample, got {n} rows in X and {target.shape[-1]} "
             "values per run in y"
         )
-    name = _check_loss(loss, losses.LOSS_NAMES)
+    name = check_choice(loss, "loss", losses.LOSS_NAMES)
     n_epochs = check_int(epochs, "epochs", low=0)
     batch = n if batch_size is None else check_int(batch_size, "batch_size", low=1)
-    intercept_too = _check_bool(fit_intercept, "fit_intercept")
+    intercept_too = check_bool(fit_intercept, "fit_intercept")
     if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
     huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)

@@ -207,7 +207,7 @@ sys.path.insert(0, {ext!r})
 extensions = ["myst_nb", "l1l2_book"]
 nb_execution_mode = "off"
 exclude_patterns = ["_build"]
-suppress_warnings = ["l1l2.mathjax"]
+suppress_warnings = ["l1l2.mathjax", "l1l2.vega"]
 """
 
 
@@ -221,8 +221,10 @@ def _small_book(folder: Path) -> Path:
     nb["cells"] = [title, *glued, *prose]
     folder.mkdir()
     (folder / "conf.py").write_text(CONF.format(ext=str(BOOK / "_ext")), encoding="utf-8")
+    # The chapter's {term} links need the book's glossary.
+    shutil.copy(BOOK / "glossary.md", folder / "glossary.md")
     (folder / "index.md").write_text(
-        "# Small book\n\n```{toctree}\nchapter\n```\n", encoding="utf-8"
+        "# Small book\n\n```{toctree}\nchapter\nglossary\n```\n", encoding="utf-8"
     )
     chapter = folder / "chapter.ipynb"
     chapter.write_text(json.dumps(nb), encoding="utf-8")
