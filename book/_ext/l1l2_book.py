@@ -1,6 +1,6 @@
 """Sphinx extension: the rendered book, complete for readers who never clone the project.
 
-Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does seven things:
+Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does nine things:
 
 1. Writes every inline script once. Sphinx 7.4 registers an inline script (``add_js_file(None,
    body=...)``) added after the builder starts twice, once named ``None`` and once ``''``; the
@@ -24,6 +24,9 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does seven th
    ``6.67<!-- glue l1_apple:.2f -->`` (written by ``tools/prose_numbers.py``): a literal that
    differs from the glued value stored in the notebook, formatted as stated, is a warning, so the
    strict build fails.
+9. Gives the entries of the bibliography the ARIA role ``listitem``: docutils writes them as
+   ``doc-biblioentry`` inside a ``role="list"``, a list without list items to a screen reader
+   (axe-core's critical ``aria-required-children``).
 """
 
 from __future__ import annotations
@@ -153,6 +156,15 @@ def _drop_unused_widget_scripts(
         if getattr(js, "filename", js) not in widget_js
         and getattr(js, "attributes", {}).get("type") != WIDGET_STATE
     ]
+
+
+def _bibliography_as_list(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Make each entry of a ``role="list"`` bibliography a ``listitem``, as the list requires."""
+    body = context.get("body", "")
+    if 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _archive_uri(app: Sphinx, docname: str) -> str:
@@ -398,6 +410,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_archive_to_download_menu, priority=600)
     app.connect("html-page-context", _drop_unused_widget_scripts, priority=900)
     app.connect("html-page-context", _add_interactive_scripts)
+    app.connect("html-page-context", _bibliography_as_list)
     app.add_post_transform(PreferInteractiveHtml)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("builder-inited", _install_mathjax)
