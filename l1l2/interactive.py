@@ -39,6 +39,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from l1l2 import data, gd, losses, schedules
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    check_choice,
+    check_int,
+    check_scalar,
+)
 from l1l2.experiments import SOURCE
 
 __all__ = [
@@ -202,18 +209,22 @@ def _new_figure(width: float, height: float) -> Any:
 
 def _check_choices(values: object, name: str, *, positive: bool = False) -> tuple[float, ...]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
-        raise TypeError(f"{name} must be a non-empty sequence of numbers, got {values!r}")
+        raise ArgumentTypeError(
+            name, f"{name} must be a non-empty sequence of numbers, got {values!r}"
+        )
     out = []
     for value in values:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-            raise TypeError(f"{name} must hold numbers, got {value!r} in {values!r}")
+            raise ArgumentTypeError(name, f"{name} must hold numbers, got {value!r} in {values!r}")
         number = float(value)
         if not math.isfinite(number) or number < 0 or (positive and number == 0):
             allowed = "> 0" if positive else ">= 0"
-            raise ValueError(f"{name} must hold finite numbers {allowed}, got {value!r}")
+            raise ArgumentValueError(
+                name, f"{name} must hold finite numbers {allowed}, got {value!r}"
+            )
         out.append(number)
     if len(set(out)) != len(out):
-        raise ValueError(f"{name} must not repeat a value, got {values!r}")
+        raise ArgumentValueError(name, f"{name} must not repeat a value, got {values!r}")
     return tuple(out)
 
 
@@ -256,14 +267,15 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
     truth, default = data.apple_harvest()
     start = default.tolist() if forecasts is None else list(forecasts)
     if len(start) != len(APPLE_RANGES):
-        raise ValueError(f"forecasts must hold 3 numbers, got {forecasts!r}")
+        raise ArgumentValueError("forecasts", f"forecasts must hold 3 numbers, got {forecasts!r}")
     for k, (value, (low, high)) in enumerate(zip(start, APPLE_RANGES, strict=True)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise TypeError(f"forecasts[{k}] must be a number, got {value!r}")
+            raise ArgumentTypeError("forecasts", f"forecasts[{k}] must be a number, got {value!r}")
         if not (low <= value <= high and float(value).is_integer()):
-            raise ValueError(
+            raise ArgumentValueError(
+                "forecasts",
                 f"forecasts[{k}] must be a whole number of apples from {low} to {high} "
-                f"(the range of its slider), got {value!r}"
+                f"(the range of its slider), got {value!r}",
             )
     start_int = [int(v) for v in start]
 
@@ -468,7 +480,7 @@ def experiment_data(
     """
     levels = _check_choices(noises, "noises")
     if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
-        raise TypeError(f"rng must be an int seed, got {rng!r}")
+        raise ArgumentTypeError("rng", f"rng must be an int seed, got {rng!r}")
     generator = np.random.default_rng(rng)
     return {
         sigma: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=sigma, rng=generator)
@@ -497,13 +509,12 @@ def descent_schedule(name: str, lr: float) -> schedules.Schedule:
     >>> print(descent_schedule("exponential", 0.01))
     lr_t = 0.01 * 0.999^t
     """
+    check_choice(name, "name", DESCENT_SCHEDULES)
     if name == "constant":
         return schedules.constant(lr)
     if name == "inverse_time":
         return schedules.inverse_time(lr, decay=_INVERSE_DECAY)
-    if name == "exponential":
-        return schedules.exponential(lr, rate=_EXPONENTIAL_RATE)
-    raise ValueError(f"name must be one of {', '.join(map(repr, DESCENT_SCHEDULES))}, got {name!r}")
+    return schedules.exponential(lr, rate=_EXPONENTIAL_RATE)
 
 
 def sampled_updates(steps: int, points: int) -> list[int]:
@@ -526,10 +537,8 @@ def sampled_updates(steps: int, points: int) -> list[int]:
     >>> sampled_updates(1000, 5)
     [1, 6, 32, 178, 1000]
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be an int >= 1, got {steps!r}")
-    if isinstance(points, bool) or not isinstance(points, int) or points < 2:
-        raise ValueError(f"points must be an int >= 2, got {points!r}")
+    steps = check_int(steps, "steps", low=1)
+    points = check_int(points, "points", low=2)
     raw = np.round(np.geomspace(1, steps, points)).astype(int)
     return [int(t) for t in np.unique(raw)]
 
@@ -588,8 +597,7 @@ def descent(
     """
     levels = _check_choices(noises, "noises")
     rates = _check_choices(learning_rates, "learning_rates", positive=True)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    epochs = check_int(epochs, "epochs", low=1)
     first = {
         "loss": "l1",
         "noise": max(levels),
@@ -604,10 +612,14 @@ def descent(
         "schedule": DESCENT_SCHEDULES,
     }
     if set(chosen) != set(allowed):
-        raise ValueError(f"start may only set {sorted(allowed)}, got {sorted(start or {})}")
+        raise ArgumentValueError(
+            "start", f"start may only set {sorted(allowed)}, got {sorted(start or {})}"
+        )
     for key, options in allowed.items():
         if chosen[key] not in options:
-            raise ValueError(f"start[{key!r}] must be one of {options}, got {chosen[key]!r}")
+            raise ArgumentValueError(
+                "start", f"start[{key!r}] must be in {options}, got {chosen[key]!r}"
+            )
 
     sets = experiment_data(levels, rng=rng)
     steps_per_epoch = math.ceil(SOURCE.n / SOURCE.batch_size)
@@ -837,13 +849,12 @@ def huber_delta(
     x_arr = np.asarray(x, dtype=np.float64)
     y_arr = np.asarray(y, dtype=np.float64).ravel()
     if y_arr.size < 2 or not np.all(np.isfinite(y_arr)):
-        raise ValueError(f"y must hold at least 2 finite values, got {y!r}")
+        raise ArgumentValueError("y", f"y must hold at least 2 finite values, got {y!r}")
     common = np.unique(np.broadcast_to(x_arr, y_arr.shape))
     if common.size != 1 or common[0] == 0 or not np.isfinite(common[0]):
-        raise ValueError(f"x must be one common, finite, non-zero input, got {x!r}")
-    for value, name in ((delta, "delta"), (step, "step")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{name} must be a number > 0, got {value!r}")
+        raise ArgumentValueError("x", f"x must be one common, finite, non-zero input, got {x!r}")
+    check_scalar(delta, "delta", low=0.0, low_open=True)
+    check_scalar(step, "step", low=0.0, low_open=True)
     x0 = float(common[0])
     inputs = np.full_like(y_arr, x0)
     w_l2 = float(gd.minimizer(inputs, y_arr, loss="l2"))

@@ -27,7 +27,16 @@ from numpy.typing import ArrayLike, NDArray
 from l1l2 import losses
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray
-from l1l2._validation import as_float_array, check_bool, check_choice, check_int, check_scalar
+from l1l2._validation import (
+    ArgumentValueError,
+    Reduction,
+    as_float_array,
+    check_bool,
+    check_choice,
+    check_int,
+    check_reduction,
+    check_scalar,
+)
 
 __all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
 
@@ -36,7 +45,7 @@ DEFAULT_DELTA: Final = 1.0
 
 SolveLoss = Literal["l1", "l2", "huber"]
 SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
-_REDUCTIONS: Final = ("mean", "sum")
+_REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
 _MAX_PAIRS_N: Final = 2_000
 # Above this many samples the abs-L1 fit solves its LP on a band of samples near a first fit
@@ -89,16 +98,19 @@ class Fit:
     def slope(self) -> float:
         """The coefficient of a one-feature fit: the slope of the line."""
         if self.coef.shape != (1,):
-            raise ValueError(f"slope needs a one-feature fit, this one has {self.coef.size}")
+            raise ArgumentValueError(
+                "X", f"slope needs a one-feature fit, this one has {self.coef.size} features in X"
+            )
         return float(self.coef[0])
 
     def predict(self, X: ArrayLike) -> FloatArray:
         r"""Return :math:`X\beta + b` for new inputs ``X`` of shape ``(m,)`` or ``(m, p)``."""
         design = _as_design(X, "X")
         if design.shape[1] != self.coef.size:
-            raise ValueError(
+            raise ArgumentValueError(
+                "X",
                 f"X must have {self.coef.size} column(s) like the data of the fit, "
-                f"got shape {np.shape(X)}"
+                f"got shape {np.shape(X)}",
             )
         prediction: FloatArray = design @ self.coef + self.intercept
         return prediction
@@ -124,8 +136,8 @@ def _as_design(X: ArrayLike, name: str) -> FloatArray:
     if array.ndim == 1:
         return array[:, np.newaxis]
     if array.ndim != 2:
-        raise ValueError(
-            f"{name} must have shape (n,) for one feature or (n, p), got shape {array.shape}"
+        raise ArgumentValueError(
+            name, f"{name} must have shape (n,) for one feature or (n, p), got shape {array.shape}"
         )
     return array
 
@@ -134,11 +146,12 @@ def _as_xy(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     design = _as_design(X, "X")
     target = as_float_array(y, "y")
     if target.ndim != 1:
-        raise ValueError(f"y must have shape (n,), got shape {target.shape}")
+        raise ArgumentValueError("y", f"y must have shape (n,), got shape {target.shape}")
     if design.shape[0] != target.shape[0]:
-        raise ValueError(
+        raise ArgumentValueError(
+            "y",
             f"X and y must have one row per sample, got {design.shape[0]} rows in X and "
-            f"{target.shape[0]} values in y"
+            f"{target.shape[0]} values in y",
         )
     return design, target
 
@@ -223,9 +236,10 @@ def solve(
     n, p = design.shape
     k = p + intercept_too
     if n < k:
-        raise ValueError(
+        raise ArgumentValueError(
+            "X",
             f"X has {n} row(s) for {p} feature(s){' and an intercept' if intercept_too else ''}: "
-            f"a unique fit needs at least {k} rows"
+            f"a unique fit needs at least {k} rows",
         )
     # Centred columns: the intercept decouples, and the problem is far better conditioned
     # (years around 1960 next to a column of ones are nearly collinear).
@@ -235,9 +249,10 @@ def solve(
     rank = int(np.linalg.matrix_rank(A))
     if rank < k:
         what = "the columns of X and the column of ones" if intercept_too else "the columns of X"
-        raise ValueError(
+        raise ArgumentValueError(
+            "X",
             f"{what} must be linearly independent (rank {k}), got rank {rank}: drop repeated "
-            "or constant columns"
+            "or constant columns",
         )
 
     if name == "l2":
@@ -494,13 +509,19 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
     """
     design, target = _as_xy(x, y)
     if design.shape[1] != 1:
-        raise ValueError(f"x must hold one feature, shape (n,), got shape {np.shape(x)}")
+        raise ArgumentValueError(
+            "x", f"x must hold one feature, shape (n,), got shape {np.shape(x)}"
+        )
     xs = design[:, 0]
     n = xs.size
     if n > _MAX_PAIRS_N:
-        raise ValueError(f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}")
+        raise ArgumentValueError(
+            "x", f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}"
+        )
     if np.ptp(xs) == 0:
-        raise ValueError("x must hold at least two distinct values: a vertical line has no slope")
+        raise ArgumentValueError(
+            "x", "x must hold at least two distinct values: a vertical line has no slope"
+        )
     i, j = np.triu_indices(n, k=1)
     keep = xs[i] != xs[j]
     i, j = i[keep], j[keep]
@@ -599,9 +620,11 @@ class Path:
 def _per_run(value: ArrayLike, name: str, *, nonnegative: bool = False) -> FloatArray:
     array = as_float_array(value, name)
     if array.ndim > 1:
-        raise ValueError(f"{name} must be a number or a 1-D array (one per run), got {array.shape}")
+        raise ArgumentValueError(
+            name, f"{name} must be a number or a 1-D array (one per run), got {array.shape}"
+        )
     if nonnegative and np.any(array < 0):
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
+        raise ArgumentValueError(name, f"{name} must be >= 0, got {value!r}")
     return array
 
 
@@ -639,9 +662,11 @@ def _rates(
     if callable(lr):
         raw = np.asarray(lr(np.arange(steps, dtype=np.float64)), dtype=np.float64)
         if steps and raw.shape not in {(steps,), ()}:
-            raise ValueError(f"lr schedule must return one rate per step, got shape {raw.shape}")
+            raise ArgumentValueError(
+                "lr", f"lr schedule must return one rate per step, got shape {raw.shape}"
+            )
         if raw.size and (not np.all(np.isfinite(raw)) or np.any(raw < 0)):
-            raise ValueError(f"lr schedule must give finite rates >= 0, got {lr!r}")
+            raise ArgumentValueError("lr", f"lr schedule must give finite rates >= 0, got {lr!r}")
         return np.broadcast_to(raw, (steps,))[:, np.newaxis], ()
     rates = _per_run(lr, "lr", nonnegative=True)[np.newaxis]
     return rates, rates.shape[1:]
@@ -716,19 +741,21 @@ def descend(
     design = _as_design(X, "X")
     target = as_float_array(y, "y")
     if not 1 <= target.ndim <= 2:
-        raise ValueError(f"y must have shape (n,) or (runs, n), got shape {target.shape}")
+        raise ArgumentValueError(
+            "y", f"y must have shape (n,) or (runs, n), got shape {target.shape}"
+        )
     n, p = design.shape
     if target.shape[-1] != n:
-        raise ValueError(
+        raise ArgumentValueError(
+            "y",
             f"X and y must have one row per sample, got {n} rows in X and {target.shape[-1]} "
-            "values per run in y"
+            "values per run in y",
         )
     name = check_choice(loss, "loss", losses.LOSS_NAMES)
     n_epochs = check_int(epochs, "epochs", low=0)
     batch = n if batch_size is None else check_int(batch_size, "batch_size", low=1)
     intercept_too = check_bool(fit_intercept, "fit_intercept")
-    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}")
+    check_reduction(reduction, _REDUCTIONS)
     huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
 
     starts = range(0, n, batch)
@@ -740,15 +767,16 @@ def descend(
     if beta0.ndim == 0:
         beta0 = np.full(p, float(beta0))
     if beta0.shape[-1] != p or beta0.ndim > 2:
-        raise ValueError(
-            f"coef0 must be a number, shape ({p},) or (runs, {p}), got shape {beta0.shape}"
+        raise ArgumentValueError(
+            "coef0", f"coef0 must be a number, shape ({p},) or (runs, {p}), got shape {beta0.shape}"
         )
     try:
         runs_shape = np.broadcast_shapes(target.shape[:-1], b0.shape, beta0.shape[:-1], lr_runs)
     except ValueError:
-        raise ValueError(
+        raise ArgumentValueError(
+            "coef0" if beta0.ndim == 2 else "intercept0" if b0.ndim else "lr",
             f"y, coef0, intercept0 and lr disagree on the number of runs: got y {target.shape}, "
-            f"coef0 {beta0.shape}, intercept0 {b0.shape}, lr {lr_runs}"
+            f"coef0 {beta0.shape}, intercept0 {b0.shape}, lr {lr_runs}",
         ) from None
     runs = runs_shape[0] if runs_shape else 1
     ys = np.broadcast_to(target, (runs, n))

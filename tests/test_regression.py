@@ -363,7 +363,7 @@ def test_descent_marks_divergence_and_keeps_the_last_finite_estimate() -> None:
         ({"lr": -0.1}, ValueError, "lr must be >= 0"),
         ({"epochs": -1}, ValueError, "epochs must be an integer >= 0"),
         ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
-        ({"reduction": "none"}, ValueError, "reduction must be 'mean' or 'sum'"),
+        ({"reduction": "none"}, ValueError, "reduction must be one of 'mean', 'sum', got 'none'"),
         ({"coef0": [1.0, 2.0]}, ValueError, r"coef0 must be a number, shape \(1,\)"),
         ({"lr": [0.1, 0.2], "intercept0": [0.0, 1.0, 2.0]}, ValueError, "disagree"),
         ({"delta": 0.0}, ValueError, "delta must be >"),

@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from l1l2 import data, experiments, gd, losses, schedules
+from l1l2 import data, experiments, gd, interactive, losses, regression, schedules
 from l1l2._validation import ArgumentTypeError, ArgumentValueError
 
 
@@ -354,6 +354,27 @@ def test_equal_weights_that_round_differently_still_tie():
         (lambda: experiments.compare(2.0, [[1.0]] * 3, true_w=1.0, losses=["signed"]), "losses"),
         (lambda: experiments.table({}), "comparisons"),
         (lambda: gd.stability_limit([2.0], loss="l2", batch_size=1, reduction="none"), "reduction"),
+        (lambda: regression.solve([1.0, 1.0, 1.0], [1.0, 2.0, 3.0], loss="l2"), "X"),
+        (lambda: regression.solve([1.0, 2.0, 3.0], [1.0, 2.0], loss="l2"), "y"),
+        (lambda: regression.l1_lines([1.0, 1.0], [1.0, 2.0]), "x"),
+        (
+            lambda: regression.descend([1.0], [1.0], loss="l2", epochs=1, lr=0.1, reduction="none"),
+            "reduction",
+        ),
+        (lambda: regression.descend([1.0], [1.0], loss="l2", epochs=1, lr=lambda t: t - 1.0), "lr"),
+        (
+            lambda: regression.descend(
+                [1.0], [1.0], loss="l2", epochs=1, lr=[0.1, 0.2], intercept0=[0.0, 1.0, 2.0]
+            ),
+            "intercept0",
+        ),
+        (lambda: interactive.apple_harvest(forecasts=(90, "95", 105)), "forecasts"),
+        (lambda: interactive.descent(start={"loss": "l3"}), "start"),
+        (lambda: interactive.descent(learning_rates=(0.01, 0.0)), "learning_rates"),
+        (lambda: interactive.descent_schedule("cosine", 0.01), "name"),
+        (lambda: interactive.sampled_updates(10, 1), "points"),
+        (lambda: interactive.experiment_data(rng=1.5), "rng"),
+        (lambda: interactive.huber_delta(2.0, [1.0, 3.0], step=0.0), "step"),
     ],
 )
 def test_every_check_carries_the_argument_it_names(call, argument):
