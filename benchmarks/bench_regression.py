@@ -23,7 +23,7 @@ SEED = 0
 ONCE = 1.0
 # scikit-learn's L1 fit on 10^5 rows runs for many minutes: it gets this many seconds (wall clock)
 # in a child process, and the table says it did not finish if it needs more.
-LIMIT = 300.0
+LIMIT = 600.0
 
 
 def problem(n: int, p: int) -> tuple[Array, Array]:
@@ -236,6 +236,12 @@ def report(rows: list[Row]) -> tuple[str, list[tuple[str, bool, str]]]:
             table(header, body),
         ]
     )
+    if any(not np.isfinite(r.other) for r in rows):
+        text += (
+            "\n\nWhere scikit-learn was stopped there is no second total to compare; "
+            "`tests/test_regression.py` checks the band route of `solve` against the full "
+            "dual linear program instead."
+        )
     return text, targets
 
 
