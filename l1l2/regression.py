@@ -96,7 +96,7 @@ class Fit:
 
     @property
     def slope(self) -> float:
-        """The coefficient of a one-feature fit: the slope of the line."""
+        """The slope of the line, the coefficient of a one-feature fit."""
         if self.coef.shape != (1,):
             raise ArgumentValueError(
                 "X", f"slope needs a one-feature fit, this one has {self.coef.size} features in X"
@@ -599,7 +599,7 @@ class Path:
 
     @property
     def final_coef(self) -> FloatArray:
-        """The coefficients after the last update: ``(p,)`` or ``(runs, p)``."""
+        """The coefficients after the last update, ``(p,)`` or ``(runs, p)``."""
         last: FloatArray = self.coef[-1]
         return last
 
@@ -709,7 +709,7 @@ def descend(
         Targets, ``(n,)``, or ``(runs, n)`` for one data set per run.
     loss : {"signed", "l1", "l2", "huber"}
         The loss (the signed loss runs away, as in :func:`l1l2.gd.fit`).
-    lr : float, array_like or schedule
+    lr : float, array_like or callable
         A rate >= 0, one per run, or a schedule ``step -> rate`` from :mod:`l1l2.schedules`.
     epochs : int
         Passes over the data, at least 0.
