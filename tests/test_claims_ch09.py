@@ -216,3 +216,121 @@ def test_exercise_l1_descent_stops_dead_inside_the_set(corners) -> None:
     s = np.sign(b + a * x - CALLS)
     assert s.mean() == 0.0
     assert (s * x).mean() == pytest.approx(0.0, abs=1e-15)
+
+
+def robust_scale(residuals: np.ndarray) -> float:
+    """1.4826 times the median absolute deviation."""
+    return float(1.4826 * np.median(np.abs(residuals - np.median(residuals))))
+
+
+def test_the_huber_scale_depends_on_which_abs_l1_line_it_starts_from(corners) -> None:
+    lines, _ = corners
+    scales = np.array([robust_scale(CALLS - b - a * YEAR) for b, a in lines])
+    assert scales.min() == pytest.approx(1.769, abs=1e-3)
+    assert scales.max() == pytest.approx(4.843, abs=1e-3)
+    assert 1.345 * scales.min() == pytest.approx(2.38, abs=5e-3)
+    assert 1.345 * scales.max() == pytest.approx(6.51, abs=5e-3)
+    slopes = [huber_line(YEAR, CALLS, 1.345 * s)[1] for s in scales]
+    assert min(slopes) == pytest.approx(1.474, abs=1e-3)
+    assert max(slopes) == pytest.approx(1.887, abs=1e-3)
+    # the chapter's scale is that of the corner through 1954 and 1962
+    b, a = lines[np.isclose(lines[:, 1], 1.1875)][0]
+    assert abs(CALLS[YEAR == 54][0] - b - a * 54) < 1e-9
+    assert abs(CALLS[YEAR == 62][0] - b - a * 62) < 1e-9
+    assert robust_scale(CALLS - b - a * YEAR) == pytest.approx(1.955, abs=1e-3)
+
+
+def test_huber_moves_much_more_than_abs_l1_when_the_affected_years_come_back() -> None:
+    x, y = YEAR[COUNTED], CALLS[COUNTED]
+    h_clean, h_all = huber_line(x, y, 2.63)[1], huber_line(YEAR, CALLS, 2.63)[1]
+    l1_clean, l1_all = lad(x, y)[1], 1.1875  # the corner the chapter reports
+    assert h_clean == pytest.approx(1.085, abs=1e-3)
+    assert h_all == pytest.approx(1.497, abs=1e-3)
+    assert h_all / h_clean - 1 == pytest.approx(0.38, abs=0.005)
+    assert h_all - h_clean == pytest.approx(0.41, abs=0.005)
+    assert l1_clean == pytest.approx(1.125, abs=1e-3)
+    assert l1_all / l1_clean - 1 < 0.06
+    assert h_all - h_clean > 6 * (l1_all - l1_clean)
+
+
+def test_huber_residuals_drift_across_the_counted_years() -> None:
+    b, a = huber_line(YEAR, CALLS, 2.63)
+    r = CALLS - b - a * YEAR
+    assert r[0] == pytest.approx(3.5, abs=0.05)
+    assert r[-3:].max() == pytest.approx(-6.3, abs=0.05)
+    assert r[-3:].min() == pytest.approx(-8.3, abs=0.05)
+    # 12 points within delta of the line: the Huber total is strictly convex there
+    inside = np.abs(r) < 2.63
+    assert np.count_nonzero(inside) == 12
+    design = np.column_stack([np.ones(inside.sum()), YEAR[inside]])
+    assert np.linalg.eigvalsh(design.T @ design).min() > 0
+
+
+def test_least_squares_slope_is_a_weighted_average_of_slopes_from_the_centre() -> None:
+    dx, dy = YEAR - YEAR.mean(), CALLS - CALLS.mean()
+    weights = dx**2
+    assert np.average(dy / dx, weights=weights) == pytest.approx(least_squares(YEAR, CALLS)[1])
+
+
+def test_small_delta_huber_has_a_whole_region_of_minimisers(corners) -> None:
+    lines, best = corners
+    delta, n = 0.01, YEAR.size
+    b0, a0 = lines.mean(axis=0)
+    sign = np.sign(CALLS - b0 - a0 * YEAR)
+    assert np.all(sign != 0)
+    # lines whose residuals all keep their sign and exceed delta: s_i (y_i - b - a x_i) >= delta
+    a_ub = np.column_stack([sign, sign * YEAR])
+    b_ub = sign * CALLS - delta
+    ends = []
+    for direction in (1.0, -1.0):
+        res = linprog([0.0, direction], A_ub=a_ub, b_ub=b_ub, bounds=[(None, None)] * 2,
+                      method="highs")  # fmt: skip
+        assert res.status == 0
+        ends.append(res.x)
+    assert ends[0][1] == pytest.approx(1.158, abs=1e-3)
+    assert ends[1][1] == pytest.approx(1.620, abs=1e-3)
+
+    def huber_total(b: float, a: float) -> float:
+        r = np.abs(CALLS - b - a * YEAR)
+        return float(np.sum(np.where(r <= delta, 0.5 * r**2, delta * r - 0.5 * delta**2)))
+
+    floor = best * delta - n * delta**2 / 2  # Huber >= delta |r| - delta^2 / 2, term by term
+    assert floor == pytest.approx(844 * delta - 12 * delta**2)
+    for b, a in ends:
+        assert huber_total(b, a) == pytest.approx(floor, rel=1e-12)
+    assert abs(ends[1][1] - ends[0][1]) > 0.4
+
+
+def test_raw_year_bowl_axis_curvatures_and_eigenvalues() -> None:
+    hessian = 2 * np.column_stack([np.ones(24), YEAR]).T @ np.column_stack([np.ones(24), YEAR]) / 24
+    assert hessian[0, 0] == pytest.approx(2.0)
+    assert hessian[1, 1] == pytest.approx(7660.3, abs=0.05)
+    assert hessian[1, 1] / hessian[0, 0] == pytest.approx(3830, abs=0.5)
+    values, vectors = np.linalg.eigh(hessian)
+    assert values[1] / values[0] == pytest.approx(306_318, rel=1e-5)
+    flat = vectors[:, 0] * np.sign(-vectors[0, 0])
+    assert flat == pytest.approx([-0.99987, 0.01605], abs=1e-5)
+    # the gap along the flat direction shrinks by (1 - lr lambda) per update: by e in 1/(lr lambda)
+    lr = 2e-4
+    steps = 1 / (lr * values[0])
+    assert steps == pytest.approx(199_886, abs=1)
+    assert (1 - lr * values[0]) ** steps == pytest.approx(np.exp(-1), rel=1e-4)
+
+
+def test_huber_equals_half_l2_only_within_delta_and_agrees_with_ls_from_124() -> None:
+    b2, a2 = least_squares(YEAR, CALLS)
+    r = np.abs(CALLS - b2 - a2 * YEAR)
+    assert r.max() == pytest.approx(124.2, abs=0.05)
+    delta = 50.0
+    huber = np.where(r <= delta, 0.5 * r**2, delta * r - 0.5 * delta**2)
+    assert np.all(huber[r > delta] < 0.5 * r[r > delta] ** 2)
+    assert np.any(r > delta)
+
+
+def test_the_chosen_scale_is_about_twice_the_noise_of_the_counted_years() -> None:
+    x, y = YEAR[COUNTED], CALLS[COUNTED]
+    b, a = least_squares(x, y)
+    r = y - b - a * x
+    sd = np.sqrt(np.sum(r**2) / (r.size - 2))
+    assert sd == pytest.approx(0.97, abs=0.005)
+    assert 1.9 < 1.955 / sd < 2.1
