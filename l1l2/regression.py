@@ -81,8 +81,9 @@ class Fit:
         Whether this is the only minimiser. Least squares is unique once the columns are
         independent (checked). The abs-L1 minimum need not be: the total is flat along a whole
         segment or polygon of lines, as the 1-D flat bottom between two middle samples was
-        (see :func:`l1_lines` for a line). Huber is unique when the samples in its quadratic
-        zone pin every coefficient.
+        (see :func:`l1_lines` for a line). Huber is unique when the samples strictly inside its
+        quadratic zone pin every coefficient; with a delta small against the residuals its
+        minimum can be a region of lines like L1's, and ``unique`` is then ``False``.
     delta : float or None
         The Huber threshold, ``None`` for the other losses.
     """
@@ -451,7 +452,11 @@ def _solve_huber(A: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray
         r, zone = zones(beta)
         target = minimum_for(zone)
         if target is not None and np.array_equal(zones(target)[1], zone):
-            return target, True
+            # Unique when the samples strictly inside the zone pin every coefficient: the total is
+            # then strictly convex around the answer. Samples exactly at |r| = delta do not: with
+            # a tiny delta the minimum can be a whole region of lines, all at that boundary.
+            strictly = np.abs(y - A @ target) < delta * (1.0 - 1e-9)
+            return target, bool(np.linalg.matrix_rank(A[strictly]) == k)
         gradient = -(A.T @ np.clip(r, -delta, delta))
         if target is not None:
             step = target - beta

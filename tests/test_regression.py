@@ -380,3 +380,14 @@ def test_descend_rejects_bad_input(
 def test_descend_rejects_mismatched_rows() -> None:
     with pytest.raises(ValueError, match="3 rows in X and 2 values"):
         regression.descend([1.0, 2.0, 3.0], [1.0, 2.0], loss="l2", lr=0.1, epochs=1)
+
+
+def test_huber_with_a_tiny_delta_is_flagged_not_unique() -> None:
+    # With every residual beyond delta on a region of L1-optimal lines, the Huber total there is
+    # delta * (L1 minimum) - n * delta**2 / 2 on the whole region: no single minimiser.
+    year, calls = data.belgian_phones()
+    l1_minimum = regression.solve(year, calls, loss="l1").total_loss
+    tiny = regression.solve(year, calls, loss="huber", delta=0.01)
+    assert tiny.total_loss == pytest.approx(0.01 * l1_minimum - year.size * 0.01**2 / 2)
+    assert not tiny.unique
+    assert regression.solve(year, calls, loss="huber", delta=2.63).unique
