@@ -1,6 +1,8 @@
-"""Shared test settings: hypothesis profiles that suit a busy machine, and the book's data."""
+"""Shared test settings: hypothesis profiles that suit a busy machine, the book's data, Chromium."""
 
 import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,3 +20,29 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "l1l2"))
 def book_data():
     """The noisy data set of chapters 04 to 06 and 08 (``chapter_data.draw_book_data``, seed 4)."""
     return draw_book_data(np.random.default_rng(4))
+
+
+def _find_chromium() -> str | None:
+    configured = os.environ.get("L1L2_CHROMIUM")
+    if configured:
+        return configured if Path(configured).is_file() else None
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium executable of the browser and JupyterLab tests; skip (or fail) without one."""
+    path = _find_chromium()
+    if path is None:
+        reason = (
+            "browser test not run: Chromium is not installed "
+            "(install it as root with `bash .ci/install-browser`, "
+            "i.e. `apt-get install -y chromium`)"
+        )
+        if os.environ.get("L1L2_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + "; L1L2_REQUIRE_BROWSER=1 requires it", pytrace=False)
+        pytest.skip(reason)
+    return path

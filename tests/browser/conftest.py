@@ -17,7 +17,6 @@ import contextlib
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,32 +87,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         root = html_dir()
         pages = discover_pages(root) if (root / "index.html").is_file() else []
         metafunc.parametrize("page", pages or [MISSING_BUILD])
-
-
-def _find_chromium() -> str | None:
-    configured = os.environ.get("L1L2_CHROMIUM")
-    if configured:
-        return configured if Path(configured).is_file() else None
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """The Chromium executable; skip (or fail, when required) without one."""
-    path = _find_chromium()
-    if path is None:
-        reason = (
-            "browser test not run: Chromium is not installed "
-            "(install it as root with `bash .ci/install-browser`, "
-            "i.e. `apt-get install -y chromium`)"
-        )
-        if os.environ.get("L1L2_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + "; L1L2_REQUIRE_BROWSER=1 requires it", pytrace=False)
-        pytest.skip(reason)
-    return path
 
 
 @pytest.fixture(scope="session")

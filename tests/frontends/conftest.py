@@ -56,32 +56,6 @@ SETTINGS = {
 }
 
 
-def _find_chromium() -> str | None:
-    configured = os.environ.get("L1L2_CHROMIUM")
-    if configured:
-        return configured if Path(configured).is_file() else None
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    """The Chromium executable; skip (or fail, when required) without one."""
-    path = _find_chromium()
-    if path is None:
-        reason = (
-            "JupyterLab test not run: Chromium is not installed "
-            "(install it as root with `bash .ci/install-browser`, "
-            "i.e. `apt-get install -y chromium`)"
-        )
-        if os.environ.get("L1L2_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + "; L1L2_REQUIRE_BROWSER=1 requires it", pytrace=False)
-        pytest.skip(reason)
-    return path
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
