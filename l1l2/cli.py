@@ -13,13 +13,16 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import numpy as np
 
 from l1l2 import __version__, _source, data, losses, regression, schedules
 from l1l2._source import Status
 from l1l2.experiments import SOURCE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["build_parser", "main"]
 
@@ -445,23 +448,42 @@ def _report(
         )
 
 
-def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
-    """Save the loss and w per update side by side to the PNG file ``path``."""
+def _agg_figure(size: tuple[float, float]) -> Figure | None:
+    """Return an off-screen figure, or say that --save needs matplotlib and return ``None``."""
     # matplotlib is optional (l1l2[plot]) and slow to import: load it only to save a figure.
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
         from matplotlib.figure import Figure  # noqa: PLC0415
-
-        from l1l2 import plotting  # noqa: PLC0415
     except ImportError as exc:
         print(
             f"{PROG}: error: --save needs matplotlib ({exc}); install it with "
             "pip install 'l1l2[plot]'",
             file=sys.stderr,
         )
-        return 1
-    figure = Figure(figsize=(10, 4), layout="constrained")
+        return None
+    figure = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(figure)
+    return figure
+
+
+def _write_png(figure: Figure, path: Path, what: str) -> int:
+    """Write ``figure`` to the PNG file ``path``; return the exit status."""
+    try:
+        figure.savefig(path, format="png")
+    except OSError as exc:
+        print(f"{PROG}: error: cannot write {str(path)!r}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Saved the {what} to {path}")
+    return 0
+
+
+def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
+    """Save the loss and w per update side by side to the PNG file ``path``."""
+    figure = _agg_figure((10, 4))
+    if figure is None:
+        return 1
+    from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
+
     loss_ax, w_ax = figure.subplots(1, 2)
     label, color = plotting.label_for(loss), plotting.color_for(loss)
     history = result.history
@@ -470,13 +492,7 @@ def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
         history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
     )
     figure.suptitle(title)
-    try:
-        figure.savefig(path, format="png")
-    except OSError as exc:
-        print(f"{PROG}: error: cannot write {str(path)!r}: {exc}", file=sys.stderr)
-        return 1
-    print(f"Saved the figures to {path}")
-    return 0
+    return _write_png(figure, path, "figures")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -585,20 +601,11 @@ def _save_lines(
     ylabel: str,
 ) -> int:
     """Save the data and the fitted lines to the PNG file ``path``."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-        from matplotlib.figure import Figure  # noqa: PLC0415
-
-        from l1l2 import plotting  # noqa: PLC0415
-    except ImportError as exc:
-        print(
-            f"{PROG}: error: --save needs matplotlib ({exc}); install it with "
-            "pip install 'l1l2[plot]'",
-            file=sys.stderr,
-        )
+    figure = _agg_figure((6.4, 4.4))
+    if figure is None:
         return 1
-    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
-    FigureCanvasAgg(figure)
+    from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
+
     figure.patch.set_facecolor("white")
     ax = figure.subplots()
     ax.scatter(x, y, color="#000000", s=16, zorder=3, label="data")
@@ -610,10 +617,4 @@ def _save_lines(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
-    try:
-        figure.savefig(path, format="png")
-    except OSError as exc:
-        print(f"{PROG}: error: cannot write {str(path)!r}: {exc}", file=sys.stderr)
-        return 1
-    print(f"Saved the figure to {path}")
-    return 0
+    return _write_png(figure, path, "figure")
