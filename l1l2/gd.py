@@ -105,14 +105,24 @@ class History:
         return f"History({runs}steps={self.steps}, {tail})"
 
 
-def _as_batch(value: ArrayLike, name: str, *, nonnegative: bool = False) -> FloatArray:
-    """Return a number or a 1-D array (one per run) as a fresh float64 array."""
+def _as_batch(value: ArrayLike, name: str, *, steps: int | None = None) -> FloatArray:
+    """Return a number or a 1-D array (one per run) as a fresh float64 array.
+
+    Given ``steps`` (the learning rate), the value must be >= 0 and may also be a table of shape
+    ``(steps, runs)``: one value per update and run.
+    """
     array = np.array(as_float_array(value, name), dtype=np.float64)  # a copy: never an alias
-    if array.ndim > 1:
+    if steps is None and array.ndim > 1:
         raise ArgumentValueError(
             name, f"{name} must be a number or a 1-D array (one per run), got shape {array.shape}"
         )
-    if nonnegative and np.any(array < 0):
+    if steps is not None and (array.ndim > 2 or (array.ndim == 2 and array.shape[0] != steps)):
+        raise ArgumentValueError(
+            name,
+            f"{name} must be a number, a 1-D array (one per run) or a table of shape "
+            f"(steps, runs) with one row per update ({steps} rows here), got shape {array.shape}",
+        )
+    if steps is not None and np.any(array < 0):
         raise ArgumentValueError(name, f"{name} must be >= 0, got {_show(value)}")
     return array
 
@@ -258,8 +268,9 @@ def fit(
     w0 : float or array_like
         The starting estimate, or one per run.
     lr : float, array_like or Schedule
-        The learning rate: a number >= 0, one per run, or a schedule ``step -> rate``
-        (see :mod:`l1l2.schedules`).
+        The learning rate: a number >= 0, one per run, a table of shape ``(steps, runs)`` with
+        one rate per update and run (a schedule of its own for each run), or a schedule
+        ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     batch_size : int
         Samples per update, at least 1 (the last batch of an epoch may be smaller).
     epochs : int
@@ -307,15 +318,18 @@ def fit(
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
     # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
-    fixed = None if callable(lr) else _as_batch(lr, "lr", nonnegative=True)
-    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": 1 if fixed is None else fixed.size}
+    fixed = None if callable(lr) else _as_batch(lr, "lr", steps=steps)
+    table = fixed is not None and fixed.ndim == 2
+    lr_count = 1 if fixed is None else (fixed.shape[1] if table else fixed.size)
+    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": lr_count}
     many = max(runs_by, key=lambda name: runs_by[name])
     check_size(
         2 * (steps + 1) * runs_by[many],
         "epochs" if steps >= runs_by[many] else many,
         what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
     )
-    rates = fixed[np.newaxis] if fixed is not None else _scheduled(lr, steps)  # type: ignore[arg-type]
+    # Rates as a table with a row per step, or one row used at every step.
+    rates = _scheduled(lr, steps) if fixed is None else fixed if table else fixed[np.newaxis]  # type: ignore[arg-type]
     # A schedule is shared by every run: its (steps, 1) table adds no run axis.
     lr_runs = () if callable(lr) else rates.shape[1:]
 
@@ -330,7 +344,7 @@ def fit(
     runs = runs_shape[0] if runs_shape else 1
     ys = np.broadcast_to(y_arr, (runs, n))
     xs = np.broadcast_to(x_arr, (runs, n))
-    per_step = rates.shape[0] == steps and callable(lr)
+    per_step = callable(lr) or table
 
     w_hist = np.empty((steps + 1, runs))
     loss_hist = np.empty((steps, runs))

@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from l1l2 import data, gd, losses, schedules
+from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentTypeError,
     ArgumentValueError,
@@ -625,20 +626,29 @@ def descent(
     steps_per_epoch = math.ceil(SOURCE.n / SOURCE.batch_size)
     kept = sampled_updates(epochs * steps_per_epoch, points)
     index = np.asarray(kept)
+    # Every noise, rate and schedule side by side: one vectorised fit per loss, each run with
+    # its own data set and a column of its own in the table of rates.
+    settings = [(sigma, lr, name) for sigma in sets for lr in rates for name in DESCENT_SCHEDULES]
+    updates = np.arange(epochs * steps_per_epoch, dtype=np.float64)
+    table = np.column_stack([descent_schedule(name, lr)(updates) for _, lr, name in settings])
+    xs = np.stack([sets[sigma][0] for sigma, _, _ in settings])
+    ys = np.stack([sets[sigma][1] for sigma, _, _ in settings])
+    histories = {loss: _fit(xs, ys, loss, table, epochs) for loss in DESCENT_LOSSES}
     runs: list[Spec] = []
-    for sigma, (x, y) in sets.items():
+    for sigma in sets:
         for loss in DESCENT_LOSSES:
             for lr in rates:
                 for name in DESCENT_SCHEDULES:
-                    history = _fit(x, y, loss, descent_schedule(name, lr), epochs)
+                    run = settings.index((sigma, lr, name))
+                    history = histories[loss]
                     runs.append(
                         {
                             "loss": loss,
                             "noise": sigma,
                             "lr": lr,
                             "schedule": name,
-                            "w": _rounded(history.w[index]),
-                            "L": _rounded(history.loss[index - 1]),
+                            "w": _rounded(history.w[index, run]),
+                            "L": _rounded(history.loss[index - 1, run]),
                         }
                     )
 
@@ -771,7 +781,9 @@ def descent(
     )
 
 
-def _fit(x: Any, y: Any, loss: losses.LossName, lr: schedules.Schedule, epochs: int) -> gd.History:
+def _fit(
+    x: Any, y: Any, loss: losses.LossName, lr: schedules.Schedule | FloatArray, epochs: int
+) -> gd.History:
     return gd.fit(
         x,
         y,

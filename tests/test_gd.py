@@ -10,7 +10,7 @@ import pytest
 
 from l1l2 import gd, losses
 from l1l2.data import linear
-from l1l2.schedules import exponential, inverse_time
+from l1l2.schedules import constant, exponential, inverse_time
 
 NAMES = ("signed", "l1", "l2", "huber")
 
@@ -291,6 +291,26 @@ def test_one_data_set_with_many_starts_and_rates_equals_one_by_one():
             x, y, loss="l1", w0=w0[run], lr=lr[run], batch_size=2, epochs=10, reduction="sum"
         )
         assert_same_run(many, run, single)
+
+
+def test_a_table_of_rates_gives_each_run_its_own_schedule():
+    """Column k of an lr table of shape (steps, runs) is run k's schedule, number for number."""
+    x, y = linear(20, noise=5.0, runs=3, rng=3)
+    schedules = [constant(0.01), inverse_time(0.05, decay=0.1), exponential(0.02, rate=0.99)]
+    options = {"loss": "huber", "w0": 20.0, "batch_size": 2, "epochs": 6, "reduction": "sum"}
+    steps = 60
+    table = np.column_stack([s(np.arange(steps, dtype=float)) for s in schedules])
+    many = gd.fit(x, y, lr=table, **options)
+    assert many.runs == 3
+    for run, schedule in enumerate(schedules):
+        single = gd.fit(x, y[run], lr=schedule, **options)
+        np.testing.assert_array_equal(many.w[:, run], single.w)
+        np.testing.assert_array_equal(many.loss[:, run], single.loss)
+        np.testing.assert_array_equal(many.lr[:, run], single.lr)
+    # One data set, one table: the runs differ by their schedules only.
+    shared = gd.fit(x, y[0], lr=table, **options)
+    np.testing.assert_array_equal(shared.w[:, 0], many.w[:, 0])
+    assert not np.array_equal(shared.w[:, 1], shared.w[:, 0])
 
 
 def test_many_runs_with_a_schedule_and_shuffling_equal_one_by_one():
@@ -593,7 +613,13 @@ def fit_with(**changes):
         ({"lr": np.nan}, ValueError, r"^lr must hold finite numbers"),
         ({"lr": np.inf}, ValueError, r"^lr must hold finite numbers"),
         ({"lr": "fast"}, TypeError, r"^lr must hold real numbers"),
-        ({"lr": [[0.1]]}, ValueError, r"^lr must be a number or a 1-D array"),
+        (
+            {"lr": [[0.1]]},
+            ValueError,
+            r"^lr must be .* table of shape \(steps, runs\) .* \(3 rows here\), got shape \(1, 1\)",
+        ),
+        ({"lr": np.full((3, 2, 1), 0.1)}, ValueError, r"^lr must be .* got shape \(3, 2, 1\)"),
+        ({"lr": [[0.1], [0.1], [-0.1]]}, ValueError, r"^lr must be >= 0"),
         ({"lr": lambda t: -t}, ValueError, r"^lr schedule must give finite rates >= 0"),
         ({"lr": lambda t: [0.1, 0.2]}, ValueError, r"^lr schedule must return one rate per step"),
         ({"w0": [[1.0]]}, ValueError, r"^w0 must be a number or a 1-D array"),
