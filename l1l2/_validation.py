@@ -183,6 +183,27 @@ def as_float_array(
     return array
 
 
+def as_per_run(
+    value: ArrayLike, name: str, *, nonnegative: bool = False, rows: int | None = None
+) -> FloatArray:
+    """Return a number, or a 1-D array with one value per run, as a fresh float64 array.
+
+    Given ``rows`` (a learning rate, with ``rows`` updates), ``value`` may also be a table of
+    shape ``(rows, runs)``: one value per update and run.
+    """
+    array = np.array(as_float_array(value, name), dtype=np.float64)  # a copy: never an alias
+    table = rows is not None and array.ndim == 2 and array.shape[0] == rows
+    if array.ndim > 1 and not table:
+        tables = "" if rows is None else f" or a table of shape ({rows}, runs), a row per update"
+        raise ArgumentValueError(
+            name,
+            f"{name} must be a number, a 1-D array (one per run){tables}, got shape {array.shape}",
+        )
+    if nonnegative and np.any(array < 0):
+        raise ArgumentValueError(name, f"{name} must be >= 0, got {_show(value)}")
+    return array
+
+
 def _holds_bool(value: object) -> bool:
     """Return whether a (nested) sequence holds a bool, which NumPy would turn into 0 or 1."""
     if isinstance(value, (bool, np.bool_)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -25,6 +25,7 @@ from l1l2._validation import (
     _holds_bool,
     _show,
     as_float_array,
+    as_per_run,
     as_rng,
     as_xy,
     check_bool,
@@ -105,28 +106,6 @@ class History:
         return f"History({runs}steps={self.steps}, {tail})"
 
 
-def _as_batch(value: ArrayLike, name: str, *, steps: int | None = None) -> FloatArray:
-    """Return a number or a 1-D array (one per run) as a fresh float64 array.
-
-    Given ``steps`` (the learning rate), the value must be >= 0 and may also be a table of shape
-    ``(steps, runs)``: one value per update and run.
-    """
-    array = np.array(as_float_array(value, name), dtype=np.float64)  # a copy: never an alias
-    if steps is None and array.ndim > 1:
-        raise ArgumentValueError(
-            name, f"{name} must be a number or a 1-D array (one per run), got shape {array.shape}"
-        )
-    if steps is not None and (array.ndim > 2 or (array.ndim == 2 and array.shape[0] != steps)):
-        raise ArgumentValueError(
-            name,
-            f"{name} must be a number, a 1-D array (one per run) or a table of shape "
-            f"(steps, runs) with one row per update ({steps} rows here), got shape {array.shape}",
-        )
-    if steps is not None and np.any(array < 0):
-        raise ArgumentValueError(name, f"{name} must be >= 0, got {_show(value)}")
-    return array
-
-
 def _formulas(loss: object, delta: float) -> tuple[Formula, Formula]:
     """Return the per-sample value and derivative of ``loss`` (a name or a custom pair)."""
     if isinstance(loss, str):
@@ -164,16 +143,9 @@ def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
     finite = np.isfinite(r)
     every = bool(finite.all())
     result = fn(np.zeros_like(r), r if every else np.where(finite, r, 0.0), reduction="none")
-    try:
-        raw = np.asarray(result)
-    except (ValueError, TypeError):  # ragged: reported as not real numbers below
-        raw = np.asarray(None)
-    if raw.dtype.kind not in "iuf" or _holds_bool(result) or np.ma.isMaskedArray(result):
-        raise ArgumentTypeError(
-            "loss",
-            f"loss: the {role} must return real numbers for reduction='none', got dtype "
-            f"{raw.dtype}",
-        )
+    raw = _real_numbers(
+        result, "loss", f"loss: the {role} must return real numbers for reduction='none'"
+    )
     if raw.shape != r.shape:
         raise ArgumentValueError(
             "loss",
@@ -186,18 +158,25 @@ def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
     return out
 
 
+def _real_numbers(result: object, argument: str, rule: str, where: str = "") -> NDArray[Any]:
+    """Return what a custom function returned as an array, if it holds real numbers only.
+
+    A ragged, masked, boolean, complex or object result raises an error naming ``argument``:
+    ``rule``, then the dtype found, then ``where``.
+    """
+    try:
+        raw = np.asarray(result)
+    except (ValueError, TypeError):  # ragged
+        raw = np.asarray(None)
+    if raw.dtype.kind not in "iuf" or _holds_bool(result) or np.ma.isMaskedArray(result):
+        raise ArgumentTypeError(argument, f"{rule}, got dtype {raw.dtype}{where}")
+    return raw
+
+
 def _scheduled(lr: Callable[[FloatArray], ArrayLike], steps: int) -> FloatArray:
     """Return the rates of a schedule at every step, shape ``(steps, 1)``, checked."""
     result = lr(np.arange(steps, dtype=np.float64))
-    try:
-        raw = np.asarray(result)
-    except (ValueError, TypeError):  # ragged: reported as not real numbers below
-        raw = np.asarray(None)
-    if raw.dtype.kind not in "iuf" or _holds_bool(result) or np.ma.isMaskedArray(result):
-        raise ArgumentTypeError(
-            "lr",
-            f"lr schedule must return real numbers, got dtype {raw.dtype} from {_show(lr)}",
-        )
+    raw = _real_numbers(result, "lr", "lr schedule must return real numbers", f" from {_show(lr)}")
     if steps and (raw.shape not in {(steps,), ()}):
         raise ArgumentValueError(
             "lr",
@@ -305,7 +284,7 @@ def fit(
     16.96
     """
     x_arr, y_arr = as_xy(x, y)
-    w_start = _as_batch(w0, "w0")
+    w_start = as_per_run(w0, "w0")
     batch = check_int(batch_size, "batch_size", low=1)
     n_epochs = check_int(epochs, "epochs", low=0)
     how = check_reduction(reduction, _FIT_REDUCTIONS)
@@ -318,7 +297,7 @@ def fit(
     starts = range(0, n, batch)
     steps = n_epochs * len(starts)
     # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
-    fixed = None if callable(lr) else _as_batch(lr, "lr", steps=steps)
+    fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)
     table = fixed is not None and fixed.ndim == 2
     lr_count = 1 if fixed is None else (fixed.shape[1] if table else fixed.size)
     runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": lr_count}

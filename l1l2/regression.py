@@ -31,6 +31,7 @@ from l1l2._validation import (
     ArgumentValueError,
     Reduction,
     as_float_array,
+    as_per_run,
     check_bool,
     check_choice,
     check_int,
@@ -622,17 +623,6 @@ class Path:
         return f"Path({runs}steps={self.steps}, {tail})"
 
 
-def _per_run(value: ArrayLike, name: str, *, nonnegative: bool = False) -> FloatArray:
-    array = as_float_array(value, name)
-    if array.ndim > 1:
-        raise ArgumentValueError(
-            name, f"{name} must be a number or a 1-D array (one per run), got {array.shape}"
-        )
-    if nonnegative and np.any(array < 0):
-        raise ArgumentValueError(name, f"{name} must be >= 0, got {value!r}")
-    return array
-
-
 def _derivative(loss: losses.LossName, delta: float) -> Callable[[FloatArray], FloatArray]:
     """Per-sample derivative of the loss in the residual, with NaN where the residual overflowed."""
     return _per_sample(losses.LOSSES[loss].derivative, delta)
@@ -673,7 +663,7 @@ def _rates(
         if raw.size and (not np.all(np.isfinite(raw)) or np.any(raw < 0)):
             raise ArgumentValueError("lr", f"lr schedule must give finite rates >= 0, got {lr!r}")
         return np.broadcast_to(raw, (steps,))[:, np.newaxis], ()
-    rates = _per_run(lr, "lr", nonnegative=True)[np.newaxis]
+    rates = as_per_run(lr, "lr", nonnegative=True)[np.newaxis]
     return rates, rates.shape[1:]
 
 
@@ -767,7 +757,7 @@ def descend(
     steps = n_epochs * len(starts)
     rates, lr_runs = _rates(lr, steps)
 
-    b0 = _per_run(intercept0, "intercept0")
+    b0 = as_per_run(intercept0, "intercept0")
     beta0 = as_float_array(coef0, "coef0")
     if beta0.ndim == 0:
         beta0 = np.full(p, float(beta0))
