@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -179,15 +180,14 @@ class Frontend:
         self.blocked: list[str] = []
         self._reported = 0
         self.context = browser.new_context(viewport=VIEWPORT)
-        self.context.route("**/*", self._route)
+        # A pattern, not a function: Playwright matches it itself, so only the requests to other
+        # hosts come to Python (a function would be called for every request of JupyterLab).
+        others = re.compile(f"^(?!{re.escape(base)}|data:|blob:)")
+        self.context.route(others, self._block)
 
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith((self.base, "data:", "blob:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort("blockedbyclient")
+    def _block(self, route: Any) -> None:
+        self.blocked.append(route.request.url)
+        route.abort("blockedbyclient")
 
     def new_blocked(self) -> list[str]:
         """The requests to other hosts since the last call (the first call: since the start)."""
