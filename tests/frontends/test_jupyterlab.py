@@ -250,6 +250,9 @@ def run_all(page: Any, panel: str, failure_screenshot: Path) -> list[str]:
             break
         except PlaywrightTimeoutError:
             print(f"Run All Cells started nothing (attempt {attempt + 1})")
+    else:
+        page.screenshot(path=str(failure_screenshot))
+        pytest.fail("Run All Cells started nothing, three times", pytrace=False)
     try:
         page.wait_for_function(FINISHED, arg=panel, timeout=RUN_TIMEOUT_MS, polling=250)
     except PlaywrightTimeoutError:
