@@ -9,12 +9,18 @@ JupyterLab serves a copy of ``book/`` (running the notebooks must never rewrite 
 on 127.0.0.1 with no token, with settings of its own in a temporary folder: every cell rendered at
 once (no windowing), no news, no autosave. Playwright drives Debian's ``chromium`` through
 ``executable_path`` (never ``playwright install``), and every request to another host is blocked.
+
+JupyterLab loads once per session (``lab``): loading the application costs seconds of CPU, so the
+chapters are opened one after the other inside it, each closed, with its kernel shut down, before
+the next (see ``test_jupyterlab.py``). The server exposes the application as ``window.jupyterapp``
+for that.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 SCREENSHOTS = ROOT / "_build" / "jupyterlab-screenshots"
 STARTUP_TIMEOUT_S = 180
+VIEWPORT = {"width": 1280, "height": 900}
+LOAD_TIMEOUT_MS = 180_000
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -117,6 +125,9 @@ def jupyter(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         # No token, so no cookie either: let the test's own requests (stop a kernel) through.
         "--ServerApp.disable_check_xsrf=True",
         f"--ServerApp.root_dir={root}",
+        # window.jupyterapp: the test opens and closes notebooks inside one loaded application.
+        "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
@@ -159,6 +170,62 @@ def browser(chromium_path: str) -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+class Frontend:
+    """A browser context that blocks, and records, every request to a host but the server."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.base = base
+        self.blocked: list[str] = []
+        self._reported = 0
+        self.context = browser.new_context(viewport=VIEWPORT)
+        # A pattern, not a function: Playwright matches it itself, so only the requests to other
+        # hosts come to Python (a function would be called for every request of JupyterLab).
+        others = re.compile(f"^(?!{re.escape(base)}|data:|blob:)")
+        self.context.route(others, self._block)
+
+    def _block(self, route: Any) -> None:
+        self.blocked.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    def new_blocked(self) -> list[str]:
+        """The requests to other hosts since the last call (the first call: since the start)."""
+        new = self.blocked[self._reported :]
+        self._reported = len(self.blocked)
+        return new
+
+    def close(self) -> None:
+        self.context.close()
+
+
+class Lab(Frontend):
+    """JupyterLab, loaded once in one page; ``window.jupyterapp`` is the application."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        super().__init__(browser, base)
+        self.page = self.context.new_page()
+        self.load()
+
+    def load(self) -> None:
+        """(Re)load JupyterLab with a fresh workspace and wait until its layout is restored."""
+        self.page.goto(self.base + "lab?reset", timeout=LOAD_TIMEOUT_MS)
+        self.page.wait_for_function(
+            "() => window.jupyterapp !== undefined", timeout=LOAD_TIMEOUT_MS, polling=100
+        )
+        self.page.evaluate("async () => { await window.jupyterapp.restored; }")
+
+
+@pytest.fixture(scope="session")
+def lab(browser: Any, jupyter: Jupyter) -> Iterator[Lab]:
+    """JupyterLab loaded once, in one headless Chromium page, for every chapter in turn."""
+    start = time.monotonic()
+    frontend = Lab(browser, jupyter.base)
+    print(f"JupyterLab loaded in {time.monotonic() - start:.1f} s")
+    try:
+        yield frontend
+    finally:
+        frontend.close()
 
 
 @pytest.fixture(scope="session")
