@@ -13,7 +13,6 @@ blocked and recorded; the run ends with a list of them, page by page.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import os
@@ -24,10 +23,10 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[2]
+from .visits import ROOT, Visits
+
 BUILD_HINT = (
     "build the book first: `make book` "
     "(or `.venv/bin/jupyter-book build . --all -W -n --keep-going`)"
@@ -47,22 +46,6 @@ CHROMIUM_ARGS = [
 
 # Filled by the tests, printed at the end of the run: page -> external URLs it asked for.
 EXTERNAL_REQUESTS: dict[str, list[str]] = {}
-
-
-# How long a page may take to go quiet on the network after its load event.
-NETWORK_IDLE_MS = 20_000
-
-
-def settle(page: Any) -> None:
-    """Wait until the page's network is quiet, for at most ``NETWORK_IDLE_MS``.
-
-    "networkidle" is Playwright's guess that loading is over; on a machine busy with other work
-    it is sometimes never reported although every request has finished. The checks that follow
-    wait for what they need themselves (MathJax, images, the interactive figures), and failed or
-    blocked requests are recorded as they happen, so a missed guess costs time, not a check.
-    """
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_MS)
 
 
 def html_dir() -> Path:
@@ -145,6 +128,12 @@ def screenshot_dir(site: Path) -> Path:
     path = site.parent / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def visits(browser: Any, server: str, screenshot_dir: Path) -> Visits:
+    """Every page, opened once per colour mode for the whole run: ``visits(rel, dark=False)``."""
+    return Visits(browser, server, screenshot_dir)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

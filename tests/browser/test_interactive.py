@@ -7,7 +7,8 @@ Run with the rest of the browser test (``make browser``), after a build of the b
   control of every figure from the keyboard, checks that the chart changes, and reads the values
   it shows (the SVG text and the hover tooltip) against what ``l1l2`` computes for that setting.
 - axe-core (npm ``axe-core``, injected from the project's ``node_modules``) checks every page,
-  with its interactive figures drawn, and fails on any serious or critical violation.
+  with its interactive figures drawn, and fails on any serious or critical violation. It runs in
+  the page's light-mode visit (``visits.py``), which the page test of ``test_pages.py`` shares.
 """
 
 from __future__ import annotations
@@ -34,27 +35,11 @@ from l1l2.interactive import (
     experiment_data,
 )
 
-from .conftest import BUILD_HINT, MISSING_BUILD, ROOT, discover_pages, settle
+from .conftest import BUILD_HINT, MISSING_BUILD, discover_pages
+from .visits import TIMEOUT_MS, VIEWPORT, WAIT_FOR_FIGURES, Visits
 
-VIEWPORT = {"width": 1280, "height": 900}
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FAILING_IMPACTS = ("serious", "critical")
 KINDS = {"apple-harvest", "descent", "huber-delta"}
-# Generous: the machine that runs the test may be busy, and a page with three figures parses
-# some 800 KiB of Vega before it draws.
-TIMEOUT_MS = 90_000
-
-# Runs in the page: wait until every interactive figure has drawn (or failed), report each.
-WAIT_FOR_FIGURES = """
-async () => {
-  const figures = Array.from(document.querySelectorAll('.l1l2-interactive'));
-  for (let i = 0; i < 1200; i++) {
-    if (figures.every(f => f.dataset.state)) break;
-    await new Promise(r => setTimeout(r, 50));
-  }
-  return figures.map(f => ({id: f.id, kind: f.dataset.l1l2Figure, state: f.dataset.state || null}));
-}
-"""
 
 # Runs in the page: what one figure shows now.
 SNAPSHOT = """
@@ -133,7 +118,6 @@ def open_book(browser: Any, server: str) -> Iterator[Any]:
             ),
         )
         page.goto(urljoin(server, rel), wait_until="load")
-        settle(page)
         return session
 
     yield opener
@@ -152,21 +136,14 @@ def _interactive_pages(site: Path) -> list[str]:
 # -- accessibility ------------------------------------------------------------------------------
 
 
-def test_axe_finds_no_serious_or_critical_violation(page: str, site: Path, open_book: Any) -> None:
-    """axe-core on the page as a reader sees it, interactive figures drawn."""
+def test_axe_finds_no_serious_or_critical_violation(page: str, visits: Visits) -> None:
+    """axe-core on the page as a reader sees it (light mode), interactive figures drawn."""
     if page == MISSING_BUILD:
         pytest.fail(f"No built book to test: {BUILD_HINT}.", pytrace=False)
-    if not AXE.is_file():
-        pytest.fail(f"axe-core missing at {AXE}: run `npm ci`.", pytrace=False)
-    session = open_book(page)
-    session.page.evaluate(WAIT_FOR_FIGURES)
-    session.page.add_script_tag(path=str(AXE))
-    violations = session.page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]}))
-           .violations.map(v => ({
-             id: v.id, impact: v.impact, help: v.help,
-             nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
-    )
+    # axe-core runs inside the page's light visit, which test_pages.py's test_page shares.
+    violations = visits(page).violations
+    if violations is None:
+        pytest.fail(f"{page}: {visits(page).axe_error}", pytrace=False)
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     report = "\n  ".join(f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}" for v in failing)
     assert not failing, f"{page}: axe-core found\n  {report}"

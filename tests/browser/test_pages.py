@@ -1,10 +1,12 @@
 """The rendered book as a reader meets it: every page opened in headless Chromium.
 
-For every page: no JavaScript error from the book's own files, every image loaded, every internal
-link and anchor resolves, math rendered by MathJax (served by the book itself), no blank widget
-area, and a full-page screenshot in light and dark mode under ``_build/screenshots/``. Requests to
-any other host are blocked and reported. Then the reader's tools: search, the download menu, the
-launch buttons, the repository link, the notebook archive, the footer, and figures in dark mode.
+For every page, in light and in dark mode: no JavaScript error from the book's own files, every
+image loaded, every internal link and anchor resolves, math rendered by MathJax (served by the book
+itself), every interactive figure drawn, no blank widget area; a screenshot of the page (light) and
+of its first screen (dark) under ``_build/screenshots/``. Requests to any other host are blocked and
+reported. Each page is opened once per colour mode (``visits.py``), shared with the axe-core test.
+Then the reader's tools: search, the download menu, the launch buttons, the repository link, the
+notebook archive, the footer, and figures in dark mode.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,173 +21,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages, settle
+from .conftest import BUILD_HINT, EXTERNAL_REQUESTS, MISSING_BUILD, discover_pages
+from .visits import REDIRECT, VIEWPORT, Visit, Visits, is_ours
 
 ARCHIVE = "l1l2-notebooks.zip"
-VIEWPORT = {"width": 1280, "height": 900}
 IMAGE_FILE = re.compile(r"(^|/)[^/\s]+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
-
-# Runs in the page: wait until MathJax (if the page loads it) has typeset everything.
-WAIT_FOR_MATHJAX = """
-async () => {
-  const hasMath = document.querySelector('.math') !== null;
-  if (!hasMath) return 'no math';
-  for (let i = 0; i < 200; i++) {
-    if (window.MathJax && window.MathJax.startup && window.MathJax.startup.promise) {
-      await window.MathJax.startup.promise;
-      return 'typeset';
-    }
-    await new Promise(r => setTimeout(r, 50));
-  }
-  return 'MathJax never started';
-}
-"""
-
-# Runs in the page: make every image load now (no lazy loading) and wait for it.
-LOAD_IMAGES = """
-async () => {
-  const imgs = Array.from(document.images);
-  imgs.forEach(img => { img.loading = 'eager'; });
-  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
-  return imgs.map(img => ({
-    src: img.currentSrc || img.src,
-    alt: img.getAttribute('alt'),
-    naturalWidth: img.naturalWidth,
-    inArticle: img.closest('article') !== null,
-    inOutput: img.closest('.cell_output') !== null,
-  }));
-}
-"""
-
-# Runs in the page: what the reader can see of math, links, ids and widgets.
-INSPECT = """
-() => {
-  const hrefs = sel => Array.from(document.querySelectorAll(sel)).map(a => a.href);
-  const maths = Array.from(document.querySelectorAll('.math'));
-  const widgetViews = Array.from(document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]'));
-  return {
-    links: hrefs('a[href]'),
-    ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
-    math: maths.length,
-    mathRendered: maths.filter(m => m.querySelector('mjx-container') !== null).length,
-    mathRaw: maths.filter(m => m.querySelector('mjx-container') === null)
-                  .slice(0, 3).map(m => m.textContent.trim().slice(0, 60)),
-    mathErrors: document.querySelectorAll('mjx-merror').length,
-    mathjaxScripts: Array.from(document.scripts).map(s => s.src)
-                         .filter(s => /mathjax/i.test(s)),
-    widgetViews: widgetViews.length,
-    widgetsBlank: widgetViews.filter(s => {
-      const area = s.parentElement;
-      const view = area.querySelector('.jupyter-widgets, .widget-subarea, .lm-Widget');
-      return view === null || view.getBoundingClientRect().height < 1;
-    }).length,
-    theme: document.documentElement.dataset.theme || null,
-    title: document.title,
-    nav: hrefs('.bd-docs-nav a[href]'),
-    downloads: hrefs('.dropdown-download-buttons a[href]'),
-    launch: hrefs('.dropdown-launch-buttons a[href]'),
-    articleLinks: hrefs('article a[href]'),
-    hasSearch: document.querySelector('.search-button, form.bd-search, #search-input') !== null,
-    footer: (document.querySelector('footer .copyright') || {innerText: ''}).innerText,
-    figures: Array.from(document.querySelectorAll('article .cell_output img, article figure img'))
-      .map(img => { const s = getComputedStyle(img);
-                    return {src: img.src, filter: s.filter, background: s.backgroundColor}; }),
-  };
-}
-"""
-
-
-@dataclass
-class Visit:
-    """What one page showed in the browser."""
-
-    url: str
-    final_url: str = ""
-    problems: list[str] = field(default_factory=list)
-    external: list[str] = field(default_factory=list)
-    images: list[dict[str, Any]] = field(default_factory=list)
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-def _is_ours(url: str, base: str) -> bool:
-    return url.startswith(base) or url in {"", "about:blank"} or url.startswith(("data:", "blob:"))
-
-
-def open_page(
-    browser: Any, base: str, rel: str, *, dark: bool = False, screenshot: Path | None = None
-) -> Visit:
-    """Open one page with every other host blocked; collect what went wrong on it."""
-    visit = Visit(url=urljoin(base, rel))
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="dark" if dark else "light")
-    # A busy machine needs more than Playwright's 30 s for a page that draws interactive figures.
-    context.set_default_timeout(90_000)
-
-    def route(route: Any) -> None:
-        url = route.request.url
-        if _is_ours(url, base):
-            route.continue_()
-        else:
-            visit.external.append(url)
-            route.abort("blockedbyclient")
-
-    def on_console(msg: Any) -> None:
-        if msg.type != "error":
-            return
-        where = msg.location.get("url", "") if msg.location else ""
-        if _is_ours(where, base) and not any(u in msg.text for u in visit.external):
-            visit.problems.append(f"console error from {where or 'the page'}: {msg.text}")
-
-    def on_pageerror(error: Any) -> None:
-        stack = getattr(error, "stack", "") or ""
-        urls = re.findall(r"https?://[^\s)]+", stack)
-        if not urls or any(u.startswith(base) for u in urls):
-            visit.problems.append(f"JavaScript error: {error.message}\n{stack}")
-
-    def on_response(response: Any) -> None:
-        url = response.url
-        if url.startswith(base) and response.status >= 400 and not url.endswith("/favicon.ico"):
-            visit.problems.append(f"HTTP {response.status} for {url}")
-
-    def on_requestfailed(request: Any) -> None:
-        if request.url.startswith(base):
-            visit.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", on_console)
-    page.on("pageerror", on_pageerror)
-    page.on("response", on_response)
-    page.on("requestfailed", on_requestfailed)
-    try:
-        page.goto(visit.url, wait_until="load")
-        settle(page)
-        state = page.evaluate(WAIT_FOR_MATHJAX)
-        if state == "MathJax never started":
-            visit.problems.append("the page has math but MathJax never started")
-        visit.images = page.evaluate(LOAD_IMAGES)
-        visit.info = page.evaluate(INSPECT)
-        visit.final_url = page.url
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
-    finally:
-        context.close()
-    return visit
-
-
-# Each page is opened once in light and once in dark mode; later tests reuse what it showed.
-_VISITS: dict[tuple[str, bool], Visit] = {}
-
-
-def visit(
-    browser: Any, base: str, rel: str, *, dark: bool = False, screenshot: Path | None = None
-) -> Visit:
-    """What the page showed (opened now, or earlier in this run)."""
-    key = (rel, dark)
-    if key not in _VISITS or screenshot is not None:
-        _VISITS[key] = open_page(browser, base, rel, dark=dark, screenshot=screenshot)
-    return _VISITS[key]
 
 
 class _Ids(html.parser.HTMLParser):
@@ -267,13 +106,9 @@ def math_problems(visit: Visit, base: str) -> list[str]:
     return problems
 
 
-def _screenshot_path(shots: Path, rel: str, suffix: str) -> Path:
-    return shots / (rel.removesuffix(".html") + suffix)
-
-
 def _redirect_target(site: Path, rel: str) -> str | None:
     text = (site / rel).read_text(encoding="utf-8", errors="replace")
-    match = re.search(r'http-equiv="refresh"[^>]*url=([^"]+)"', text, re.IGNORECASE)
+    match = REDIRECT.search(text)
     return match.group(1).strip() if match else None
 
 
@@ -285,12 +120,12 @@ def _landing(site: Path) -> str:
 # -- every page ---------------------------------------------------------------------------------
 
 
-def test_page(page: str, site: Path, server: str, browser: Any, screenshot_dir: Path) -> None:
+def test_page(page: str, site: Path, server: str, visits: Visits) -> None:
     """One page, light and dark: loads cleanly, links resolve, images load, math is rendered."""
     if page == MISSING_BUILD:
         pytest.fail(f"No built book to test: {BUILD_HINT}.", pytrace=False)
     redirect = _redirect_target(site, page)
-    light = visit(browser, server, page, screenshot=_screenshot_path(screenshot_dir, page, ".png"))
+    light = visits(page)
     EXTERNAL_REQUESTS[page] = sorted(set(light.external))
     problems = list(light.problems)
     if redirect is not None:
@@ -307,13 +142,7 @@ def test_page(page: str, site: Path, server: str, browser: Any, screenshot_dir: 
             f"{light.info['widgetsBlank']} of {light.info['widgetViews']} widget areas stay blank"
         )
 
-    dark = visit(
-        browser,
-        server,
-        page,
-        dark=True,
-        screenshot=_screenshot_path(screenshot_dir, page, ".dark.png"),
-    )
+    dark = visits(page, dark=True)
     problems += [f"dark mode: {p}" for p in dark.problems if p not in light.problems]
     if redirect is None and dark.info["theme"] != "dark":
         problems.append(f"dark mode: the page did not switch to dark (theme={dark.info['theme']})")
@@ -338,14 +167,16 @@ def _notebook_pages(site: Path) -> list[str]:
     return [p for p in _content_pages(site) if (site / "_sources" / (p[:-5] + ".ipynb")).is_file()]
 
 
-def test_search_finds_the_landing_page(site: Path, server: str, browser: Any) -> None:
+def test_search_finds_the_landing_page(
+    site: Path, server: str, browser: Any, visits: Visits
+) -> None:
     """The search page answers a word of the book's title with results."""
-    title = visit(browser, server, _landing(site)).info["title"]
+    title = visits(_landing(site)).info["title"]
     words = re.findall(r"[A-Za-z]{4,}", title)
     assert words, f"no word to search for in the title {title!r}"
     query = words[-1].lower()
     context = browser.new_context(viewport=VIEWPORT)
-    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort())
+    context.route("**/*", lambda r: r.continue_() if is_ours(r.request.url, server) else r.abort())
     try:
         page = context.new_page()
         page.goto(urljoin(server, f"search.html?q={query}"), wait_until="load")
@@ -354,12 +185,12 @@ def test_search_finds_the_landing_page(site: Path, server: str, browser: Any) ->
     finally:
         context.close()
     assert hits, f"searching {query!r} found nothing"
-    without = [p for p in _content_pages(site) if not visit(browser, server, p).info["hasSearch"]]
+    without = [p for p in _content_pages(site) if not visits(p).info["hasSearch"]]
     assert not without, f"no search button or field on {without}"
 
 
 def test_every_content_page_has_navigation_repository_and_downloads(
-    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+    site: Path, visits: Visits, book_config: dict[str, Any]
 ) -> None:
     """Sidebar navigation, the repository link, and download links for the page and the archive."""
     repo = book_config["repository"]["url"].rstrip("/")
@@ -368,7 +199,7 @@ def test_every_content_page_has_navigation_repository_and_downloads(
     navs = {}
     problems = []
     for rel in content:
-        info = visit(browser, server, rel).info
+        info = visits(rel).info
         navs[rel] = {u.split("#")[0] for u in info["nav"]}
         if not any(u.rstrip("/") == repo for u in info["links"]):
             problems.append(f"{rel}: no link to the repository {repo}")
@@ -412,13 +243,13 @@ GIT_URL = re.compile(r"git\+(https?://[^\s\"'@#]+)")
 
 
 def test_notebook_pages_launch_on_binder_and_colab(
-    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+    site: Path, visits: Visits, book_config: dict[str, Any]
 ) -> None:
     """Launch buttons open this notebook of the configured repository; it can install l1l2."""
     problems = []
     for rel in _notebook_pages(site):
         expected = _expected_launch_urls(book_config, rel)
-        links = visit(browser, server, rel).info["launch"]
+        links = visits(rel).info["launch"]
         binder = [u for u in links if u.startswith(expected["binder"])]
         colab = [u for u in links if u == expected["colab"]]
         if not binder or not any(expected["path"] in unquote(u) for u in binder):
@@ -441,23 +272,21 @@ def test_notebook_pages_launch_on_binder_and_colab(
 
 
 def test_footer_shows_the_book_copyright(
-    site: Path, server: str, browser: Any, book_config: dict[str, Any]
+    site: Path, visits: Visits, book_config: dict[str, Any]
 ) -> None:
     """The footer carries the copyright of _config.yml, not the theme's default year."""
     expected = f"Copyright {book_config['copyright']}"
     for rel in _content_pages(site):
-        footer = visit(browser, server, rel).info["footer"]
+        footer = visits(rel).info["footer"]
         assert expected in footer, f"{rel}: footer {footer!r}"
 
 
-def test_figures_keep_a_light_background_in_dark_mode(
-    site: Path, server: str, browser: Any
-) -> None:
+def test_figures_keep_a_light_background_in_dark_mode(site: Path, visits: Visits) -> None:
     """In dark mode figures are not dimmed and keep their white background."""
     checked = 0
     problems = []
     for rel in _content_pages(site):
-        for fig in visit(browser, server, rel, dark=True).info["figures"]:
+        for fig in visits(rel, dark=True).info["figures"]:
             checked += 1
             if fig["filter"] != "none" or fig["background"] != "rgb(255, 255, 255)":
                 problems.append(f"{rel}: {fig}")
