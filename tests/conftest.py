@@ -2,7 +2,9 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -46,3 +48,30 @@ def chromium_path() -> str:
             pytest.fail(reason + "; L1L2_REQUIRE_BROWSER=1 requires it", pytrace=False)
         pytest.skip(reason)
     return path
+
+
+# Flags that let Debian's Chromium run headless here (see ../shared/NOTEBOOKS.md). Playwright adds
+# --headless and a fresh temporary --user-data-dir itself.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """Headless Chromium driven by Playwright (Debian's ``chromium``, never a downloaded one)."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  (only the browser tests)
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from .visits import ROOT, Visits
 
@@ -33,16 +32,6 @@ BUILD_HINT = (
 )
 MISSING_BUILD = "<no built book>"
 
-# Flags that let Debian's Chromium run headless here (see ../shared/NOTEBOOKS.md). Playwright adds
-# --headless and a fresh temporary --user-data-dir itself.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Filled by the tests, printed at the end of the run: page -> external URLs it asked for.
 EXTERNAL_REQUESTS: dict[str, list[str]] = {}
@@ -107,19 +96,6 @@ def server(site: Path) -> Iterator[str]:
         httpd.shutdown()
         httpd.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    """Headless Chromium driven by Playwright."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="session")

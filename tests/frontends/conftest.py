@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
@@ -42,14 +41,6 @@ STARTUP_TIMEOUT_S = 180
 VIEWPORT = {"width": 1280, "height": 900}
 LOAD_TIMEOUT_MS = 180_000
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # What a reader's JupyterLab would do differently from the test's: the test renders every cell
 # (a reader's JupyterLab renders the cells near the view as they scroll), asks for no news and
@@ -157,19 +148,6 @@ def jupyter(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
             process.kill()
             process.wait(timeout=30)
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    """Headless Chromium driven by Playwright."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 class Frontend:
