@@ -262,12 +262,15 @@ def check_scalar(
 
     ``low_open`` / ``high_open`` exclude the bound itself.
     """
-    if not _is_real(value):
+    if type(value) is float:  # the usual case, without the slower abstract-class check
+        number = value
+    elif not _is_real(value):
         raise ArgumentTypeError(name, f"{name} must be a real number, got {_show(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int or Fraction beyond float64
-        number = math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    else:
+        try:
+            number = float(value)
+        except OverflowError:  # an int or Fraction beyond float64
+            number = math.inf if value > 0 else -math.inf  # type: ignore[operator]
     if not math.isfinite(number):
         raise ArgumentValueError(name, f"{name} must be finite, got {_show(value)}")
     if low is not None and (number < low or (low_open and number == low)):
