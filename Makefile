@@ -12,8 +12,9 @@ NODE_STAMP := node_modules/.package-lock.json
 # pytest-xdist workers for the unit tests and nbval (`auto`: one per core; `make unit JOBS=0` runs
 # them in one process).
 JOBS   ?= auto
-# Steps of `make test` that run at the same time (each pytest step has its own JOBS workers).
-TEST_JOBS ?= 3
+# Steps of `make test` that run at the same time (each pytest step has its own JOBS workers):
+# after lint and typecheck (a second each), the four long ones at once.
+TEST_JOBS ?= 4
 LINTED := l1l2 tests benchmarks tools book conftest.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
@@ -25,13 +26,11 @@ book: $(STAMP) $(NODE_STAMP)
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-# Everything, side by side: the book builds and the browser opens it while the unit tests and
-# nbval run. Each step's output is printed whole when the step ends. The notebooks are then run in
-# JupyterLab on their own, as a reader runs them: a kernel per chapter beside the other steps
-# would starve them on two cores.
+# Everything, side by side: the book builds and the browser opens it while the unit tests, nbval
+# and the JupyterLab test run. Each step's output is printed whole when the step ends.
 test: $(STAMP) $(NODE_STAMP)
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target lint typecheck browser unit nbval
-	$(MAKE) --no-print-directory jupyterlab
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
+		lint typecheck browser unit nbval jupyterlab
 
 setup: $(STAMP)
 
