@@ -1,8 +1,8 @@
 """Benchmark 4: wall time of the strict book build and of nbval over every notebook.
 
-The commands are those of the Makefile's ``build-strict`` and ``nbval`` targets, except that the
-build writes into a temporary directory, so that ``_build/`` (which other tools may be serving or
-reading) is left alone.
+The build is ``make book``'s strict build, written into a temporary directory so that ``_build/``
+(which other tools may be serving or reading) is left alone; nbval runs every notebook in one
+process (``make nbval`` spreads them over pytest-xdist workers).
 """
 
 from __future__ import annotations
@@ -138,8 +138,9 @@ def report(result: Result) -> tuple[str, list[tuple[str, bool, str]]]:
             "## 4. The book",
             "",
             f"Measured {result.date}, one run each on this machine, with "
-            "`benchmarks/run.py --book`. The strict build is the Makefile's `build-strict` "
-            "(into a temporary directory); nbval is its `nbval` target. Notebooks: "
+            "`benchmarks/run.py --book`. The strict build is `make book`'s (into a temporary "
+            "directory); nbval runs the notebooks in one process (`make nbval` spreads them "
+            "over workers). Notebooks: "
             + (", ".join(f"`{name}`" for name in result.notebooks) or "none yet")
             + ".",
             "",
