@@ -194,6 +194,16 @@ def _rounded(values: ArrayLike, digits: int = _DIGITS) -> list[float | int | Non
     return [_round(float(v), digits) for v in np.asarray(values, dtype=np.float64).ravel()]
 
 
+def _readout(field: str, y: float, *, baseline: str | None = "bottom") -> Spec:
+    """Return the mark and encoding of a line of bold black text, ``field``, ``y`` px down."""
+    mark: Spec = {"type": "text", "align": "left"}
+    if baseline is not None:
+        mark["baseline"] = baseline
+    mark.update(fontWeight="bold", color="#000")
+    encoding = {"x": {"value": 0}, "y": {"value": y}, "text": {"field": field}}
+    return {"mark": mark, "encoding": encoding}
+
+
 def _png(figure: Any) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=_PNG_DPI, metadata={"Software": None})
@@ -380,18 +390,7 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
                 {
                     "name": f"{name}_total",
                     "transform": [{"filter": "datum.forecast == 1"}],
-                    "mark": {
-                        "type": "text",
-                        "align": "left",
-                        "baseline": "bottom",
-                        "fontWeight": "bold",
-                        "color": "#000",
-                    },
-                    "encoding": {
-                        "x": {"value": 0},
-                        "y": {"value": -22},
-                        "text": {"field": f"{name}_text"},
-                    },
+                    **_readout(f"{name}_text", -22),
                 },
             ],
         }
@@ -764,8 +763,7 @@ def descent(
                 "height": 16,
                 "view": {"stroke": None},
                 "transform": [{"filter": f"datum.update == {kept[-1]}"}],
-                "mark": {"type": "text", "align": "left", "fontWeight": "bold", "color": "#000"},
-                "encoding": {"x": {"value": 0}, "y": {"value": 8}, "text": {"field": "text"}},
+                **_readout("text", 8, baseline=None),
             },
         ],
     }
@@ -977,18 +975,7 @@ def huber_delta(
                     },
                     {
                         "name": "readout",
-                        "mark": {
-                            "type": "text",
-                            "align": "left",
-                            "baseline": "bottom",
-                            "fontWeight": "bold",
-                            "color": "#000",
-                        },
-                        "encoding": {
-                            "x": {"value": 0},
-                            "y": {"value": -8},
-                            "text": {"field": "text"},
-                        },
+                        **_readout("text", -8),
                     },
                 ],
             },
