@@ -560,27 +560,32 @@ def plot_w(
     return ax
 
 
+# The reference lines of the w plots: the true w, and where descent settles.
+_REFERENCE_LINES: Final = {
+    "true_w": {"color": _REFERENCE, "linestyle": "--", "linewidth": 1.2, "label": "true w = {:g}"},
+    "settle": {
+        "color": OKABE_ITO["reddish purple"],
+        "linestyle": ":",
+        "linewidth": 1.6,
+        "label": "settle point = {:.4g}",
+    },
+}
+
+
+def _reference_line(ax: Axes, gid: str, value: object, *, vertical: bool = False) -> None:
+    """Draw the reference line ``gid`` (``"true_w"`` or ``"settle"``) at ``value`` across ``ax``."""
+    number = check_scalar(value, gid)
+    style = dict(_REFERENCE_LINES[gid])
+    label = str(style.pop("label")).format(number)
+    draw = ax.axvline if vertical else ax.axhline
+    draw(number, label=label, gid=gid, **style)  # type: ignore[arg-type]
+
+
 def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None:
     if true_w is not None:
-        value = check_scalar(true_w, "true_w")
-        ax.axhline(
-            value,
-            color=_REFERENCE,
-            linestyle="--",
-            linewidth=1.2,
-            label=f"true w = {value:g}",
-            gid="true_w",
-        )
+        _reference_line(ax, "true_w", true_w)
     if settle is not None:
-        value = check_scalar(settle, "settle")
-        ax.axhline(
-            value,
-            color=OKABE_ITO["reddish purple"],
-            linestyle=":",
-            linewidth=1.6,
-            label=f"settle point = {value:.4g}",
-            gid="settle",
-        )
+        _reference_line(ax, "settle", settle)
 
 
 def plot_experiment(
@@ -997,24 +1002,9 @@ def plot_total_loss(
         label="samples, y / x",
         gid="samples",
     )
-    ax.axvline(
-        settle,
-        color=OKABE_ITO["reddish purple"],
-        linestyle=":",
-        linewidth=1.6,
-        label=f"settle point = {settle:.4g}",
-        gid="settle",
-    )
+    _reference_line(ax, "settle", settle, vertical=True)
     if true_w is not None:
-        value = check_scalar(true_w, "true_w")
-        ax.axvline(
-            value,
-            color=_REFERENCE,
-            linestyle="--",
-            linewidth=1.2,
-            label=f"true w = {value:g}",
-            gid="true_w",
-        )
+        _reference_line(ax, "true_w", true_w, vertical=True)
     squared = " squared" if loss == "l2" else ""
     ax.set_xlim(low, high)
     ax.set_xlabel("w")
