@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from l1l2 import data, gd, losses, schedules
+from l1l2._optional import require
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentTypeError,
@@ -48,6 +49,8 @@ from l1l2._validation import (
     check_scalar,
 )
 from l1l2.experiments import SOURCE
+
+require("interactive")  # its dependencies, or an ImportError that names the pip line
 
 __all__ = [
     "APPLE_RANGES",

@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from numpy.typing import ArrayLike, NDArray
+
+from l1l2._optional import require
+
+try:
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
+    require("plotting")
+    raise
 
 from l1l2 import experiments, gd, losses
 from l1l2._validation import (

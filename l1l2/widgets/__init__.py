@@ -20,8 +20,14 @@ This package needs the ``widgets`` extra (matplotlib, ipywidgets, ipympl); the n
 
 from __future__ import annotations
 
+from l1l2._optional import require
 from l1l2._source import Status
-from l1l2.widgets._apple import AppleExplorer, apple_explorer
-from l1l2.widgets._experiment import Explorer, explorer
+
+try:
+    from l1l2.widgets._apple import AppleExplorer, apple_explorer
+    from l1l2.widgets._experiment import Explorer, explorer
+except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
+    require("widgets")
+    raise
 
 __all__ = ["AppleExplorer", "Explorer", "Status", "apple_explorer", "explorer"]
