@@ -24,7 +24,7 @@ except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional
     require("plotting")
     raise
 
-from l1l2 import experiments, gd, losses
+from l1l2 import experiments, gd, losses, regression
 from l1l2._validation import (
     ArgumentTypeError,
     ArgumentValueError,
@@ -44,6 +44,7 @@ __all__ = [
     "label_for",
     "new_axes",
     "plot_experiment",
+    "plot_fits",
     "plot_gradients",
     "plot_loss",
     "plot_lr",
@@ -1016,6 +1017,108 @@ def plot_total_loss(
     ax.set_xlim(low, high)
     ax.set_xlabel("w")
     ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def _fit_list(fits: object) -> list[regression.Fit]:
+    """Return ``fits`` (one Fit or an iterable of them) as a list, or raise naming ``fits``."""
+    chosen = [fits] if isinstance(fits, regression.Fit) else fits
+    if isinstance(chosen, Iterable) and not isinstance(chosen, str | bytes | Mapping):
+        chosen = list(chosen)
+        wrong = [fit for fit in chosen if not isinstance(fit, regression.Fit)]
+        if chosen and not wrong:
+            return chosen
+    raise ArgumentTypeError(
+        "fits",
+        "fits must be an l1l2.regression.Fit (from l1l2.regression.solve) or a sequence of "
+        f"one or more of them, got {fits!r}",
+    )
+
+
+def _fit_label(fit: regression.Fit) -> str:
+    delta = "" if fit.delta is None else f" (δ = {fit.delta:g})"
+    return f"{label_for(fit.loss)}{delta}"
+
+
+def plot_fits(
+    X: ArrayLike,  # noqa: N803 (the name regression.solve gives it)
+    y: ArrayLike,
+    fits: regression.Fit | Iterable[regression.Fit],
+    *,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    ax: Axes | None = None,
+) -> Axes:
+    r"""Draw the data and the line :math:`\hat y = b + \beta x` of each fit, with a legend.
+
+    Parameters
+    ----------
+    X : array_like
+        The one feature the lines were fitted on, shape ``(n,)`` or ``(n, 1)``.
+    y : array_like
+        The targets, shape ``(n,)``.
+    fits : Fit or sequence of Fit
+        Any number of one-feature fits of :func:`l1l2.regression.solve`. Each line spans the
+        range of ``X`` in the colour of its loss; a second fit with the same loss (another
+        Huber :math:`\delta`, say) is dashed, a third dotted.
+    xlabel, ylabel : str
+        The axis labels, with their units (default ``"x"`` and ``"y"``).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes, with the data (``gid="data"``) and one line per fit (``gid="fit-<loss>"``).
+
+    Examples
+    --------
+    >>> from l1l2 import data, regression
+    >>> year, calls = data.belgian_phones()
+    >>> fits = [regression.solve(year, calls, loss=loss) for loss in ("l1", "l2")]
+    >>> ax = plot_fits(year, calls, fits, xlabel="year (19..)", ylabel="calls (millions)")
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['data', 'abs L1', 'L2']
+    >>> plt.close(ax.figure)
+
+    """
+    chosen = _fit_list(fits)
+    x, target = as_float_array(X, "X"), as_float_array(y, "y")
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ArgumentValueError(
+            "X", f"X must hold one feature, shape (n,) or (n, 1), to draw lines; got {x.shape}"
+        )
+    if target.shape != x.shape:
+        raise ArgumentValueError(
+            "y", f"y must have one value per row of X, shape {x.shape}, got shape {target.shape}"
+        )
+    for fit in chosen:
+        if fit.coef.size != 1:
+            raise ArgumentValueError(
+                "fits", f"every fit must have one feature to draw as a line, got {fit!r}"
+            )
+    ax = _axes(ax)
+    ax.scatter(x, target, color=OKABE_ITO["black"], s=16, zorder=3, label="data", gid="data")
+    grid = np.array([x.min(), x.max()])
+    seen: dict[str, int] = {}
+    for fit in chosen:
+        repeat = seen.get(fit.loss, 0)
+        seen[fit.loss] = repeat + 1
+        ax.plot(
+            grid,
+            fit.intercept + float(fit.coef[0]) * grid,
+            color=color_for(fit.loss),
+            linestyle=("-", "--", ":", "-.")[repeat % 4],
+            linewidth=1.8,
+            label=_fit_label(fit),
+            gid=f"fit-{fit.loss}",
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.legend()
     ax.grid(alpha=0.3)
     return ax
