@@ -22,16 +22,18 @@ interactive
     (the static fallback needs matplotlib).
 widgets
     Interactive explorers (needs ipywidgets).
-"""
+book
+    What the book's notebooks use besides figures: ``glue``, a value for the prose (needs IPython).
 
-from importlib.metadata import PackageNotFoundError, version
+A module that needs more than NumPy and SciPy says which extra to install when it is missing
+(``pip install 'l1l2[plot]'``, ``'l1l2[widgets]'``, ``'l1l2[notebooks]'``).
+"""
 
 from l1l2 import data, experiments, gd, losses, regression, schedules
 
-try:
-    __version__ = version("l1l2")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
+#: The version, written only here: the build reads it ([tool.hatch.version] in pyproject.toml),
+#: and ``l1l2 --version`` prints it.
+__version__ = "0.1.0"
 
 __all__ = [
     "__version__",
