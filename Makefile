@@ -95,3 +95,22 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf _build .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The package as an index gets it: the sdist and the wheel in dist/, their metadata and package
+# page checked as an index renders them (twine check --strict). The sdist leaves out the tests
+# that need the rest of the repository (pyproject.toml, [tool.hatch.build.targets.sdist]).
+.PHONY: dist
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# The package as a reader gets it, outside .venv (tests/outside): the wheel built again and
+# installed into fresh virtual environments, bare (the core works, the extras say how to install
+# them) and with its notebooks extra (the package page's and README's examples, `l1l2 --help`,
+# every chapter top to bottom in a kernel of that environment), and the unpacked sdist's tests.
+# Minutes of pip installs from its cache: CI runs it after make test (.ci/run).
+.PHONY: outside
+outside: $(STAMP)
+	$(BIN)/pytest -p no:cacheprovider -s tests/outside -o addopts="-ra --strict-markers" \
+		-o testpaths=""
