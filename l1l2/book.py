@@ -15,10 +15,12 @@ from typing import Final
 
 from l1l2._optional import require
 
-require("book")  # IPython, or an ImportError that names the pip line
-
-from IPython.core.formatters import format_display_data  # noqa: E402
-from IPython.display import display as ipython_display  # noqa: E402
+try:
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipython_display
+except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
+    require("book")
+    raise
 
 __all__ = ["GLUE_PREFIX", "glue"]
 

@@ -6,6 +6,7 @@ The built wheel and sdist themselves are tested in ``tests/outside`` (``make out
 
 from __future__ import annotations
 
+import importlib
 import re
 import subprocess
 import sys
@@ -139,3 +140,28 @@ def test_book_pages_state_the_licence_of_text_and_figures() -> None:
     assert "CC BY 4.0" in footer
     assert "https://creativecommons.org/licenses/by/4.0/" in footer
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+@pytest.mark.parametrize(
+    ("module", "hidden", "line"),
+    [
+        ("plotting", "matplotlib", "pip install 'l1l2[plot]'"),
+        ("widgets", "ipywidgets", "pip install 'l1l2[widgets]'"),
+        ("interactive", "matplotlib", "pip install 'l1l2[plot]'"),
+        ("book", "IPython", "pip install 'l1l2[notebooks]'"),
+    ],
+)
+def test_importing_a_module_without_its_extra_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, module: str, hidden: str, line: str
+) -> None:
+    """As in an environment without the package: imports of it fail, find_spec finds nothing."""
+    for name in [*sys.modules]:
+        if name == hidden or name.startswith(f"{hidden}."):
+            monkeypatch.setitem(sys.modules, name, None)  # import fails, find_spec gives None
+        elif name == f"l1l2.{module}" or name.startswith(f"l1l2.{module}."):
+            monkeypatch.delitem(sys.modules, name)  # imported afresh
+    monkeypatch.setitem(sys.modules, hidden, None)
+    with pytest.raises(ModuleNotFoundError, match=re.escape(line)) as caught:
+        importlib.import_module(f"l1l2.{module}")
+    assert caught.value.name == hidden
+    assert f"l1l2.{module} needs {_optional.DISTRIBUTIONS.get(hidden, hidden)}" in str(caught.value)
