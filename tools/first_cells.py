@@ -8,9 +8,11 @@ missing installs ``l1l2[notebooks]`` from the repository. The repository address
 this script also copies both into ``pyproject.toml``'s ``[project.urls]``, ``README.md`` and
 ``PACKAGE.md``.
 
-Run it after changing a chapter's imports, the extras, or an address; it rewrites only what
-differs, so running it again changes nothing. ``--check`` changes nothing and exits 1 if
-anything would change (``tests/test_packaging.py`` runs it so).
+It also turns a chapter's ``from myst_nb import glue`` into ``from l1l2.book import glue``.
+Run it after changing a chapter's imports, the extras, or an address, and after merging
+chapters from elsewhere; it rewrites only what differs, so running it again changes nothing.
+``--check`` changes nothing and exits 1 if anything would change (``tests/test_packaging.py``
+runs it so).
 
 Usage: ``python tools/first_cells.py [--check] [NOTEBOOK_OR_FOLDER ...]`` (default: ``book``).
 """
@@ -116,21 +118,45 @@ def first_cell(needed: list[str], repository: str) -> str:
     return source
 
 
+MYST_GLUE = "from myst_nb import glue"
+OUR_GLUE = "from l1l2.book import glue"
+
+
+def glue_from_l1l2(source: str) -> str:
+    """Return a cell's source with myst-nb's ``glue`` import replaced by l1l2's.
+
+    The new import goes after the cell's last ``l1l2`` import (the first-party block, where
+    ruff's import sorting wants it), or where the old one was.
+    """
+    lines = source.split("\n")
+    if MYST_GLUE not in lines:
+        return source
+    at = lines.index(MYST_GLUE)
+    del lines[at]
+    ours = [i for i, line in enumerate(lines) if line.startswith(("from l1l2 ", "import l1l2"))]
+    lines.insert(ours[-1] + 1 if ours else at, OUR_GLUE)
+    return "\n".join(lines)
+
+
 def update_notebook(path: Path, repository: str, *, check: bool) -> bool:
-    """Write the install cell of ``path`` as its first code cell; return whether it changed."""
+    """Write the install cell of ``path`` as its first code cell; return whether it changed.
+
+    Also moves the chapter's ``glue`` import from myst-nb to :mod:`l1l2.book`, so that a
+    chapter merged from elsewhere needs no myst-nb either.
+    """
     nb = nbformat.read(path, as_version=4)
     code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
     if not code:
         return False
-    first = nb.cells[code[0]]
+    before = [str(nb.cells[i].source) for i in code]
+    for i in code:
+        nb.cells[i].source = glue_from_l1l2(nb.cells[i].source)
     rest = [cell for i, cell in enumerate(nb.cells) if i > code[0]]
-    source = first_cell(needed_modules(rest, path.name), repository)
-    if first.source == source:
-        return False
-    if not check:
-        first.source = source
+    nb.cells[code[0]].source = first_cell(needed_modules(rest, path.name), repository)
+    changed = before != [str(nb.cells[i].source) for i in code]
+    if changed and not check:
         nbformat.write(nb, path)
-    return True
+    return changed
 
 
 def _project_urls(root: Path) -> dict[str, str]:
