@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .conftest import BOOK, LOAD_TIMEOUT_MS, VIEWPORT, Frontend, Jupyter, Lab
 
 NOTEBOOKS = sorted(p.name for p in BOOK.glob("*.ipynb"))
-EXPLORER_NOTEBOOK = "10-explore.ipynb"
+EXPLORER_NOTEBOOK = "11-explore.ipynb"
 EXPLORER_CALL = "widgets.explorer("
 MAX_SCREENSHOT_HEIGHT = 16_000  # Chromium's largest texture
 START_TIMEOUT_MS = 20_000  # Run All marks every cell "[*]:" at once: a click that took, or not
