@@ -6,9 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
-from sklearn.linear_model import TheilSenRegressor
+from sklearn.linear_model import QuantileRegressor, TheilSenRegressor
 
-from l1l2 import regression, robust
+from l1l2 import data, regression, robust
 
 FITS = [robust.theil_sen, robust.least_trimmed_squares]
 
@@ -129,3 +129,58 @@ def test_bad_input_is_rejected_with_a_message_naming_it(fit, x, y, match):
 def test_least_trimmed_squares_rejects_an_h_outside_2_to_n(h):
     with pytest.raises((ValueError, TypeError), match="h"):
         robust.least_trimmed_squares([0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 1.0, 2.0, 3.0, 4.0], h=h)
+
+
+# -- regression quantiles ------------------------------------------------------------------------
+
+QUANTILES = [0.1, 0.25, 0.5, 0.75, 0.9]
+
+
+@pytest.mark.parametrize("q", QUANTILES)
+def test_quantile_fit_has_scikit_learns_total_pinball_loss_on_engels_data(q):
+    income, food = data.engel()
+    ours = robust.quantile_fit(income, food, quantile=q)
+    theirs = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(income[:, None], food)
+    residual = food - theirs.predict(income[:, None])
+    total = float(np.sum(np.maximum(q * residual, (q - 1) * residual)))
+    assert robust.pinball(food, ours.predict(income), quantile=q) == pytest.approx(total, rel=1e-9)
+
+
+@pytest.mark.parametrize("q", QUANTILES)
+def test_quantile_fit_is_no_worse_than_any_line_through_two_points(q):
+    generator = np.random.default_rng(5)
+    x = generator.uniform(0.0, 10.0, 25)
+    y = x + generator.standard_t(2, 25) * (1 + x)
+    fit = robust.quantile_fit(x, y, quantile=q)
+    best = robust.pinball(y, fit.predict(x), quantile=q)
+    for i, j in itertools.combinations(range(25), 2):
+        a = (y[j] - y[i]) / (x[j] - x[i])
+        assert best <= robust.pinball(y, y[i] + a * (x - x[i]), quantile=q) * (1 + 1e-12)
+
+
+def test_the_median_line_has_half_the_abs_l1_total():
+    income, food = data.engel()
+    median = robust.quantile_fit(income, food, quantile=0.5)
+    l1 = regression.solve(income, food, loss="l1")
+    assert 2 * robust.pinball(food, median.predict(income), quantile=0.5) == pytest.approx(
+        l1.total_loss, rel=1e-12
+    )
+
+
+def test_pinball_weighs_residuals_above_by_q_and_below_by_one_minus_q():
+    assert robust.pinball([3.0, 0.0], [1.0, 1.0], quantile=0.25) == pytest.approx(
+        0.25 * 2 + 0.75 * 1
+    )
+
+
+@pytest.mark.parametrize("q", [0.0, 1.0, -0.5, 2.0])
+def test_a_quantile_outside_0_to_1_is_rejected(q):
+    with pytest.raises(ValueError, match="quantile"):
+        robust.quantile_fit([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], quantile=q)
+    with pytest.raises(ValueError, match="quantile"):
+        robust.pinball([0.0], [1.0], quantile=q)
+
+
+def test_pinball_rejects_predictions_of_another_shape():
+    with pytest.raises(ValueError, match="same shape"):
+        robust.pinball([0.0, 1.0], [1.0], quantile=0.5)
