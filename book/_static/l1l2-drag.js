@@ -169,7 +169,7 @@
     el("rect", {x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: "#ffffff", rx: 4}, svg);
     var clip = el("clipPath", {id: id + "-clip"}, el("defs", {}, svg));
     el("rect", {x: MARGIN.left, y: MARGIN.top, width: this.pw, height: this.ph}, clip);
-    var axes = el("g", {"aria-hidden": "true", "font-size": 13, fill: "#222222"}, svg);
+    var axes = el("g", {"aria-hidden": "true", "font-size": 15, fill: "#222222"}, svg);
     ticks(s.x_range[0], s.x_range[1]).forEach(function (t) {
       var x = self.sx(t);
       el("line", {x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + self.ph, stroke: "#e4e4e4"}, axes);
@@ -185,13 +185,13 @@
     el("text", {transform: "translate(16," + (MARGIN.top + this.ph / 2) + ") rotate(-90)", "text-anchor": "middle"}, axes)
       .textContent = s.y_label;
     this.lines = {};
-    var legend = el("g", {"aria-hidden": "true", "font-size": 13, fill: "#222222"}, svg);
+    var legend = el("g", {"aria-hidden": "true", "font-size": 15, fill: "#222222"}, svg);
     Object.keys(s.lines).forEach(function (key, k) {
       var style = s.lines[key];
       self.lines[key] = el("line", {stroke: style[1], "stroke-width": 3, "stroke-dasharray": style[2] || "none",
                                     "clip-path": "url(#" + id + "-clip)", "data-loss": key}, svg);
-      var y = MARGIN.top + 16 + 18 * k;
-      el("rect", {x: MARGIN.left + 6, y: y - 11, width: 190, height: 18, fill: "#ffffff", opacity: 0.85}, legend);
+      var y = MARGIN.top + 18 + 20 * k;
+      el("rect", {x: MARGIN.left + 6, y: y - 11, width: 215, height: 19, fill: "#ffffff", opacity: 0.85}, legend);
       el("line", {x1: MARGIN.left + 10, x2: MARGIN.left + 46, y1: y - 2, y2: y - 2, stroke: style[1], "stroke-width": 3,
                   "stroke-dasharray": style[2] || "none"}, legend);
       el("text", {x: MARGIN.left + 52, y: y + 3}, legend).textContent = style[0];
