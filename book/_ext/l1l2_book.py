@@ -17,7 +17,8 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml``. It does nine thi
 6. Makes the interactive figures of :mod:`l1l2.interactive` live: copies Vega, Vega-Lite and
    vega-embed (npm packages pinned in ``package.json``) into ``_static/vega``, loads them and
    ``book/_static/l1l2-interactive.js`` on the pages that hold such a figure, and shows those
-   figures' HTML output rather than their PNG (which stays for non-HTML builders).
+   figures' HTML output rather than their PNG (which stays for non-HTML builders). Loads
+   ``book/_static/l1l2-drag.js`` on the pages that hold a chart of :mod:`l1l2.drag`.
 7. Puts ``book/_templates`` ahead of the theme's templates: its copies of the theme's search
    and colour-mode buttons give each button an accessible name that matches what it shows.
 8. Checks every number the prose of a notebook states as a literal tied to a glue key,
@@ -64,6 +65,8 @@ MATHJAX_TARGET = "mathjax"  # under _static/
 # that draw them, from npm (in this order: vega-lite needs vega, vega-embed needs both).
 INTERACTIVE_CLASS = "l1l2-interactive"
 INTERACTIVE_JS = "l1l2-interactive.js"
+DRAG_CLASS = "l1l2-drag"  # l1l2.drag: points to drag, computed on the page
+DRAG_JS = "l1l2-drag.js"
 VEGA_TARGET = "vega"  # under _static/
 VEGA_FILES = (
     ("vega", "build/vega.min.js"),
@@ -354,6 +357,8 @@ def _add_interactive_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Load Vega and the figures' script on the pages that hold an interactive figure only."""
+    if f'class="{DRAG_CLASS}"' in context.get("body", ""):
+        app.add_js_file(DRAG_JS, priority=600, defer="defer")
     if f'class="{INTERACTIVE_CLASS}"' not in context.get("body", ""):
         return
     # Deferred scripts run in document order, after the page is parsed.

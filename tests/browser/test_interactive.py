@@ -159,7 +159,7 @@ def test_every_kind_of_interactive_figure_is_in_the_book(site: Path) -> None:
         text = (site / rel).read_text(encoding="utf-8")
         found[rel] = set(re.findall(r'data-l1l2-figure="([^"]+)"', text))
     assert set().union(*found.values()) == KINDS, found
-    explore = [rel for rel in found if rel.endswith("10-explore.html")]
+    explore = [rel for rel in found if rel.endswith("11-explore.html")]
     assert explore, f"no interactive figure on the Explore page: {sorted(found)}"
     assert found[explore[0]] == KINDS
 

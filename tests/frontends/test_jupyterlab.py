@@ -4,7 +4,7 @@ JupyterLab is loaded once in headless Chromium; every chapter is opened in it, r
 with Run All Cells, and read the way a reader reads it: every code cell ran in the chapter's own
 kernel, the rendered markdown shows no MyST markup (no glue role, no role name in braces, no
 directive as a code block, no ``key:.2f`` placeholder, no HTML comment), no cell prints to stderr
-or fails, no request goes to another host, and the explorer of chapter 10 redraws its figure when
+or fails, no request goes to another host, and the explorer of chapter 11 redraws its figure when
 a slider is dragged. Then the chapter is closed and its kernel shut down, so that nothing of it is
 left for the next one to read. A screenshot of each chapter, as tall as the chapter, lands in
 ``_build/jupyterlab-screenshots/`` (about 1 to 2.5 s of CPU each, measured: the price of seeing a
@@ -25,7 +25,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from .conftest import BOOK, LOAD_TIMEOUT_MS, VIEWPORT, Frontend, Jupyter, Lab
 
 NOTEBOOKS = sorted(p.name for p in BOOK.glob("*.ipynb"))
-EXPLORER_NOTEBOOK = "10-explore.ipynb"
+EXPLORER_NOTEBOOK = "11-explore.ipynb"
 EXPLORER_CALL = "widgets.explorer("
 MAX_SCREENSHOT_HEIGHT = 16_000  # Chromium's largest texture
 START_TIMEOUT_MS = 20_000  # Run All marks every cell "[*]:" at once: a click that took, or not

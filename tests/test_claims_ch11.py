@@ -1,4 +1,4 @@
-"""The claims of chapter 10 (the explorers' static figures and exercises), recomputed with NumPy.
+"""The claims of chapter 11 (the explorers' static figures and exercises), recomputed with NumPy.
 
 The data of the descent figures are drawn as the chapter draws them (x = 2, true w = 1,
 sigma = 5, seed 0) and the descent loop is written out again, without ``l1l2``.

@@ -1,0 +1,237 @@
+r"""A chart on the web page whose points the reader drags, and the L2, abs-L1 and Huber lines refit.
+
+Unlike the figures of :mod:`l1l2.interactive`, which pick among numbers computed in advance, this
+one computes on the page: a dozen points are few enough for the exact fits to take a blink in
+the browser. The book's script ``book/_static/l1l2-drag.js`` draws the chart and refits after
+every move:
+
+- least squares in closed form, on centred :math:`x`;
+- the exact abs-L1 line, which passes through two data points: the best line through a pair,
+  over every pair;
+- Huber by iteratively reweighted least squares to :math:`10^{-10}`, then one exact step on the
+  split of the points into inside and outside :math:`\pm\delta`, with the same loss and
+  :math:`\delta` (in units of :math:`y`) as :func:`l1l2.regression.solve`.
+
+:func:`drag_chart` returns a :class:`DragChart`. Shown in a notebook it is HTML: a container that
+holds the points, the axes and the fits as JSON in ``data-*`` attributes, and the three
+equations as text (what Jupyter shows, as the script runs only on the book's pages). The
+browser test drags points and checks the equations the page shows against
+:func:`l1l2.regression.solve`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from l1l2 import regression
+from l1l2._validation import ArgumentTypeError, ArgumentValueError, as_float_array, check_scalar
+
+__all__ = ["LINES", "DragChart", "drag_chart", "equation"]
+
+#: The three lines the chart draws, by loss name, each as (legend label, colour, SVG dash
+#: pattern). Okabe-Ito colours as in :mod:`l1l2.plotting`, and a dash pattern each, so that
+#: the lines differ without colour too.
+LINES: Final[dict[str, tuple[str, str, str]]] = {
+    "l2": ("L2 (least squares)", "#E69F00", "8 5"),
+    "l1": ("abs L1", "#0072B2", ""),
+    "huber": ("Huber", "#009E73", "2 4"),
+}
+
+_MAX_POINTS: Final = 40  # the exact abs-L1 search tries every pair in the browser
+
+
+@dataclass(frozen=True, repr=False)
+class DragChart:
+    """A chart of points the reader drags on the web page; the three lines refit on the page.
+
+    Attributes
+    ----------
+    name : str
+        The HTML id of the chart's container.
+    points : list of (float, float)
+        The starting points, ``(x, y)``.
+    fits : dict
+        ``{"l2": {"intercept": b, "slope": a}, "l1": ..., "huber": ...}`` for those points,
+        from :func:`l1l2.regression.solve`.
+    settings : dict
+        The axes (``x_range``, ``y_range``, ``x_label``, ``y_label``), the keyboard steps
+        (``x_step``, ``y_step``) and Huber's ``delta``.
+    """
+
+    name: str
+    points: list[tuple[float, float]]
+    fits: dict[str, dict[str, float]]
+    settings: dict[str, Any]
+
+    def to_html(self) -> str:
+        """Return the chart's container: its data as JSON attributes, its equations as text.
+
+        Returns
+        -------
+        str
+            A ``<div class="l1l2-drag">`` with ``data-points``, ``data-fits`` and
+            ``data-settings`` (JSON), a heading for the chart's description, the equations in an
+            ``aria-live`` region, and a line that says where the chart can be dragged.
+        """
+
+        def attribute(value: object) -> str:
+            return html.escape(json.dumps(value, separators=(",", ":"), allow_nan=False))
+
+        lines = "".join(
+            f'<li data-loss="{key}">{html.escape(equation(key, **fit))}</li>'
+            for key, fit in self.fits.items()
+        )
+        return (
+            f'<div class="l1l2-drag" id="{self.name}" data-points="{attribute(self.points)}" '
+            f'data-fits="{attribute(self.fits)}" data-settings="{attribute(self.settings)}">'
+            f'<p class="l1l2-drag-help">{html.escape(self.description)}</p>'
+            f'<ul class="l1l2-drag-equations" aria-live="polite">{lines}</ul></div>'
+        )
+
+    @property
+    def description(self) -> str:
+        """What the chart shows and how to move its points (the page shows it above the chart)."""
+        return (
+            f"{len(self.points)} points and the L2, abs-L1 and Huber (delta = "
+            f"{self.settings['delta']:g}) lines through them. On the book's web page, drag a "
+            "point with the mouse or a finger, or focus it with Tab and move it with the arrow "
+            "keys (Shift for bigger steps): the three lines refit at once. In a notebook, change "
+            "the points and call drag_chart again."
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        """The equations, one per line: what a text-only output shows."""
+        return "\n".join(equation(key, **fit) for key, fit in self.fits.items())
+
+
+def equation(loss: str, *, intercept: float, slope: float) -> str:
+    """Return a line's equation as the chart writes it, to six significant digits.
+
+    Parameters
+    ----------
+    loss : {"l2", "l1", "huber"}
+        Which line.
+    intercept, slope : float
+        Its intercept and slope.
+
+    Returns
+    -------
+    str
+        For example ``"abs L1: y = 1.5 + 2 x"``; the chart's script writes the same text.
+
+    Examples
+    --------
+    >>> equation("l1", intercept=-2.6236363636, slope=1.7272727272)
+    'abs L1: y = -2.62364 + 1.72727 x'
+    """
+    if loss not in LINES:
+        raise ArgumentValueError("loss", f"loss must be one of {sorted(LINES)}, got {loss!r}")
+    sign = "-" if slope < 0 else "+"
+    return f"{LINES[loss][0]}: y = {_six(intercept)} {sign} {_six(abs(slope))} x"
+
+
+def _six(value: float) -> str:
+    """Six significant digits, as JavaScript's ``Number(v.toPrecision(6))`` prints them."""
+    text = f"{float(value):.6g}"
+    return "0" if text == "-0" else text
+
+
+def _range(value: object, name: str, data: np.ndarray) -> list[float]:
+    if value is None:
+        low, high = float(data.min()), float(data.max())
+        pad = 0.25 * (high - low) or 1.0
+        return [low - pad, high + pad]
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ArgumentTypeError(name, f"{name} must be a pair (low, high), got {value!r}")
+    low = check_scalar(value[0], f"{name}[0]")
+    high = check_scalar(value[1], f"{name}[1]")
+    if not low < high or not (low <= data.min() and data.max() <= high):
+        raise ArgumentValueError(
+            name, f"{name} must be (low, high) with low < high around every point, got {value!r}"
+        )
+    return [low, high]
+
+
+def drag_chart(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    delta: float = regression.DEFAULT_DELTA,
+    x_label: str = "x",
+    y_label: str = "y",
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    name: str = "l1l2-drag",
+) -> DragChart:
+    r"""Return a chart whose points the reader drags on the web page, the three lines refitting.
+
+    The starting lines come from :func:`l1l2.regression.solve`; after a move the page's script
+    refits them (least squares in closed form, the exact abs-L1 line over every pair of points,
+    Huber by reweighted least squares) and rewrites the equations, which an ``aria-live``
+    region announces.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The points, shape ``(n,)`` each, 3 to 40 of them, finite; ``x`` not constant.
+    delta : float
+        Huber's threshold in units of ``y``, > 0, as in :func:`l1l2.regression.solve`.
+    x_label, y_label : str
+        The axis titles, with units.
+    x_range, y_range : (float, float), optional
+        The axes; by default the data's range with a quarter of it added on each side. Points
+        can be dragged anywhere inside.
+    name : str
+        The container's HTML id (one per page).
+
+    Returns
+    -------
+    DragChart
+        Shown as HTML in a notebook and on the book's page.
+
+    Examples
+    --------
+    >>> chart = drag_chart([0.0, 1.0, 2.0, 3.0], [1.0, 3.0, 5.0, 7.0])
+    >>> print(chart)
+    L2 (least squares): y = 1 + 2 x
+    abs L1: y = 1 + 2 x
+    Huber: y = 1 + 2 x
+    """
+    inputs = as_float_array(x, "x")
+    targets = as_float_array(y, "y")
+    if inputs.ndim != 1 or inputs.shape != targets.shape or not 3 <= inputs.size <= _MAX_POINTS:
+        raise ArgumentValueError(
+            "x",
+            f"x and y must have shape (n,) with 3 <= n <= {_MAX_POINTS}, got shapes "
+            f"{inputs.shape} and {targets.shape}",
+        )
+    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+    for text, label in ((x_label, "x_label"), (y_label, "y_label"), (name, "name")):
+        if not isinstance(text, str) or not text:
+            raise ArgumentTypeError(label, f"{label} must be a non-empty str, got {text!r}")
+    fits = {}
+    for key in LINES:
+        fit = regression.solve(inputs, targets, loss=key, delta=huber_delta)
+        fits[key] = {"intercept": fit.intercept, "slope": fit.slope}
+    xr, yr = _range(x_range, "x_range", inputs), _range(y_range, "y_range", targets)
+    settings = {
+        "delta": huber_delta,
+        "x_range": xr,
+        "y_range": yr,
+        "x_label": x_label,
+        "y_label": y_label,
+        "x_step": (xr[1] - xr[0]) / 100,
+        "y_step": (yr[1] - yr[0]) / 100,
+        "lines": {key: list(style) for key, style in LINES.items()},
+    }
+    points = [(float(a), float(b)) for a, b in zip(inputs, targets, strict=True)]
+    return DragChart(name, points, fits, settings)

@@ -1,0 +1,290 @@
+"""The chart with points to drag (l1l2.drag, book/_static/l1l2-drag.js) on the built page.
+
+Run with the rest of the browser test (``make browser``), after a build of the book. Points are
+moved with the mouse, with touch-type pointer events and with the keyboard; after each move the
+three equations the page shows must equal :func:`l1l2.regression.solve` on the moved points (to
+the six significant digits shown), and the ``data-fits`` attribute must equal it to 1e-9. The page
+is also checked on a 390-px phone screen (no sideways scroll) and in dark mode, with axe-core.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import numpy as np
+import pytest
+
+from l1l2 import regression
+
+from .conftest import discover_pages
+from .visits import AXE, RUN_AXE, TIMEOUT_MS, VIEWPORT
+
+CHART = "#l1l2-drag-stars"
+FAILING_IMPACTS = ("serious", "critical")
+EQUATION = re.compile(r"(?P<label>[^:]+): y = (?P<b>\S+) (?P<sign>[+-]) (?P<a>\S+) x")
+LOSSES = ("l2", "l1", "huber")
+
+# Runs in the page: the chart's state, as the page exposes it.
+STATE = """
+(selector) => {
+  const chart = document.querySelector(selector);
+  const list = chart.querySelector('.l1l2-drag-equations');
+  return {
+    state: chart.dataset.state || null,
+    points: JSON.parse(chart.dataset.points),
+    fits: JSON.parse(chart.dataset.fits),
+    settings: JSON.parse(chart.dataset.settings),
+    live: list.getAttribute('aria-live'),
+    equations: Array.from(list.querySelectorAll('li')).map(
+      li => ({loss: li.dataset.loss, text: li.textContent})),
+  };
+}
+"""
+
+# Runs in the page: the centre of point i on the screen.
+CENTRE = """
+([selector, i]) => {
+  const box = document.querySelectorAll(selector + ' .l1l2-drag-point')[i]
+    .getBoundingClientRect();
+  return [box.left + box.width / 2, box.top + box.height / 2];
+}
+"""
+
+# Runs in the page: drag point i by (dx, dy) pixels with touch-type pointer events.
+TOUCH_DRAG = """
+([selector, i, dx, dy]) => {
+  const circle = document.querySelectorAll(selector + ' .l1l2-drag-point')[i];
+  const box = circle.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const event = (type, k) => new PointerEvent(type, {
+    pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true,
+    clientX: x + dx * k, clientY: y + dy * k});
+  circle.dispatchEvent(event('pointerdown', 0));
+  for (let k = 1; k <= 10; k++) circle.dispatchEvent(event('pointermove', k / 10));
+  circle.dispatchEvent(event('pointerup', 1));
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def chapter(site: Path) -> str:
+    """The page that holds the chart."""
+    pages = [
+        rel
+        for rel in discover_pages(site)
+        if 'class="l1l2-drag"' in (site / rel).read_text(encoding="utf-8")
+    ]
+    assert pages, "no page of the book holds a chart with points to drag"
+    return pages[0]
+
+
+@pytest.fixture
+def open_chart(browser: Any, server: str, chapter: str) -> Iterator[Any]:
+    """Open the chart's page (``open_chart(**context options)``), every other host blocked."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def opener(**options: Any) -> Any:
+        context = browser.new_context(**{"viewport": VIEWPORT, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        context.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith((server, "data:"))
+                else route.abort("blockedbyclient")
+            ),
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.goto(urljoin(server, chapter), wait_until="load")
+        page.wait_for_function(f"document.querySelector('{CHART}').dataset.state === 'ready'")
+        page.locator(CHART).scroll_into_view_if_needed()
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def _state(page: Any) -> dict[str, Any]:
+    state: dict[str, Any] = page.evaluate(STATE, CHART)
+    return state
+
+
+def _shown(text: str) -> tuple[str, float, float]:
+    match = EQUATION.fullmatch(text)
+    assert match, f"not an equation: {text!r}"
+    slope = float(match["a"]) * (-1.0 if match["sign"] == "-" else 1.0)
+    return match["label"], float(match["b"]), slope
+
+
+def _six_digits(shown: float, value: float) -> bool:
+    """Whether ``shown`` is ``value`` to six significant digits (half a unit of the sixth)."""
+    return abs(shown - value) <= 5e-6 * abs(value) * (1 + 1e-9) + 1e-300
+
+
+def _check(state: dict[str, Any]) -> None:
+    """The equations and data-fits on the page equal l1l2.regression.solve on its points."""
+    points = np.array(state["points"])
+    x, y = points[:, 0], points[:, 1]
+    delta = state["settings"]["delta"]
+    assert [e["loss"] for e in state["equations"]] == list(LOSSES)
+    for item in state["equations"]:
+        loss = item["loss"]
+        fit = regression.solve(x, y, loss=loss, delta=delta)
+        label, intercept, slope = _shown(item["text"])
+        assert label == state["settings"]["lines"][loss][0]
+        page_fit = state["fits"][loss]
+        if loss == "l1" and not fit.unique:
+            # several lines share the smallest total: the page's must be one of them
+            total = np.abs(y - page_fit["intercept"] - page_fit["slope"] * x).sum()
+            assert total == pytest.approx(fit.total_loss, rel=1e-9), (item, fit)
+            continue
+        assert _six_digits(intercept, fit.intercept), (item["text"], fit)
+        assert _six_digits(slope, fit.slope), (item["text"], fit)
+        assert page_fit["intercept"] == pytest.approx(fit.intercept, rel=1e-9, abs=1e-12)
+        assert page_fit["slope"] == pytest.approx(fit.slope, rel=1e-9, abs=1e-12)
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> list[int]:
+    return [
+        i for i, (p, q) in enumerate(zip(before["points"], after["points"], strict=True)) if p != q
+    ]
+
+
+def test_the_chart_starts_with_l1l2s_lines(open_chart: Any) -> None:
+    state = _state(open_chart())
+    assert state["state"] == "ready"
+    assert state["live"] == "polite"
+    assert len(state["points"]) == 12
+    _check(state)
+
+
+def test_dragging_points_with_the_mouse_refits_the_three_lines(open_chart: Any) -> None:
+    page = open_chart()
+    state = _state(page)
+    # One star far to the left and up (where the giants were), then one straight down.
+    for i, dx, dy in ((0, -230.0, -60.0), (5, 0.0, 120.0), (9, 150.0, -40.0)):
+        cx, cy = page.evaluate(CENTRE, [CHART, i])
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        page.mouse.move(cx + dx, cy + dy, steps=8)
+        page.mouse.up()
+        after = _state(page)
+        assert _moved(state, after) == [i], (i, state["points"], after["points"])
+        assert after["equations"] != state["equations"], "the equations did not change"
+        _check(after)
+        state = after
+    # The first drag took the star to the left edge region, as a red giant.
+    assert state["points"][0][0] < 3.9
+
+
+def test_dragging_a_point_by_touch_refits_the_lines(open_chart: Any) -> None:
+    page = open_chart(has_touch=True)
+    before = _state(page)
+    page.evaluate(TOUCH_DRAG, [CHART, 3, -120, -80])
+    after = _state(page)
+    assert _moved(before, after) == [3]
+    _check(after)
+
+
+def test_the_arrow_keys_move_the_focused_point(open_chart: Any) -> None:
+    page = open_chart()
+    state = _state(page)
+    steps = state["settings"]["x_step"], state["settings"]["y_step"]
+    point = page.locator(f"{CHART} .l1l2-drag-point").nth(7)
+    point.focus()
+    assert page.evaluate("document.activeElement.dataset.index") == "7"
+    for key, (dx, dy) in (
+        ("ArrowLeft", (-1, 0)),
+        ("ArrowLeft", (-1, 0)),
+        ("Shift+ArrowUp", (0, 10)),
+        ("ArrowRight", (1, 0)),
+        ("Shift+ArrowLeft", (-10, 0)),
+        ("ArrowDown", (0, -1)),
+    ):
+        x0, y0 = state["points"][7]
+        page.keyboard.press(key)
+        after = _state(page)
+        assert _moved(state, after) == [7], key
+        assert after["points"][7] == pytest.approx(
+            [x0 + dx * steps[0], y0 + dy * steps[1]], rel=1e-12
+        )
+        _check(after)
+        state = after
+    # Tab reaches the points: every one is focusable and named.
+    names = page.eval_on_selector_all(
+        f"{CHART} .l1l2-drag-point",
+        "cs => cs.map(c => [c.getAttribute('tabindex'), c.getAttribute('aria-label')])",
+    )
+    assert all(t == "0" and label.startswith("Point ") for t, label in names), names
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    violations: list[dict[str, Any]] = page.evaluate(RUN_AXE)
+    return [v for v in violations if v["impact"] in FAILING_IMPACTS]
+
+
+def test_on_a_390_px_phone_the_chart_fits_and_still_drags(open_chart: Any) -> None:
+    page = open_chart(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    sizes = page.evaluate(
+        f"""() => ({{
+          scroll: document.documentElement.scrollWidth,
+          client: document.documentElement.clientWidth,
+          chart: document.querySelector('{CHART} svg').getBoundingClientRect().toJSON(),
+        }})"""
+    )
+    assert sizes["scroll"] <= sizes["client"] <= 390, sizes
+    assert sizes["chart"]["left"] >= 0, sizes
+    assert sizes["chart"]["right"] <= 390, sizes
+    assert sizes["chart"]["width"] > 250, sizes
+    before = _state(page)
+    page.evaluate(TOUCH_DRAG, [CHART, 2, -60, -30])
+    after = _state(page)
+    assert _moved(before, after) == [2]
+    _check(after)
+    failing = _axe(page)
+    assert not failing, failing
+
+
+def test_dark_mode_keeps_the_chart_readable_and_accessible(open_chart: Any) -> None:
+    page = open_chart(color_scheme="dark")
+    colours = page.evaluate(
+        f"""() => ({{
+          theme: document.documentElement.dataset.theme,
+          background: document.querySelector('{CHART} svg rect').getAttribute('fill'),
+          text: getComputedStyle(document.querySelector('{CHART} li')).color,
+          page: getComputedStyle(document.body).backgroundColor,
+        }})"""
+    )
+    assert colours["theme"] == "dark", colours
+    assert colours["background"] == "#ffffff", colours  # the chart keeps its white ground
+    assert colours["text"] != colours["page"], colours
+    page.keyboard.press("Tab")
+    page.locator(f"{CHART} .l1l2-drag-point").nth(1).focus()
+    page.keyboard.press("Shift+ArrowRight")
+    _check(_state(page))
+    failing = _axe(page)
+    assert not failing, failing
+
+
+def test_the_page_lists_the_chart_script_from_the_books_own_files(site: Path, chapter: str) -> None:
+    text = (site / chapter).read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]+src="([^"]*l1l2-drag\.js[^"]*)"', text)
+    assert scripts, "the page does not load l1l2-drag.js"
+    assert all(not s.startswith(("http:", "https:", "//")) for s in scripts), scripts
+    assert (site / "_static" / "l1l2-drag.js").is_file()
+    settings = json.loads(
+        re.search(r'data-settings="([^"]+)"', text)[1].replace("&quot;", '"')  # type: ignore[index]
+    )
+    assert settings["delta"] == 0.5
