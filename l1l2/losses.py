@@ -356,7 +356,7 @@ def l1(
 @overload
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
-    r"""L1 loss: mean(|y_pred - y_true|), the mean absolute error (MAE).
+    r"""L1 loss: mean(abs(y_pred - y_true)), the mean absolute error (MAE).
 
     .. math:: L_1 = \frac{1}{n}\sum_{i=1}^{n} \lvert y_i - \hat y_i \rvert
 
