@@ -33,7 +33,7 @@ _T = TypeVar("_T")
 
 
 class ArgumentValueError(ValueError):
-    """A :class:`ValueError` about one argument, whose name is in :attr:`argument`.
+    """A ValueError about one argument, whose name is in its argument attribute.
 
     Examples
     --------
@@ -56,7 +56,7 @@ class ArgumentValueError(ValueError):
 
 
 class ArgumentTypeError(TypeError):
-    """A :class:`TypeError` about one argument, whose name is in :attr:`argument`."""
+    """A TypeError about one argument, whose name is in its argument attribute."""
 
     argument: str
 

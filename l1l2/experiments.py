@@ -87,7 +87,7 @@ _ROOM: Final = 480
 
 
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
-    r"""Summarise how estimates of :math:`w` scatter, and how far they lie from the truth.
+    r"""Summarise how estimates of w scatter, and how far they lie from the truth.
 
     With estimates :math:`\hat w_1, \dots, \hat w_R`:
 
@@ -175,7 +175,7 @@ class Comparison:
         return next((int(np.size(v)) for v in self.estimates.values()), 0)
 
     def stats(self) -> dict[str, dict[str, float]]:
-        """Return :func:`spread` of each loss's estimates, by loss name."""
+        """Return the spread statistics of each loss's estimates, by loss name."""
         return {name: spread(values, true_w=self.true_w) for name, values in self.estimates.items()}
 
     def tighter(self, statistic: str = "mae") -> str:
@@ -200,7 +200,7 @@ class Comparison:
         return min(stats, key=lambda name: stats[name][statistic])
 
     def __str__(self) -> str:
-        """Return the table of :func:`spread` statistics, one row per loss."""
+        """Return the table of spread statistics, one row per loss."""
         return table({"": self})
 
     def __repr__(self) -> str:

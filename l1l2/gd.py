@@ -1,4 +1,4 @@
-r"""Mini-batch gradient descent on the one-parameter model :math:`\hat y = w\,x`.
+r"""Mini-batch gradient descent on the one-parameter model ŷ = w x.
 
 :func:`fit` runs the experiment of the book, for one data set or for many at once (vectorised over
 runs), and returns a :class:`History`. :func:`minimizer` gives the point where descent settles,
@@ -227,7 +227,7 @@ def fit(
     rng: Seed = None,
     delta: float = 1.0,
 ) -> History:
-    r"""Fit :math:`\hat y = w\,x` by mini-batch gradient descent.
+    r"""Fit ŷ = w x by mini-batch gradient descent.
 
     Each update takes the next batch :math:`B` of samples and steps against the gradient of the
     batch loss :math:`L_B(w) = \sum_{i\in B} \ell(w x_i - y_i)` (divided by :math:`|B|` for

@@ -492,7 +492,7 @@ def experiment_data(
 
 
 def descent_schedule(name: str, lr: float) -> schedules.Schedule:
-    """Return the schedule ``name`` of :func:`descent`, starting at ``lr``.
+    """Return the schedule called name of the descent figure, starting at lr.
 
     Parameters
     ----------

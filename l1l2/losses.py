@@ -177,7 +177,7 @@ def _settle_l2(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 
 def l1_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    r"""Return, per row, the ends of the interval of weights minimising :math:`\sum|w x_i - y_i|`.
+    r"""Return, per row, the ends of the interval of weights w minimising sum(|w x_i - y_i|).
 
     The total is :math:`\sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`: flat between two
     weighted medians of the ratios :math:`y_i/x_i` (weights :math:`\lvert x_i\rvert`). With the
@@ -356,7 +356,7 @@ def l1(
 @overload
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
-    r"""L1 loss, the mean absolute error (MAE) for ``reduction="mean"``.
+    r"""L1 loss: mean(abs(y_pred - y_true)), the mean absolute error (MAE).
 
     .. math:: L_1 = \frac{1}{n}\sum_{i=1}^{n} \lvert y_i - \hat y_i \rvert
 
@@ -387,7 +387,7 @@ def l2(
 @overload
 def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
-    r"""L2 loss, the mean squared error (MSE) for ``reduction="mean"``; no factor one half.
+    r"""L2 loss: mean((y_pred - y_true)²), the mean squared error (MSE), no factor one half.
 
     .. math:: L_2 = \frac{1}{n}\sum_{i=1}^{n} (y_i - \hat y_i)^2
 
@@ -426,7 +426,7 @@ def huber(
 def huber(
     y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
 ) -> float | FloatArray:
-    r"""Huber loss: quadratic for small residuals, linear beyond ``delta``.
+    r"""Huber loss: quadratic for residuals up to delta, linear beyond.
 
     .. math::
 
@@ -471,7 +471,7 @@ def _gradient(
 
 
 def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of :func:`signed` with respect to ``y_pred``: a constant.
+    r"""Gradient of the signed loss with respect to y_pred: a constant.
 
     .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
 
@@ -499,7 +499,7 @@ def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean"
 
 
 def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of :func:`l1` with respect to ``y_pred``: the sign of the residual.
+    r"""Gradient of the L1 loss with respect to y_pred: the sign of the residual.
 
     .. math::
 
@@ -528,7 +528,7 @@ def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 
 
 def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of :func:`l2` with respect to ``y_pred``: twice the residual.
+    r"""Gradient of the L2 loss with respect to y_pred: twice the residual.
 
     .. math:: \frac{\partial L_2}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i)
 
@@ -557,7 +557,7 @@ def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 def huber_grad(
     y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
 ) -> FloatArray:
-    r"""Gradient of :func:`huber` with respect to ``y_pred``: the residual, clipped at ``delta``.
+    r"""Gradient of the Huber loss with respect to y_pred: the residual, clipped at delta.
 
     .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}\operatorname{clip}(\hat y_i - y_i,
         -\delta, \delta)
@@ -598,7 +598,7 @@ _PUBLIC: Final[dict[str, tuple[LossFn, GradFn]]] = {
 
 
 def get(name: str) -> tuple[LossFn, GradFn]:
-    """Return the ``(loss, gradient)`` pair called ``name``.
+    """Return the (loss, gradient) pair of functions called name.
 
     Parameters
     ----------

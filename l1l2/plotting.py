@@ -9,7 +9,7 @@ deficiencies, and figures get an opaque white background so that they stay reada
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -19,7 +19,9 @@ from l1l2._optional import require
 try:
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
     require("plotting")
     raise
@@ -138,41 +140,155 @@ def label_for(key: str) -> str:
     return LOSS_LABELS.get(key, key)
 
 
+# -- The book's figure style: sizes and fonts, chosen here and nowhere else ----------------------
+#
+# A figure is drawn as wide as the text column it is shown in (about 680 CSS px on a desktop),
+# at FIGURE_DPI pixels per inch, so that it is shown at the size it was drawn: a font of f points
+# then appears at f * FIGURE_DPI / 72 CSS px, and the smallest text of the book (9 pt, ticks and
+# legends) at 12.5 px. Panels share the column instead of adding their widths.
+
+#: The width of every figure, in inches: the book's text column at ``FIGURE_DPI``.
+COLUMN_WIDTH: Final = 6.5
+#: Pixels per inch of the figures (and of their PNGs in the notebooks).
+FIGURE_DPI: Final = 100
+#: The default height of a figure with 1, 2, 3, ... panels, in inches (the last for more).
+_HEIGHTS: Final = (4.0, 3.1, 2.7)
+#: Font sizes in points: what the figures' text is drawn at (9 pt = 12.5 px at ``FIGURE_DPI``).
+STYLE: Final[dict[str, float]] = {
+    "font.size": 10.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": 9.0,
+    "ytick.labelsize": 9.0,
+    "legend.fontsize": 9.0,
+    "figure.titlesize": 11.0,
+}
+#: Line styles of the series of one panel, in the order they are drawn (with the colours of
+#: the palette, so that series differ by colour and by line style).
+LINESTYLES: Final = ("-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)))
+# A figure's PNG records the size of its smallest text (a tEXt chunk), so that a test of the
+# rendered book can tell how large that text is shown on the page.
+PNG_TEXT_KEY: Final = "l1l2 smallest text (pt)"
+
+
 def _opaque(fig: Figure | object) -> None:
     if isinstance(fig, Figure):
         fig.patch.set_facecolor("white")
         fig.patch.set_alpha(1.0)
 
 
-def new_axes(ncols: int = 1, *, width: float = 6.4, height: float = 4.0) -> NDArray[np.object_]:
-    """Return ``ncols`` side-by-side Axes on a new figure with an opaque white background.
+def smallest_text(fig: Figure) -> float:
+    """Return the size in points of the smallest visible text of ``fig`` (ticks, legends, ...).
+
+    Examples
+    --------
+    >>> ax = new_axes(1)[0]
+    >>> smallest_text(ax.figure)
+    9.0
+    >>> plt.close(ax.figure)
+
+    """
+    fig.canvas.draw()  # tick labels exist once the figure has been drawn
+    sizes = [
+        float(t.get_fontsize())
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and t.get_figure(root=True) is fig
+    ]
+    return min(sizes, default=0.0)
+
+
+class _RecordingCanvas(FigureCanvasAgg):
+    """The Agg canvas, whose PNGs record the figure's smallest text size (``PNG_TEXT_KEY``)."""
+
+    def print_png(
+        self,
+        filename_or_obj: Any,
+        *,
+        metadata: dict[str, str] | None = None,
+        pil_kwargs: dict[str, Any] | None = None,
+        **_for_other_renderers: object,  # dpi, facecolor, ...: print_figure has applied them
+    ) -> None:
+        """Write the PNG as Agg does, with the size of the figure's smallest text recorded."""
+        record = {PNG_TEXT_KEY: f"{smallest_text(self.figure):g}", **(metadata or {})}
+        write = super().print_png
+        write(filename_or_obj, metadata=record, pil_kwargs=pil_kwargs)  # type: ignore[no-untyped-call]
+
+
+def _style_axes(ax: Axes) -> None:
+    """Give ``ax`` the book's tick sizes and a colour-and-line-style cycle for its series."""
+    ax.tick_params(labelsize=STYLE["xtick.labelsize"])
+    ax.title.set_fontsize(STYLE["axes.titlesize"])
+    ax.xaxis.label.set_fontsize(STYLE["axes.labelsize"])
+    ax.yaxis.label.set_fontsize(STYLE["axes.labelsize"])
+    count = len(LINESTYLES)
+    ax.set_prop_cycle(color=list(_CYCLE[:count]), linestyle=list(LINESTYLES))
+
+
+def new_axes(
+    ncols: int = 1,
+    *,
+    nrows: int = 1,
+    width: float | None = None,
+    height: float | None = None,
+) -> NDArray[np.object_]:
+    """Return ``ncols`` side-by-side Axes (per row) on a new figure as wide as the text column.
+
+    The figure is ``COLUMN_WIDTH`` inches wide at ``FIGURE_DPI`` (its panels share that
+    width), its text is sized by ``STYLE``, its series cycle through the palette and
+    ``LINESTYLES``, and its background is opaque white.
 
     Parameters
     ----------
     ncols : int
-        Number of panels, at least 1.
-    width, height : float
-        Size of one panel in inches.
+        Number of panels side by side, at least 1.
+    nrows : int
+        Number of rows of panels, at least 1.
+    width : float, optional
+        Width of the whole figure in inches, at most ``COLUMN_WIDTH`` (the default): a wider
+        figure would be shrunk to the column, and its text with it.
+    height : float, optional
+        Height of the figure in inches; by default 4 a row for one panel, less for more.
 
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
-        One Axes per panel (an array even for one panel).
+        One Axes per panel, row after row (a flat array, even for one panel).
 
     Examples
     --------
     >>> axes = new_axes(2)
     >>> axes.shape
     (2,)
+    >>> axes[0].figure.get_size_inches().tolist()
+    [6.5, 3.1]
     >>> plt.close(axes[0].figure)
 
     """
     count = check_int(ncols, "ncols", low=1)
-    w = check_scalar(width, "width", low=0.0, low_open=True)
-    h = check_scalar(height, "height", low=0.0, low_open=True)
-    fig, axes = plt.subplots(1, count, figsize=(w * count, h), layout="constrained", squeeze=False)
+    rows = check_int(nrows, "nrows", low=1)
+    w = COLUMN_WIDTH if width is None else check_scalar(width, "width", low=0.0, low_open=True)
+    if w > COLUMN_WIDTH:
+        raise ArgumentValueError(
+            "width",
+            f"width must be at most COLUMN_WIDTH = {COLUMN_WIDTH} inches (the text column the "
+            f"figure is shown in; panels share it), got {width!r}",
+        )
+    default_height = rows * _HEIGHTS[min(count, len(_HEIGHTS)) - 1]
+    h = default_height if height is None else check_scalar(height, "height", low=0.0, low_open=True)
+    with plt.rc_context({**STYLE, "figure.dpi": FIGURE_DPI}):  # type: ignore[dict-item]
+        fig, axes = plt.subplots(rows, count, figsize=(w, h), layout="constrained", squeeze=False)
+    if type(fig.canvas) is FigureCanvasAgg:  # the inline backend's and Agg's, not a widget's
+        _RecordingCanvas(fig)
     _opaque(fig)
-    return np.asarray(axes[0], dtype=object)
+    panels = np.asarray(axes, dtype=object).ravel()
+    for ax in panels:
+        _style_axes(ax)
+    return panels
+
+
+def _legend(ax: Axes, **kwargs: Any) -> None:
+    """Add the legend of ``ax`` in the book's legend font size."""
+    ax.legend(fontsize=STYLE["legend.fontsize"], **kwargs)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -236,13 +352,27 @@ def _line(
     steps: NDArray[np.float64],
     values: NDArray[np.float64],
     *,
-    color: str,
+    color: str | None,
     label: str | None,
     gid: str,
+    run_labels: Sequence[str] = (),
 ) -> None:
+    """Draw one trajectory, a few side by side (one series each), or many as one thin bundle."""
     values = drawable(values)
     if values.ndim == 1:
         ax.plot(steps, values, color=color, label=label, linewidth=1.6, gid=gid)
+        return
+    if values.shape[1] <= len(LINESTYLES):
+        # A few runs: each its own series, in the next colour and line style of the axes.
+        for k in range(values.shape[1]):
+            name = run_labels[k] if k < len(run_labels) else f"run {k}"
+            ax.plot(
+                steps,
+                values[:, k],
+                label=name if label is None else f"{label}, {name}",
+                linewidth=1.6,
+                gid=gid,
+            )
         return
     # Many runs: thin lines, one legend entry.
     alpha = max(0.08, min(0.8, 4.0 / values.shape[1]))
@@ -250,12 +380,26 @@ def _line(
         ax.plot(
             steps,
             values[:, k],
-            color=color,
+            color=color or _CYCLE[0],
+            linestyle="-",
             alpha=alpha,
             linewidth=0.8,
             label=label if k == 0 else None,
             gid=gid,
         )
+
+
+def _run_labels(h: History) -> list[str]:
+    """Name the runs of a many-run history by their learning rate when that tells them apart."""
+    if h.runs is None:
+        return []
+    rates = np.asarray(h.lr, dtype=np.float64).reshape(h.lr.shape[0], -1)
+    if rates.shape[1] != h.runs or not np.all(rates == rates[:1]):
+        return [f"run {k}" for k in range(h.runs)]  # shared or changing rates
+    first = rates[0]
+    if np.unique(first).size != first.size:
+        return [f"run {k}" for k in range(h.runs)]
+    return [f"lr = {rate:g}" for rate in first]
 
 
 def plot_penalties(
@@ -266,7 +410,7 @@ def plot_penalties(
     marks: Sequence[float] = (),
     ax: Axes | None = None,
 ) -> Axes:
-    r"""Plot the per-sample penalty of each loss against the error :math:`r = \hat y - y`.
+    r"""Plot the per-sample penalty of each loss against the error r = prediction - truth.
 
     Parameters
     ----------
@@ -314,7 +458,7 @@ def plot_penalties(
                 color=color_for(name),
             )
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
-    ax.legend(loc="upper center")
+    _legend(ax, loc="upper center")
     return ax
 
 
@@ -440,7 +584,7 @@ def plot_penalty_bars(
     ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
     ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
     ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
-    ax.legend()
+    _legend(ax)
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -475,8 +619,8 @@ def plot_loss(
     """
     ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
     ax.set_ylabel("batch loss")
-    if label is not None:
-        ax.legend()
+    if ax.get_legend_handles_labels()[1]:
+        _legend(ax)
     return ax
 
 
@@ -497,9 +641,10 @@ def _trajectory(
         ax,
         steps,
         _select_run(values, run, h.runs),
-        color=color or _CYCLE[0],
+        color=color,
         label=label,
         gid=field,
+        run_labels=_run_labels(h) if run is None else (),
     )
     ax.set_xlabel("update (mini-batch step)")
     ax.grid(alpha=0.3)
@@ -564,7 +709,7 @@ def plot_w(
     _references(ax, true_w=true_w, settle=settle)
     ax.set_ylabel("estimate of w")
     if ax.get_legend_handles_labels()[1]:
-        ax.legend()
+        _legend(ax)
     return ax
 
 
@@ -658,7 +803,7 @@ def plot_experiment(
         plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, color=color, ax=left)
         plot_w(history, label=label, color=color, ax=right)
     _references(right, true_w=true_w, settle=None)
-    right.legend()
+    _legend(right)
     if loss_scale != "linear":
         largest = max(_largest_finite(h.loss) for h in histories.values())
         if largest > _LOG_TOP:
@@ -734,7 +879,7 @@ def plot_lr(
         )
     ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("learning rate")
-    ax.legend()
+    _legend(ax)
     ax.grid(alpha=0.3)
     return ax
 
@@ -798,12 +943,15 @@ def plot_spread(
             everything = np.concatenate(list(arrays.values()))
             count = check_int(bins, "bins", low=1) + 1
             edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        for values, color, label in zip(arrays.values(), colors, labels, strict=True):
+        for index, (values, color, label) in enumerate(
+            zip(arrays.values(), colors, labels, strict=True)
+        ):
             ax.hist(
                 values,
                 bins=edges,
                 histtype="step",
                 linewidth=2,
+                linestyle=LINESTYLES[index % len(LINESTYLES)],
                 color=color,
                 label=f"{label} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
                 gid=label,
@@ -833,7 +981,7 @@ def plot_spread(
                 value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}", gid="true_w"
             )
     if ax.get_legend_handles_labels()[1]:
-        ax.legend()
+        _legend(ax)
     ax.grid(alpha=0.3)
     return ax
 
@@ -845,7 +993,7 @@ def plot_gradients(
     delta: float = 1.0,
     ax: Axes | None = None,
 ) -> Axes:
-    r"""Plot the slope of each loss's per-sample penalty against the error :math:`r = \hat y - y`.
+    r"""Plot the slope of each loss's per-sample penalty against the error r = prediction - truth.
 
     The slope :math:`\ell'(r)` is what one sample adds to the gradient (times its ``x``): a
     constant for signed L1, :math:`\operatorname{sign}(r)` for abs L1, :math:`2r` for L2 and
@@ -896,7 +1044,7 @@ def plot_gradients(
                 gid="delta",
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
-    ax.legend(loc="upper left")
+    _legend(ax, loc="upper left")
     return ax
 
 
@@ -1017,7 +1165,7 @@ def plot_total_loss(
     ax.set_xlim(low, high)
     ax.set_xlabel("w")
     ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
-    ax.legend()
+    _legend(ax)
     ax.grid(alpha=0.3)
     return ax
 
@@ -1119,6 +1267,6 @@ def plot_fits(
         )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend()
+    _legend(ax)
     ax.grid(alpha=0.3)
     return ax

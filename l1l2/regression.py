@@ -1,5 +1,5 @@
 # ruff: noqa: N803, N806  (X and A: the matrix names of the linear-algebra literature and scikit-learn)
-r"""Lines and planes through real data: :math:`\hat y = X\beta + b` with an intercept.
+r"""Lines and planes through real data: ŷ = Xβ + b, with an intercept.
 
 The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the model
 has an intercept :math:`b` and one coefficient per feature, and the same three losses decide
@@ -65,7 +65,7 @@ _HUBER_STEPS: Final = 200
 
 @dataclass(frozen=True, repr=False)
 class Fit:
-    r"""The exact minimiser of a total loss over :math:`\hat y = X\beta + b`.
+    r"""The exact minimiser of a total loss over ŷ = Xβ + b.
 
     Attributes
     ----------
@@ -106,7 +106,7 @@ class Fit:
         return float(self.coef[0])
 
     def predict(self, X: ArrayLike) -> FloatArray:
-        r"""Return :math:`X\beta + b` for new inputs ``X`` of shape ``(m,)`` or ``(m, p)``."""
+        r"""Return Xβ + b for new inputs X of shape (m,) or (m, p)."""
         design = _as_design(X, "X")
         if design.shape[1] != self.coef.size:
             raise ArgumentValueError(
@@ -179,7 +179,7 @@ def solve(
     fit_intercept: bool = True,
     delta: float = DEFAULT_DELTA,
 ) -> Fit:
-    r"""Return the exact minimiser of the total loss of :math:`\hat y = X\beta + b`.
+    r"""Return the exact minimiser of the total loss of ŷ = Xβ + b.
 
     .. math:: \min_{b,\,\beta}\ \sum_{i=1}^{n} \ell\bigl(x_i^\top\beta + b - y_i\bigr)
 
@@ -557,7 +557,7 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
 
 @dataclass(frozen=True, repr=False)
 class Path:
-    r"""The trajectory of descent on :math:`\hat y = X\beta + b`, one run or many side by side.
+    r"""The trajectory of descent on ŷ = Xβ + b, one run or many side by side.
 
     The conventions of :class:`l1l2.gd.History`: ``steps + 1`` rows of parameters (before the
     first update and after each), ``steps`` rows of batch losses (NaN once a run diverged),
@@ -681,7 +681,7 @@ def descend(
     reduction: str = "mean",
     delta: float = DEFAULT_DELTA,
 ) -> Path:
-    r"""Fit :math:`\hat y = X\beta + b` by (mini-batch) gradient descent, many runs at once.
+    r"""Fit ŷ = Xβ + b by (mini-batch) gradient descent, many runs at once.
 
     Each update takes the next batch :math:`B` in order and steps against the gradient of the
     batch loss :math:`L_B = \sum_{i\in B}\ell(r_i)`, :math:`r_i = x_i^\top\beta + b - y_i`

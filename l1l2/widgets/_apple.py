@@ -47,7 +47,7 @@ def check_prediction(name: str, value: object) -> float:
 
 
 class AppleExplorer(_canvas.Live):
-    """Three predictions of the apple harvest on sliders; build one with :func:`apple_explorer`.
+    """Three predictions of the apple harvest on sliders; build one with apple_explorer().
 
     Attributes
     ----------

@@ -186,7 +186,7 @@ def _artist(artists: list[Any], gid: str) -> Any:
 
 
 class Explorer(_canvas.Live):
-    """The w-estimation experiment with live controls; build one with :func:`explorer`.
+    """The w-estimation experiment with live controls; build one with explorer().
 
     Attributes
     ----------

@@ -1,0 +1,197 @@
+"""The rendered book at the widths readers use: legible figures, nothing wider than the screen.
+
+Every page is opened once at 1280 px (light) and at 390 px, a phone (light and dark):
+
+- **Figures.** For every figure image a page shows, its smallest text on the page in CSS px:
+  the size that text was drawn at (points, recorded in the PNG by ``l1l2.plotting``), times the
+  PNG's pixels per inch (its ``pHYs`` chunk) / 72, times the shown width / the natural width. It
+  must be at least ``MIN_TEXT_PX`` at both widths (on a phone the figure may scroll inside its
+  box to keep it so, never the page).
+- **Pages.** At 390 px no page's document is wider than the window.
+- **Printed output.** At 1280 px no output block scrolls sideways or cuts a line off.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from .conftest import discover_pages
+from .visits import TIMEOUT_MS, is_ours
+
+# The smallest text a figure may show, in CSS px (about 7 pt on the page).
+MIN_TEXT_PX = 9.0
+# The key under which l1l2.plotting records a figure's smallest text size (points) in its PNG.
+TEXT_KEY = "l1l2 smallest text (pt)"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# Runs in the page: every figure image (its natural and shown width), the document's width, and
+# the output blocks whose content is wider than their box.
+MEASURE = """
+async () => {
+  const imgs = Array.from(document.querySelectorAll('article .cell_output img'));
+  imgs.forEach(img => { img.loading = 'eager'; });
+  await Promise.all(imgs.map(img => img.decode().catch(() => null)));
+  const shown = img => img.getBoundingClientRect().width > 0 && img.offsetParent !== null;
+  return {
+    window: window.innerWidth,
+    document: document.documentElement.scrollWidth,
+    figures: imgs.filter(shown).map(img => ({
+      src: img.currentSrc || img.src,
+      natural: img.naturalWidth,
+      shown: img.getBoundingClientRect().width,
+    })),
+    wideOutputs: Array.from(document.querySelectorAll('article .cell_output pre'))
+      .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+      .map(pre => ({
+        width: pre.clientWidth, content: pre.scrollWidth,
+        line: pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''),
+      })),
+  };
+}
+"""
+
+
+@dataclass
+class Layout:
+    """What one page showed at one width."""
+
+    window: int = 0
+    document: int = 0
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    wide_outputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def png_record(data: bytes) -> tuple[float | None, float | None]:
+    """Return (smallest text in points, pixels per inch) recorded in a PNG, each None if absent."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None, None
+    points = dpi = None
+    position = 8
+    while position + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        position += 12 + length
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            if key.decode("latin-1") == TEXT_KEY:
+                points = float(value.decode("latin-1"))
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            if key.decode("latin-1") == TEXT_KEY:
+                points = float(zlib.decompress(rest[1:]).decode("latin-1"))
+        elif kind == b"pHYs" and len(body) == 9 and body[8] == 1:  # pixels per metre
+            (per_metre,) = struct.unpack(">I", body[:4])
+            dpi = per_metre * 0.0254
+        elif kind == b"IEND":
+            break
+    return points, dpi
+
+
+@cache
+def _file_record(path: Path) -> tuple[float | None, float | None]:
+    return png_record(path.read_bytes())
+
+
+def figure_text_px(site: Path, server: str, figure: dict[str, Any]) -> float | str:
+    """The smallest text of a shown figure in CSS px, or why it cannot be told."""
+    src = figure["src"]
+    if not src.startswith(server):
+        return f"not an image of the book: {src}"
+    path = site / unquote(urlsplit(src).path)[len(urlsplit(server).path) :]
+    if path.suffix.lower() != ".png" or not path.is_file():
+        return f"not a PNG of the build: {src}"
+    points, dpi = _file_record(path)
+    if points is None or dpi is None:
+        return (
+            f"{path.name} records no smallest-text size or DPI: draw it on "
+            "l1l2.plotting.new_axes(), which sizes the figure for the column and records both"
+        )
+    return points * dpi / 72.0 * figure["shown"] / figure["natural"]
+
+
+@pytest.fixture(scope="module")
+def layouts(site: Path, server: str, browser: Any) -> dict[tuple[str, str], Layout]:
+    """Every page at 1280 px (light) and 390 px (light and dark): ``{(page, mode): Layout}``."""
+    pages = [p for p in discover_pages(site) if p != "index.html"]  # the root only redirects
+    found: dict[tuple[str, str], Layout] = {}
+    for mode, viewport, scheme in (
+        ("desktop", DESKTOP, "light"),
+        ("phone", PHONE, "light"),
+        ("phone dark", PHONE, "dark"),
+    ):
+        context = browser.new_context(viewport=viewport, color_scheme=scheme)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route(
+            "**/*", lambda r: r.continue_() if is_ours(r.request.url, server) else r.abort()
+        )
+        try:
+            page = context.new_page()
+            for rel in pages:
+                page.goto(urljoin(server, rel), wait_until="load")
+                info = page.evaluate(MEASURE)
+                found[rel, mode] = Layout(
+                    info["window"], info["document"], info["figures"], info["wideOutputs"]
+                )
+        finally:
+            context.close()
+    return found
+
+
+def test_every_figure_shows_its_smallest_text_at_9_px_or_more(
+    site: Path, server: str, layouts: dict[tuple[str, str], Layout]
+) -> None:
+    """At 1280 px and at 390 px, each figure's smallest text is at least MIN_TEXT_PX on the page."""
+    problems = []
+    smallest: dict[str, float] = {}
+    count = 0
+    for (rel, mode), layout in sorted(layouts.items()):
+        for figure in layout.figures:
+            count += 1
+            size = figure_text_px(site, server, figure)
+            name = Path(urlsplit(figure["src"]).path).name[:12]
+            if isinstance(size, str):
+                problems.append(f"{rel} ({mode}): {size}")
+                continue
+            smallest[mode] = min(size, smallest.get(mode, size))
+            if size < MIN_TEXT_PX - 0.05:
+                problems.append(
+                    f"{rel} ({mode}): figure {name}… drawn {figure['natural']} px wide, shown "
+                    f"{figure['shown']:.0f} px: its smallest text is {size:.1f} px "
+                    f"(< {MIN_TEXT_PX:g})"
+                )
+    assert count, "no figures found in the book"
+    assert not problems, "\n".join(problems)
+    print(f"smallest figure text, CSS px: {', '.join(f'{m} {v:.1f}' for m, v in smallest.items())}")
+
+
+def test_no_page_is_wider_than_a_phone(layouts: dict[tuple[str, str], Layout]) -> None:
+    """At 390 px, light and dark, the document of every page fits the window."""
+    wide = [
+        f"{rel} ({mode}): {layout.document} px wide in a {layout.window}-px window"
+        for (rel, mode), layout in sorted(layouts.items())
+        if mode.startswith("phone") and layout.document > layout.window
+    ]
+    assert not wide, "\n".join(wide)
+
+
+def test_no_printed_output_runs_off_its_box_on_a_desktop(
+    layouts: dict[tuple[str, str], Layout],
+) -> None:
+    """At 1280 px, every printed line fits its output block (no sideways scrolling, no cut)."""
+    wide = [
+        f"{rel}: an output block {out['content']} px wide in {out['width']} px: {out['line']!r}"
+        for (rel, mode), layout in sorted(layouts.items())
+        if mode == "desktop"
+        for out in layout.wide_outputs
+    ]
+    assert not wide, "\n".join(wide)
