@@ -167,3 +167,17 @@ def test_one_sided_outliers_move_the_mean_by_about_2_5_and_the_median_much_less(
     median_bias = np.mean(np.median(y, axis=1) / X) - 1.0
     assert mean_bias == pytest.approx(2.5, abs=0.15)
     assert 0 < median_bias < 0.6
+
+
+def test_bridge_five_readings_mean_median_and_capped_pull() -> None:
+    readings = np.array([0.8, 0.9, 1.0, 1.1, 6.0])
+    assert readings.mean() == pytest.approx(1.96)
+    assert readings.mean() - readings[:4].mean() == pytest.approx(1.01)  # "about one"
+    assert np.median(readings) == pytest.approx(1.0)
+    # the capped pull (Huber, delta = 0.5) cancels at 1.075: find it by bisection
+    low, high = 0.0, 6.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if np.sum(np.clip(readings - mid, -0.5, 0.5)) > 0 else (low, mid)
+    assert mid == pytest.approx(4.3 / 4)
+    assert np.all(np.abs(readings[:4] - mid) <= 0.5)  # the four near ones pull with residuals
