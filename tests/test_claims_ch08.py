@@ -170,3 +170,17 @@ def test_the_thousand_data_sets_with_one_sided_outliers_average_about_1_5_for_hu
 
 def test_check_huber_gradient_with_delta_2():
     assert np.clip([0.5, 2.0, -30.0], -2.0, 2.0) == pytest.approx([0.5, 2.0, -2.0])
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "t2", "outliers"])
+def test_huber_at_delta_5_is_a_few_per_cent_above_l2_level_with_l1_or_below_both(kind):
+    y = thousand(kind, seed={"gaussian": 41, "t2": 42, "outliers": 43}[kind])
+    mae = lambda w: np.mean(np.abs(w - 1.0))  # noqa: E731
+    l1, l2 = mae(np.median(y, axis=1) / X), mae(y.mean(axis=1) / X)
+    huber = mae(huber_minimizer(y, 5.0))
+    if kind == "gaussian":
+        assert l2 < huber <= 1.08 * l2
+    elif kind == "t2":
+        assert huber <= 1.01 * l1 < l2
+    else:
+        assert huber < l1 < l2
