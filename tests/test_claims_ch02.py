@@ -1,5 +1,8 @@
 """Chapter 2's claims, recomputed by hand-written NumPy (not with l1l2)."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -136,9 +139,6 @@ def test_in_dozens_l2_is_the_smaller_number() -> None:
 
 
 def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -> None:
-    import re
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[1]
     keys = re.findall(r"^@\w+\{(\w+),", (root / "references.bib").read_text(), flags=re.M)
     text = "".join(p.read_text() for p in sorted((root / "book").glob("*.ipynb")))

@@ -5,6 +5,8 @@ least-squares estimate as the mean of y / x and the abs-L1 estimate as the media
 ``l1l2``. The sizes asserted are those the chapter states, with a margin for simulation noise.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -143,8 +145,6 @@ def test_the_std_ratio_of_median_to_mean_approaches_root_half_pi():
 
 
 def test_laplace_tails_are_heavier_than_gaussian_but_exponential_not_a_power_law() -> None:
-    import math
-
     # both with standard deviation 1: Laplace scale b = 1 / sqrt(2)
     b = 1 / math.sqrt(2)
     t = np.array([2.0, 4.0, 8.0, 16.0])

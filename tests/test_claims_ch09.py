@@ -1,8 +1,8 @@
 """The claims of chapter 9 (a line through real data), recomputed without l1l2.
 
 Plain NumPy, SciPy and scikit-learn only, on the phone data in millions of calls, as R's MASS
-package ships them (Rousseeuw and Leroy (1987), table 2, print the same figures in tens of millions): each test asserts the direction and the size the
-chapter states in words.
+package ships them (Rousseeuw and Leroy (1987), table 2, print the same figures in tens of
+millions): each test asserts the direction and the size the chapter states in words.
 """
 
 from __future__ import annotations
