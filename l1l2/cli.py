@@ -291,10 +291,15 @@ def _apple() -> None:
     mse = losses.l2(y_true, y_pred)
     print(f"L1 loss: {mae:.2f}")
     print(f"L2 loss: {mse:.2f}")
+    sizes = [abs(t - p) for t, p in zip(y_true, y_pred, strict=True)]
+    big = max(sizes)
+    share_l1 = big / sum(sizes)
+    share_l2 = big**2 / sum(size**2 for size in sizes)
     print(
-        "Observation: L2 is larger because squaring punishes big errors more, but the two are on "
-        "different scales (L1 in apples, L2 in apples squared); the comparable figure is "
-        f"RMSE = {math.sqrt(mse):.2f} apples."
+        "Observation: L2 is not larger because of the big error: L1 is in apples, L2 in apples "
+        "squared (three errors of 10 would give L1 = 10 and L2 = 100). On one scale, "
+        f"RMSE = {math.sqrt(mse):.2f} apples against L1 = {mae:.2f} apples. Squaring shows in the "
+        f"shares: the error of {big:g} is {share_l1:.0%} of L1 but {share_l2:.0%} of L2."
     )
 
 

@@ -53,3 +53,26 @@ def test_rmse_is_never_smaller_than_mae() -> None:
     for _ in range(200):
         errors = rng.standard_cauchy(rng.integers(1, 30))
         assert np.sqrt(np.mean(errors**2)) >= np.mean(np.abs(errors)) * (1 - 1e-12)
+
+
+def test_l2_above_l1_is_a_matter_of_units_not_of_a_big_error() -> None:
+    # three equal misses of 10 apples: no big error at all, and still L2 > L1 as numbers
+    errors = np.full(3, 10.0)
+    assert np.mean(np.abs(errors)) == pytest.approx(10.0)
+    assert np.mean(errors**2) == pytest.approx(100.0)
+    # on one scale the two agree when every error has the same size
+    assert np.sqrt(np.mean(errors**2)) == pytest.approx(np.mean(np.abs(errors)))
+
+
+def test_squaring_shows_in_the_share_of_the_big_error() -> None:
+    absolute = np.abs(FORECASTS - TRUTH)
+    assert absolute[0] / absolute.sum() == pytest.approx(0.50)  # 10 of 20
+    assert absolute[0] ** 2 / np.sum(absolute**2) == pytest.approx(100 / 150)  # 67%
+    assert f"{100 / 150:.0%}" == "67%"
+
+
+def test_check_four_equal_misses_of_two() -> None:
+    errors = np.array([2.0, -2.0, 2.0, -2.0])
+    assert np.mean(np.abs(errors)) == pytest.approx(2.0)
+    assert np.mean(errors**2) == pytest.approx(4.0)
+    assert np.sqrt(np.mean(errors**2)) == pytest.approx(2.0)

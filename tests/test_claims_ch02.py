@@ -1,5 +1,8 @@
 """Chapter 2's claims, recomputed by hand-written NumPy (not with l1l2)."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -101,3 +104,47 @@ def test_half_of_l2_at_sqrt_150_and_half_of_l1_at_20() -> None:
     assert shares(np.sqrt(150.0))[0] == pytest.approx(0.5)
     assert shares(20.0)[1] == pytest.approx(0.5)
     assert shares(np.sqrt(150.0))[1] < 0.5 < shares(20.0)[0]
+
+
+def test_l2_is_the_negative_log_likelihood_of_gaussian_noise() -> None:
+    sigma = 3.0
+    eps = np.linspace(-10.0, 10.0, 41)
+    density = np.exp(-(eps**2) / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2)
+    nll = -np.log(density)
+    # minus a constant, the negative log-density is the squared error over 2 sigma^2
+    assert nll - nll[20] == pytest.approx(eps**2 / (2 * sigma**2))
+
+
+def test_l1_is_the_negative_log_likelihood_of_laplace_noise() -> None:
+    b = 2.0
+    eps = np.linspace(-10.0, 10.0, 41)
+    nll = -np.log(np.exp(-np.abs(eps) / b) / (2 * b))
+    assert nll - nll[20] == pytest.approx(np.abs(eps) / b)
+
+
+def test_the_most_likely_location_is_the_mean_under_gaussian_and_the_median_under_laplace() -> None:
+    y = np.random.default_rng(5).standard_cauchy(15)
+    grid = np.linspace(y.min(), y.max(), 200_001)
+    gauss_nll = ((y[None, :] - grid[:, None]) ** 2).sum(axis=1)
+    laplace_nll = np.abs(y[None, :] - grid[:, None]).sum(axis=1)
+    step = grid[1] - grid[0]
+    assert grid[np.argmin(gauss_nll)] == pytest.approx(y.mean(), abs=step)
+    assert grid[np.argmin(laplace_nll)] == pytest.approx(np.median(y), abs=step)
+
+
+def test_in_dozens_l2_is_the_smaller_number() -> None:
+    errors = np.array([-10.0, -5.0, 5.0]) / 12
+    assert np.mean(np.abs(errors)) == pytest.approx(0.556, abs=5e-4)
+    assert np.mean(errors**2) == pytest.approx(0.347, abs=5e-4)
+
+
+def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -> None:
+    root = Path(__file__).resolve().parents[1]
+    keys = re.findall(r"^@\w+\{(\w+),", (root / "references.bib").read_text(), flags=re.M)
+    text = "".join(p.read_text() for p in sorted((root / "book").glob("*.ipynb")))
+    text += "".join(p.read_text() for p in sorted((root / "book").glob("*.md")))
+    cited = set()
+    for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text):
+        cited.update(key.strip() for key in group.split(","))
+    assert set(keys) <= cited, sorted(set(keys) - cited)
+    assert {"datadive2024", "absl1"} <= set(keys)

@@ -91,3 +91,44 @@ def test_with_noise_no_single_w_zeroes_every_batch_gradient() -> None:
         pairs = np.sort(y.reshape(10, 2) / X, axis=1)
         # a batch of two has gradient 0 only strictly between its two readings
         assert pairs[:, 0].max() >= pairs[:, 1].min()
+
+
+def seed_loop(*, whole_sum: bool, updates: int = 10) -> np.ndarray:
+    """The source's signed-L1 loop, re-typed in NumPy, with np.sum(x) or np.sum(this_x)."""
+    x = 2 * np.ones(20)
+    w, path = 20.0, [20.0]
+    for start in range(0, 2 * updates, 2):
+        this_x = x[start : start + 2]
+        gradient = np.sum(x) if whole_sum else np.sum(this_x)
+        w -= 0.01 * gradient
+        path.append(w)
+    return np.array(path)
+
+
+def test_the_source_step_with_all_inputs_is_ten_times_the_batch_step() -> None:
+    assert np.diff(seed_loop(whole_sum=True)) == pytest.approx(np.full(10, -0.4))
+    assert np.diff(seed_loop(whole_sum=False)) == pytest.approx(np.full(10, -0.04))
+
+
+def test_the_noise_branch_is_complete_once_its_else_is_restored() -> None:
+    # the copy reads "if add_noise: z = ...; y = 1.0*x + z; y = 1.0*x": with "else:" before the
+    # last line, the noisy data keep their noise and the clean data have none
+    rng = np.random.default_rng(0)
+    x = 2 * np.ones(20)
+    for add_noise in (True, False):
+        if add_noise:
+            z = rng.normal(0, 0.05, 20)
+            y = 1.0 * x + z
+        else:
+            y = 1.0 * x
+        assert (np.std(y) > 0) == add_noise
+
+
+def test_check_next_steps_from_one_and_a_half() -> None:
+    w, lr = 1.5, 0.01
+    x = np.array([2.0, 2.0])
+    l1_step = lr * np.sum(np.sign(w * x - 2.0) * x)
+    l2_step = lr * np.sum(2 * (w * x - 2.0) * x)
+    assert l1_step == pytest.approx(0.04)
+    assert l2_step == pytest.approx(0.08)
+    assert lr * np.sum(2 * (1.1 * x - 2.0) * x) == pytest.approx(0.016)

@@ -169,3 +169,21 @@ def test_medium_noise_both_move_alike_and_l2_ends_a_little_closer() -> None:
     l2 = descend(DATA["many_medium"], "l2", epochs=200)[0][-100:]
     assert moves(l1) / moves(l2) == pytest.approx(1.0, abs=0.1)
     assert distance(l2) < distance(l1)
+
+
+def test_l2_with_large_noise_runs_an_exact_cycle_of_ten_updates(long_runs) -> None:
+    w = long_runs["l2"].ravel()
+    # one epoch (ten updates) apart, w is back where it was, to rounding
+    assert np.max(np.abs(w[-10:] - w[-20:-10])) < 1e-12
+    # and the cycle is not shorter: the ten points differ
+    assert len(np.unique(np.round(w[-10:], 6))) == 10
+    assert w[-100:].min() == pytest.approx(0.26, abs=0.005)
+    assert w[-100:].max() == pytest.approx(0.74, abs=0.005)
+
+
+def test_the_l2_batch_loss_changes_by_a_factor_of_at_most_17_6_once_arrived(large) -> None:
+    loss = large["l2"][1].ravel()
+    ratio = np.maximum(loss[1:] / loss[:-1], loss[:-1] / loss[1:])
+    # in the cycle (after 100 updates) the largest ratio of neighbouring batch losses is 17.6
+    assert ratio[100:].max() == pytest.approx(17.6, abs=0.05)
+    assert ratio[100:].max() < 20

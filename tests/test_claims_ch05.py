@@ -114,3 +114,32 @@ def test_small_noise_bands_0_08_0_008_and_inverse_time_in_between_and_narrowing(
     assert inverse_time(10_000) == pytest.approx(0.01 / 6)
     longer = np.ptp(descend(Y_SMALL, "l1", lr=inverse_time, epochs=2000)[0][-1000:])
     assert longer < widths["inverse"]
+
+
+def test_inverse_time_rates_sum_to_infinity_and_their_squares_do_not() -> None:
+    lr0, d = 0.01, 1 / 2000
+    t = np.arange(10**7, dtype=float)
+    rates = lr0 / (1 + d * t)
+    partial = np.cumsum(rates)
+    # the sums grow like log t without bound: each tenfold of t adds about lr0 / d * ln 10
+    assert partial[-1] - partial[10**6 - 1] == pytest.approx(lr0 / d * np.log(10), rel=0.01)
+    squares = np.cumsum(rates**2)
+    assert squares[-1] < lr0**2 * (1 + 1 / d)  # bounded: the integral test
+    assert squares[-1] - squares[10**6 - 1] < 3e-3 * squares[-1]  # a vanishing tail
+
+
+def test_other_schedules_fail_one_of_the_two_conditions() -> None:
+    lr0, t = 0.01, np.arange(10**6, dtype=float)
+    assert np.sum(lr0 * 0.999**t) == pytest.approx(lr0 / (1 - 0.999), rel=1e-6)  # finite sum
+    root = lr0 / np.sqrt(1 + t)
+    # squares of lr0 / sqrt(1 + t) sum like lr0^2 * ln t: unbounded
+    assert np.sum(root**2) == pytest.approx(lr0**2 * (np.log(10**6) + 0.5772), rel=0.01)
+
+
+def test_every_batch_subgradient_of_abs_l1_is_at_most_four() -> None:
+    x = np.array([2.0, 2.0])
+    rng = np.random.default_rng(0)
+    for _ in range(1000):
+        r = rng.normal(0, 5, 2)
+        r[rng.random(2) < 0.2] = 0.0
+        assert abs(np.sum(np.sign(r) * x)) <= 4.0

@@ -149,3 +149,18 @@ def test_which_estimate_is_closer_changes_from_data_set_to_data_set():
     y = X + np.random.default_rng(6).normal(0.0, 5.0, (2000, N))
     median_closer = np.abs(np.median(y, axis=1) / X - 1) < np.abs(y.mean(axis=1) / X - 1)
     assert 0.3 < median_closer.mean() < 0.5  # often, but less often than the mean
+
+
+def test_decaying_abs_l1_is_still_hopping_when_the_run_ends():
+    # "comes to rest" would be wrong: over the last epoch w still moves, across the upper edge
+    _, y = book_data()
+    low, high = flat_bottom(y)
+    decay = lambda t: 0.01 / (1 + t / 2000)  # noqa: E731
+    path = descend(y, loss="l1", w0=20.0, lr=decay, batch=2, steps=20000)
+    last_epoch = path[-10:]
+    assert np.ptp(last_epoch) > 0.005
+    assert np.count_nonzero(np.diff(path[-11:])) >= 2  # it moves in the last epoch
+    assert last_epoch.min() == pytest.approx(0.7231, abs=5e-5)
+    assert last_epoch.max() == pytest.approx(0.7303, abs=5e-5)
+    assert last_epoch.min() < high < last_epoch.max()
+    assert low == pytest.approx(0.4917, abs=5e-5)

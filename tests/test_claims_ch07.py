@@ -5,6 +5,8 @@ least-squares estimate as the mean of y / x and the abs-L1 estimate as the media
 ``l1l2``. The sizes asserted are those the chapter states, with a margin for simulation noise.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,42 @@ def test_the_std_ratio_of_median_to_mean_approaches_root_half_pi():
     assert ratios[5] < ratios[80]
     for n in (80, 320):
         assert ratios[n] == pytest.approx(np.sqrt(np.pi / 2), rel=0.04)
+
+
+def test_laplace_tails_are_heavier_than_gaussian_but_exponential_not_a_power_law() -> None:
+    # both with standard deviation 1: Laplace scale b = 1 / sqrt(2)
+    b = 1 / math.sqrt(2)
+    t = np.array([2.0, 4.0, 8.0, 16.0])
+    gauss_tail = np.array([math.erfc(v / math.sqrt(2)) for v in t])  # P(|e| > t)
+    laplace_tail = np.exp(-t / b)  # P(|e| > t)
+    t2_tail = 1 - t / np.sqrt(2 + t**2)  # Student t, 2 degrees of freedom: P(|e| > t)
+    # heavier than the normal's, more so the further out
+    assert np.all(laplace_tail > gauss_tail)
+    assert np.all(np.diff(laplace_tail / gauss_tail) > 0)
+    # lighter than a power law: t^3 * tail goes to 0 for Laplace, not for Student t (df 2)
+    assert np.all(np.diff(t**3 * laplace_tail) < 0)
+    assert (t**3 * laplace_tail)[-1] < 1e-6
+    assert (t**2 * t2_tail)[-1] == pytest.approx(1.0, rel=0.02)
+
+
+def test_one_sided_outliers_move_the_mean_by_about_2_5_and_the_median_much_less() -> None:
+    rng = np.random.default_rng(3)
+    y = 2.0 + rng.normal(0, SIGMA, (RUNS, N)) + 50.0 * (rng.random((RUNS, N)) < 0.1)
+    mean_bias = np.mean(y.mean(axis=1) / X) - 1.0
+    median_bias = np.mean(np.median(y, axis=1) / X) - 1.0
+    assert mean_bias == pytest.approx(2.5, abs=0.15)
+    assert 0 < median_bias < 0.6
+
+
+def test_bridge_five_readings_mean_median_and_capped_pull() -> None:
+    readings = np.array([0.8, 0.9, 1.0, 1.1, 6.0])
+    assert readings.mean() == pytest.approx(1.96)
+    assert readings.mean() - readings[:4].mean() == pytest.approx(1.01)  # "about one"
+    assert np.median(readings) == pytest.approx(1.0)
+    # the capped pull (Huber, delta = 0.5) cancels at 1.075: find it by bisection
+    low, high = 0.0, 6.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        low, high = (mid, high) if np.sum(np.clip(readings - mid, -0.5, 0.5)) > 0 else (low, mid)
+    assert mid == pytest.approx(4.3 / 4)
+    assert np.all(np.abs(readings[:4] - mid) <= 0.5)  # the four near ones pull with residuals

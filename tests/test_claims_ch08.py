@@ -142,3 +142,45 @@ def test_at_tiny_delta_the_huber_minimisers_are_an_interval():
     for w in np.linspace(low, high, 9):
         assert slope(w) == pytest.approx(0.0, abs=1e-12)
     assert slope(low - 1e-4) < 0 < slope(high + 1e-4)
+
+
+def test_one_sided_outliers_bias_huber_and_symmetric_ones_do_not():
+    # 100 000 samples, 10% moved by 50: all up, or half up and half down (chapter 8's seed 8)
+    rng = np.random.default_rng(8)
+    size = 100_000
+    noise = rng.normal(0.0, SIGMA, size)
+    moved = 50.0 * (rng.random(size) < 0.1)
+    side = np.where(rng.random(size) < 0.5, 1.0, -1.0)
+    delta = 1.345 * SIGMA
+    one_sided = huber_minimizer(X + noise + moved, delta)[0]
+    symmetric = huber_minimizer(X + noise + moved * side, delta)[0]
+    assert one_sided - 1.0 == pytest.approx(0.45, abs=0.02)  # a bias that stays
+    assert abs(symmetric - 1.0) < 0.01
+    assert np.mean(X + noise + moved) / X == pytest.approx(3.45, abs=0.03)  # L2: far more
+
+
+def test_the_thousand_data_sets_with_one_sided_outliers_average_about_1_5_for_huber():
+    rng = np.random.default_rng(11)
+    y = X + rng.normal(0.0, SIGMA, (1000, N)) + 50.0 * (rng.random((1000, N)) < 0.1)
+    huber_mean = huber_minimizer(y, 1.345 * SIGMA).mean()
+    median_mean = np.mean(np.median(y, axis=1) / X)
+    assert huber_mean == pytest.approx(1.5, abs=0.06)
+    assert median_mean == pytest.approx(1.4, abs=0.06)
+
+
+def test_check_huber_gradient_with_delta_2():
+    assert np.clip([0.5, 2.0, -30.0], -2.0, 2.0) == pytest.approx([0.5, 2.0, -2.0])
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "t2", "outliers"])
+def test_huber_at_delta_5_is_a_few_per_cent_above_l2_level_with_l1_or_below_both(kind):
+    y = thousand(kind, seed={"gaussian": 41, "t2": 42, "outliers": 43}[kind])
+    mae = lambda w: np.mean(np.abs(w - 1.0))  # noqa: E731
+    l1, l2 = mae(np.median(y, axis=1) / X), mae(y.mean(axis=1) / X)
+    huber = mae(huber_minimizer(y, 5.0))
+    if kind == "gaussian":
+        assert l2 < huber <= 1.08 * l2
+    elif kind == "t2":
+        assert huber <= 1.01 * l1 < l2
+    else:
+        assert huber < l1 < l2

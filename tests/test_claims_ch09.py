@@ -1,8 +1,8 @@
 """The claims of chapter 9 (a line through real data), recomputed without l1l2.
 
-Plain NumPy, SciPy and scikit-learn only, on the phone data transcribed here from Rousseeuw and
-Leroy (1987), table 2 (in millions of calls): each test asserts the direction and the size the
-chapter states in words.
+Plain NumPy, SciPy and scikit-learn only, on the phone data in millions of calls, as R's MASS
+package ships them (Rousseeuw and Leroy (1987), table 2, print the same figures in tens of
+millions): each test asserts the direction and the size the chapter states in words.
 """
 
 from __future__ import annotations
@@ -334,3 +334,55 @@ def test_the_chosen_scale_is_about_twice_the_noise_of_the_counted_years() -> Non
     sd = np.sqrt(np.sum(r**2) / (r.size - 2))
     assert sd == pytest.approx(0.97, abs=0.005)
     assert 1.9 < 1.955 / sd < 2.1
+
+
+def test_rousseeuw_and_leroy_print_the_calls_in_tens_of_millions() -> None:
+    # their table 2 reads 0.44, 0.47, ..., 2.90: the book's figures divided by ten
+    assert CALLS[0] / 10 == pytest.approx(0.44)
+    assert CALLS[1] / 10 == pytest.approx(0.47)
+    assert CALLS[-1] / 10 == pytest.approx(2.90)
+
+
+def rlm_huber(x: np.ndarray, y: np.ndarray, k: float = 1.345) -> tuple[float, float, float, int]:
+    """MASS::rlm's default fit, re-typed: IRLS with the MAD scale re-estimated at each step.
+
+    Written with the weighted normal equations solved in closed form (not a least-squares
+    routine), so that it shares no code with the chapter's loop.
+    """
+
+    def weighted_line(w: np.ndarray) -> tuple[float, float]:
+        sw, sx, sy = w.sum(), (w * x).sum(), (w * y).sum()
+        sxx, sxy = (w * x * x).sum(), (w * x * y).sum()
+        slope = (sw * sxy - sx * sy) / (sw * sxx - sx**2)
+        return (sy - slope * sx) / sw, slope
+
+    b, a = weighted_line(np.ones_like(x))
+    r = y - b - a * x
+    for step in range(1, 201):
+        s = np.median(np.abs(r)) / 0.6745
+        u = np.abs(r) / s
+        b, a = weighted_line(np.where(u <= k, 1.0, k / np.maximum(u, 1e-300)))
+        new = y - b - a * x
+        done = np.sqrt(np.sum((new - r) ** 2) / max(1e-20, np.sum(r**2))) <= 1e-4
+        r = new
+        if done:
+            return b, a, s, step
+    raise AssertionError("no convergence")
+
+
+def test_rlm_gives_minus_102_6_plus_2_04_year_with_scale_9_0() -> None:
+    b, a, s, steps = rlm_huber(YEAR, CALLS)
+    assert b == pytest.approx(-102.6, abs=0.05)
+    assert a == pytest.approx(2.04, abs=0.005)
+    assert s == pytest.approx(9.03, abs=0.01)
+    assert steps > 20  # more than rlm's default maxit
+    # the book's fixed-scale line is another one
+    assert a > 1.497 + 0.5
+
+
+def test_with_rlms_final_delta_the_fixed_scale_huber_line_is_rlms_line() -> None:
+    b, a, s, _ = rlm_huber(YEAR, CALLS)
+    fixed_b, fixed_a = huber_line(YEAR, CALLS, 1.345 * s)
+    assert fixed_a == pytest.approx(a, abs=0.005)
+    assert fixed_b == pytest.approx(b, abs=0.2)
+    assert s / 1.955 == pytest.approx(4.6, abs=0.05)

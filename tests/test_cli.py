@@ -56,12 +56,16 @@ def test_apple_observation_explains_the_scales_with_the_rmse(
 ) -> None:
     _, lines = run(capsys)
     observation = lines[3]
-    assert observation.startswith("Observation: L2 is larger")
-    assert "big errors" in observation
+    # not "larger because squaring punishes big errors": the units differ (apples, apples squared)
+    assert observation.startswith("Observation: L2 is not larger because of the big error")
+    assert "punishes" not in observation
     assert "apples squared" in observation
+    assert "three errors of 10 would give L1 = 10 and L2 = 100" in observation
     rmse = math.sqrt(150 / 3)
-    assert f"RMSE = {rmse:.2f} apples" in observation
+    assert f"RMSE = {rmse:.2f} apples against L1 = 6.67 apples" in observation
     assert "7.07" in observation
+    # the error of 10 is 10/20 of the absolute errors and 100/150 of the squared ones
+    assert "the error of 10 is 50% of L1 but 67% of L2" in observation
 
 
 # the experiment
