@@ -18,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from l1l2 import vocabulary
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray, Seed
 from l1l2._validation import (
@@ -48,7 +49,7 @@ Rate = float | ArrayLike | Schedule | Callable[[FloatArray], ArrayLike]
 _FIT_REDUCTIONS: Final = ("mean", "sum")
 _NO_MINIMUM: Final = "the signed loss has no minimiser: it falls without bound"
 #: The losses that settle somewhere (the signed loss falls without bound).
-SETTLING: Final[tuple[LossName, ...]] = tuple(n for n in LOSS_NAMES if LOSSES[n].settle)
+SETTLING: Final = vocabulary.SETTLING
 
 
 @dataclass(frozen=True, repr=False)

@@ -34,7 +34,7 @@ from typing import Final, Literal, overload
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import _engine
+from l1l2 import _engine, vocabulary
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray
 from l1l2._validation import (
@@ -44,6 +44,7 @@ from l1l2._validation import (
     check_same_shape,
     check_scalar,
 )
+from l1l2.vocabulary import LossName
 
 __all__ = [
     "LOSSES",
@@ -61,8 +62,7 @@ __all__ = [
     "signed_grad",
 ]
 
-LossName = Literal["signed", "l1", "l2", "huber"]
-LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
+LOSS_NAMES: Final = vocabulary.LOSS_NAMES
 
 #: ``settle(x, y, delta)``: the weight minimising the total loss of each row of ``y``.
 Settle = Callable[[FloatArray, FloatArray, float], FloatArray]
@@ -151,48 +151,23 @@ def _huber_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatAr
     return np.clip(r, -delta, delta, out=r)  # clip(r, -delta, delta)
 
 
-#: Every loss by name, the one place where its label, formulas and settle point are written.
+def _loss(
+    name: LossName, value: Formula, derivative: Formula, degree: int, settle: Settle | None
+) -> Loss:
+    """Return the record of the loss ``name``: its formulas here, its words from the vocabulary."""
+    row = vocabulary.LOSSES[name]
+    return Loss(
+        name, row.label, value, derivative, degree, "delta" in row.defaults, row.settles or None,
+        settle,
+    )  # fmt: skip
+
+
+#: Every loss by name: its formulas (written above) next to its row of the vocabulary.
 LOSSES: Final[dict[LossName, Loss]] = {
-    "signed": Loss(
-        name="signed",
-        label="signed L1",
-        value=_signed_value,
-        derivative=_signed_derivative,
-        degree=1,
-        uses_delta=False,
-        settles=None,
-        settle=None,
-    ),
-    "l1": Loss(
-        name="l1",
-        label="abs L1",
-        value=_l1_value,
-        derivative=_l1_derivative,
-        degree=1,
-        uses_delta=False,
-        settles="median-based",
-        settle=_engine.settle_l1,
-    ),
-    "l2": Loss(
-        name="l2",
-        label="L2",
-        value=_l2_value,
-        derivative=_l2_derivative,
-        degree=2,
-        uses_delta=False,
-        settles="mean-based, least squares",
-        settle=_engine.settle_l2,
-    ),
-    "huber": Loss(
-        name="huber",
-        label="Huber",
-        value=_huber_value,
-        derivative=_huber_derivative,
-        degree=2,
-        uses_delta=True,
-        settles="Huber",
-        settle=_engine.settle_huber,
-    ),
+    "signed": _loss("signed", _signed_value, _signed_derivative, 1, None),
+    "l1": _loss("l1", _l1_value, _l1_derivative, 1, _engine.settle_l1),
+    "l2": _loss("l2", _l2_value, _l2_derivative, 2, _engine.settle_l2),
+    "huber": _loss("huber", _huber_value, _huber_derivative, 2, _engine.settle_huber),
 }
 
 

@@ -7,11 +7,12 @@ or an array of steps (``t = 0`` is the first update).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal, overload
+from typing import Final, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from l1l2 import vocabulary
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
@@ -20,12 +21,12 @@ from l1l2._validation import (
     check_choice,
     check_scalar,
 )
+from l1l2.vocabulary import ScheduleName
 
 __all__ = ["SCHEDULE_NAMES", "Schedule", "ScheduleName", "constant", "exponential", "inverse_time"]
 
-ScheduleName = Literal["constant", "inverse_time", "exponential"]
 #: The schedules by name, as the command line and the explorer offer them.
-SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = ("constant", "inverse_time", "exponential")
+SCHEDULE_NAMES: Final = vocabulary.SCHEDULE_NAMES
 #: The parameter each schedule uses besides ``lr0`` (the other stays at its neutral value).
 _USES: Final = {"constant": (), "inverse_time": ("decay",), "exponential": ("rate",)}
 
