@@ -66,17 +66,8 @@ class Status(enum.Enum):
 def make_schedule(
     kind: str, lr: float, *, decay: float = DEFAULT_DECAY, rate: float = DEFAULT_RATE
 ) -> schedules.Schedule:
-    r"""Return the schedule ``kind`` starting at ``lr``; only the parameter it uses is checked.
-
-    ``"constant"`` is :math:`\eta`, ``"inverse_time"`` is :math:`\eta / (1 + d\,t)` and
-    ``"exponential"`` is :math:`\eta\, r^t`.
-    """
-    check_choice(kind, "schedule", SCHEDULE_KINDS)
-    if kind == "inverse_time":
-        return schedules.inverse_time(lr, decay=decay)
-    if kind == "exponential":
-        return schedules.exponential(lr, rate=rate)
-    return schedules.constant(lr)
+    """Return the schedule ``kind`` starting at ``lr``: :func:`l1l2.schedules.named`."""
+    return schedules.named(kind, lr, decay=decay, rate=rate)
 
 
 @dataclass(frozen=True)
