@@ -260,7 +260,10 @@ def _all_finite(*arrays: FloatArray) -> bool:
     A NaN or an infinity makes a sum non-finite; a sum of finite values rarely overflows, and if
     it does the caller only takes its careful path, which checks value by value.
     """
-    return math.isfinite(sum(float(np.add.reduce(a.ravel())) for a in arrays))
+    total = 0.0
+    for a in arrays:
+        total += float(np.add.reduce(a.ravel()))
+    return math.isfinite(total)
 
 
 def _and(names: list[str]) -> str:
@@ -388,8 +391,8 @@ def _step(
     """
     columns, yb = batch
     residual = coef[0] * columns[0]
-    for c, column in zip(coef[1:], columns[1:], strict=True):
-        residual += c * column
+    for j in range(1, len(columns)):
+        residual += coef[j] * columns[j]
     if intercept is not None:
         residual += intercept
     residual -= yb
