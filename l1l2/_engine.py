@@ -10,8 +10,14 @@ if it needs one. :mod:`l1l2.losses` writes each loss's formulas once; this modul
   exists in full and the cost stays close to one read of both inputs;
 - when the float64 total overflows although the inputs are finite (``1.5e308`` twice has the
   finite mean ``1.5e308``), once more on inputs scaled by a power of two, using the formula's
-  degree of homogeneity :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)`. A result that is
-  truly beyond float64 raises an error rather than returning ``inf``.
+  degree of homogeneity :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)`: first by the
+  smallest power that keeps the residual finite (so that ``delta`` shrinks as little as
+  possible: Huber with a tiny ``delta`` stays exact), then, if the total still overflows, by
+  the power that brings every input below ``2**ROOM``. A result that is truly beyond float64
+  raises an error rather than returning ``inf``.
+
+The rescaling by powers of two (exact: only the exponent changes) is written once here,
+:func:`power_of_two` and :func:`row_exponent`, and used by every module that needs it.
 
 Inputs are validated by the caller except for finiteness, which costs nothing extra here: a
 finite total proves finite inputs, and only a non-finite one pays for the check that names the
@@ -26,6 +32,7 @@ from collections.abc import Callable
 from typing import Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from l1l2._typing import FloatArray
 from l1l2._validation import ArgumentValueError, Reduction, check_finite
@@ -37,10 +44,12 @@ Formula = Callable[[FloatArray, float, FloatArray], FloatArray]
 # float64 values (512 KiB: they stay in cache, and a block is long enough that the Python work
 # per block costs little; on 10^7 values 65,536 beat 16,384 and 32,768 and tied 131,072).
 BLOCK: Final = 65_536
-# The inputs of the careful path are scaled so that their largest magnitude is below 2**_ROOM:
-# a square of such a value, summed 2**40 times, stays far below the float64 limit of 2**1024.
-_ROOM: Final = 480
-_SAFE: Final = 2.0**_ROOM
+#: The headroom of every careful path: values are scaled so that their largest magnitude is below
+#: 2**ROOM; a square of such a value, summed 2**40 times, stays far below float64's 2**1024.
+ROOM: Final = 480
+_SAFE: Final = 2.0**ROOM
+# The gentle scale of the careful path: inputs below 2**_GENTLE have a finite difference.
+_GENTLE: Final = 1022
 # Up to this many values, the inputs are first checked in Python floats (see _small_total).
 SMALL: Final = 7
 
@@ -63,7 +72,7 @@ def _small_total(truth: FloatArray, pred: FloatArray, formula: Formula, delta: f
     """Return the sum of ``formula(pred - truth)`` for a few values, or NaN to say "go careful".
 
     Checking a few Python floats costs less than ``np.errstate``: when every residual is finite
-    and below ``2**_ROOM`` in magnitude, no step of a formula of degree <= 2 can overflow or warn.
+    and below ``2**ROOM`` in magnitude, no step of a formula of degree <= 2 can overflow or warn.
     """
     residuals = list(map(operator.sub, pred.ravel().tolist(), truth.ravel().tolist()))
     if not (sum(map(abs, residuals), 0.0) < _SAFE and delta < _SAFE):  # also False for NaN
@@ -96,11 +105,19 @@ def _block_total(
     return total
 
 
-def _scale_of(truth: FloatArray, pred: FloatArray) -> float:
-    """Return the power of two that brings the largest input magnitude below ``2**_ROOM``."""
-    largest = max(abs(float(a.min())) for a in (truth, pred))
-    largest = max(largest, *(abs(float(a.max())) for a in (truth, pred)))
-    return math.ldexp(1.0, max(math.frexp(largest)[1] - _ROOM, 0))
+def power_of_two(largest: float, room: int = ROOM) -> float:
+    """Return the power of two (at least 1) that brings ``largest`` below ``2**room``."""
+    return math.ldexp(1.0, max(math.frexp(largest)[1] - room, 0))
+
+
+def row_exponent(a: FloatArray) -> NDArray[np.intc]:
+    """Return, per row, the exponent e with the largest magnitude below 2**e (0 for zeros)."""
+    exponent: NDArray[np.intc] = np.frexp(np.max(np.abs(a), axis=-1, keepdims=True))[1]
+    return exponent
+
+
+def _largest(truth: FloatArray, pred: FloatArray) -> float:
+    return max(abs(float(f(a))) for a in (truth, pred) for f in (np.min, np.max))
 
 
 def _unscale(value: float, scale: float, degree: int) -> float:
@@ -108,6 +125,24 @@ def _unscale(value: float, scale: float, degree: int) -> float:
     for _ in range(degree):
         value *= scale
     return value
+
+
+def _scaled_total(
+    truth: FloatArray, pred: FloatArray, formula: Formula, *, delta: float, degree: int, mean: bool
+) -> float:
+    """Return the total (or mean) on inputs scaled gently first, then by the full headroom."""
+    largest = _largest(truth, pred)
+    total = math.inf
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for room in (_GENTLE, ROOM):
+            scale = power_of_two(largest, room)
+            total = _block_total(truth, pred, formula, delta / scale, scale)
+            if mean:
+                total /= pred.size
+            total = _unscale(total, scale, degree)
+            if math.isfinite(total):
+                break
+    return total
 
 
 def reduce(
@@ -134,12 +169,9 @@ def reduce(
     if not math.isfinite(total):
         _explain_nonfinite(truth, pred)
         # Finite inputs whose total overflowed: the mean (or even the sum) may still be finite.
-        scale = _scale_of(truth, pred)
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            total = _block_total(truth, pred, formula, delta / scale, scale)
-            if reduction == "mean":
-                total /= size
-            total = _unscale(total, scale, degree)
+        total = _scaled_total(
+            truth, pred, formula, delta=delta, degree=degree, mean=reduction == "mean"
+        )
         if not math.isfinite(total):
             raise _too_large(f"the {reduction} of the loss")
         return total
@@ -185,3 +217,85 @@ def per_sample(
             raise _too_large("the loss or its gradient for some samples")
         values[bad] = redo
     return values
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each loss settles: the minimiser of sum_i loss(w x_i - y_i) over w, row by row,
+# for any finite data (rescaled by powers of two, so that no sum overflows or underflows)
+# ---------------------------------------------------------------------------------------------
+
+
+def settle_l2(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    r"""Least squares, :math:`\sum x_i y_i / \sum x_i^2`: built on the mean.
+
+    Each row of ``x`` and ``y`` is first scaled by a power of two (exactly), so that the sums
+    neither overflow nor underflow for any finite data.
+    """
+    ex, ey = row_exponent(x), row_exponent(y)
+    xs, ys = np.ldexp(x, -ex), np.ldexp(y, -ey)
+    with np.errstate(under="ignore"):
+        ratio = np.sum(xs * ys, axis=-1) / np.sum(xs * xs, axis=-1)
+    with np.errstate(over="ignore", under="ignore"):
+        return np.asarray(np.ldexp(ratio, (ey - ex)[..., 0]), dtype=np.float64)
+
+
+def weighted_median_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""Return, per row, the ends of the interval of weights minimising :math:`\sum|w x_i - y_i|`.
+
+    The total is :math:`\sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`: flat between two
+    weighted medians of the ratios :math:`y_i/x_i` (weights :math:`\lvert x_i\rvert`). With the
+    ratios sorted, the low end is the first ratio where the weight at or below it reaches the
+    weight above it; when the two are exactly equal, every point up to the next ratio minimises.
+    Inputs are finite and checked; each row of ``x`` has a non-zero value.
+    """
+    weights = np.ldexp(np.abs(x), -row_exponent(x))  # scaled: the sums cannot overflow
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.where(weights > 0, y / np.where(weights > 0, x, 1.0), np.inf)
+    order = np.argsort(ratio, axis=-1, kind="stable")  # zero weights (ratio inf) sort last
+    r_sorted = np.take_along_axis(ratio, order, axis=-1)
+    w_sorted = np.take_along_axis(weights, order, axis=-1)
+    below = np.cumsum(w_sorted, axis=-1)  # weight at or below each sorted ratio
+    above = np.zeros_like(below)  # weight strictly above it, summed from the other end
+    above[..., :-1] = np.cumsum(w_sorted[..., :0:-1], axis=-1)[..., ::-1]
+    first = np.argmax(below >= above, axis=-1)[..., np.newaxis]
+    low = np.take_along_axis(r_sorted, first, axis=-1)[..., 0]
+    tie = np.take_along_axis(below == above, first, axis=-1)[..., 0]
+    after = np.minimum(first + 1, ratio.shape[-1] - 1)
+    high = np.where(tie, np.take_along_axis(r_sorted, after, axis=-1)[..., 0], low)
+    return low, high
+
+
+def settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    """The midpoint of :func:`weighted_median_interval` (as :func:`numpy.median`): the median."""
+    low, high = weighted_median_interval(x, y)
+    with np.errstate(over="ignore", invalid="ignore"):  # -inf + inf: caught by the caller
+        return np.asarray(0.5 * low + 0.5 * high, dtype=np.float64)
+
+
+def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
+
+    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
+    """
+    scaled_x = np.ldexp(x, -row_exponent(x))  # the slope's sign is all that matters: scale x
+
+    def rising(w: FloatArray) -> FloatArray:
+        r = w[..., np.newaxis] * x - y
+        np.clip(r, -delta, delta, out=r)  # the Huber derivative
+        r /= delta  # within [-1, 1]: the sum cannot overflow
+        r *= scaled_x
+        return np.asarray(np.sum(r, axis=-1) > 0)
+
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
+        top = np.finfo(np.float64).max
+        lo = np.clip(np.nanmin(ratio, axis=-1), -top, top)
+        hi = np.clip(np.nanmax(ratio, axis=-1), -top, top)
+        for _ in range(2100):  # each step halves the gap or stops: float64 has 2**64 values
+            mid = 0.5 * lo + 0.5 * hi
+            up = rising(mid)
+            new_lo, new_hi = np.where(up, lo, mid), np.where(up, mid, hi)
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break
+            lo, hi = new_lo, new_hi
+        return np.asarray(0.5 * lo + 0.5 * hi, dtype=np.float64)

@@ -19,7 +19,7 @@ from typing import Final
 
 import numpy as np
 
-from l1l2 import data, gd, losses, schedules
+from l1l2 import data, gd, losses, schedules, vocabulary
 from l1l2._typing import FloatArray
 from l1l2._validation import ArgumentValueError, check_choice
 from l1l2.experiments import SOURCE
@@ -38,11 +38,11 @@ __all__ = [
     "stability_limit",
 ]
 
-SCHEDULE_KINDS: Final = ("constant", "inverse_time", "exponential")
+SCHEDULE_KINDS: Final = vocabulary.SCHEDULE_NAMES
 #: Inverse-time decay d of the book's remedy (chapter 5): lr / (1 + t / 2000).
-DEFAULT_DECAY: Final = 1 / 2000
+DEFAULT_DECAY: Final = vocabulary.SCHEDULES["inverse_time"].defaults["decay"]
 #: Exponential factor r per step: lr * 0.999**t.
-DEFAULT_RATE: Final = 0.999
+DEFAULT_RATE: Final = vocabulary.SCHEDULES["exponential"].defaults["rate"]
 # A run counts as diverging when it ends this many times farther from the settle point than it
 # started (or than one unit, if it started closer), even before it overflows.
 GROWTH: Final = 1e3
@@ -66,17 +66,8 @@ class Status(enum.Enum):
 def make_schedule(
     kind: str, lr: float, *, decay: float = DEFAULT_DECAY, rate: float = DEFAULT_RATE
 ) -> schedules.Schedule:
-    r"""Return the schedule ``kind`` starting at ``lr``; only the parameter it uses is checked.
-
-    ``"constant"`` is :math:`\eta`, ``"inverse_time"`` is :math:`\eta / (1 + d\,t)` and
-    ``"exponential"`` is :math:`\eta\, r^t`.
-    """
-    check_choice(kind, "schedule", SCHEDULE_KINDS)
-    if kind == "inverse_time":
-        return schedules.inverse_time(lr, decay=decay)
-    if kind == "exponential":
-        return schedules.exponential(lr, rate=rate)
-    return schedules.constant(lr)
+    """Return the schedule ``kind`` starting at ``lr``: :func:`l1l2.schedules.named`."""
+    return schedules.named(kind, lr, decay=decay, rate=rate)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final, NoReturn
 
 import numpy as np
 
-from l1l2 import __version__, _source, data, losses, regression, schedules
+from l1l2 import __version__, _source, data, losses, regression, schedules, vocabulary
 from l1l2._source import Status
 from l1l2.experiments import SOURCE
 
@@ -613,7 +613,8 @@ def _save_lines(
 
     figure.patch.set_facecolor("white")
     ax = figure.subplots()
-    ax.scatter(x, y, color="#000000", s=16, zorder=3, label="data")
+    data_mark = vocabulary.REFERENCES["data"]
+    ax.scatter(x, y, color=data_mark.color, s=16, zorder=3, label=data_mark.label)
     grid = np.array([x.min(), x.max()])
     for loss, fit in fits.items():
         ax.plot(

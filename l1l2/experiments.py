@@ -17,7 +17,7 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import gd, losses
+from l1l2 import _engine, gd, losses
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentTypeError,
@@ -81,9 +81,6 @@ _HEADERS: Final = {
     "mad": "MAD",
     "mae": "mean |w_hat - w|",
 }
-# Estimates beyond 2**_ROOM are scaled down (by a power of two, exactly) before the statistics,
-# so that no intermediate sum or square overflows.
-_ROOM: Final = 480
 
 
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
@@ -129,7 +126,8 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
         )
     truth = check_scalar(true_w, "true_w")
     largest = max(float(np.max(np.abs(values))), abs(truth))
-    scale = np.ldexp(1.0, max(int(np.frexp(largest)[1]) - _ROOM, 0))
+    # Scaled down by a power of two (exactly), so that no intermediate sum or square overflows.
+    scale = _engine.power_of_two(largest)
     if scale != 1.0:
         values, truth = values / scale, truth / scale
     q1, median, q3 = np.percentile(values, [25.0, 50.0, 75.0])
@@ -373,7 +371,7 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
     x_arr, y_arr = as_xy(x, y)
     if not np.all(np.any(x_arr != 0, axis=-1)):
         raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
-    low, high = losses.l1_interval(x_arr, y_arr)
+    low, high = _engine.weighted_median_interval(x_arr, y_arr)
     if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
         raise ArgumentValueError(
             "y",

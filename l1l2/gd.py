@@ -1,3 +1,4 @@
+# ruff: noqa: N803  (X: the matrix name of the linear-algebra literature and scikit-learn)
 r"""Mini-batch gradient descent on the one-parameter model ŷ = w x.
 
 :func:`fit` runs the experiment of the book, for one data set or for many at once (vectorised over
@@ -17,6 +18,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from l1l2 import vocabulary
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray, Seed
 from l1l2._validation import (
@@ -38,7 +40,7 @@ from l1l2._validation import (
 from l1l2.losses import LOSS_NAMES, LOSSES, GradFn, LossFn, LossName
 from l1l2.schedules import Schedule
 
-__all__ = ["History", "fit", "minimizer", "stability_limit"]
+__all__ = ["History", "descend", "fit", "minimizer", "stability_limit"]
 
 BoolArray = NDArray[np.bool_]
 LossSpec = LossName | tuple[LossFn, GradFn]
@@ -47,34 +49,50 @@ Rate = float | ArrayLike | Schedule | Callable[[FloatArray], ArrayLike]
 _FIT_REDUCTIONS: Final = ("mean", "sum")
 _NO_MINIMUM: Final = "the signed loss has no minimiser: it falls without bound"
 #: The losses that settle somewhere (the signed loss falls without bound).
-SETTLING: Final[tuple[LossName, ...]] = tuple(n for n in LOSS_NAMES if LOSSES[n].settle)
+SETTLING: Final = vocabulary.SETTLING
 
 
 @dataclass(frozen=True, repr=False)
 class History:
     """The trajectory of one descent run, or of many runs side by side.
 
-    For a single run the arrays are 1-D; for ``runs`` runs they gain a last axis of that length.
+    Every run of :func:`descend` (and so of :func:`fit` and :func:`l1l2.regression.descend`)
+    returns one. The parameters are recorded before the first update and after every update
+    (``steps + 1`` rows), the batch loss and the rate of every update (``steps`` rows); for
+    ``runs`` runs the arrays gain a run axis after the step axis. A run that overflows stops at
+    its last finite parameters, records NaN losses from then on, and is marked ``diverged``.
 
     Attributes
     ----------
-    w : numpy.ndarray
-        The estimate before the first update and after every update: ``steps + 1`` rows.
+    coef : numpy.ndarray
+        The coefficients: shape ``(steps + 1, p)``, or ``(steps + 1, runs, p)``.
     loss : numpy.ndarray
-        The batch loss just before each update: ``steps`` rows. NaN once a run has diverged.
+        The batch loss just before each update: ``(steps,)`` or ``(steps, runs)``.
     lr : numpy.ndarray
-        The learning rate used by each update: ``steps`` rows.
+        The learning rate used by each update, shaped like ``loss``.
     diverged : bool or numpy.ndarray
-        Whether the run overflowed. A diverged run stops changing at its last finite estimate.
+        Whether each run overflowed.
     steps_per_epoch : int
         Updates per pass over the data.
+    intercept : numpy.ndarray or None
+        The intercept, ``(steps + 1,)`` or ``(steps + 1, runs)``; zeros (a read-only view) when
+        the model has none. Give ``None`` for that when building a history by hand.
+    fit_intercept : bool
+        Whether the model has an intercept.
     """
 
-    w: FloatArray
+    coef: FloatArray
     loss: FloatArray
     lr: FloatArray
     diverged: bool | BoolArray
     steps_per_epoch: int
+    intercept: FloatArray | None = None  # None: read as zeros, filled in below
+    fit_intercept: bool = False
+
+    def __post_init__(self) -> None:
+        """Read a missing intercept as zeros (a view: it costs no memory)."""
+        if self.intercept is None:
+            object.__setattr__(self, "intercept", np.broadcast_to(0.0, self.coef.shape[:-1]))
 
     @property
     def steps(self) -> int:
@@ -84,25 +102,57 @@ class History:
     @property
     def runs(self) -> int | None:
         """Number of runs side by side, or ``None`` for a single run."""
-        return None if self.w.ndim == 1 else int(self.w.shape[1])
+        return None if self.coef.ndim == 2 else int(self.coef.shape[1])
+
+    @property
+    def w(self) -> FloatArray:
+        r"""The weight of :math:`\hat y = w\,x`: what :func:`fit` learns."""
+        if self.coef.shape[-1] != 1 or self.fit_intercept:
+            model = f"{self.coef.shape[-1]} coefficient(s)"
+            model += " and an intercept" if self.fit_intercept else ""
+            raise AttributeError(
+                f"w is the weight of one feature without intercept; this run fitted {model}: "
+                "read coef and intercept"
+            )
+        weight: FloatArray = self.coef[..., 0]
+        return weight
 
     @property
     def final_w(self) -> float | FloatArray:
-        """The estimate after the last update (one per run)."""
+        """The weight after the last update (one per run)."""
         last = self.w[-1]
+        return float(last) if np.ndim(last) == 0 else last
+
+    @property
+    def final_coef(self) -> FloatArray:
+        """The coefficients after the last update, ``(p,)`` or ``(runs, p)``."""
+        last: FloatArray = self.coef[-1]
+        return last
+
+    @property
+    def final_intercept(self) -> float | FloatArray:
+        """The intercept after the last update (one per run)."""
+        last = np.asarray(self.intercept)[-1]
         return float(last) if np.ndim(last) == 0 else last
 
     def __repr__(self) -> str:
         """Summarise the run without dumping its arrays."""
-        final = self.final_w
-        if isinstance(final, float):
-            tail = f"final_w={final:.6g}, diverged={bool(self.diverged)}"
-        else:
+        runs = "" if self.runs is None else f"runs={self.runs}, "
+        if self.runs is not None:
+            final = self.final_coef[..., 0]
+            what = "final_w" if self.coef.shape[-1] == 1 else "final_coef[0]"
             tail = (
-                f"final_w: mean={np.mean(final):.6g}, std={np.std(final):.6g}, "
+                f"{what}: mean={np.mean(final):.6g}, std={np.std(final):.6g}, "
                 f"diverged={int(np.count_nonzero(self.diverged))} of {final.size}"
             )
-        runs = "" if self.runs is None else f"runs={self.runs}, "
+        elif self.coef.shape[-1] == 1 and not self.fit_intercept:
+            tail = f"final_w={float(self.coef[-1, 0]):.6g}, diverged={bool(self.diverged)}"
+        else:
+            coef = np.array2string(self.final_coef, precision=6, separator=", ")
+            tail = (
+                f"final_intercept={self.final_intercept:.6g}, final_coef={coef}, "
+                f"diverged={bool(self.diverged)}"
+            )
         return f"History({runs}steps={self.steps}, {tail})"
 
 
@@ -204,13 +254,381 @@ def _sum_rows(a: FloatArray) -> FloatArray:
     return total
 
 
-def _all_finite(a: FloatArray, b: FloatArray) -> bool:
-    """Return whether every value of ``a`` and ``b`` is finite, in one reduction each.
+def _all_finite(*arrays: FloatArray) -> bool:
+    """Return whether every value of ``arrays`` is finite, in one reduction each.
 
-    A NaN or an infinity makes a sum non-finite; a sum of finite values rarely overflows, and if it
-    does the caller only takes its careful path, which checks value by value.
+    A NaN or an infinity makes a sum non-finite; a sum of finite values rarely overflows, and if
+    it does the caller only takes its careful path, which checks value by value.
     """
-    return math.isfinite(float(np.add.reduce(a)) + float(np.add.reduce(b)))
+    total = 0.0
+    for a in arrays:
+        total += float(np.add.reduce(a.ravel()))
+    return math.isfinite(total)
+
+
+def _and(names: list[str]) -> str:
+    """Return ``"a, b and c"``."""
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True)
+class _Options:
+    """The checked options of a descent run: one check for :func:`descend` and :func:`fit`."""
+
+    value: Formula
+    derivative: Formula
+    delta: float
+    epochs: int
+    mean: bool
+    shuffle: bool
+    rng: np.random.Generator
+
+    @classmethod
+    def check(
+        cls,
+        loss: object,
+        *,
+        epochs: object,
+        reduction: object,
+        shuffle: object,
+        rng: object,
+        delta: object,
+    ) -> _Options:
+        """Check the options, with the same message whichever function was called."""
+        n_epochs = check_int(epochs, "epochs", low=0)
+        how = check_reduction(reduction, _FIT_REDUCTIONS)
+        shuffled = check_bool(shuffle, "shuffle")
+        generator = as_rng(rng)  # checked even when unused: a wrong seed never passes silently
+        huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+        value, derivative = _formulas(loss, huber_delta)
+        return cls(value, derivative, huber_delta, n_epochs, how == "mean", shuffled, generator)
+
+
+@dataclass(frozen=True)
+class _Start:
+    """The checked start of a descent run: the runs, the rates, and where each run begins."""
+
+    runs_shape: tuple[int, ...]
+    rates: FloatArray  # (steps, 1 or runs), or one row (1, 1 or runs) used at every step
+    per_step: bool
+    coef: FloatArray  # (p, runs): a row per feature
+    intercept: FloatArray | None  # (runs,), or None without an intercept
+
+
+def _start(
+    y: FloatArray,
+    lr: object,
+    *,
+    coef: tuple[str, FloatArray],
+    intercept: tuple[str, FloatArray] | None,
+    steps: int,
+    fit_intercept: bool,
+) -> _Start:
+    """Agree on the number of runs, refuse a history too large to store, then read the rates.
+
+    ``coef`` and ``intercept`` are the starting values with the name of their argument
+    (``w0``, ``coef0``, ``intercept0``); the coefficients have a last axis of length ``p``.
+    """
+    fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)  # type: ignore[arg-type]
+    table = fixed is not None and fixed.ndim == 2
+    shapes = {"y": y.shape[:-1], coef[0]: coef[1].shape[:-1]}
+    if intercept is not None:
+        shapes[intercept[0]] = intercept[1].shape
+    shapes["lr"] = () if fixed is None else fixed.shape[1:] if table else fixed.shape
+    counts = {name: math.prod(shape) for name, shape in shapes.items()}
+    many = max(counts, key=lambda name: counts[name])
+    p = coef[1].shape[-1]
+    check_size(
+        (steps + 1) * counts[many] * (p + 1 + fit_intercept),
+        "epochs" if steps >= counts[many] else many,
+        what=f"the history of {steps:,} updates for {counts[many]:,} runs",
+    )
+    try:
+        runs_shape = np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        blamed = next((name for name in list(shapes)[1:-1] if shapes[name]), "lr")
+        got = [f"{name} of shape {y.shape if name == 'y' else s}" for name, s in shapes.items()]
+        raise ArgumentValueError(
+            blamed, f"{_and(list(shapes))} disagree on the number of runs: got {_and(got)}"
+        ) from None
+    runs = runs_shape[0] if runs_shape else 1
+    rates = _scheduled(lr, steps) if fixed is None else fixed if table else fixed[np.newaxis]  # type: ignore[arg-type]
+    coef_start = np.array(np.broadcast_to(coef[1], (runs, p)).T, dtype=np.float64, order="C")
+    b = None
+    if fit_intercept and intercept is not None:
+        b = np.array(np.broadcast_to(intercept[1], (runs,)), dtype=np.float64)
+    return _Start(runs_shape, rates, callable(lr) or table, coef_start, b)
+
+
+def _batches(
+    design: FloatArray, target: FloatArray, batch: int, order: NDArray[np.intp] | None
+) -> list[tuple[list[FloatArray], FloatArray]]:
+    """Return an epoch's batches, in order or in the order ``order``.
+
+    Each is a list of feature columns, ``(batch, 1 or runs)`` each, and the ``(batch, runs)``
+    targets, all contiguous.
+    """
+    d, t = (design, target) if order is None else (design[:, order], target[order])
+    return [
+        ([np.ascontiguousarray(column[s : s + batch]) for column in d], t[s : s + batch].copy())
+        for s in range(0, t.shape[0], batch)
+    ]
+
+
+def _step(
+    coef: FloatArray,
+    intercept: FloatArray | None,
+    batch: tuple[list[FloatArray], FloatArray],
+    rate: FloatArray,
+    options: _Options,
+) -> tuple[FloatArray, FloatArray | None, FloatArray]:
+    r"""Return the parameters after one update on ``batch``, and the batch loss before it.
+
+    With :math:`r_i = x_i^\top\beta + b - y_i` (``(batch, runs)``: a column per run),
+    :math:`\beta \leftarrow \beta - \eta\sum_i \ell'(r_i)\,x_i` and
+    :math:`b \leftarrow b - \eta\sum_i \ell'(r_i)`, the sums divided by the batch size for the
+    mean. ``coef`` has shape ``(p, runs)``. Overflow is left to the caller: it shows as inf or NaN.
+    """
+    columns, yb = batch
+    residual = coef[0] * columns[0]
+    for j in range(1, len(columns)):
+        residual += coef[j] * columns[j]
+    if intercept is not None:
+        residual += intercept
+    residual -= yb
+    spare = np.empty_like(residual)
+    batch_loss = _sum_rows(options.value(residual.copy(), options.delta, spare))
+    g = options.derivative(residual, options.delta, spare)
+    if options.mean and yb.shape[0] != 1:
+        rate = rate * (1.0 / yb.shape[0])
+        batch_loss *= 1.0 / yb.shape[0]
+    b_next = None if intercept is None else intercept - rate * _sum_rows(g)
+    if len(columns) == 1:
+        g *= columns[0]
+        return coef - rate * _sum_rows(g), b_next, batch_loss
+    gradient = np.array([_sum_rows(g * column) for column in columns])
+    return coef - rate * gradient, b_next, batch_loss
+
+
+def _loop(
+    design: FloatArray, target: FloatArray, start: _Start, options: _Options, batch: int
+) -> tuple[FloatArray, FloatArray | None, FloatArray, BoolArray]:
+    """Run every update; return the histories of coefficients, intercept and batch loss.
+
+    Also return which runs diverged (they stop at their last finite parameters). The
+    coefficients are ``(p, runs)`` here, a row per feature.
+    """
+    coef, b = start.coef, start.intercept
+    (p, runs), n = coef.shape, target.shape[0]
+    steps = options.epochs * -(-n // batch)
+    coef_hist = np.empty((steps + 1, p, runs))
+    b_hist = None if b is None else np.empty((steps + 1, runs))
+    loss_hist = np.empty((steps, runs))
+    coef_hist[0] = coef
+    if b_hist is not None:
+        b_hist[0] = b
+    alive = np.ones(runs, dtype=bool)
+    in_order = None if options.shuffle else _batches(design, target, batch, None)
+    rates = start.rates
+    constant = None if start.per_step else np.ascontiguousarray(np.broadcast_to(rates[0], runs))
+    step = 0
+    everyone_alive = True
+    with np.errstate(all="ignore"):
+        for _ in range(options.epochs):
+            order = None if in_order is not None else options.rng.permutation(n)
+            for pair in in_order or _batches(design, target, batch, order):
+                rate = rates[step] if constant is None else constant
+                coef_next, b_next, batch_loss = _step(coef, b, pair, rate, options)
+                if (
+                    everyone_alive
+                    and _all_finite(coef_next, batch_loss)
+                    and (b_next is None or _all_finite(b_next))
+                ):
+                    loss_hist[step] = batch_loss
+                    coef, b = coef_next, b_next
+                else:
+                    loss_hist[step] = np.where(alive, batch_loss, np.nan)
+                    alive &= np.isfinite(batch_loss) & np.all(np.isfinite(coef_next), axis=0)
+                    if b_next is not None and b is not None:
+                        alive &= np.isfinite(b_next)
+                        b = np.where(alive, b_next, b)
+                    everyone_alive = bool(alive.all())
+                    coef = np.where(alive, coef_next, coef)
+                step += 1
+                coef_hist[step] = coef
+                if b_hist is not None:
+                    b_hist[step] = b
+    return coef_hist, b_hist, loss_hist, ~alive
+
+
+def _run(
+    design: FloatArray,
+    y: FloatArray,
+    lr: object,
+    options: _Options,
+    *,
+    batch: int,
+    coef: tuple[str, FloatArray],
+    intercept: tuple[str, FloatArray] | None,
+    fit_intercept: bool,
+) -> History:
+    """Run descent on checked inputs: the one engine behind :func:`descend` and :func:`fit`.
+
+    ``design`` has shape ``(p, n, 1 or runs)`` (a column of inputs per feature), ``y`` ``(n,)``
+    or ``(runs, n)``.
+    """
+    n = y.shape[-1]
+    per_epoch = -(-n // batch)
+    steps = options.epochs * per_epoch
+    start = _start(y, lr, coef=coef, intercept=intercept, steps=steps, fit_intercept=fit_intercept)
+    runs = start.coef.shape[1]
+    target = np.ascontiguousarray(np.broadcast_to(y, (runs, n)).T)
+    coef_hist, b_hist, loss_hist, diverged = _loop(design, target, start, options, batch)
+    coef_hist = np.moveaxis(coef_hist, 1, 2)  # (steps + 1, runs, p): a view, C-ordered for p = 1
+    if coef_hist.shape[2] > 1:
+        coef_hist = np.ascontiguousarray(coef_hist)
+    # The rates as a read-only view: a constant rate costs no (steps, runs) table.
+    lr_view = np.broadcast_to(start.rates, (steps, runs))
+    if start.runs_shape:
+        return History(coef_hist, loss_hist, lr_view, diverged, per_epoch, b_hist, fit_intercept)
+    return History(
+        coef_hist[:, 0],
+        loss_hist[:, 0],
+        lr_view[:, 0],
+        bool(diverged[0]),
+        per_epoch,
+        None if b_hist is None else b_hist[:, 0],
+        fit_intercept,
+    )
+
+
+def _as_design(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Return ``X`` as a finite ``(n, p)`` array and ``y`` as ``(n,)`` or ``(runs, n)``.
+
+    A 1-D ``X`` is one feature; ``X`` must have one row per sample.
+    """
+    design = as_float_array(X, "X")
+    if design.ndim == 1:
+        design = design[:, np.newaxis]
+    if design.ndim != 2:
+        raise ArgumentValueError(
+            "X", f"X must have shape (n,) for one feature or (n, p), got shape {design.shape}"
+        )
+    target = as_float_array(y, "y")
+    if not 1 <= target.ndim <= 2:
+        raise ArgumentValueError(
+            "y", f"y must have shape (n,) or (runs, n), got shape {target.shape}"
+        )
+    if target.shape[-1] != design.shape[0]:
+        raise ArgumentValueError(
+            "y",
+            f"X and y must have one row per sample, got {design.shape[0]} rows in X and "
+            f"{target.shape[-1]} values per run in y",
+        )
+    return design, target
+
+
+def descend(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: LossSpec,
+    lr: Rate,
+    epochs: int,
+    coef0: ArrayLike = 0.0,
+    intercept0: ArrayLike = 0.0,
+    batch_size: int | None = None,
+    fit_intercept: bool = True,
+    reduction: str = "mean",
+    shuffle: bool = False,
+    rng: Seed = None,
+    delta: float = 1.0,
+) -> History:
+    r"""Fit :math:`\hat y = X\beta + b` by (mini-batch) gradient descent, many runs at once.
+
+    The one descent engine of the package. Each update takes the next batch :math:`B` and steps
+    against the gradient of the batch loss :math:`L_B = \sum_{i\in B}\ell(r_i)`,
+    :math:`r_i = x_i^\top\beta + b - y_i` (divided by :math:`|B|` for ``reduction="mean"``):
+
+    .. math::
+
+        \beta \leftarrow \beta - \eta_t \sum_{i\in B} \ell'(r_i)\,x_i, \qquad
+        b \leftarrow b - \eta_t \sum_{i\in B} \ell'(r_i)
+
+    The step in :math:`\beta` is scaled by the size of the features: with raw years
+    (:math:`x \approx 1960`) next to the intercept's column of ones, a rate small enough for
+    :math:`\beta` barely moves :math:`b`. Centre (and scale) the features first.
+
+    Parameters
+    ----------
+    X : array_like
+        Features, ``(n,)`` for one feature or ``(n, p)``.
+    y : array_like
+        Targets, ``(n,)``, or ``(runs, n)`` for one data set per run.
+    loss : {"signed", "l1", "l2", "huber"} or (loss, grad) pair
+        The loss by name, or a pair of functions with the signature of :func:`l1l2.losses.l1`
+        and :func:`l1l2.losses.l1_grad`.
+    lr : float, array_like or Schedule
+        A rate >= 0, one per run, a table of shape ``(steps, runs)`` (a row per update), or a
+        schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
+    epochs : int
+        Passes over the data, at least 0. The history is refused up front if it would need more
+        than 1 GiB (:data:`l1l2._validation.MAX_BYTES`).
+    coef0 : float or array_like
+        Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
+    intercept0 : float or array_like
+        Starting intercept, or one per run.
+    batch_size : int, optional
+        Samples per update (the last batch of an epoch may be smaller); the whole data set
+        (plain gradient descent) by default.
+    fit_intercept : bool
+        Whether the intercept is learned (otherwise there is none: it reads as 0).
+    reduction : {"mean", "sum"}
+        Whether the batch loss averages or adds up the per-sample losses.
+    shuffle : bool
+        Take the batches in a new random order every epoch (the same for every run).
+    rng : int, numpy.random.Generator or None
+        Seed or generator for the shuffling.
+    delta : float
+        The Huber threshold, for ``loss="huber"``.
+
+    Returns
+    -------
+    History
+        Coefficients, intercept, batch loss and rate of every update.
+
+    Examples
+    --------
+    >>> x, y = [-1.0, 0.0, 1.0], [1.0, 2.0, 3.0]
+    >>> path = descend(x, y, loss="l2", lr=0.2, epochs=200)
+    >>> round(path.final_intercept, 6), path.final_coef.round(6)
+    (2.0, array([1.]))
+    """
+    design, target = _as_design(X, y)
+    options = _Options.check(
+        loss, epochs=epochs, reduction=reduction, shuffle=shuffle, rng=rng, delta=delta
+    )
+    n, p = design.shape
+    batch = n if batch_size is None else check_int(batch_size, "batch_size", low=1)
+    intercept_too = check_bool(fit_intercept, "fit_intercept")
+    b0 = as_per_run(intercept0, "intercept0")
+    beta0 = as_float_array(coef0, "coef0")
+    if beta0.ndim == 0:
+        beta0 = np.full(p, float(beta0))
+    if beta0.shape[-1] != p or beta0.ndim > 2:
+        raise ArgumentValueError(
+            "coef0", f"coef0 must be a number, shape ({p},) or (runs, {p}), got shape {beta0.shape}"
+        )
+    return _run(
+        design.T[:, :, np.newaxis],
+        target,
+        lr,
+        options,
+        batch=batch,
+        coef=("coef0", beta0),
+        intercept=("intercept0", b0),
+        fit_intercept=intercept_too,
+    )
 
 
 def fit(
@@ -227,10 +645,11 @@ def fit(
     rng: Seed = None,
     delta: float = 1.0,
 ) -> History:
-    r"""Fit ŷ = w x by mini-batch gradient descent.
+    r"""Fit ŷ = w x by mini-batch gradient descent: the book's experiment.
 
-    Each update takes the next batch :math:`B` of samples and steps against the gradient of the
-    batch loss :math:`L_B(w) = \sum_{i\in B} \ell(w x_i - y_i)` (divided by :math:`|B|` for
+    :func:`descend` with one feature and no intercept, where ``x`` may also differ from run to
+    run. Each update takes the next batch :math:`B` of samples and steps against the gradient of
+    the batch loss :math:`L_B(w) = \sum_{i\in B} \ell(w x_i - y_i)` (divided by :math:`|B|` for
     ``reduction="mean"``):
 
     .. math:: w_{t+1} = w_t - \eta_t \sum_{i\in B} \ell'(w_t x_i - y_i)\, x_i
@@ -253,7 +672,8 @@ def fit(
     batch_size : int
         Samples per update, at least 1 (the last batch of an epoch may be smaller).
     epochs : int
-        Passes over the data, at least 0.
+        Passes over the data, at least 0 (the history is limited to 1 GiB, as in
+        :func:`descend`).
     reduction : {"mean", "sum"}
         Whether the batch loss averages or adds up the per-sample losses. The source experiment
         adds them up.
@@ -268,8 +688,8 @@ def fit(
     Returns
     -------
     History
-        The estimate, batch loss and learning rate of every update. A run whose estimate or loss
-        overflows stops there, is marked ``diverged``, and raises no NumPy warnings.
+        The estimate (``w``), batch loss and learning rate of every update. A run whose estimate
+        or loss overflows stops there, is marked ``diverged``, and raises no NumPy warnings.
 
     Examples
     --------
@@ -286,102 +706,22 @@ def fit(
     x_arr, y_arr = as_xy(x, y)
     w_start = as_per_run(w0, "w0")
     batch = check_int(batch_size, "batch_size", low=1)
-    n_epochs = check_int(epochs, "epochs", low=0)
-    how = check_reduction(reduction, _FIT_REDUCTIONS)
-    shuffled = check_bool(shuffle, "shuffle")
-    generator = as_rng(rng)  # checked even when unused, so a wrong seed never passes silently
-    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
-    value, derivative = _formulas(loss, huber_delta)
-
-    n = y_arr.shape[-1]
-    starts = range(0, n, batch)
-    steps = n_epochs * len(starts)
-    # Refuse up front, before any allocation, a history that cannot fit: w and loss per update.
-    fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)
-    table = fixed is not None and fixed.ndim == 2
-    lr_count = 1 if fixed is None else (fixed.shape[1] if table else fixed.size)
-    runs_by = {"y": y_arr.size // n, "w0": w_start.size, "lr": lr_count}
-    many = max(runs_by, key=lambda name: runs_by[name])
-    check_size(
-        2 * (steps + 1) * runs_by[many],
-        "epochs" if steps >= runs_by[many] else many,
-        what=f"the history of {steps:,} updates for {runs_by[many]:,} runs",
+    options = _Options.check(
+        loss, epochs=epochs, reduction=reduction, shuffle=shuffle, rng=rng, delta=delta
     )
-    # Rates as a table with a row per step, or one row used at every step.
-    rates = _scheduled(lr, steps) if fixed is None else fixed if table else fixed[np.newaxis]  # type: ignore[arg-type]
-    # A schedule is shared by every run: its (steps, 1) table adds no run axis.
-    lr_runs = () if callable(lr) else rates.shape[1:]
-
-    try:
-        runs_shape = np.broadcast_shapes(y_arr.shape[:-1], w_start.shape, lr_runs)
-    except ValueError:
-        raise ArgumentValueError(
-            "w0" if w_start.ndim else "lr",
-            "y, w0 and lr disagree on the number of runs: got y of shape "
-            f"{y_arr.shape}, w0 of shape {w_start.shape} and lr of shape {lr_runs}",
-        ) from None
-    runs = runs_shape[0] if runs_shape else 1
-    ys = np.broadcast_to(y_arr, (runs, n))
-    xs = np.broadcast_to(x_arr, (runs, n))
-    per_step = callable(lr) or table
-
-    w_hist = np.empty((steps + 1, runs))
-    loss_hist = np.empty((steps, runs))
-    w = np.array(np.broadcast_to(w_start, (runs,)), dtype=np.float64)
-    w_hist[0] = w
-    alive = np.ones(runs, dtype=bool)
-
-    def epoch_batches(order: NDArray[np.intp] | None) -> list[tuple[FloatArray, FloatArray]]:
-        xe, ye = (xs, ys) if order is None else (xs[:, order], ys[:, order])
-        return [
-            (
-                np.ascontiguousarray(xe[:, s : s + batch].T),
-                np.ascontiguousarray(ye[:, s : s + batch].T),
-            )
-            for s in starts
-        ]
-
-    in_order = None if shuffled else epoch_batches(None)
-    scales = [1.0 / xb.shape[0] if how == "mean" else 1.0 for xb, _ in (in_order or [])]
-    constant_rate = None if per_step else np.ascontiguousarray(np.broadcast_to(rates[0], (runs,)))
-    step = 0
-    everyone_alive = True
-    with np.errstate(all="ignore"):
-        for _ in range(n_epochs):
-            batches = in_order if in_order is not None else epoch_batches(generator.permutation(n))
-            for k, (xb, yb) in enumerate(batches):
-                scale = scales[k] if scales else (1.0 / xb.shape[0] if how == "mean" else 1.0)
-                residual = w * xb
-                residual -= yb
-                spare = np.empty_like(residual)
-                batch_loss = _sum_rows(value(residual.copy(), huber_delta, spare))
-                gradient = derivative(residual, huber_delta, spare)
-                gradient *= xb
-                base = rates[step] if constant_rate is None else constant_rate
-                rate = base if scale == 1.0 else base * scale
-                w_next = w - rate * _sum_rows(gradient)
-                if scale != 1.0:
-                    batch_loss *= scale
-                if everyone_alive and _all_finite(w_next, batch_loss):
-                    loss_hist[step] = batch_loss
-                    w = w_next
-                else:
-                    ok = np.isfinite(w_next)
-                    ok &= np.isfinite(batch_loss)
-                    loss_hist[step] = np.where(alive, batch_loss, np.nan)
-                    alive &= ok
-                    everyone_alive = bool(alive.all())
-                    w = np.where(alive, w_next, w)
-                step += 1
-                w_hist[step] = w
-
-    diverged = ~alive
-    # The rates are recorded as a read-only view of the (copied) rates: a constant rate costs
-    # no (steps, runs) table.
-    lr_view = np.broadcast_to(rates, (steps, runs))
-    if not runs_shape:
-        return History(w_hist[:, 0], loss_hist[:, 0], lr_view[:, 0], bool(diverged[0]), len(starts))
-    return History(w_hist, loss_hist, lr_view, diverged, len(starts))
+    if x_arr.ndim == 2 and x_arr.strides[0] == 0:  # one x for every run
+        x_arr = x_arr[0]
+    design = x_arr[np.newaxis, :, np.newaxis] if x_arr.ndim == 1 else x_arr.T[np.newaxis]
+    return _run(
+        design,
+        y_arr,
+        lr,
+        options,
+        batch=batch,
+        coef=("w0", w_start[..., np.newaxis]),
+        intercept=None,
+        fit_intercept=False,
+    )
 
 
 def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> float | FloatArray:

@@ -38,7 +38,7 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import data, gd, losses, schedules
+from l1l2 import data, gd, losses, schedules, vocabulary
 from l1l2._optional import require
 from l1l2._typing import FloatArray
 from l1l2._validation import (
@@ -96,12 +96,12 @@ _INVERSE_DECAY: Final = 1 / 2000
 _EXPONENTIAL_RATE: Final = 0.999
 
 # Okabe-Ito colours, safe for colour-blind readers (the palette of l1l2.plotting).
-_BLUE: Final = "#0072B2"
-_ORANGE: Final = "#E69F00"
-_GREEN: Final = "#009E73"
-_PURPLE: Final = "#CC79A7"
-_VERMILLION: Final = "#D55E00"
-_GREY: Final = "#555555"
+_BLUE: Final = vocabulary.PALETTE["blue"]
+_ORANGE: Final = vocabulary.PALETTE["orange"]
+_GREEN: Final = vocabulary.PALETTE["bluish green"]
+_PURPLE: Final = vocabulary.PALETTE["reddish purple"]
+_VERMILLION: Final = vocabulary.PALETTE["vermillion"]
+_GREY: Final = vocabulary.PALETTE["grey"]
 _SIGMA: Final = "\N{GREEK SMALL LETTER SIGMA}"
 
 # Digits kept: what a reader can see on a chart a few hundred pixels wide, and read in a tooltip.

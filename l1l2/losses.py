@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import Final, Literal, overload
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from l1l2 import _engine
+from l1l2 import _engine, vocabulary
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray
 from l1l2._validation import (
@@ -44,6 +44,7 @@ from l1l2._validation import (
     check_same_shape,
     check_scalar,
 )
+from l1l2.vocabulary import LossName
 
 __all__ = [
     "LOSSES",
@@ -61,8 +62,7 @@ __all__ = [
     "signed_grad",
 ]
 
-LossName = Literal["signed", "l1", "l2", "huber"]
-LOSS_NAMES: Final[tuple[LossName, ...]] = ("signed", "l1", "l2", "huber")
+LOSS_NAMES: Final = vocabulary.LOSS_NAMES
 
 #: ``settle(x, y, delta)``: the weight minimising the total loss of each row of ``y``.
 Settle = Callable[[FloatArray, FloatArray, float], FloatArray]
@@ -151,135 +151,23 @@ def _huber_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatAr
     return np.clip(r, -delta, delta, out=r)  # clip(r, -delta, delta)
 
 
-# ---------------------------------------------------------------------------------------------
-# Where each loss settles: the minimiser of sum_i loss(w x_i - y_i) over w, row by row
-# ---------------------------------------------------------------------------------------------
+def _loss(
+    name: LossName, value: Formula, derivative: Formula, degree: int, settle: Settle | None
+) -> Loss:
+    """Return the record of the loss ``name``: its formulas here, its words from the vocabulary."""
+    row = vocabulary.LOSSES[name]
+    return Loss(
+        name, row.label, value, derivative, degree, "delta" in row.defaults, row.settles or None,
+        settle,
+    )  # fmt: skip
 
 
-def _exponent(a: FloatArray) -> NDArray[np.intc]:
-    """Return, per row, the exponent e with the largest magnitude below 2**e (0 for zeros)."""
-    exponent: NDArray[np.intc] = np.frexp(np.max(np.abs(a), axis=-1, keepdims=True))[1]
-    return exponent
-
-
-def _settle_l2(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    r"""Least squares, :math:`\sum x_i y_i / \sum x_i^2`: built on the mean.
-
-    Each row of ``x`` and ``y`` is first scaled by a power of two (exactly), so that the sums
-    neither overflow nor underflow for any finite data.
-    """
-    ex, ey = _exponent(x), _exponent(y)
-    xs, ys = np.ldexp(x, -ex), np.ldexp(y, -ey)
-    with np.errstate(under="ignore"):
-        ratio = np.sum(xs * ys, axis=-1) / np.sum(xs * xs, axis=-1)
-    with np.errstate(over="ignore", under="ignore"):
-        return np.asarray(np.ldexp(ratio, (ey - ex)[..., 0]), dtype=np.float64)
-
-
-def l1_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    r"""Return, per row, the ends of the interval of weights w minimising sum(|w x_i - y_i|).
-
-    The total is :math:`\sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`: flat between two
-    weighted medians of the ratios :math:`y_i/x_i` (weights :math:`\lvert x_i\rvert`). With the
-    ratios sorted, the low end is the first ratio where the weight at or below it reaches the
-    weight above it; when the two are exactly equal, every point up to the next ratio minimises.
-    Inputs are finite and checked; each row of ``x`` has a non-zero value.
-    """
-    weights = np.ldexp(np.abs(x), -_exponent(x))  # scaled: the sums cannot overflow
-    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        ratio = np.where(weights > 0, y / np.where(weights > 0, x, 1.0), np.inf)
-    order = np.argsort(ratio, axis=-1, kind="stable")  # zero weights (ratio inf) sort last
-    r_sorted = np.take_along_axis(ratio, order, axis=-1)
-    w_sorted = np.take_along_axis(weights, order, axis=-1)
-    below = np.cumsum(w_sorted, axis=-1)  # weight at or below each sorted ratio
-    above = np.zeros_like(below)  # weight strictly above it, summed from the other end
-    above[..., :-1] = np.cumsum(w_sorted[..., :0:-1], axis=-1)[..., ::-1]
-    first = np.argmax(below >= above, axis=-1)[..., np.newaxis]
-    low = np.take_along_axis(r_sorted, first, axis=-1)[..., 0]
-    tie = np.take_along_axis(below == above, first, axis=-1)[..., 0]
-    after = np.minimum(first + 1, ratio.shape[-1] - 1)
-    high = np.where(tie, np.take_along_axis(r_sorted, after, axis=-1)[..., 0], low)
-    return low, high
-
-
-def _settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    """The midpoint of :func:`l1_interval`, as :func:`numpy.median` does: built on the median."""
-    low, high = l1_interval(x, y)
-    with np.errstate(over="ignore", invalid="ignore"):  # -inf + inf: caught by the caller
-        return np.asarray(0.5 * low + 0.5 * high, dtype=np.float64)
-
-
-def _settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
-
-    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
-    """
-    scaled_x = np.ldexp(x, -_exponent(x))  # the slope's sign is all that matters: scale x
-
-    def rising(w: FloatArray) -> FloatArray:
-        r = w[..., np.newaxis] * x - y
-        _huber_derivative(r, delta, r)
-        r /= delta  # within [-1, 1]: the sum cannot overflow
-        r *= scaled_x
-        return np.asarray(np.sum(r, axis=-1) > 0)
-
-    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        ratio = np.where(x != 0, y / np.where(x != 0, x, 1.0), np.nan)
-        top = np.finfo(np.float64).max
-        lo = np.clip(np.nanmin(ratio, axis=-1), -top, top)
-        hi = np.clip(np.nanmax(ratio, axis=-1), -top, top)
-        for _ in range(2100):  # each step halves the gap or stops: float64 has 2**64 values
-            mid = 0.5 * lo + 0.5 * hi
-            up = rising(mid)
-            new_lo, new_hi = np.where(up, lo, mid), np.where(up, mid, hi)
-            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
-                break
-            lo, hi = new_lo, new_hi
-        return np.asarray(0.5 * lo + 0.5 * hi, dtype=np.float64)
-
-
-#: Every loss by name, the one place where its label, formulas and settle point are written.
+#: Every loss by name: its formulas (written above) next to its row of the vocabulary.
 LOSSES: Final[dict[LossName, Loss]] = {
-    "signed": Loss(
-        name="signed",
-        label="signed L1",
-        value=_signed_value,
-        derivative=_signed_derivative,
-        degree=1,
-        uses_delta=False,
-        settles=None,
-        settle=None,
-    ),
-    "l1": Loss(
-        name="l1",
-        label="abs L1",
-        value=_l1_value,
-        derivative=_l1_derivative,
-        degree=1,
-        uses_delta=False,
-        settles="median-based",
-        settle=_settle_l1,
-    ),
-    "l2": Loss(
-        name="l2",
-        label="L2",
-        value=_l2_value,
-        derivative=_l2_derivative,
-        degree=2,
-        uses_delta=False,
-        settles="mean-based, least squares",
-        settle=_settle_l2,
-    ),
-    "huber": Loss(
-        name="huber",
-        label="Huber",
-        value=_huber_value,
-        derivative=_huber_derivative,
-        degree=2,
-        uses_delta=True,
-        settles="Huber",
-        settle=_settle_huber,
-    ),
+    "signed": _loss("signed", _signed_value, _signed_derivative, 1, None),
+    "l1": _loss("l1", _l1_value, _l1_derivative, 1, _engine.settle_l1),
+    "l2": _loss("l2", _l2_value, _l2_derivative, 2, _engine.settle_l2),
+    "huber": _loss("huber", _huber_value, _huber_derivative, 2, _engine.settle_huber),
 }
 
 

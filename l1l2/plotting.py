@@ -26,7 +26,7 @@ except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional
     require("plotting")
     raise
 
-from l1l2 import experiments, gd, losses, regression
+from l1l2 import experiments, gd, losses, regression, vocabulary
 from l1l2._validation import (
     ArgumentTypeError,
     ArgumentValueError,
@@ -57,44 +57,18 @@ __all__ = [
     "plot_w",
 ]
 
-#: The Okabe-Ito palette (Okabe & Ito, 2008), safe for colour-blind readers.
-OKABE_ITO: Final[dict[str, str]] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky blue": "#56B4E9",
-    "bluish green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish purple": "#CC79A7",
-}
+#: The Okabe-Ito palette (Okabe & Ito, 2008), safe for colour-blind readers: the colours of
+#: :data:`l1l2.vocabulary.PALETTE` but its grey.
+OKABE_ITO: Final[dict[str, str]] = {k: v for k, v in vocabulary.PALETTE.items() if k != "grey"}
 
-#: One colour per loss, the same in every figure of the book.
-LOSS_COLORS: Final[dict[str, str]] = {
-    "signed": OKABE_ITO["vermillion"],
-    "l1": OKABE_ITO["blue"],
-    "l2": OKABE_ITO["orange"],
-    "huber": OKABE_ITO["bluish green"],
-}
+#: One colour per loss, the same in every figure of the book (:data:`l1l2.vocabulary.LOSSES`).
+LOSS_COLORS: Final[dict[str, str]] = {name: row.color for name, row in vocabulary.LOSSES.items()}
 
-#: How the book names each loss in legends.
-LOSS_LABELS: Final[dict[str, str]] = {
-    "signed": "signed L1",
-    "l1": "abs L1",
-    "l2": "L2",
-    "huber": "Huber",
-}
+#: How the book names each loss in legends (:data:`l1l2.vocabulary.LOSSES`).
+LOSS_LABELS: Final[dict[str, str]] = {name: row.label for name, row in vocabulary.LOSSES.items()}
 
-_CYCLE: Final = (
-    OKABE_ITO["blue"],
-    OKABE_ITO["orange"],
-    OKABE_ITO["bluish green"],
-    OKABE_ITO["vermillion"],
-    OKABE_ITO["reddish purple"],
-    OKABE_ITO["sky blue"],
-    OKABE_ITO["black"],
-)
-_REFERENCE: Final = "#555555"  # reference lines: the true w, the settle point
+_CYCLE: Final = vocabulary.CYCLE
+_REFERENCE: Final = vocabulary.PALETTE["grey"]  # reference lines: the true w, zero, the samples
 _DRAWABLE: Final = 1e300  # the largest magnitude a line draws (axis arithmetic overflows above)
 _LOG_TOP: Final = 1e100  # the highest a logarithmic loss axis goes (its ticks overflow far above)
 
@@ -715,21 +689,16 @@ def plot_w(
 
 # The reference lines of the w plots: the true w, and where descent settles.
 _REFERENCE_LINES: Final = {
-    "true_w": {"color": _REFERENCE, "linestyle": "--", "linewidth": 1.2, "label": "true w = {:g}"},
-    "settle": {
-        "color": OKABE_ITO["reddish purple"],
-        "linestyle": ":",
-        "linewidth": 1.6,
-        "label": "settle point = {:.4g}",
-    },
+    gid: {"color": row.color, "linestyle": row.linestyle, "linewidth": row.linewidth}
+    for gid, row in vocabulary.REFERENCES.items()
 }
 
 
 def _reference_line(ax: Axes, gid: str, value: object, *, vertical: bool = False) -> None:
     """Draw the reference line ``gid`` (``"true_w"`` or ``"settle"``) at ``value`` across ``ax``."""
     number = check_scalar(value, gid)
-    style = dict(_REFERENCE_LINES[gid])
-    label = str(style.pop("label")).format(number)
+    style = _REFERENCE_LINES[gid]
+    label = vocabulary.REFERENCES[gid].label.format(number)
     draw = ax.axvline if vertical else ax.axhline
     draw(number, label=label, gid=gid, **style)  # type: ignore[arg-type]
 

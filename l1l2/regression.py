@@ -11,13 +11,12 @@ which line is best:
   steps until the set of samples in the quadratic zone stops changing).
 - :func:`l1_lines` lists every line through two data points that minimises the total abs-L1
   loss: when there is more than one, every line in between minimises it too.
-- :func:`descend` runs gradient descent on the same model, vectorised over runs, the way
-  :func:`l1l2.gd.fit` does for :math:`w`; it returns a :class:`Path`.
+- :func:`descend` runs gradient descent on the same model, vectorised over runs: it is
+  :func:`l1l2.gd.descend`, the package's one descent engine, and returns its history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -25,19 +24,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from l1l2 import losses
-from l1l2._engine import Formula
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
     Reduction,
     as_float_array,
-    as_per_run,
     check_bool,
     check_choice,
-    check_int,
-    check_reduction,
     check_scalar,
 )
+from l1l2.gd import History, descend
 
 __all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
 
@@ -555,267 +551,6 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class Path:
-    r"""The trajectory of descent on ŷ = Xβ + b, one run or many side by side.
-
-    The conventions of :class:`l1l2.gd.History`: ``steps + 1`` rows of parameters (before the
-    first update and after each), ``steps`` rows of batch losses (NaN once a run diverged),
-    and a run that overflows stops at its last finite parameters and is marked ``diverged``.
-    For ``runs`` runs the arrays gain a run axis after the step axis.
-
-    Attributes
-    ----------
-    intercept : numpy.ndarray
-        Shape ``(steps + 1,)`` or ``(steps + 1, runs)``; zeros without an intercept.
-    coef : numpy.ndarray
-        Shape ``(steps + 1, p)`` or ``(steps + 1, runs, p)``.
-    loss : numpy.ndarray
-        The batch loss just before each update: ``(steps,)`` or ``(steps, runs)``.
-    lr : numpy.ndarray
-        The learning rate of each update, same shape as ``loss``.
-    diverged : bool or numpy.ndarray
-        Whether each run overflowed.
-    steps_per_epoch : int
-        Updates per pass over the data.
-    """
-
-    intercept: FloatArray
-    coef: FloatArray
-    loss: FloatArray
-    lr: FloatArray
-    diverged: bool | NDArray[np.bool_]
-    steps_per_epoch: int
-
-    @property
-    def steps(self) -> int:
-        """Number of updates."""
-        return int(self.loss.shape[0])
-
-    @property
-    def runs(self) -> int | None:
-        """Number of runs side by side, or ``None`` for a single run."""
-        return None if self.intercept.ndim == 1 else int(self.intercept.shape[1])
-
-    @property
-    def final_intercept(self) -> float | FloatArray:
-        """The intercept after the last update (one per run)."""
-        last = self.intercept[-1]
-        return float(last) if np.ndim(last) == 0 else last
-
-    @property
-    def final_coef(self) -> FloatArray:
-        """The coefficients after the last update, ``(p,)`` or ``(runs, p)``."""
-        last: FloatArray = self.coef[-1]
-        return last
-
-    def __repr__(self) -> str:
-        """Summarise the run without dumping its arrays."""
-        runs = "" if self.runs is None else f"runs={self.runs}, "
-        if self.runs is None:
-            coef = np.array2string(self.final_coef, precision=6, separator=", ")
-            tail = (
-                f"final_intercept={float(self.intercept[-1]):.6g}, final_coef={coef}, "
-                f"diverged={bool(self.diverged)}"
-            )
-        else:
-            tail = f"diverged={int(np.count_nonzero(self.diverged))} of {self.runs}"
-        return f"Path({runs}steps={self.steps}, {tail})"
-
-
-def _derivative(loss: losses.LossName, delta: float) -> Callable[[FloatArray], FloatArray]:
-    """Per-sample derivative of the loss in the residual, with NaN where the residual overflowed."""
-    return _per_sample(losses.LOSSES[loss].derivative, delta)
-
-
-def _value(loss: losses.LossName, delta: float) -> Callable[[FloatArray], FloatArray]:
-    """Per-sample loss of the residual, with NaN where the residual overflowed."""
-    return _per_sample(losses.LOSSES[loss].value, delta)
-
-
-def _per_sample(formula: Formula, delta: float) -> Callable[[FloatArray], FloatArray]:
-    """Apply a loss record's in-place formula to a copy of ``r``, silently, as descent needs.
-
-    A diverging run's residuals overflow: there the formula gives inf (which marks the run
-    diverged) instead of the public losses' error, and a residual that is already not finite
-    gives NaN.
-    """
-
-    def call(r: FloatArray) -> FloatArray:
-        with np.errstate(all="ignore"):
-            out = formula(np.array(r, dtype=np.float64), delta, np.empty_like(r))
-        out[~np.isfinite(r)] = np.nan
-        return out
-
-    return call
-
-
-def _rates(
-    lr: ArrayLike | Callable[[FloatArray], ArrayLike], steps: int
-) -> tuple[FloatArray, tuple[int, ...]]:
-    """Return the rates, ``(steps, 1)`` for a schedule or ``(1, runs)``, and the run shape."""
-    if callable(lr):
-        raw = np.asarray(lr(np.arange(steps, dtype=np.float64)), dtype=np.float64)
-        if steps and raw.shape not in {(steps,), ()}:
-            raise ArgumentValueError(
-                "lr", f"lr schedule must return one rate per step, got shape {raw.shape}"
-            )
-        if raw.size and (not np.all(np.isfinite(raw)) or np.any(raw < 0)):
-            raise ArgumentValueError("lr", f"lr schedule must give finite rates >= 0, got {lr!r}")
-        return np.broadcast_to(raw, (steps,))[:, np.newaxis], ()
-    rates = as_per_run(lr, "lr", nonnegative=True)[np.newaxis]
-    return rates, rates.shape[1:]
-
-
-def descend(
-    X: ArrayLike,
-    y: ArrayLike,
-    *,
-    loss: str,
-    lr: ArrayLike | Callable[[FloatArray], ArrayLike],
-    epochs: int,
-    coef0: ArrayLike = 0.0,
-    intercept0: ArrayLike = 0.0,
-    batch_size: int | None = None,
-    fit_intercept: bool = True,
-    reduction: str = "mean",
-    delta: float = DEFAULT_DELTA,
-) -> Path:
-    r"""Fit ŷ = Xβ + b by (mini-batch) gradient descent, many runs at once.
-
-    Each update takes the next batch :math:`B` in order and steps against the gradient of the
-    batch loss :math:`L_B = \sum_{i\in B}\ell(r_i)`, :math:`r_i = x_i^\top\beta + b - y_i`
-    (divided by :math:`|B|` for ``reduction="mean"``):
-
-    .. math::
-
-        \beta \leftarrow \beta - \eta \sum_{i\in B} \ell'(r_i)\,x_i, \qquad
-        b \leftarrow b - \eta \sum_{i\in B} \ell'(r_i)
-
-    The step in :math:`\beta` is scaled by the size of the features: with raw years
-    (:math:`x \approx 1960`) next to the intercept's column of ones, a rate small enough for
-    :math:`\beta` barely moves :math:`b`. Centre (and scale) the features first.
-
-    Parameters
-    ----------
-    X : array_like
-        Features, ``(n,)`` for one feature or ``(n, p)``.
-    y : array_like
-        Targets, ``(n,)``, or ``(runs, n)`` for one data set per run.
-    loss : {"signed", "l1", "l2", "huber"}
-        The loss (the signed loss runs away, as in :func:`l1l2.gd.fit`).
-    lr : float, array_like or callable
-        A rate >= 0, one per run, or a schedule ``step -> rate`` from :mod:`l1l2.schedules`.
-    epochs : int
-        Passes over the data, at least 0.
-    coef0 : float or array_like
-        Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
-    intercept0 : float or array_like
-        Starting intercept, or one per run.
-    batch_size : int, optional
-        Samples per update; the whole data set (plain gradient descent) by default.
-    fit_intercept : bool
-        Whether the intercept is learned (otherwise it stays 0).
-    reduction : {"mean", "sum"}
-        Whether the batch loss averages or adds up the per-sample losses.
-    delta : float
-        The Huber threshold, for ``loss="huber"``.
-
-    Returns
-    -------
-    Path
-        Intercept, coefficients, batch loss and rate of every update.
-
-    Examples
-    --------
-    >>> x, y = [-1.0, 0.0, 1.0], [1.0, 2.0, 3.0]
-    >>> path = descend(x, y, loss="l2", lr=0.2, epochs=200)
-    >>> round(path.final_intercept, 6), path.final_coef.round(6)
-    (2.0, array([1.]))
-    """
-    design = _as_design(X, "X")
-    target = as_float_array(y, "y")
-    if not 1 <= target.ndim <= 2:
-        raise ArgumentValueError(
-            "y", f"y must have shape (n,) or (runs, n), got shape {target.shape}"
-        )
-    n, p = design.shape
-    if target.shape[-1] != n:
-        raise ArgumentValueError(
-            "y",
-            f"X and y must have one row per sample, got {n} rows in X and {target.shape[-1]} "
-            "values per run in y",
-        )
-    name = check_choice(loss, "loss", losses.LOSS_NAMES)
-    n_epochs = check_int(epochs, "epochs", low=0)
-    batch = n if batch_size is None else check_int(batch_size, "batch_size", low=1)
-    intercept_too = check_bool(fit_intercept, "fit_intercept")
-    check_reduction(reduction, _REDUCTIONS)
-    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
-
-    starts = range(0, n, batch)
-    steps = n_epochs * len(starts)
-    rates, lr_runs = _rates(lr, steps)
-
-    b0 = as_per_run(intercept0, "intercept0")
-    beta0 = as_float_array(coef0, "coef0")
-    if beta0.ndim == 0:
-        beta0 = np.full(p, float(beta0))
-    if beta0.shape[-1] != p or beta0.ndim > 2:
-        raise ArgumentValueError(
-            "coef0", f"coef0 must be a number, shape ({p},) or (runs, {p}), got shape {beta0.shape}"
-        )
-    try:
-        runs_shape = np.broadcast_shapes(target.shape[:-1], b0.shape, beta0.shape[:-1], lr_runs)
-    except ValueError:
-        raise ArgumentValueError(
-            "coef0" if beta0.ndim == 2 else "intercept0" if b0.ndim else "lr",
-            f"y, coef0, intercept0 and lr disagree on the number of runs: got y {target.shape}, "
-            f"coef0 {beta0.shape}, intercept0 {b0.shape}, lr {lr_runs}",
-        ) from None
-    runs = runs_shape[0] if runs_shape else 1
-    ys = np.broadcast_to(target, (runs, n))
-    lr_table = np.ascontiguousarray(np.broadcast_to(rates, (steps, runs)))
-    value, deriv = _value(name, huber_delta), _derivative(name, huber_delta)
-
-    coef_hist = np.empty((steps + 1, runs, p))
-    b_hist = np.empty((steps + 1, runs))
-    loss_hist = np.empty((steps, runs))
-    beta = np.array(np.broadcast_to(beta0, (runs, p)), dtype=np.float64)
-    b = np.array(np.broadcast_to(b0, (runs,)), dtype=np.float64)
-    if not intercept_too:
-        b[:] = 0.0
-    coef_hist[0], b_hist[0] = beta, b
-    alive = np.ones(runs, dtype=bool)
-    step = 0
-    with np.errstate(all="ignore"):
-        for _ in range(n_epochs):
-            for s in starts:
-                xb, yb = design[s : s + batch], ys[:, s : s + batch]
-                scale = 1.0 / xb.shape[0] if reduction == "mean" else 1.0
-                residual = beta @ xb.T + b[:, np.newaxis] - yb  # (runs, batch)
-                batch_loss = value(residual).sum(axis=1) * scale
-                g = deriv(residual) * scale
-                rate = lr_table[step]
-                beta_next = beta - rate[:, np.newaxis] * (g @ xb)
-                b_next = b - rate * g.sum(axis=1) if intercept_too else b
-                ok = np.isfinite(batch_loss) & np.all(np.isfinite(beta_next), axis=1)
-                ok &= np.isfinite(b_next)
-                loss_hist[step] = np.where(alive, batch_loss, np.nan)
-                alive &= ok
-                beta = np.where(alive[:, np.newaxis], beta_next, beta)
-                b = np.where(alive, b_next, b)
-                step += 1
-                coef_hist[step], b_hist[step] = beta, b
-
-    diverged = ~alive
-    if not runs_shape:
-        return Path(
-            b_hist[:, 0],
-            coef_hist[:, 0],
-            loss_hist[:, 0],
-            lr_table[:, 0],
-            bool(diverged[0]),
-            len(starts),
-        )
-    return Path(b_hist, coef_hist, loss_hist, lr_table, diverged, len(starts))
+#: The record of a descent run, one for every model: :class:`l1l2.gd.History` (``coef``,
+#: ``intercept``, ``loss``, ``lr``, ``diverged``), under the name this module used for it.
+Path = History

@@ -7,11 +7,12 @@ or an array of steps (``t = 0`` is the first update).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal, overload
+from typing import Final, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from l1l2 import vocabulary
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
@@ -20,12 +21,20 @@ from l1l2._validation import (
     check_choice,
     check_scalar,
 )
+from l1l2.vocabulary import ScheduleName
 
-__all__ = ["SCHEDULE_NAMES", "Schedule", "ScheduleName", "constant", "exponential", "inverse_time"]
+__all__ = [
+    "SCHEDULE_NAMES",
+    "Schedule",
+    "ScheduleName",
+    "constant",
+    "exponential",
+    "inverse_time",
+    "named",
+]
 
-ScheduleName = Literal["constant", "inverse_time", "exponential"]
 #: The schedules by name, as the command line and the explorer offer them.
-SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = ("constant", "inverse_time", "exponential")
+SCHEDULE_NAMES: Final = vocabulary.SCHEDULE_NAMES
 #: The parameter each schedule uses besides ``lr0`` (the other stays at its neutral value).
 _USES: Final = {"constant": (), "inverse_time": ("decay",), "exponential": ("rate",)}
 
@@ -184,3 +193,49 @@ def exponential(lr0: float, *, rate: float) -> Schedule:
     """
     r = check_scalar(rate, "rate", low=0.0, high=1.0, low_open=True)
     return Schedule("exponential", _lr0(lr0, "lr0"), rate=r)
+
+
+def named(
+    name: str,
+    lr0: float,
+    *,
+    decay: float = vocabulary.SCHEDULES["inverse_time"].defaults["decay"],
+    rate: float = vocabulary.SCHEDULES["exponential"].defaults["rate"],
+    argument: str = "schedule",
+) -> Schedule:
+    r"""Return the schedule called ``name`` starting at ``lr0``: the one builder by name.
+
+    ``"constant"`` is :math:`\eta_0`, ``"inverse_time"`` is :math:`\eta_0 / (1 + d\,t)` and
+    ``"exponential"`` is :math:`\eta_0\, r^t`; the parameter the schedule does not use is
+    ignored (and not checked). The defaults are the book's (chapter 5), from
+    :data:`l1l2.vocabulary.SCHEDULES`.
+
+    Parameters
+    ----------
+    name : {"constant", "inverse_time", "exponential"}
+        The schedule.
+    lr0 : float
+        The learning rate at step 0, a finite number >= 0.
+    decay : float
+        The inverse-time decay :math:`d`.
+    rate : float
+        The exponential factor :math:`r`.
+    argument : str
+        The name an unknown ``name`` is reported under (the caller's argument).
+
+    Returns
+    -------
+    Schedule
+        ``step -> learning rate``.
+
+    Examples
+    --------
+    >>> print(named("exponential", 0.01))
+    lr_t = 0.01 * 0.999^t
+    """
+    kind = check_choice(name, argument, SCHEDULE_NAMES)
+    if kind == "inverse_time":
+        return inverse_time(lr0, decay=decay)
+    if kind == "exponential":
+        return exponential(lr0, rate=rate)
+    return constant(lr0)

@@ -437,7 +437,7 @@ def test_python_m_l1l2_prints_the_apple_example() -> None:
 def test_diverged_at_reads_the_history(w: list[float], loss: list[float], expected: int) -> None:
     from l1l2._source import diverged_at  # noqa: PLC0415
 
-    h = gd.History(np.array(w), np.array(loss), np.full(len(loss), 0.1), True, 1)
+    h = gd.History(np.array(w)[:, np.newaxis], np.array(loss), np.full(len(loss), 0.1), True, 1)
     assert diverged_at(h) == expected
 
 

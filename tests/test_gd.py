@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -652,3 +653,114 @@ def test_fit_rejects_a_disagreement_on_the_number_of_runs(runs, w0, lr):
     x, y = linear(6, noise=1.0, runs=runs, rng=0)
     with pytest.raises(ValueError, match=r"^y, w0 and lr disagree on the number of runs"):
         gd.fit(x, y, loss="l2", w0=w0, lr=lr, batch_size=2, epochs=1)
+
+
+# --- one engine: descend over a design matrix, fit as its one-weight case -------------------------
+
+
+def _plain_descent(x, y, *, loss, lr, epochs, batch, mean, intercept):
+    """Descent written out sample by sample in Python floats: the reference for the engine."""
+    derivative = {"l2": lambda r: 2.0 * r, "l1": lambda r: float(np.sign(r))}[loss]
+    n, p = x.shape
+    coef, b = [0.0] * p, 0.0
+    for _ in range(epochs):
+        for start in range(0, n, batch):
+            rows = range(start, min(start + batch, n))
+            g = [derivative(sum(c * x[i, j] for j, c in enumerate(coef)) + b - y[i]) for i in rows]
+            scale = lr / len(g) if mean else lr
+            coef = [
+                c - scale * sum(gi * x[i, j] for gi, i in zip(g, rows, strict=True))
+                for j, c in enumerate(coef)
+            ]
+            b = b - scale * sum(g) if intercept else 0.0
+    return np.array(coef), b
+
+
+@pytest.mark.parametrize("batch", range(1, 8))
+@pytest.mark.parametrize("mean", [True, False])
+def test_descend_uses_every_row_for_every_batch_size(batch, mean):
+    rng = np.random.default_rng(batch)
+    x, y = rng.normal(size=(7, 2)), rng.normal(size=7)
+    h = gd.descend(
+        x, y, loss="l2", lr=0.05, epochs=3, batch_size=batch, reduction="mean" if mean else "sum"
+    )
+    coef, b = _plain_descent(
+        x, y, loss="l2", lr=0.05, epochs=3, batch=batch, mean=mean, intercept=True
+    )
+    np.testing.assert_allclose(h.final_coef, coef, rtol=1e-12, atol=1e-14)
+    assert h.final_intercept == pytest.approx(b, rel=1e-12, abs=1e-14)
+    assert h.steps_per_epoch == -(-7 // batch)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("loss", losses.LOSS_NAMES)
+def test_fit_is_descend_with_one_feature_and_no_intercept_to_the_last_bit(loss, shuffle):
+    x, y = linear(9, noise=3.0, runs=4, rng=2)
+    options = {"loss": loss, "lr": 0.01, "epochs": 5, "batch_size": 2, "reduction": "sum"}
+    options |= {"shuffle": shuffle, "rng": 7}
+    fitted = gd.fit(x, y, w0=20.0, **options)
+    descended = gd.descend(x, y, coef0=20.0, fit_intercept=False, **options)
+    np.testing.assert_array_equal(fitted.w, descended.coef[..., 0])
+    np.testing.assert_array_equal(fitted.loss, descended.loss)
+    assert not descended.fit_intercept
+    assert np.all(descended.intercept == 0.0)
+
+
+def test_history_of_a_line_has_no_single_weight():
+    h = gd.descend([0.0, 1.0, 2.0], [1.0, 2.0, 3.0], loss="l2", lr=0.1, epochs=2)
+    with pytest.raises(AttributeError, match=r"^w is the weight of one feature without intercept"):
+        _ = h.w
+    assert repr(h).startswith("History(steps=2, final_intercept=")
+
+
+_BAD_SHARED = {
+    "lr-string": {"lr": "0.1"},
+    "lr-complex": {"lr": 0.1 + 0j},
+    "lr-bool": {"lr": True},
+    "lr-bools": {"lr": [True, False]},
+    "lr-masked": {"lr": np.ma.masked_array([0.1], mask=[True])},
+    "lr-negative": {"lr": -0.1},
+    "schedule-string": {"lr": lambda t: "fast"},
+    "schedule-complex": {"lr": lambda t: np.full(t.shape, 0.1 + 0j)},
+    "schedule-bool": {"lr": lambda t: t > 0},
+    "schedule-masked": {"lr": lambda t: np.ma.masked_array(np.full(t.shape, 0.1))},
+    "schedule-negative": {"lr": lambda t: -t},
+    "epochs-negative": {"epochs": -1},
+    "epochs-float": {"epochs": 1.5},
+    "reduction-none": {"reduction": "none"},
+    "delta-zero": {"delta": 0.0},
+    "loss-unknown": {"loss": "l3"},
+    "loss-number": {"loss": 2},
+    "shuffle-int": {"shuffle": 1},
+    "rng-string": {"rng": "seed"},
+    "batch_size-zero": {"batch_size": 0},
+}
+
+
+@pytest.mark.parametrize("bad", _BAD_SHARED.values(), ids=_BAD_SHARED.keys())
+def test_fit_and_descend_give_the_same_error_for_the_same_bad_argument(bad):
+    x, y = np.ones(6), np.arange(6.0)
+    options = {"loss": "l2", "lr": 0.1, "epochs": 2, "batch_size": 2, **bad}
+    with pytest.raises((TypeError, ValueError)) as from_fit:
+        gd.fit(x, y, w0=0.0, **options)
+    with pytest.raises((TypeError, ValueError)) as from_descend:
+        gd.descend(x, y, **options)
+    assert type(from_descend.value) is type(from_fit.value)
+    assert str(from_descend.value) == str(from_fit.value)
+    assert from_fit.value.argument == next(iter(bad))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("lr", [0.1, inverse_time(0.1, decay=0.01)])
+def test_descend_refuses_a_history_too_large_before_allocating(lr):
+    tracemalloc.start()
+    try:
+        with pytest.raises(
+            ValueError, match=r"^epochs makes the run too large: .* 22\.4 GiB .*at most 1 GiB"
+        ):
+            gd.descend(np.ones(4), np.ones(4), loss="l2", lr=lr, epochs=10**9)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20  # refused before anything in proportion to epochs was allocated
+    with pytest.raises(TypeError, match=r"^epochs must be an integer, got 1000000000\.0"):
+        gd.descend(np.ones(4), np.ones(4), loss="l2", lr=lr, epochs=1e9)

@@ -447,3 +447,15 @@ def test_engine_keeps_no_full_size_temporary_for_a_large_total():
     finally:
         tracemalloc.stop()
     assert peak < 3 * BLOCK * 8  # two block buffers, not ten blocks' worth
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_huber_with_a_tiny_delta_and_a_residual_beyond_float64_is_exact(reduction):
+    # The residual 2e308 overflows, the loss delta * (|r| - delta / 2) = 2e108 does not: scaling
+    # the inputs all the way down would shrink delta to 0 and give 0.
+    value = losses.huber([-1e308], [1e308], delta=1e-200, reduction=reduction)
+    assert value == pytest.approx(2e108, rel=1e-15)
+    per_sample = losses.huber([-1e308], [1e308], delta=1e-200, reduction="none")
+    assert per_sample[0] == pytest.approx(2e108, rel=1e-15)
+    two = losses.huber([-1e308, 0.0], [1e308, 1e-300], delta=1e-200, reduction=reduction)
+    assert two == pytest.approx(2e108 / (2 if reduction == "mean" else 1), rel=1e-15)

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from l1l2 import schedules, vocabulary
 from l1l2.schedules import Schedule, constant, exponential, inverse_time
 
 STEPS = np.arange(0, 5001, 250)
@@ -121,3 +122,13 @@ def test_schedules_reject_a_step_that_is_not_a_number_at_least_zero(step):
     with pytest.raises((ValueError, TypeError), match=r"^step must (be|hold)") as info:
         schedule(step)
     assert info.value.argument == "step"
+
+
+def test_named_builds_each_schedule_of_the_vocabulary_with_the_book_defaults():
+    assert schedules.named("constant", 0.1) == schedules.constant(0.1)
+    assert schedules.named("inverse_time", 0.1) == schedules.inverse_time(0.1, decay=1 / 2000)
+    assert schedules.named("exponential", 0.1, rate=0.5) == schedules.exponential(0.1, rate=0.5)
+    built = {schedules.named(name, 0.1).name for name in vocabulary.SCHEDULE_NAMES}
+    assert built == set(vocabulary.SCHEDULE_NAMES)
+    with pytest.raises(ValueError, match=r"^schedule must be one of 'constant', 'inverse_time'"):
+        schedules.named("cosine", 0.1)

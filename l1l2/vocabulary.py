@@ -1,0 +1,182 @@
+r"""The book's vocabulary: every loss, schedule and reference line as one row of one table.
+
+A row holds what the book says and draws for one thing: its ``name`` (what code passes), its
+``label`` (what legends, tables and menus print), its formula (value and derivative, in the TeX
+the book prints), its colour and line style (Matplotlib's and Vega-Lite's) and its defaults.
+Every list of names, every label, every colour and every validation message of the package
+reads from here, so adding a loss (say the pinball loss) is one row in :data:`LOSSES` plus its
+formula in :mod:`l1l2.losses` and its tests.
+
+Naming rule
+-----------
+Three words for related ideas, each with one meaning:
+
+- **minimizer** (a noun, a number): the point that makes a total loss smallest over the data,
+  :math:`\arg\min_w \sum_i \ell(w x_i - y_i)`. It belongs to the data and the loss, not to any
+  algorithm: :func:`l1l2.gd.minimizer`.
+- **settle** (a verb, about descent): descent *settles* where its steps stop carrying it away,
+  which for a loss with a minimizer is near the minimizer. A loss "settles" or not
+  (:data:`SETTLING`; the signed loss never does), the "settle point" is the reference line drawn
+  at the minimizer on a trajectory, and ``settle`` functions compute it for descent's sake.
+- **solve** (a verb, about exact computation): to compute a minimizer exactly (closed form,
+  linear program, Newton steps) instead of walking to it: :func:`l1l2.regression.solve`.
+
+Examples
+--------
+>>> LOSSES["l1"].label, LOSSES["l1"].color
+('abs L1', '#0072B2')
+>>> SCHEDULE_NAMES
+('constant', 'inverse_time', 'exponential')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+__all__ = [
+    "CYCLE",
+    "LOSSES",
+    "LOSS_NAMES",
+    "PALETTE",
+    "REFERENCES",
+    "SCHEDULES",
+    "SCHEDULE_NAMES",
+    "SETTLING",
+    "LossName",
+    "Row",
+    "ScheduleName",
+]
+
+#: The Okabe-Ito palette (Okabe & Ito, 2008), safe for colour-blind readers, and the grey of
+#: the reference lines. Every colour of the package is one of these.
+PALETTE: Final[dict[str, str]] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+    "grey": "#555555",
+}
+
+#: The colours, in order, of lines that are not a loss (one per run, per data set, ...).
+CYCLE: Final[tuple[str, ...]] = tuple(
+    PALETTE[name]
+    for name in (
+        "blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue", "black"
+    )
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    r"""One thing the book names and draws: a loss, a schedule or a reference line.
+
+    Attributes
+    ----------
+    name : str
+        What code passes (``loss="l1"``).
+    label : str
+        What a legend, a table or a menu prints; may hold ``{}`` for a value (reference lines).
+    value : str
+        The formula, in TeX, as the book prints it (a loss's :math:`\ell(r)`, a schedule's
+        :math:`\eta_t`); empty for a reference line.
+    derivative : str
+        The derivative :math:`\ell'(r)` of a loss, in TeX; empty otherwise.
+    color : str
+        A colour of :data:`PALETTE`.
+    linestyle : str
+        Matplotlib's line style (``"-"``, ``"--"``, ``":"``, ``"none"``).
+    linewidth : float
+        Matplotlib's line width, in points.
+    defaults : dict of str to float
+        The parameters the row takes and their defaults (Huber's ``delta``, a schedule's
+        ``decay``).
+    settles : str
+        For a loss, where descent on it settles, in words (empty: it never settles).
+    """
+
+    name: str
+    label: str
+    color: str
+    linestyle: str = "-"
+    linewidth: float = 1.5
+    value: str = ""
+    derivative: str = ""
+    defaults: dict[str, float] = field(default_factory=dict)
+    settles: str = ""
+
+    @property
+    def dash(self) -> list[int]:
+        """The line style as a Vega-Lite ``strokeDash`` (``[]`` for a solid line)."""
+        return {"--": [6, 3], ":": [2, 2]}.get(self.linestyle, [])
+
+
+LossName = Literal["signed", "l1", "l2", "huber"]
+ScheduleName = Literal["constant", "inverse_time", "exponential"]
+
+#: The losses of the book, in the order the book introduces them.
+LOSSES: Final[dict[LossName, Row]] = {
+    "signed": Row("signed", "signed L1", PALETTE["vermillion"], value=r"r", derivative=r"1"),
+    "l1": Row(
+        "l1",
+        "abs L1",
+        PALETTE["blue"],
+        value=r"|r|",
+        derivative=r"\operatorname{sign}(r)",
+        settles="median-based",
+    ),
+    "l2": Row(
+        "l2",
+        "L2",
+        PALETTE["orange"],
+        value=r"r^2",
+        derivative=r"2r",
+        settles="mean-based, least squares",
+    ),
+    "huber": Row(
+        "huber",
+        "Huber",
+        PALETTE["bluish green"],
+        value=r"\tfrac12 r^2 \text{ if } |r|\le\delta \text{ else } \delta(|r| - \tfrac12\delta)",
+        derivative=r"\operatorname{clip}(r, -\delta, \delta)",
+        defaults={"delta": 1.0},
+        settles="Huber",
+    ),
+}
+#: The loss names, as every function and every message lists them.
+LOSS_NAMES: Final[tuple[LossName, ...]] = tuple(LOSSES)
+#: The losses descent settles on (the signed loss has no minimizer: it falls without bound).
+SETTLING: Final[tuple[LossName, ...]] = tuple(name for name, row in LOSSES.items() if row.settles)
+
+#: The learning-rate schedules of chapter 5, with the book's decay and rate as defaults.
+SCHEDULES: Final[dict[ScheduleName, Row]] = {
+    "constant": Row("constant", "constant", PALETTE["blue"], value=r"\eta_t = \eta_0"),
+    "inverse_time": Row(
+        "inverse_time",
+        "inverse time",
+        PALETTE["orange"],
+        value=r"\eta_t = \frac{\eta_0}{1 + d\,t}",
+        defaults={"decay": 1 / 2000},
+    ),
+    "exponential": Row(
+        "exponential",
+        "exponential",
+        PALETTE["bluish green"],
+        value=r"\eta_t = \eta_0\, r^t",
+        defaults={"rate": 0.999},
+    ),
+}
+#: The schedule names, as the command line, the explorer and every message list them.
+SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = tuple(SCHEDULES)
+
+#: The reference lines and marks drawn next to the losses' curves.
+REFERENCES: Final[dict[str, Row]] = {
+    "true_w": Row("true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2),
+    "settle": Row("settle", "settle point = {:.4g}", PALETTE["reddish purple"], ":", 1.6),
+    "zero": Row("zero", "", PALETTE["grey"], "-", 0.6),
+    "data": Row("data", "data", PALETTE["black"], "none"),
+}
