@@ -29,18 +29,24 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import regression
-from l1l2._validation import ArgumentTypeError, ArgumentValueError, as_float_array, check_scalar
+from l1l2 import regression, vocabulary
+from l1l2._validation import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    as_float_array,
+    check_choice,
+    check_scalar,
+)
 
 __all__ = ["LINES", "DragChart", "drag_chart", "equation"]
 
 #: The three lines the chart draws, by loss name, each as (legend label, colour, SVG dash
-#: pattern). Okabe-Ito colours as in :mod:`l1l2.plotting`, and a dash pattern each, so that
-#: the lines differ without colour too.
+#: pattern): the colour of the loss's row of :mod:`l1l2.vocabulary`, and a dash pattern each,
+#: so that the lines differ without colour too.
 LINES: Final[dict[str, tuple[str, str, str]]] = {
-    "l2": ("L2 (least squares)", "#E69F00", "8 5"),
-    "l1": ("abs L1", "#0072B2", ""),
-    "huber": ("Huber", "#009E73", "2 4"),
+    "l2": ("L2 (least squares)", vocabulary.LOSSES["l2"].color, "8 5"),
+    "l1": ("abs L1", vocabulary.LOSSES["l1"].color, ""),
+    "huber": ("Huber", vocabulary.LOSSES["huber"].color, "2 4"),
 }
 
 _MAX_POINTS: Final = 40  # the exact abs-L1 search tries every pair in the browser
@@ -133,8 +139,7 @@ def equation(loss: str, *, intercept: float, slope: float) -> str:
     >>> equation("l1", intercept=-2.6236363636, slope=1.7272727272)
     'abs L1: y = -2.62364 + 1.72727 x'
     """
-    if loss not in LINES:
-        raise ArgumentValueError("loss", f"loss must be one of {sorted(LINES)}, got {loss!r}")
+    check_choice(loss, "loss", sorted(LINES))
     sign = "-" if slope < 0 else "+"
     return f"{LINES[loss][0]}: y = {_six(intercept)} {sign} {_six(abs(slope))} x"
 
