@@ -520,9 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     Calculating loss...
     L1 loss: 6.67
     L2 loss: 50.00
-    Observation: L2 is larger because squaring punishes big errors more, but the two are on
-    different scales (L1 in apples, L2 in apples squared); the comparable figure is
-    RMSE = 7.07 apples.
+    Observation: L2 is not larger because of the big error: L1 is in apples, L2 in apples
+    squared (three errors of 10 would give L1 = 10 and L2 = 100). On one scale, RMSE = 7.07
+    apples against L1 = 6.67 apples. Squaring shows in the shares: the error of 10 is 50% of L1
+    but 67% of L2.
     0
 
     """
