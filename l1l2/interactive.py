@@ -1,24 +1,12 @@
-r"""Figures that stay interactive on the book's web page and in JupyterLab, with no kernel.
+r"""Charts that move on the book's web page and in JupyterLab, with no kernel.
 
-A web page cannot run Python, and it does not need to: every number these figures show is
-computed here, by the rest of :mod:`l1l2`, when the notebook runs, for every setting a control
-offers. The chart only picks among the stored numbers and redraws. Each chart is declared with
-`Vega-Altair <https://altair-viz.github.io/>`_ (data, marks, encodings and the parameters bound
-to sliders and radio buttons) and stored as a Vega-Lite v5 specification.
-
-- :func:`apple_harvest`: a slider for each forecast of the apple harvest; each forecast's L1 and
-  L2 penalty (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`, ``reduction="none"``) for every
-  slider position, the two totals (their means) and each forecast's share.
-- :func:`descent`: the descent experiment (:func:`l1l2.gd.fit`) for every combination of loss,
-  noise, learning rate and schedule; its batch loss and :math:`w` per update.
-- :func:`huber_delta`: Huber's fitted value (:func:`l1l2.gd.minimizer`) for every :math:`\delta`
-  of a slider, from the abs-L1 answer to the least-squares answer.
-
-Each returns an :class:`InteractiveFigure`. Shown in a notebook, it is a mime bundle: the
-specification as ``application/vnd.vegalite.v5+json`` (which JupyterLab 4 and Notebook 7 draw),
-the static matplotlib figure of :mod:`l1l2.plotting` as PNG, and a line of text. The book turns
-the specification and the PNG into HTML (:meth:`InteractiveFigure.to_html`), which its own copy of
-Vega draws. Numbers are rounded to what the eye can see (four significant digits).
+Every number a chart shows is computed here, by :mod:`l1l2`, when the notebook runs, for every
+setting its controls offer; the chart only picks among them. Each chart is declared with
+`Vega-Altair <https://altair-viz.github.io/>`_ (data, marks, encodings, and parameters bound to
+sliders and radio buttons) as a Vega-Lite v5 specification. In a notebook an
+:class:`InteractiveFigure` is a Vega-Lite mime bundle, which JupyterLab 4 and Notebook 7 draw,
+with the static figure of :mod:`l1l2.plotting` as PNG; the book draws it with its own copy of
+Vega from :meth:`InteractiveFigure.to_html`. Numbers keep four significant digits.
 """
 
 from __future__ import annotations
@@ -71,41 +59,29 @@ __all__ = [
 
 Spec = dict[str, Any]
 
-#: The mime type of the specification in a notebook output: JupyterLab 4 draws Vega-Lite v5.
+#: The mime type of a chart in a notebook output: JupyterLab 4 draws Vega-Lite up to v5.
 VEGA_LITE_MIME: Final = "application/vnd.vegalite.v5+json"
-
 #: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
-#: The losses :func:`descent` offers: every loss of the book.
+#: What :func:`descent` offers: every loss of the book, its three noise levels, learning rates
+#: around the source's 0.01, and the schedules of chapter 5 (:func:`descent_schedule`).
 DESCENT_LOSSES: Final = ("signed", "l1", "l2", "huber")
-#: The noise levels :func:`descent` offers by default: the book's three.
 DESCENT_NOISES: Final = (0.0, 0.05, 5.0)
-#: The learning rates :func:`descent` offers by default: around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
-#: The schedules :func:`descent` offers: those of chapter 5 (see :func:`descent_schedule`).
 DESCENT_SCHEDULES: Final = ("constant", "inverse_time", "exponential")
-
-#: Limits on what a chart stores: noise levels or learning rates offered by :func:`descent`,
+#: Limits on what a chart stores: noise levels or learning rates offered, passes per run, updates
+#: kept per run, slider positions and targets of :func:`huber_delta`, and the size of its data.
 MAX_CHOICES: Final = 10
-#: passes over the data per run of :func:`descent`,
 MAX_EPOCHS: Final = 1000
-#: updates kept per run (:func:`sampled_updates`),
 MAX_POINTS: Final = 500
-#: slider positions of :func:`huber_delta`,
 MAX_DELTAS: Final = 2000
-#: targets of :func:`huber_delta`,
 MAX_SAMPLES: Final = 10_000
-#: and the size of its inputs and targets (so that every fitted value and error is a float).
 MAX_MAGNITUDE: Final = 1e100
 
 _SCHEDULE_LABELS: Final = ("constant", "inverse time", "exponential")
-# The decays of chapter 5: inverse time halves the rate after 2000 updates; the exponential
-# schedule multiplies it by 0.999 at every update.
-_INVERSE_DECAY: Final = 1 / 2000
+_INVERSE_DECAY: Final = 1 / 2000  # chapter 5: the rate halves after 2000 updates
 _EXPONENTIAL_RATE: Final = 0.999
 _SIGMA: Final = "\N{GREEK SMALL LETTER SIGMA}"
-_DIGITS: Final = 4
-_PNG_DPI: Final = 80
 _TEXT: Final = "#000000"  # text on the charts' white background
 _REFERENCE: Final = "#555555"  # targets and the true w, as in l1l2.plotting
 _DASH: Final = [6, 3]
@@ -120,20 +96,9 @@ def _alt() -> Any:
 
 @dataclass(frozen=True, repr=False)
 class InteractiveFigure:
-    """A Vega-Lite figure, with its static image and its text alternative.
+    """A chart: HTML id ``name``, ``kind``, Vega-Lite v5 ``spec``, ``description`` and ``png``.
 
-    Attributes
-    ----------
-    name : str
-        The HTML id of the figure on the page, for example ``"l1l2-apple-harvest"``.
-    kind : str
-        What the figure shows: ``"apple-harvest"``, ``"descent"`` or ``"huber-delta"``.
-    spec : dict
-        The Vega-Lite v5 specification: data, controls (``params``) and marks.
-    description : str
-        The text alternative: what the figure shows and how its controls change it.
-    png : bytes
-        The static matplotlib figure, shown where JavaScript is off.
+    The description is the text alternative; the PNG is shown where JavaScript is off.
     """
 
     name: str
@@ -142,27 +107,22 @@ class InteractiveFigure:
     description: str
     png: bytes
 
-    def spec_json(self) -> str:
-        r"""Return the specification as compact JSON, safe inside an HTML ``<script>`` element.
+    @classmethod
+    def from_bundle(
+        cls, bundle: Mapping[str, Any], metadata: Mapping[str, Any]
+    ) -> InteractiveFigure:
+        """Return the figure a stored notebook output (``data`` and ``metadata``) holds."""
+        about, spec = metadata["l1l2_interactive"], bundle[VEGA_LITE_MIME]
+        png = base64.b64decode(bundle["image/png"])
+        return cls(about["name"], about["kind"], spec, spec["description"], png)
 
-        Returns
-        -------
-        str
-            JSON text in which ``</`` is written ``<\\/``, so it cannot close the element.
-        """
+    def spec_json(self) -> str:
+        r"""Return the spec as compact JSON with ``</`` written ``<\\/`` (safe in a script)."""
         text = json.dumps(self.spec, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         return text.replace("</", "<\\/")
 
     def to_html(self) -> str:
-        """Return the HTML the book shows: the specification and the fallback image.
-
-        Returns
-        -------
-        str
-            A ``<div class="l1l2-interactive">`` holding a ``<script type="application/json">``
-            with the specification and an ``<img>`` of the static figure; the book's script
-            replaces the image by the live chart.
-        """
+        """Return the book's HTML: the spec in a JSON script element and the fallback image."""
         png = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.description, quote=True)
         return (
@@ -176,16 +136,12 @@ class InteractiveFigure:
     def _repr_mimebundle_(
         self, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Return the Vega-Lite specification, the PNG and a line of text, with the figure's id.
+        """Return Vega-Lite, PNG, text and the figure's id; not HTML, which JupyterLab prefers.
 
-        No HTML: JupyterLab ranks HTML above Vega-Lite and would show it instead of the chart.
-        The book builds the HTML from this bundle (its metadata names the figure).
+        The book builds the HTML from this bundle.
         """
-        bundle = {
-            VEGA_LITE_MIME: self.spec,
-            "image/png": base64.b64encode(self.png).decode("ascii"),
-            "text/plain": repr(self),
-        }
+        png = base64.b64encode(self.png).decode("ascii")
+        bundle = {VEGA_LITE_MIME: self.spec, "image/png": png, "text/plain": repr(self)}
         return bundle, {"l1l2_interactive": {"name": self.name, "kind": self.kind}}
 
     def __repr__(self) -> str:
@@ -193,27 +149,7 @@ class InteractiveFigure:
         return f"InteractiveFigure({self.kind!r}): {self.description}"
 
 
-def figure_from_bundle(bundle: dict[str, Any], metadata: dict[str, Any]) -> InteractiveFigure:
-    """Return the figure a stored notebook output holds (see ``InteractiveFigure``'s bundle).
-
-    Parameters
-    ----------
-    bundle : dict
-        The output's ``data``: the Vega-Lite specification and the PNG.
-    metadata : dict
-        The output's ``metadata``, with the figure's ``name`` and ``kind``.
-
-    Returns
-    -------
-    InteractiveFigure
-    """
-    about = metadata["l1l2_interactive"]
-    spec = bundle[VEGA_LITE_MIME]
-    png = base64.b64decode(bundle["image/png"])
-    return InteractiveFigure(about["name"], about["kind"], spec, spec["description"], png)
-
-
-def _round(value: float, digits: int = _DIGITS) -> float | int | None:
+def _round(value: float, digits: int = 4) -> float | int | None:
     """Round to ``digits`` significant digits; an integer stays an int, NaN becomes ``None``."""
     if not math.isfinite(value):
         return None
@@ -221,47 +157,38 @@ def _round(value: float, digits: int = _DIGITS) -> float | int | None:
     return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
 
 
-def _rounded(values: ArrayLike, digits: int = _DIGITS) -> list[float | int | None]:
-    return [_round(float(v), digits) for v in np.asarray(values, dtype=np.float64).ravel()]
-
-
-def _png(figure: Any) -> bytes:
+def _figure(name: str, chart: Any, description: str, figure: Any) -> InteractiveFigure:
+    """Return the figure: the chart's spec (white, black text) and the matplotlib PNG."""
     from matplotlib import pyplot as plt  # noqa: PLC0415 (matplotlib only where it is drawn)
 
+    chart = chart.properties(description=description, background="white")
+    chart = chart.configure(font="sans-serif").configure_axis(labelColor=_TEXT, titleColor=_TEXT)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_PNG_DPI, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=80, metadata={"Software": None})
     plt.close(figure)
-    return buffer.getvalue()
-
-
-def _spec(chart: Any, description: str) -> Spec:
-    """Return the chart's Vega-Lite v5 specification: white background, black text."""
-    chart = chart.properties(description=description, background="white").configure(
-        font="sans-serif"
-    )
-    spec: Spec = chart.configure_axis(labelColor=_TEXT, titleColor=_TEXT).to_dict()
-    return spec
+    kind = name.removeprefix("l1l2-")
+    return InteractiveFigure(name, kind, chart.to_dict(), description, buffer.getvalue())
 
 
 def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None) -> Any:
     """Return bold text (the expression ``text``, a line or a list of them) at ``y`` px."""
     alt = _alt()
-    return (
-        alt.Chart(alt.Undefined if values is None else alt.Data(values=values))
-        .mark_text(align="left", baseline="bottom", fontWeight="bold", color=_TEXT)
-        .encode(x=alt.value(0), y=alt.value(y), text="text:N")
-        .transform_calculate(text=text)
-        .properties(name=name)
-    )
+    chart = alt.Chart(alt.Undefined if values is None else alt.Data(values=values))
+    mark = chart.mark_text(align="left", baseline="bottom", fontWeight="bold", color=_TEXT)
+    encoded = mark.encode(x=alt.value(0), y=alt.value(y), text="text:N")
+    return encoded.transform_calculate(text=text).properties(name=name)
 
 
-def _legend_scale(series: dict[str, tuple[str, list[int]]]) -> tuple[Any, Any]:
-    """Return the colour and dash scales of a legend: label -> (colour, dash)."""
+def _legend(series: dict[str, tuple[str, list[int]]], field: str, **options: Any) -> Spec:
+    """Return colour and dash encodings of ``field`` with one legend: label -> (colour, dash)."""
     alt = _alt()
-    domain = list(series)
-    colors = alt.Scale(domain=domain, range=[c for c, _ in series.values()])
-    dashes = alt.Scale(domain=domain, range=[d for _, d in series.values()])
-    return colors, dashes
+    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, **options)
+    colors = alt.Scale(domain=list(series), range=[c for c, _ in series.values()])
+    dashes = alt.Scale(domain=list(series), range=[d for _, d in series.values()])
+    return {
+        "color": alt.Color(field, scale=colors, legend=legend),
+        "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
+    }
 
 
 def _check_choices(values: object, name: str, *, positive: bool = False) -> tuple[float, ...]:
@@ -304,34 +231,30 @@ def _apple_panel(field: str, loss: str, unit: str) -> Any:
     y = alt.Y(f"{field}:Q", title=f"{plotting.label_for(loss)} penalty ({unit})")
     bars = alt.Chart().mark_bar(color=plotting.color_for(loss)).encode(x=x, y=y)
     tooltip = [alt.Tooltip("bar:N", title="forecast"), alt.Tooltip(f"{field}_text:N")]
-    shares = (
-        alt.Chart()
-        .mark_text(dy=-6, color=_TEXT)
-        .encode(x=x, y=y, text=f"{field}_text:N", tooltip=tooltip)
-        .properties(name=f"{loss}_bars")
-    )
-    mean = alt.Chart().mark_rule(color=_TEXT, strokeDash=_DASH).encode(y=alt.Y(f"mean({field}):Q"))
-    total = _readout(f"datum.{loss}_text", name=f"{loss}_total", y=-22).transform_filter(
-        "datum.forecast == 1"
-    )
-    return alt.layer(bars, shares, mean, total).properties(width=260, height=220)
+    text = alt.Chart().mark_text(dy=-6, color=_TEXT)
+    shares = text.encode(x=x, y=y, text=f"{field}_text:N", tooltip=tooltip)
+    mean = alt.Chart().mark_rule(color=_TEXT, strokeDash=_DASH).encode(y=f"mean({field}):Q")
+    total = _readout(f"datum.{loss}_text", name=f"{loss}_total", y=-22)
+    return alt.layer(
+        bars,
+        shares.properties(name=f"{loss}_bars"),
+        mean,
+        total.transform_filter("datum.forecast == 1"),
+    ).properties(width=260, height=220)
 
 
 def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
-    r"""Return the apple harvest with a slider for each forecast.
+    r"""Return the apple harvest (truth 100 apples) with a slider for each of three forecasts.
 
-    The truth is 100 apples (:func:`l1l2.data.apple_harvest`). For every whole number of apples a
-    slider can reach (:data:`APPLE_RANGES`) the chart stores the forecast's L1 penalty
-    :math:`|e|` and L2 penalty :math:`e^2` (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`). It
-    shows the three chosen forecasts' penalties as bars, each with its share of the total, and
-    the two totals, the means :math:`L_1 = \tfrac13 \sum_i |e_i|`, :math:`L_2 = \tfrac13 \sum_i
-    e_i^2`, as dashed lines.
+    For every whole number of apples a slider reaches (:data:`APPLE_RANGES`) the chart stores
+    the L1 penalty :math:`|e|` and the L2 penalty :math:`e^2` (:func:`l1l2.losses.l1`,
+    :func:`l1l2.losses.l2`); it shows the chosen forecasts' penalties as bars with their shares,
+    and the totals :math:`L_1 = \tfrac13 \sum_i |e_i|`, :math:`L_2 = \tfrac13 \sum_i e_i^2`.
 
     Parameters
     ----------
     forecasts : sequence of float, optional
-        Where the three sliders start, whole apples within :data:`APPLE_RANGES`; default the
-        book's 90, 95 and 105.
+        Where the sliders start, whole apples in :data:`APPLE_RANGES`; default 90, 95, 105.
 
     Returns
     -------
@@ -340,20 +263,19 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
 
     Examples
     --------
-    >>> figure = apple_harvest()
-    >>> [param["value"] for param in figure.spec["params"]]
+    >>> [param["value"] for param in apple_harvest().spec["params"]]
     [90, 95, 105]
     """
     alt = _alt()
     start = _check_forecasts(forecasts)
     truth = data.apple_harvest()[0][0]
     reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
-    absolute = losses.l1(np.full_like(reach, truth), reach, reduction="none")
-    squared = losses.l2(np.full_like(reach, truth), reach, reduction="none")
-    table = [
-        {"p": int(p), "a": _round(a), "s": _round(s, 8)}
-        for p, a, s in zip(reach, absolute.tolist(), squared.tolist(), strict=True)
-    ]
+    target = np.full_like(reach, truth)
+    absolute, squared = (
+        f(target, reach, reduction="none").tolist() for f in (losses.l1, losses.l2)
+    )
+    penalties = zip(reach, absolute, squared, strict=True)
+    table = [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in penalties]
     sliders = [
         alt.param(
             name=f"f{k + 1}",
@@ -366,13 +288,12 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
         "format(datum.{0}, ',') + ' (' + (datum.{0}_sum > 0 ? "
         "format(datum.{0} / datum.{0}_sum, '.0%') : '-') + ')'"
     )
+    forecast = alt.Data(values=[{"forecast": k} for k in (1, 2, 3)])
+    panels = alt.hconcat(
+        _apple_panel("a", "l1", "apples"), _apple_panel("s", "l2", "apples²"), data=forecast
+    )
     chart = (
-        alt.hconcat(
-            _apple_panel("a", "l1", "apples"),
-            _apple_panel("s", "l2", "apples²"),
-            data=alt.Data(values=[{"forecast": k} for k in (1, 2, 3)]),
-        )
-        .add_params(*sliders)
+        panels.add_params(*sliders)
         .transform_calculate(prediction="[f1, f2, f3][datum.forecast - 1]")
         .transform_lookup(
             lookup="prediction",
@@ -396,10 +317,7 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
         "its L2 penalty dominate the L2 total while its L1 share grows only in step."
     )
     ax = plotting.plot_penalty_bars(np.full(3, truth), np.asarray(start, dtype=np.float64))
-    spec = _spec(chart, description)
-    return InteractiveFigure(
-        "l1l2-apple-harvest", "apple-harvest", spec, description, _png(ax.figure)
-    )
+    return _figure("l1l2-apple-harvest", chart, description, ax.figure)
 
 
 # -- the descent experiment -------------------------------------------------------------------
@@ -408,12 +326,11 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
 def experiment_data(
     noises: Sequence[float] = DESCENT_NOISES, *, rng: int = 4
 ) -> dict[float, tuple[Any, Any]]:
-    r"""Return the data sets of the book's experiment, one per noise level, drawn in order.
+    r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
 
-    Each is :func:`l1l2.data.linear` with the source experiment's ``n``, ``x`` and true ``w``
-    (:data:`l1l2.experiments.SOURCE`), drawn one after the other from one generator, as
-    chapters 4 to 8 draw them: with the default seed 4, ``noises[1:]`` are those chapters'
-    data sets with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
+    Drawn one after the other from one generator with the source experiment's ``n``, ``x`` and
+    true ``w``, as chapters 4 to 8 draw them: with seed 4, ``noises[1:]`` are their data sets
+    with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
 
     Parameters
     ----------
@@ -425,7 +342,7 @@ def experiment_data(
     Returns
     -------
     dict
-        For each noise level, the pair ``(x, y)`` of inputs and targets.
+        For each noise level, the pair ``(x, y)``.
 
     Examples
     --------
@@ -438,26 +355,15 @@ def experiment_data(
         raise ArgumentTypeError("rng", f"rng must be an int seed, got {rng!r}")
     generator = np.random.default_rng(rng)
     return {
-        sigma: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=sigma, rng=generator)
-        for sigma in levels
+        s: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=s, rng=generator)
+        for s in levels
     }
 
 
 def descent_schedule(name: str, lr: float) -> schedules.Schedule:
-    """Return the schedule ``name`` of :func:`descent`, starting at ``lr``.
+    """Return the schedule ``name`` of :func:`descent` from ``lr``.
 
-    Parameters
-    ----------
-    name : {"constant", "inverse_time", "exponential"}
-        Constant, chapter 5's inverse-time decay ``lr / (1 + t / 2000)``, or its exponential
-        decay ``lr * 0.999**t``.
-    lr : float
-        The learning rate at the first update.
-
-    Returns
-    -------
-    l1l2.schedules.Schedule
-        ``step -> learning rate``.
+    Constant, chapter 5's inverse time ``lr / (1 + t / 2000)``, or exponential ``lr * 0.999**t``.
 
     Examples
     --------
@@ -473,20 +379,10 @@ def descent_schedule(name: str, lr: float) -> schedules.Schedule:
 
 
 def sampled_updates(steps: int, points: int) -> list[int]:
-    """Return the updates a descent figure keeps: about ``points`` of them, evenly on a log axis.
+    """Return about ``points`` of the updates 1 to ``steps``, evenly spaced on a log axis.
 
-    Parameters
-    ----------
-    steps : int
-        The number of updates of a run, from 1 to ``10 * MAX_EPOCHS``.
-    points : int
-        How many to keep at most, from 2 to :data:`MAX_POINTS`; the first and the last update
-        are always kept.
-
-    Returns
-    -------
-    list of int
-        Update numbers from 1 to ``steps``, increasing, without repeats.
+    ``points`` from 2 to :data:`MAX_POINTS`, ``steps`` at most ``10 * MAX_EPOCHS``; the first
+    and the last update are kept.
 
     Examples
     --------
@@ -495,20 +391,14 @@ def sampled_updates(steps: int, points: int) -> list[int]:
     """
     steps = check_int(steps, "steps", low=1, high=10 * MAX_EPOCHS)
     points = check_int(points, "points", low=2, high=MAX_POINTS)
-    raw = np.round(np.geomspace(1, steps, points)).astype(int)
-    return [int(t) for t in np.unique(raw)]
+    return [int(t) for t in np.unique(np.round(np.geomspace(1, steps, points)).astype(int))]
 
 
 def _check_start(
     start: dict[str, Any] | None, allowed: Mapping[str, Sequence[Any]]
 ) -> dict[str, Any]:
-    rates = allowed["lr"]
-    first = {
-        "loss": "l1",
-        "noise": max(allowed["noise"]),
-        "lr": SOURCE.lr if SOURCE.lr in rates else rates[0],
-        "schedule": "constant",
-    }
+    rate = SOURCE.lr if SOURCE.lr in allowed["lr"] else allowed["lr"][0]
+    first = {"loss": "l1", "noise": max(allowed["noise"]), "lr": rate, "schedule": "constant"}
     chosen = {**first, **(start or {})}
     if set(chosen) != set(allowed):
         raise ArgumentValueError(
@@ -522,11 +412,11 @@ def _check_start(
     return chosen
 
 
-def _fit(x: Any, y: Any, loss: str, lr: Any, epochs: int) -> gd.History:
+def _fit(x: Any, y: Any, loss: Any, lr: Any, epochs: int) -> gd.History:
     return gd.fit(
         x,
         y,
-        loss=loss,  # type: ignore[arg-type]  # one of DESCENT_LOSSES
+        loss=loss,
         w0=SOURCE.w0,
         lr=lr,
         batch_size=SOURCE.batch_size,
@@ -546,52 +436,51 @@ def _descent_runs(
     xs = np.stack([sets[sigma][0] for sigma, _, _ in settings])
     ys = np.stack([sets[sigma][1] for sigma, _, _ in settings])
     index = np.asarray(kept)
-    runs = []
+    runs = {}
     for loss in DESCENT_LOSSES:
         history = _fit(xs, ys, loss, table, epochs)
         for run, (sigma, lr, name) in enumerate(settings):
             w, batch = history.w[index, run], history.loss[index - 1, run]
-            runs.append(
-                {
-                    "loss": loss,
-                    "noise": sigma,
-                    "lr": lr,
-                    "schedule": name,
-                    "w": _rounded(w),
-                    "L": _rounded(batch),
-                }
-            )
-    order = {loss: k for k, loss in enumerate(DESCENT_LOSSES)}
-    return sorted(runs, key=lambda r: (list(sets).index(r["noise"]), order[r["loss"]]))
+            row = {"loss": loss, "noise": sigma, "lr": lr, "schedule": name}
+            runs[sigma, loss, lr, name] = {
+                **row,
+                "w": [_round(v) for v in w.tolist()],
+                "L": [_round(v) for v in batch.tolist()],
+            }
+    return [
+        runs[s, loss, lr, name]
+        for s in sets
+        for loss in DESCENT_LOSSES
+        for lr in rates
+        for name in DESCENT_SCHEDULES
+    ]
 
 
 def _descent_controls(
     chosen: dict[str, Any], levels: Sequence[float], rates: Sequence[float]
 ) -> list[Any]:
     alt = _alt()
-
-    def radio(key: str, label: str, options: Sequence[Any], labels: Sequence[str]) -> Any:
-        bind = alt.binding_radio(options=list(options), labels=list(labels), name=label)
-        return alt.param(name=key, value=chosen[key], bind=bind)
-
+    controls = {
+        "loss": ("loss ", DESCENT_LOSSES, [plotting.label_for(n) for n in DESCENT_LOSSES]),
+        "noise": (f"noise {_SIGMA} ", levels, [f"{s:g}" for s in levels]),
+        "lr": ("learning rate ", rates, [f"{r:g}" for r in rates]),
+        "schedule": ("schedule ", DESCENT_SCHEDULES, _SCHEDULE_LABELS),
+    }
     return [
-        radio("loss", "loss ", DESCENT_LOSSES, [plotting.label_for(n) for n in DESCENT_LOSSES]),
-        radio("noise", f"noise {_SIGMA} ", levels, [f"{s:g}" for s in levels]),
-        radio("lr", "learning rate ", rates, [f"{r:g}" for r in rates]),
-        radio("schedule", "schedule ", DESCENT_SCHEDULES, _SCHEDULE_LABELS),
+        alt.param(
+            name=key,
+            value=chosen[key],
+            bind=alt.binding_radio(options=list(options), labels=list(labels), name=label),
+        )
+        for key, (label, options, labels) in controls.items()
     ]
 
 
-def _descent_panel(
-    field: str, name: str, title: str, scale: Any, last: int, *, truth: bool = False
-) -> Any:
+def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> Any:
     alt = _alt()
     series = {plotting.label_for(n): (plotting.color_for(n), _SOLID) for n in DESCENT_LOSSES}
-    series[f"true w = {SOURCE.true_w:g}"] = (_REFERENCE, _DASH)
-    colors, dashes = _legend_scale(series)
-    legend = alt.Legend(orient="top", title=None, columns=5, symbolType="stroke", symbolOpacity=1)
-    color = alt.Color("label:N", scale=colors, legend=legend)
-    dash = alt.StrokeDash("label:N", scale=dashes, legend=legend)
+    truth = f"true w = {SOURCE.true_w:g}"
+    style = _legend({**series, truth: (_REFERENCE, _DASH)}, "label:N", orient="top", columns=5)
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
@@ -603,14 +492,16 @@ def _descent_panel(
         alt.Tooltip("w:Q", title="w after it", format=".4~g"),
         alt.Tooltip("L:Q", title="batch loss", format=".4~g"),
     ]
-    line = alt.Chart().mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, strokeDash=dash)
+    line = alt.Chart().mark_line(strokeWidth=1.5).encode(x=x, y=y, **style)
     points = (
-        alt.Chart().mark_point(filled=True, size=22).encode(x=x, y=y, color=color, tooltip=tooltip)
+        alt.Chart()
+        .mark_point(filled=True, size=22)
+        .encode(x=x, y=y, color=style["color"], tooltip=tooltip)
     )
     layers = [line, points.properties(name=f"{name}_points")]
-    if truth:
-        rule = alt.Chart(alt.Data(values=[{"w": SOURCE.true_w, "label": list(series)[-1]}]))
-        layers.append(rule.mark_rule(strokeWidth=1.2).encode(y="w:Q", color=color, strokeDash=dash))
+    if field == "w":
+        rule = alt.Chart(alt.Data(values=[{"w": SOURCE.true_w, "label": truth}]))
+        layers.append(rule.mark_rule(strokeWidth=1.2).encode(y="w:Q", **style))
     return alt.layer(*layers).properties(width=260, height=220)
 
 
@@ -626,34 +517,30 @@ def descent(
     r"""Return the descent experiment with a choice of loss, noise, learning rate and schedule.
 
     For every combination of :data:`DESCENT_LOSSES`, ``noises``, ``learning_rates`` and
-    :data:`DESCENT_SCHEDULES` (:func:`descent_schedule`), :func:`l1l2.gd.fit` runs the source
-    experiment (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true
-    :math:`w = 1`, :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the
-    data of :func:`experiment_data` for ``epochs`` passes. The chart keeps ``points`` updates
-    per run, evenly spaced on its logarithmic update axis (:func:`sampled_updates`), with
-    :math:`w` after each kept update and the batch loss just before it.
+    :data:`DESCENT_SCHEDULES`, :func:`l1l2.gd.fit` runs the source experiment
+    (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true :math:`w = 1`,
+    :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the data of
+    :func:`experiment_data`. The chart keeps ``points`` updates per run
+    (:func:`sampled_updates`): :math:`w` after each and the batch loss just before it.
 
     Parameters
     ----------
-    noises : sequence of float
-        Noise levels :math:`\sigma`, at most :data:`MAX_CHOICES` (see :func:`experiment_data`).
-    learning_rates : sequence of float
-        Learning rates at the first update, each > 0, at most :data:`MAX_CHOICES`.
+    noises, learning_rates : sequence of float
+        Noise levels :math:`\sigma \ge 0` and learning rates > 0, at most :data:`MAX_CHOICES`.
     epochs : int
-        Passes over the data, from 1 to :data:`MAX_EPOCHS` (10 updates each).
+        Passes over the data (10 updates each), from 1 to :data:`MAX_EPOCHS`.
     points : int
         Updates kept per run, from 2 to :data:`MAX_POINTS`.
     rng : int
-        Seed of the data (see :func:`experiment_data`).
+        Seed of the data (:func:`experiment_data`).
     start : dict, optional
-        The setting shown first: keys ``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``;
-        default abs L1, the largest noise, the learning rate 0.01 (or the first) and constant.
+        The setting shown first (``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``); default
+        abs L1, the largest noise, the learning rate 0.01 (or the first) and constant.
 
     Returns
     -------
     InteractiveFigure
-        Four groups of radio buttons and two panels, batch loss (symmetric-log axis) and
-        :math:`w` per update, against the update number on a logarithmic axis.
+        Four groups of radio buttons; the batch loss and :math:`w` against the update number.
 
     Examples
     --------
@@ -675,50 +562,42 @@ def descent(
         _descent_panel(
             "L", "loss", "batch loss before the update", alt.Scale(type="symlog"), kept[-1]
         ),
-        _descent_panel("w", "w", "w after the update", alt.Scale(zero=False), kept[-1], truth=True),
+        _descent_panel("w", "w", "w after the update", alt.Scale(zero=False), kept[-1]),
     )
     readout = (
         "'after ' + datum.update + ' updates: w = ' + format(datum.w, '.4~g') + "
         "', batch loss = ' + format(datum.L, '.4~g')"
     )
     text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
+    runs = alt.Data(values=_descent_runs(sets, rates, epochs, kept))
     chart = (
         alt.vconcat(
             text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None)),
             panels,
-            data=alt.Data(values=_descent_runs(sets, rates, epochs, kept)),
+            data=runs,
         )
         .add_params(
             *_descent_controls(chosen, levels, rates), alt.param(name="updates", value=kept)
         )
-        .transform_filter(
-            " && ".join(f"datum.{key} == {key}" for key in ("loss", "noise", "lr", "schedule"))
-        )
+        .transform_filter(" && ".join(f"datum.{key} == {key}" for key in allowed))
         .transform_flatten(["w", "L"])
         .transform_window(row="row_number()")
         .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
     )
-    steps = kept[-1]
     description = (
         "Interactive line charts of mini-batch gradient descent on y = w·x, the book's "
         f"experiment: 20 samples at x = 2 with true w = 1, from w = {SOURCE.w0:g}, batches of "
-        f"{SOURCE.batch_size} summed, {steps} updates. Radio buttons choose the loss (signed L1, "
-        f"abs L1, L2, Huber), the noise {_SIGMA}, the learning rate and the schedule (constant, "
-        "inverse time, exponential). Left: the batch loss before each update; right: w after "
-        "each update and the true w (dashed), both against the update number on a logarithmic "
-        "axis, in the colour of the loss. A line of text gives w and the loss after the last "
-        "update; hovering a point shows its update, w and batch loss."
+        f"{SOURCE.batch_size} summed, {kept[-1]} updates. Radio buttons choose the loss (signed "
+        f"L1, abs L1, L2, Huber), the noise {_SIGMA}, the learning rate and the schedule "
+        "(constant, inverse time, exponential). Left: the batch loss before each update; right: "
+        "w after each update and the true w (dashed), both against the update number on a "
+        "logarithmic axis, in the colour of the loss. A line of text gives w and the loss after "
+        "the last update; hovering a point shows its update, w and batch loss."
     )
-    static = _fit(
-        *sets[chosen["noise"]],
-        chosen["loss"],
-        descent_schedule(chosen["schedule"], chosen["lr"]),
-        epochs,
-    )
-    left, _ = plotting.plot_experiment({chosen["loss"]: static}, loss_scale="symlog")
-    return InteractiveFigure(
-        "l1l2-descent", "descent", _spec(chart, description), description, _png(left.figure)
-    )
+    lr = descent_schedule(chosen["schedule"], chosen["lr"])
+    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
+    left, _ = plotting.plot_experiment(static, loss_scale="symlog")
+    return _figure("l1l2-descent", chart, description, left.figure)
 
 
 # -- Huber's delta ----------------------------------------------------------------------------
@@ -736,8 +615,7 @@ def _huber_data(x: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
         raise ArgumentValueError(
             "x", f"x must be one common input (a number, or 1-D like y), got {x!r}"[:200]
         )
-    x0 = float(x_arr.flat[0])
-    big = np.max(np.abs(y_arr))
+    x0, big = float(x_arr.flat[0]), float(np.max(np.abs(y_arr)))
     if not (1 / MAX_MAGNITUDE <= abs(x0) <= MAX_MAGNITUDE) or big > MAX_MAGNITUDE:
         raise ArgumentValueError(
             "x" if big <= MAX_MAGNITUDE else "y",
@@ -752,48 +630,42 @@ def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], floa
     inputs = np.full_like(y, x0)
     w_l2 = float(gd.minimizer(inputs, y, loss="l2"))
     largest = float(np.max(np.abs(w_l2 * x0 - y)))
-    count = math.ceil(largest / step) + 1
-    if count > MAX_DELTAS:
+    if largest / step + 1 > MAX_DELTAS:
         raise ArgumentValueError(
             "step",
-            f"step = {step!r} gives {count} slider positions up to the largest error "
-            f"{largest:.4g}; at most {MAX_DELTAS} are allowed: choose step >= "
-            f"{largest / (MAX_DELTAS - 1):.3g}",
+            f"step = {step!r} gives more than {MAX_DELTAS} slider positions up to the largest "
+            f"error {largest:.4g}: choose step >= {largest / (MAX_DELTAS - 1):.3g}",
         )
-    deltas = [round(step * k, 10) for k in range(1, count + 1)]
-    grid = []
-    for d in deltas:
-        w = float(gd.minimizer(inputs, y, loss="huber", delta=d))
-        grid.append({"d": _round(d), "w": _round(round(w, 4), 12)})
-    return grid, w_l2
+    deltas = [round(step * k, 10) for k in range(1, math.ceil(largest / step) + 2)]
+    huber = [float(gd.minimizer(inputs, y, loss="huber", delta=d)) for d in deltas]
+    return [
+        {"d": _round(d), "w": _round(round(w, 4), 12)} for d, w in zip(deltas, huber, strict=True)
+    ], w_l2
 
 
 def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step: float) -> Any:
     alt = _alt()
     low, high = sorted(float(v) for v in l1_interval(x0, y))
-    series = {
-        "targets y": (_REFERENCE, _SOLID),
-        f"abs L1: w from {low:.4f} to {high:.4f}": (plotting.color_for("l1"), _SOLID),
-        f"least squares: w = {w_l2:.4f}": (plotting.color_for("l2"), _DASH),
-        "Huber: w·x ± δ": (plotting.color_for("huber"), _SOLID),
-    }
-    names = list(series)
-    colors, dashes = _legend_scale(series)
-    legend = alt.Legend(
-        orient="bottom", title=None, columns=1, symbolType="stroke", symbolOpacity=1
+    names = [
+        "targets y",
+        f"abs L1: w from {low:.4f} to {high:.4f}",
+        f"least squares: w = {w_l2:.4f}",
+        "Huber: w·x ± δ",
+    ]
+    colors = [_REFERENCE, *(plotting.color_for(n) for n in ("l1", "l2", "huber"))]
+    style = _legend(
+        dict(zip(names, zip(colors, [_SOLID, _SOLID, _DASH, _SOLID], strict=True), strict=True)),
+        "s:N",
+        orient="bottom",
+        columns=1,
     )
-    style = {
-        "color": alt.Color("s:N", scale=colors, legend=legend),
-        "strokeDash": alt.StrokeDash("s:N", scale=dashes, legend=legend),
-    }
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
-    y_title = alt.Y("y:Q", title="target y and fitted value w·x")
+    title = "target y and fitted value w·x"
     fit, chosen = f"(datum.w * {x0!r})", f"abs(datum.d - delta) < {step / 2!r}"
-    huber = (
-        alt.Chart(alt.Data(values=grid))
-        .transform_filter(chosen)
-        .transform_calculate(lo=f"{fit} - datum.d", hi=f"{fit} + datum.d", y=fit, s=f"'{names[3]}'")
+    huber = alt.Chart(alt.Data(values=grid)).transform_filter(chosen)
+    huber = huber.transform_calculate(
+        lo=f"{fit} - datum.d", hi=f"{fit} + datum.d", y=fit, s=f"'{names[3]}'"
     )
     targets = [{"rank": k + 1, "y": _round(v), "s": names[0]} for k, v in enumerate(np.sort(y))]
     answers = [{"y": _round(low * x0), "y2": _round(high * x0), "s": names[1]}]
@@ -803,19 +675,22 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
         f" 'fitted value w·x = ' + format({fit}, '.4f')]"
     )
     return alt.layer(
-        huber.mark_rect(opacity=0.15).encode(
-            y=alt.Y("lo:Q", title="target y and fitted value w·x"), y2="hi:Q", **band
-        ),
+        huber.mark_rect(opacity=0.15).encode(y=alt.Y("lo:Q", title=title), y2="hi:Q", **band),
         alt.Chart(alt.Data(values=answers))
         .mark_rect(opacity=0.4)
         .encode(y="y:Q", y2="y2:Q", **band),
         alt.Chart(alt.Data(values=[{"y": _round(w_l2 * x0), "s": names[2]}]))
         .mark_rule(strokeWidth=2)
-        .encode(y=y_title, **wide),
+        .encode(y=alt.Y("y:Q", title=title), **wide),
         alt.Chart(alt.Data(values=targets))
         .mark_point(filled=True, size=40, opacity=1)
-        .encode(x=rank, y=y_title, tooltip=[alt.Tooltip("y:Q", title="target y")], **style),
-        huber.mark_rule(strokeWidth=2.5).encode(y=y_title, **wide),
+        .encode(
+            x=rank,
+            y=alt.Y("y:Q", title=title),
+            tooltip=[alt.Tooltip("y:Q", title="target y")],
+            **style,
+        ),
+        huber.mark_rule(strokeWidth=2.5).encode(y=alt.Y("y:Q", title=title), **wide),
         _readout(readout, name="readout", y=-8, values=grid).transform_filter(chosen),
     ).properties(width=480, height=260)
 
@@ -825,24 +700,22 @@ def huber_delta(
 ) -> InteractiveFigure:
     r"""Return the targets of a data set and Huber's fitted value, with a slider for δ.
 
-    For every :math:`\delta` of the slider (from ``step`` up to just past the largest error at
-    the least-squares answer, in steps of ``step``) the chart stores Huber's settle point
-    :math:`w_\delta` (:func:`l1l2.gd.minimizer`). It draws the targets :math:`y_i`, the band of
-    abs L1's answers (:func:`l1l2.experiments.l1_interval`), the least-squares fitted value and
-    Huber's fitted value :math:`w_\delta x` with the band :math:`\pm\delta` around it: the
-    samples inside it are those Huber treats like L2.
+    For every :math:`\delta` of the slider (``step``, ``2 step``, ... up to just past the
+    largest error at the least-squares answer) the chart stores Huber's settle point
+    :math:`w_\delta` (:func:`l1l2.gd.minimizer`). It draws the targets, the band of abs L1's
+    answers (:func:`l1l2.experiments.l1_interval`), the least-squares fitted value, and
+    :math:`w_\delta x` with the band :math:`\pm\delta` of the samples Huber treats like L2.
 
     Parameters
     ----------
     x : array_like
-        Inputs, one common non-zero value (the book's experiment has every :math:`x_i = 2`).
+        One common non-zero input (the book's experiment has every :math:`x_i = 2`).
     y : array_like
-        Targets, 1-D, from 2 to :data:`MAX_SAMPLES` of them. ``x`` and ``y`` are at most
-        :data:`MAX_MAGNITUDE` in size.
+        Targets, 1-D, 2 to :data:`MAX_SAMPLES`; ``x`` and ``y`` at most :data:`MAX_MAGNITUDE`.
     delta : float
-        Where the slider starts, > 0; it is rounded to the slider's steps.
+        Where the slider starts, > 0, rounded to its steps.
     step : float
-        The slider's step, > 0, large enough for at most :data:`MAX_DELTAS` positions.
+        The slider's step, > 0, for at most :data:`MAX_DELTAS` positions.
 
     Returns
     -------
@@ -874,33 +747,22 @@ def huber_delta(
         "grows it moves to the least-squares line and reaches it once every target lies within "
         "delta."
     )
-    return InteractiveFigure(
-        "l1l2-huber-delta",
-        "huber-delta",
-        _spec(chart, description),
-        description,
-        _huber_png(x0, y_arr, start),
-    )
-
-
-def _huber_png(x0: float, y: np.ndarray, delta: float) -> bytes:
-    """The static figure: the targets and the fitted values of abs L1, L2 and Huber."""
     (ax,) = plotting.new_axes(1, width=7.2, height=3.2)
-    inputs = np.full_like(y, x0)
     for loss in ("l1", "l2", "huber"):
-        w = float(gd.minimizer(inputs, y, loss=loss, delta=delta))
+        w = float(gd.minimizer(np.full_like(y_arr, x0), y_arr, loss=loss, delta=start))
+        style = "--" if loss == "l2" else "-"
         ax.axhline(
             w * x0,
             color=plotting.color_for(loss),
-            linestyle="--" if loss == "l2" else "-",
+            linestyle=style,
             linewidth=2,
             label=f"{plotting.label_for(loss)}: w = {w:.4f}",
         )
-    ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_REFERENCE, label="targets y")
+    ax.plot(np.arange(1, y_arr.size + 1), np.sort(y_arr), "o", color=_REFERENCE, label="targets y")
     ax.set(
         xlabel="sample (sorted by y)",
         ylabel="target y and fitted value w·x",
-        title=f"δ = {delta:g}",
+        title=f"δ = {start:g}",
     )
     ax.legend(fontsize="small", loc="upper left")
-    return _png(ax.figure)
+    return _figure("l1l2-huber-delta", chart, description, ax.figure)

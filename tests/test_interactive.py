@@ -70,7 +70,7 @@ def test_mime_bundle_offers_vega_lite_v5_png_and_text_but_no_html(apple) -> None
     assert apple.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v5")
     assert base64.b64decode(bundle["image/png"]) == apple.png
     assert apple.description in bundle["text/plain"]
-    again = interactive.figure_from_bundle(json.loads(json.dumps(bundle)), metadata)
+    again = interactive.InteractiveFigure.from_bundle(json.loads(json.dumps(bundle)), metadata)
     assert again.to_html() == apple.to_html()
 
 
@@ -286,6 +286,8 @@ def test_huber_rejects_bad_data_and_options(args, kwargs, match) -> None:
         (lambda: interactive.huber_delta(2.0, [1.0, 2.0], delta="5"), TypeError, "delta"),
         (lambda: interactive.huber_delta(2.0, [1.0, 2.0], step=True), TypeError, "step"),
         (lambda: interactive.huber_delta(1e-300, [1.0, 2.0]), ValueError, "x must be non-zero"),
+        # Once a raw OverflowError: 1 / 1e-320 slider positions.
+        (lambda: interactive.huber_delta(2.0, [1.0, 3.0], step=1e-320), ValueError, "step"),
         (lambda: interactive.descent(epochs=10**30), ValueError, "epochs must be .* <= 1000"),
         (lambda: interactive.descent(points=10**6), ValueError, "points must be .* <= 500"),
         (lambda: interactive.descent(noises=tuple(range(11))), ValueError, "at most 10"),

@@ -370,13 +370,13 @@ def _interactive_html(app: Sphinx, docname: str, source: list[str]) -> None:
     """
     if '"l1l2_interactive"' not in source[0]:
         return
-    from l1l2.interactive import VEGA_LITE_MIME, figure_from_bundle  # noqa: PLC0415
+    from l1l2.interactive import VEGA_LITE_MIME, InteractiveFigure  # noqa: PLC0415
 
     notebook = json.loads(source[0])
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
             if "l1l2_interactive" in output.get("metadata", {}):
-                figure = figure_from_bundle(output["data"], output["metadata"])
+                figure = InteractiveFigure.from_bundle(output["data"], output["metadata"])
                 output["data"]["text/html"] = figure.to_html()
                 del output["data"][VEGA_LITE_MIME]
     source[0] = json.dumps(notebook)
