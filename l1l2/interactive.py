@@ -59,25 +59,58 @@ __all__ = [
 
 Spec = dict[str, Any]
 
-#: The mime type of a chart in a notebook output: JupyterLab 4 draws Vega-Lite up to v5.
+#: The mime type of a chart in a notebook output (JupyterLab 4 draws Vega-Lite up to v5).
 VEGA_LITE_MIME: Final = "application/vnd.vegalite.v5+json"
 #: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
-#: What :func:`descent` offers: every loss of the book, its three noise levels, learning rates
-#: around the source's 0.01, and the schedules of chapter 5 (:func:`descent_schedule`).
+#: The losses :func:`descent` offers, every loss of the book.
 DESCENT_LOSSES: Final = ("signed", "l1", "l2", "huber")
+#: The noise levels :func:`descent` offers by default, the book's three.
 DESCENT_NOISES: Final = (0.0, 0.05, 5.0)
+#: The learning rates :func:`descent` offers by default, around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
+#: The schedules :func:`descent` offers, those of chapter 5 (:func:`descent_schedule`).
 DESCENT_SCHEDULES: Final = ("constant", "inverse_time", "exponential")
-#: Limits on what a chart stores: noise levels or learning rates offered, passes per run, updates
-#: kept per run, slider positions and targets of :func:`huber_delta`, and the size of its data.
+#: The most noise levels, or learning rates, :func:`descent` offers.
 MAX_CHOICES: Final = 10
+#: The most passes over the data per run of :func:`descent`.
 MAX_EPOCHS: Final = 1000
+#: The most updates kept per run (:func:`sampled_updates`).
 MAX_POINTS: Final = 500
+#: The most slider positions of :func:`huber_delta`.
 MAX_DELTAS: Final = 2000
+#: The most targets of :func:`huber_delta`.
 MAX_SAMPLES: Final = 10_000
+#: The largest size of the inputs and targets of :func:`huber_delta`.
 MAX_MAGNITUDE: Final = 1e100
 
+# The charts' text alternatives: what each shows and how its controls change it.
+_APPLE_TEXT: Final = (
+    "Interactive bar charts of the apple harvest (truth 100 apples). Three sliders set the "
+    "forecasts (the first two from 50 to 150 apples, the third from 0 to 600). Left: each "
+    "forecast's L1 penalty, its absolute error in apples, with its share of the total and "
+    "the L1 total (the mean) as a dashed line and in bold. Right: the same for the L2 "
+    "penalty, the squared error in apples squared. Moving the third forecast far out makes "
+    "its L2 penalty dominate the L2 total while its L1 share grows only in step."
+)
+_DESCENT_TEXT: Final = (
+    "Interactive line charts of mini-batch gradient descent on y = w·x, the book's "
+    f"experiment: 20 samples at x = 2 with true w = 1, from w = {SOURCE.w0:g}, batches of "
+    f"{SOURCE.batch_size} summed, {{updates}} updates. Radio buttons choose the loss (signed "
+    "L1, abs L1, L2, Huber), the noise \N{GREEK SMALL LETTER SIGMA}, the learning rate and the "
+    "schedule (constant, inverse time, exponential). Left: the batch loss before each update; "
+    "right: w after each update and the true w (dashed), both against the update number on a "
+    "logarithmic axis, in the colour of the loss. A line of text gives w and the loss after "
+    "the last update; hovering a point shows its update, w and batch loss."
+)
+_HUBER_TEXT: Final = (
+    "Interactive chart of Huber's fit to {n} targets y (dots, sorted), with a slider for delta "
+    "from {low:g} to {high:g}. A blue band marks the fitted values abs L1 may settle at, an "
+    "orange dashed line the least-squares fitted value, a solid green line Huber's fitted "
+    "value and a green band of plus or minus delta around it. A small delta puts Huber's "
+    "fitted value inside the abs-L1 band; as delta grows it moves to the least-squares line "
+    "and reaches it once every target lies within delta."
+)
 _SCHEDULE_LABELS: Final = ("constant", "inverse time", "exponential")
 _INVERSE_DECAY: Final = 1 / 2000  # chapter 5: the rate halves after 2000 updates
 _EXPONENTIAL_RATE: Final = 0.999
@@ -243,6 +276,17 @@ def _apple_panel(field: str, loss: str, unit: str) -> Any:
     ).properties(width=260, height=220)
 
 
+def _apple_table(truth: float) -> list[Spec]:
+    """Return the L1 and L2 penalty of every forecast a slider reaches."""
+    reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
+    target = np.full_like(reach, truth)
+    absolute, squared = (
+        f(target, reach, reduction="none").tolist() for f in (losses.l1, losses.l2)
+    )
+    penalties = zip(reach, absolute, squared, strict=True)
+    return [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in penalties]
+
+
 def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
     r"""Return the apple harvest (truth 100 apples) with a slider for each of three forecasts.
 
@@ -269,13 +313,6 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
     alt = _alt()
     start = _check_forecasts(forecasts)
     truth = data.apple_harvest()[0][0]
-    reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
-    target = np.full_like(reach, truth)
-    absolute, squared = (
-        f(target, reach, reduction="none").tolist() for f in (losses.l1, losses.l2)
-    )
-    penalties = zip(reach, absolute, squared, strict=True)
-    table = [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in penalties]
     sliders = [
         alt.param(
             name=f"f{k + 1}",
@@ -297,7 +334,7 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
         .transform_calculate(prediction="[f1, f2, f3][datum.forecast - 1]")
         .transform_lookup(
             lookup="prediction",
-            from_=alt.LookupData(alt.Data(values=table), key="p", fields=["a", "s"]),
+            from_=alt.LookupData(alt.Data(values=_apple_table(truth)), key="p", fields=["a", "s"]),
         )
         .transform_joinaggregate(l1="mean(a)", a_sum="sum(a)", l2="mean(s)", s_sum="sum(s)")
         .transform_calculate(
@@ -308,16 +345,8 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
             l2_text="'L2 = mean error² = ' + format(datum.l2, ',.2f') + ' apples²'",
         )
     )
-    description = (
-        "Interactive bar charts of the apple harvest (truth 100 apples). Three sliders set the "
-        "forecasts (the first two from 50 to 150 apples, the third from 0 to 600). Left: each "
-        "forecast's L1 penalty, its absolute error in apples, with its share of the total and "
-        "the L1 total (the mean) as a dashed line and in bold. Right: the same for the L2 "
-        "penalty, the squared error in apples squared. Moving the third forecast far out makes "
-        "its L2 penalty dominate the L2 total while its L1 share grows only in step."
-    )
     ax = plotting.plot_penalty_bars(np.full(3, truth), np.asarray(start, dtype=np.float64))
-    return _figure("l1l2-apple-harvest", chart, description, ax.figure)
+    return _figure("l1l2-apple-harvest", chart, _APPLE_TEXT, ax.figure)
 
 
 # -- the descent experiment -------------------------------------------------------------------
@@ -549,7 +578,6 @@ def descent(
     >>> len(runs), sorted(runs[0])
     (12, ['L', 'loss', 'lr', 'noise', 'schedule', 'w'])
     """
-    alt = _alt()
     levels = _check_choices(noises, "noises")
     rates = _check_choices(learning_rates, "learning_rates", positive=True)
     epochs = check_int(epochs, "epochs", low=1, high=MAX_EPOCHS)
@@ -557,6 +585,17 @@ def descent(
     chosen = _check_start(start, allowed)
     sets = experiment_data(levels, rng=rng)
     kept = sampled_updates(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), points)
+    runs = _descent_runs(sets, rates, epochs, kept)
+    chart = _descent_chart(runs, kept, _descent_controls(chosen, levels, rates))
+    lr = descent_schedule(chosen["schedule"], chosen["lr"])
+    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
+    left, _ = plotting.plot_experiment(static, loss_scale="symlog")
+    return _figure("l1l2-descent", chart, _DESCENT_TEXT.format(updates=kept[-1]), left.figure)
+
+
+def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> Any:
+    """Return the two panels under a line of text, for the run the controls choose."""
+    alt = _alt()
     labels = json.dumps({n: plotting.label_for(n) for n in DESCENT_LOSSES})
     panels = alt.hconcat(
         _descent_panel(
@@ -569,35 +608,15 @@ def descent(
         "', batch loss = ' + format(datum.L, '.4~g')"
     )
     text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
-    runs = alt.Data(values=_descent_runs(sets, rates, epochs, kept))
-    chart = (
-        alt.vconcat(
-            text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None)),
-            panels,
-            data=runs,
-        )
-        .add_params(
-            *_descent_controls(chosen, levels, rates), alt.param(name="updates", value=kept)
-        )
-        .transform_filter(" && ".join(f"datum.{key} == {key}" for key in allowed))
+    top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
+    return (
+        alt.vconcat(top, panels, data=alt.Data(values=runs))
+        .add_params(*controls, alt.param(name="updates", value=kept))
+        .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
         .transform_flatten(["w", "L"])
         .transform_window(row="row_number()")
         .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
     )
-    description = (
-        "Interactive line charts of mini-batch gradient descent on y = w·x, the book's "
-        f"experiment: 20 samples at x = 2 with true w = 1, from w = {SOURCE.w0:g}, batches of "
-        f"{SOURCE.batch_size} summed, {kept[-1]} updates. Radio buttons choose the loss (signed "
-        f"L1, abs L1, L2, Huber), the noise {_SIGMA}, the learning rate and the schedule "
-        "(constant, inverse time, exponential). Left: the batch loss before each update; right: "
-        "w after each update and the true w (dashed), both against the update number on a "
-        "logarithmic axis, in the colour of the loss. A line of text gives w and the loss after "
-        "the last update; hovering a point shows its update, w and batch loss."
-    )
-    lr = descent_schedule(chosen["schedule"], chosen["lr"])
-    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
-    left, _ = plotting.plot_experiment(static, loss_scale="symlog")
-    return _figure("l1l2-descent", chart, description, left.figure)
 
 
 # -- Huber's delta ----------------------------------------------------------------------------
@@ -738,31 +757,20 @@ def huber_delta(
     chart = _huber_layers(x0, y_arr, grid, w_l2, step).add_params(
         alt.param(name="delta", value=start, bind=slider)
     )
-    description = (
-        f"Interactive chart of Huber's fit to {y_arr.size} targets y (dots, sorted), with a "
-        f"slider for delta from {grid[0]['d']:g} to {grid[-1]['d']:g}. A blue band marks the "
-        "fitted values abs L1 may settle at, an orange dashed line the least-squares fitted "
-        "value, a solid green line Huber's fitted value and a green band of plus or minus delta "
-        "around it. A small delta puts Huber's fitted value inside the abs-L1 band; as delta "
-        "grows it moves to the least-squares line and reaches it once every target lies within "
-        "delta."
-    )
+    text = _HUBER_TEXT.format(n=y_arr.size, low=grid[0]["d"], high=grid[-1]["d"])
+    return _figure("l1l2-huber-delta", chart, text, _huber_static(x0, y_arr, start))
+
+
+def _huber_static(x0: float, y: np.ndarray, delta: float) -> Any:
+    """Return the static figure: the targets and the fitted values of abs L1, L2 and Huber."""
     (ax,) = plotting.new_axes(1, width=7.2, height=3.2)
     for loss in ("l1", "l2", "huber"):
-        w = float(gd.minimizer(np.full_like(y_arr, x0), y_arr, loss=loss, delta=start))
-        style = "--" if loss == "l2" else "-"
-        ax.axhline(
-            w * x0,
-            color=plotting.color_for(loss),
-            linestyle=style,
-            linewidth=2,
-            label=f"{plotting.label_for(loss)}: w = {w:.4f}",
-        )
-    ax.plot(np.arange(1, y_arr.size + 1), np.sort(y_arr), "o", color=_REFERENCE, label="targets y")
-    ax.set(
-        xlabel="sample (sorted by y)",
-        ylabel="target y and fitted value w·x",
-        title=f"δ = {start:g}",
-    )
+        w = float(gd.minimizer(np.full_like(y, x0), y, loss=loss, delta=delta))
+        label = f"{plotting.label_for(loss)}: w = {w:.4f}"
+        style = {"linestyle": "--" if loss == "l2" else "-", "linewidth": 2, "label": label}
+        ax.axhline(w * x0, color=plotting.color_for(loss), **style)
+    ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_REFERENCE, label="targets y")
+    ax.set(xlabel="sample (sorted by y)", ylabel="target y and fitted value w·x")
+    ax.set_title(f"δ = {delta:g}")
     ax.legend(fontsize="small", loc="upper left")
-    return _figure("l1l2-huber-delta", chart, description, ax.figure)
+    return ax.figure
