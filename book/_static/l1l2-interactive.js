@@ -29,7 +29,7 @@
     const room = Math.max(width - 110, 160);
     if (Array.isArray(node.hconcat)) {
       const needed = node.hconcat.reduce(function (sum, child) {
-        return sum + (child.width || 0) + 100;
+        return sum + (child.width || 0) + 70;
       }, 0);
       if (needed > width) {
         node.vconcat = node.hconcat;
