@@ -23,7 +23,8 @@ __all__ = ["DISTRIBUTIONS", "EXTRAS", "NEEDS", "hint", "missing", "require"]
 EXTRAS: Final[dict[str, tuple[str, ...]]] = {
     "plot": ("matplotlib",),
     "widgets": ("matplotlib", "ipywidgets", "ipympl"),
-    "notebooks": ("matplotlib", "ipywidgets", "ipympl", "IPython", "ipykernel"),
+    "web": ("matplotlib", "altair"),
+    "notebooks": ("matplotlib", "ipywidgets", "ipympl", "altair", "IPython", "ipykernel"),
 }
 
 #: For each l1l2 module beyond the core: the extra that installs what it imports, and the
@@ -31,8 +32,8 @@ EXTRAS: Final[dict[str, tuple[str, ...]]] = {
 NEEDS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "plotting": ("plot", ("matplotlib",)),
     "widgets": ("widgets", ("matplotlib", "ipywidgets")),
-    # The static fallback image of every chart is drawn by matplotlib.
-    "interactive": ("plot", ("matplotlib",)),
+    # Each chart is declared with Altair; its static fallback image is drawn by matplotlib.
+    "interactive": ("web", ("matplotlib", "altair")),
     "book": ("notebooks", ("IPython",)),
 }
 

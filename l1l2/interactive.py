@@ -1,27 +1,12 @@
-r"""Figures that stay interactive on the book's web page, with no kernel and no network.
+r"""Charts that move on the book's web page and in JupyterLab, with no kernel.
 
-A web page cannot run Python, and it does not need to: every number these figures show is
-computed here, by the rest of :mod:`l1l2`, when the notebook runs, for every setting a control
-offers. The page only picks among the stored numbers and redraws, with `Vega-Lite
-<https://vega.github.io/vega-lite/>`_: each figure is a Vega-Lite specification, a plain
-dictionary, whose ``params`` bound to sliders and radio buttons choose the setting.
-
-- :func:`apple_harvest`: a slider for each forecast of the apple harvest; each forecast's L1 and
-  L2 penalty (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2` with ``reduction="none"``, stored
-  for every slider position), the two totals (their means) and each forecast's share.
-- :func:`descent`: the descent experiment for every combination of loss, noise, learning rate and
-  schedule (:func:`l1l2.gd.fit`), its batch loss and :math:`w` per update; hovering a point shows
-  the update, :math:`w` and the loss.
-- :func:`huber_delta`: Huber's fitted value (:func:`l1l2.gd.minimizer`) for every :math:`\delta`
-  of a slider, from the abs-L1 answer to the least-squares answer.
-
-Each returns an :class:`InteractiveFigure`. Shown in a notebook, it is a mime bundle: HTML that
-holds the specification (as JSON, in a ``<script type="application/json">`` element) and the
-static matplotlib figure as a fallback image, plus that image as PNG for outputs that are not
-HTML. The book's Sphinx extension loads Vega, Vega-Lite and vega-embed from the book's own files
-and replaces the fallback image by the live chart; where JavaScript is off, or in Jupyter, the
-reader sees the static figure. Numbers are rounded to what the eye can see (a few significant
-digits) so that a page stays small.
+Every number a chart shows is computed here, by :mod:`l1l2`, when the notebook runs, for every
+setting its controls offer; the chart only picks among them. Each chart is declared with
+`Vega-Altair <https://altair-viz.github.io/>`_ (data, marks, encodings, and parameters bound to
+sliders and radio buttons) as a Vega-Lite v5 specification. In a notebook an
+:class:`InteractiveFigure` is a Vega-Lite mime bundle, which JupyterLab 4 and Notebook 7 draw,
+with the static figure of :mod:`l1l2.plotting` as PNG; the book draws it with its own copy of
+Vega from :meth:`InteractiveFigure.to_html`. Numbers keep four significant digits.
 """
 
 from __future__ import annotations
@@ -31,24 +16,24 @@ import html
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import data, gd, losses, schedules, vocabulary
+from l1l2 import data, gd, losses, plotting, schedules, vocabulary
 from l1l2._optional import require
-from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentTypeError,
     ArgumentValueError,
+    as_float_array,
     check_choice,
     check_int,
     check_scalar,
 )
-from l1l2.experiments import SOURCE
+from l1l2.experiments import SOURCE, l1_interval
 
 require("interactive")  # its dependencies, or an ImportError that names the pip line
 
@@ -58,6 +43,13 @@ __all__ = [
     "DESCENT_NOISES",
     "DESCENT_RATES",
     "DESCENT_SCHEDULES",
+    "MAX_CHOICES",
+    "MAX_DELTAS",
+    "MAX_EPOCHS",
+    "MAX_MAGNITUDE",
+    "MAX_POINTS",
+    "MAX_SAMPLES",
+    "VEGA_LITE_MIME",
     "InteractiveFigure",
     "Spec",
     "apple_harvest",
@@ -70,67 +62,79 @@ __all__ = [
 
 Spec = dict[str, Any]
 
-#: The Vega-Lite version the specifications are written for (served by the book from npm).
-VEGA_LITE_SCHEMA: Final = "https://vega.github.io/schema/vega-lite/v6.json"
-
+#: The mime type of a chart in a notebook output (JupyterLab 4 draws Vega-Lite up to v5).
+VEGA_LITE_MIME: Final = "application/vnd.vegalite.v5+json"
 #: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
-
-#: The losses :func:`descent` offers: every loss of the book.
+#: The losses :func:`descent` offers, every loss of the book.
 DESCENT_LOSSES: Final = ("signed", "l1", "l2", "huber")
-#: The noise levels :func:`descent` offers by default: the book's three.
+#: The noise levels :func:`descent` offers by default, the book's three.
 DESCENT_NOISES: Final = (0.0, 0.05, 5.0)
-#: The learning rates :func:`descent` offers by default: around the source's 0.01.
+#: The learning rates :func:`descent` offers by default, around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
-#: The schedules :func:`descent` offers: those of chapter 5 (see :func:`descent_schedule`).
+#: The schedules :func:`descent` offers, those of chapter 5 (:func:`descent_schedule`).
 DESCENT_SCHEDULES: Final = ("constant", "inverse_time", "exponential")
+#: The most noise levels, or learning rates, :func:`descent` offers.
+MAX_CHOICES: Final = 10
+#: The most passes over the data per run of :func:`descent`.
+MAX_EPOCHS: Final = 1000
+#: The most updates kept per run (:func:`sampled_updates`).
+MAX_POINTS: Final = 500
+#: The most slider positions of :func:`huber_delta`.
+MAX_DELTAS: Final = 2000
+#: The most targets of :func:`huber_delta`.
+MAX_SAMPLES: Final = 10_000
+#: The largest size of the inputs and targets of :func:`huber_delta`.
+MAX_MAGNITUDE: Final = 1e100
 
-_SCHEDULE_LABELS: Final = {
-    "constant": "constant",
-    "inverse_time": "inverse time",
-    "exponential": "exponential",
-}
-# The decays of chapter 5: inverse time halves the rate after 2000 updates; the exponential
-# schedule multiplies it by 0.999 at every update.
-_INVERSE_DECAY: Final = 1 / 2000
+# The charts' text alternatives: what each shows and how its controls change it.
+_APPLE_TEXT: Final = (
+    "Interactive bar charts of the apple harvest (truth 100 apples). Three sliders set the "
+    "forecasts (the first two from 50 to 150 apples, the third from 0 to 600). Left: each "
+    "forecast's L1 penalty, its absolute error in apples, with its share of the total and "
+    "the L1 total (the mean) as a dashed line and in bold. Right: the same for the L2 "
+    "penalty, the squared error in apples squared. Moving the third forecast far out makes "
+    "its L2 penalty dominate the L2 total while its L1 share grows only in step."
+)
+_DESCENT_TEXT: Final = (
+    "Interactive line charts of mini-batch gradient descent on y = w·x, the book's "
+    f"experiment: 20 samples at x = 2 with true w = 1, from w = {SOURCE.w0:g}, batches of "
+    f"{SOURCE.batch_size} summed, {{updates}} updates. Radio buttons choose the loss (signed "
+    "L1, abs L1, L2, Huber), the noise \N{GREEK SMALL LETTER SIGMA}, the learning rate and the "
+    "schedule (constant, inverse time, exponential). Left: the batch loss before each update; "
+    "right: w after each update and the true w (dashed), both against the update number on a "
+    "logarithmic axis, in the colour of the loss. A line of text gives w and the loss after "
+    "the last update; hovering a point shows its update, w and batch loss."
+)
+_HUBER_TEXT: Final = (
+    "Interactive chart of Huber's fit to {n} targets y (dots, sorted), with a slider for delta "
+    "from {low:g} to {high:g}. A blue band marks the fitted values abs L1 may settle at, an "
+    "orange dashed line the least-squares fitted value, a solid green line Huber's fitted "
+    "value and a green band of plus or minus delta around it. A small delta puts Huber's "
+    "fitted value inside the abs-L1 band; as delta grows it moves to the least-squares line "
+    "and reaches it once every target lies within delta."
+)
+_SCHEDULE_LABELS: Final = ("constant", "inverse time", "exponential")
+_INVERSE_DECAY: Final = 1 / 2000  # chapter 5: the rate halves after 2000 updates
 _EXPONENTIAL_RATE: Final = 0.999
-
-# Okabe-Ito colours, safe for colour-blind readers (the palette of l1l2.plotting).
-_BLUE: Final = vocabulary.PALETTE["blue"]
-_ORANGE: Final = vocabulary.PALETTE["orange"]
-_GREEN: Final = vocabulary.PALETTE["bluish green"]
-_PURPLE: Final = vocabulary.PALETTE["reddish purple"]
-_VERMILLION: Final = vocabulary.PALETTE["vermillion"]
-_GREY: Final = vocabulary.PALETTE["grey"]
 _SIGMA: Final = "\N{GREEK SMALL LETTER SIGMA}"
+_TEXT: Final = vocabulary.PALETTE["black"]  # text on the charts' white background
+_REFERENCE: Final = vocabulary.PALETTE["grey"]  # targets and the true w, as in l1l2.plotting
+_DASH: Final = [6, 3]
+_SOLID: Final = [1, 0]
 
-# Digits kept: what a reader can see on a chart a few hundred pixels wide, and read in a tooltip.
-_DIGITS: Final = 4
-_PNG_DPI: Final = 80
 
+def _alt() -> Any:
+    import altair as alt  # noqa: PLC0415 (Altair only where a chart is declared)
 
-# ---------------------------------------------------------------------------------------------
-# The figure record
-# ---------------------------------------------------------------------------------------------
+    return alt
 
 
 @dataclass(frozen=True, repr=False)
 class InteractiveFigure:
-    """A Vega-Lite figure for the web page, with its static image and its text alternative.
+    """A chart: HTML id ``name``, ``kind``, Vega-Lite v5 ``spec``, ``description`` and ``png``.
 
-    Attributes
-    ----------
-    name : str
-        The HTML id of the figure on the page, for example ``"l1l2-apple-harvest"``; fixed, so
-        that the stored notebook output is the same on every run.
-    kind : str
-        What the figure shows: ``"apple-harvest"``, ``"descent"`` or ``"huber-delta"``.
-    spec : dict
-        The Vega-Lite specification: data, controls (``params``) and marks.
-    description : str
-        The text alternative: what the figure shows and how its controls change it.
-    png : bytes
-        The static matplotlib figure, shown where JavaScript is off and in non-HTML outputs.
+    The description is the text alternative; the PNG is shown where JavaScript is off.
     """
 
     name: str
@@ -139,27 +143,22 @@ class InteractiveFigure:
     description: str
     png: bytes
 
-    def spec_json(self) -> str:
-        r"""Return the specification as compact JSON, safe inside an HTML ``<script>`` element.
+    @classmethod
+    def from_bundle(
+        cls, bundle: Mapping[str, Any], metadata: Mapping[str, Any]
+    ) -> InteractiveFigure:
+        """Return the figure a stored notebook output (``data`` and ``metadata``) holds."""
+        about, spec = metadata["l1l2_interactive"], bundle[VEGA_LITE_MIME]
+        png = base64.b64decode(bundle["image/png"])
+        return cls(about["name"], about["kind"], spec, spec["description"], png)
 
-        Returns
-        -------
-        str
-            JSON text in which ``</`` is written ``<\\/``, so it cannot close the element.
-        """
+    def spec_json(self) -> str:
+        r"""Return the spec as compact JSON with ``</`` written ``<\\/`` (safe in a script)."""
         text = json.dumps(self.spec, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         return text.replace("</", "<\\/")
 
     def to_html(self) -> str:
-        """Return the HTML the book shows: the specification and the fallback image.
-
-        Returns
-        -------
-        str
-            A ``<div class="l1l2-interactive">`` holding a ``<script type="application/json">``
-            with the specification and an ``<img>`` of the static figure; the book's script
-            replaces the image by the live chart.
-        """
+        """Return the book's HTML: the spec in a JSON script element and the fallback image."""
         png = base64.b64encode(self.png).decode("ascii")
         alt = html.escape(self.description, quote=True)
         return (
@@ -172,20 +171,21 @@ class InteractiveFigure:
 
     def _repr_mimebundle_(
         self, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
-    ) -> dict[str, str]:
-        """Return the HTML, the PNG and a one-line text for Jupyter."""
-        return {
-            "text/html": self.to_html(),
-            "image/png": base64.b64encode(self.png).decode("ascii"),
-            "text/plain": repr(self),
-        }
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return Vega-Lite, PNG, text and the figure's id; not HTML, which JupyterLab prefers.
+
+        The book builds the HTML from this bundle.
+        """
+        png = base64.b64encode(self.png).decode("ascii")
+        bundle = {VEGA_LITE_MIME: self.spec, "image/png": png, "text/plain": repr(self)}
+        return bundle, {"l1l2_interactive": {"name": self.name, "kind": self.kind}}
 
     def __repr__(self) -> str:
         """Name the figure and its text alternative."""
         return f"InteractiveFigure({self.kind!r}): {self.description}"
 
 
-def _round(value: float, digits: int = _DIGITS) -> float | int | None:
+def _round(value: float, digits: int = 4) -> float | int | None:
     """Round to ``digits`` significant digits; an integer stays an int, NaN becomes ``None``."""
     if not math.isfinite(value):
         return None
@@ -193,32 +193,38 @@ def _round(value: float, digits: int = _DIGITS) -> float | int | None:
     return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
 
 
-def _rounded(values: ArrayLike, digits: int = _DIGITS) -> list[float | int | None]:
-    return [_round(float(v), digits) for v in np.asarray(values, dtype=np.float64).ravel()]
+def _figure(name: str, chart: Any, description: str, figure: Any) -> InteractiveFigure:
+    """Return the figure: the chart's spec (white, black text) and the matplotlib PNG."""
+    from matplotlib import pyplot as plt  # noqa: PLC0415 (matplotlib only where it is drawn)
 
-
-def _readout(field: str, y: float, *, baseline: str | None = "bottom") -> Spec:
-    """Return the mark and encoding of a line of bold black text, ``field``, ``y`` px down."""
-    mark: Spec = {"type": "text", "align": "left"}
-    if baseline is not None:
-        mark["baseline"] = baseline
-    mark.update(fontWeight="bold", color="#000")
-    encoding = {"x": {"value": 0}, "y": {"value": y}, "text": {"field": field}}
-    return {"mark": mark, "encoding": encoding}
-
-
-def _png(figure: Any) -> bytes:
+    chart = chart.properties(description=description, background="white")
+    chart = chart.configure(font="sans-serif").configure_axis(labelColor=_TEXT, titleColor=_TEXT)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=_PNG_DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    figure.savefig(buffer, format="png", dpi=80, metadata={"Software": None})
+    plt.close(figure)
+    kind = name.removeprefix("l1l2-")
+    return InteractiveFigure(name, kind, chart.to_dict(), description, buffer.getvalue())
 
 
-def _new_figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure  # noqa: PLC0415 (matplotlib only where it is drawn)
+def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None) -> Any:
+    """Return bold text (the expression ``text``, a line or a list of them) at ``y`` px."""
+    alt = _alt()
+    chart = alt.Chart(alt.Undefined if values is None else alt.Data(values=values))
+    mark = chart.mark_text(align="left", baseline="bottom", fontWeight="bold", color=_TEXT)
+    encoded = mark.encode(x=alt.value(0), y=alt.value(y), text="text:N")
+    return encoded.transform_calculate(text=text).properties(name=name)
 
-    figure = Figure(figsize=(width, height), layout="constrained")
-    figure.patch.set_facecolor("white")
-    return figure
+
+def _legend(series: dict[str, tuple[str, list[int]]], field: str, **options: Any) -> Spec:
+    """Return colour and dash encodings of ``field`` with one legend: label -> (colour, dash)."""
+    alt = _alt()
+    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, **options)
+    colors = alt.Scale(domain=list(series), range=[c for c, _ in series.values()])
+    dashes = alt.Scale(domain=list(series), range=[d for _, d in series.values()])
+    return {
+        "color": alt.Color(field, scale=colors, legend=legend),
+        "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
+    }
 
 
 def _check_choices(values: object, name: str, *, positive: bool = False) -> tuple[float, ...]:
@@ -226,60 +232,21 @@ def _check_choices(values: object, name: str, *, positive: bool = False) -> tupl
         raise ArgumentTypeError(
             name, f"{name} must be a non-empty sequence of numbers, got {values!r}"
         )
-    out = []
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-            raise ArgumentTypeError(name, f"{name} must hold numbers, got {value!r} in {values!r}")
-        number = float(value)
-        if not math.isfinite(number) or number < 0 or (positive and number == 0):
-            allowed = "> 0" if positive else ">= 0"
-            raise ArgumentValueError(
-                name, f"{name} must hold finite numbers {allowed}, got {value!r}"
-            )
-        out.append(number)
+    if len(values) > MAX_CHOICES:
+        raise ArgumentValueError(
+            name, f"{name} may offer at most {MAX_CHOICES} values, got {len(values)}"
+        )
+    out = tuple(check_scalar(v, name, low=0.0, low_open=positive) for v in values)
     if len(set(out)) != len(out):
         raise ArgumentValueError(name, f"{name} must not repeat a value, got {values!r}")
-    return tuple(out)
+    return out
 
 
-# ---------------------------------------------------------------------------------------------
-# The apple harvest
-# ---------------------------------------------------------------------------------------------
+# -- the apple harvest ------------------------------------------------------------------------
 
 
-def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
-    r"""Return the apple harvest with a slider for each forecast.
-
-    The truth is 100 apples (:func:`l1l2.data.apple_harvest`). For every whole number of apples a
-    slider can reach (:data:`APPLE_RANGES`), the figure stores the forecast's L1 penalty
-    :math:`|e|` and L2 penalty :math:`e^2` from :func:`l1l2.losses.l1` and :func:`l1l2.losses.l2`
-    (``reduction="none"``). The page shows the three chosen forecasts' penalties as bars, each
-    with its share of the total, and the two totals, the means
-
-    .. math:: L_1 = \tfrac13 \textstyle\sum_i |e_i|, \qquad L_2 = \tfrac13 \textstyle\sum_i e_i^2
-
-    Parameters
-    ----------
-    forecasts : sequence of float, optional
-        Three numbers: where the sliders start, whole apples within :data:`APPLE_RANGES`;
-        default the book's 90, 95 and 105.
-
-    Returns
-    -------
-    InteractiveFigure
-        Three sliders, two panels (L1 in apples, L2 in apples²).
-
-    Examples
-    --------
-    >>> figure = apple_harvest()
-    >>> [param["value"] for param in figure.spec["params"]]
-    [90, 95, 105]
-    >>> table = figure.spec["transform"][1]["from"]["data"]["values"]
-    >>> table[90]
-    {'p': 90, 'a': 10, 's': 100}
-    """
-    truth, default = data.apple_harvest()
-    start = default.tolist() if forecasts is None else list(forecasts)
+def _check_forecasts(forecasts: Sequence[float] | None) -> list[int]:
+    start = data.apple_harvest()[1].tolist() if forecasts is None else list(forecasts)
     if len(start) != len(APPLE_RANGES):
         raise ArgumentValueError("forecasts", f"forecasts must hold 3 numbers, got {forecasts!r}")
     for k, (value, (low, high)) in enumerate(zip(start, APPLE_RANGES, strict=True)):
@@ -291,193 +258,127 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
                 f"forecasts[{k}] must be a whole number of apples from {low} to {high} "
                 f"(the range of its slider), got {value!r}",
             )
-    start_int = [int(v) for v in start]
+    return [int(v) for v in start]
 
-    reach = np.arange(
-        min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1, dtype=np.float64
+
+def _apple_panel(field: str, loss: str, unit: str) -> Any:
+    alt = _alt()
+    x = alt.X("bar:N", sort=None, title="forecast (truth: 100)", axis=alt.Axis(labelAngle=0))
+    y = alt.Y(f"{field}:Q", title=f"{plotting.label_for(loss)} penalty ({unit})")
+    bars = alt.Chart().mark_bar(color=plotting.color_for(loss)).encode(x=x, y=y)
+    tooltip = [alt.Tooltip("bar:N", title="forecast"), alt.Tooltip(f"{field}_text:N")]
+    text = alt.Chart().mark_text(dy=-6, color=_TEXT)
+    shares = text.encode(x=x, y=y, text=f"{field}_text:N", tooltip=tooltip)
+    mean = alt.Chart().mark_rule(color=_TEXT, strokeDash=_DASH).encode(y=f"mean({field}):Q")
+    total = _readout(f"datum.{loss}_text", name=f"{loss}_total", y=-22)
+    return alt.layer(
+        bars,
+        shares.properties(name=f"{loss}_bars"),
+        mean,
+        total.transform_filter("datum.forecast == 1"),
+    ).properties(width=260, height=220)
+
+
+def _apple_table(truth: float) -> list[Spec]:
+    """Return the L1 and L2 penalty of every forecast a slider reaches."""
+    reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
+    target = np.full_like(reach, truth)
+    absolute, squared = (
+        f(target, reach, reduction="none").tolist() for f in (losses.l1, losses.l2)
     )
-    target = np.full_like(reach, truth[0])
-    absolute = losses.l1(target, reach, reduction="none")
-    squared = losses.l2(target, reach, reduction="none")
-    table = [
-        {"p": int(p), "a": _round(float(a)), "s": _round(float(s), 8)}
-        for p, a, s in zip(reach, absolute, squared, strict=True)
-    ]
-    params = [
-        {
-            "name": f"f{k + 1}",
-            "value": value,
-            "bind": {
-                "input": "range",
-                "min": low,
-                "max": high,
-                "step": 1,
-                "name": f"forecast {k + 1} (apples) ",
-            },
-        }
-        for k, (value, (low, high)) in enumerate(zip(start_int, APPLE_RANGES, strict=True))
-    ]
-    transform = [
-        {"calculate": "[f1, f2, f3][datum.forecast - 1]", "as": "prediction"},
-        {
-            "lookup": "prediction",
-            "from": {"data": {"values": table}, "key": "p", "fields": ["a", "s"]},
-        },
-        {
-            "joinaggregate": [
-                {"op": "mean", "field": "a", "as": "l1"},
-                {"op": "sum", "field": "a", "as": "a_sum"},
-                {"op": "mean", "field": "s", "as": "l2"},
-                {"op": "sum", "field": "s", "as": "s_sum"},
-            ]
-        },
-        {"calculate": "'forecast ' + datum.forecast + ': ' + datum.prediction", "as": "bar"},
-        {
-            "calculate": "format(datum.a, ',') + ' (' + (datum.a_sum > 0 ? "
-            "format(datum.a / datum.a_sum, '.0%') : '-') + ')'",
-            "as": "a_text",
-        },
-        {
-            "calculate": "format(datum.s, ',') + ' (' + (datum.s_sum > 0 ? "
-            "format(datum.s / datum.s_sum, '.0%') : '-') + ')'",
-            "as": "s_text",
-        },
-        {
-            "calculate": "'L1 = mean |error| = ' + format(datum.l1, ',.2f') + ' apples'",
-            "as": "l1_text",
-        },
-        {
-            "calculate": "'L2 = mean error² = ' + format(datum.l2, ',.2f') + ' apples²'",
-            "as": "l2_text",
-        },
-    ]
+    penalties = zip(reach, absolute, squared, strict=True)
+    return [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in penalties]
 
-    def panel(field: str, total: str, unit: str, color: str, name: str) -> Spec:
-        x = {
-            "field": "bar",
-            "type": "nominal",
-            "sort": None,
-            "title": "forecast (truth: 100)",
-            "axis": {"labelAngle": 0},
-        }
-        return {
-            "width": 260,
-            "height": 220,
-            "layer": [
-                {
-                    "mark": {"type": "bar", "color": color},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": field, "type": "quantitative", "title": f"penalty ({unit})"},
-                        "tooltip": [
-                            {"field": "bar", "title": "forecast"},
-                            {"field": f"{field}_text", "title": "penalty (share)"},
-                        ],
-                    },
-                },
-                {
-                    "name": f"{name}_bars",
-                    "mark": {"type": "text", "dy": -6, "color": "#000"},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": field, "type": "quantitative"},
-                        "text": {"field": f"{field}_text"},
-                    },
-                },
-                {
-                    "mark": {"type": "rule", "color": "#000", "strokeDash": [6, 3]},
-                    "encoding": {
-                        "y": {"aggregate": "mean", "field": total, "type": "quantitative"}
-                    },
-                },
-                {
-                    "name": f"{name}_total",
-                    "transform": [{"filter": "datum.forecast == 1"}],
-                    **_readout(f"{name}_text", -22),
-                },
-            ],
-        }
 
-    description = (
-        "Interactive bar charts of the apple harvest (truth 100 apples). Three sliders set the "
-        "forecasts (the first two from 50 to 150 apples, the third from 0 to 600). Left: each "
-        "forecast's L1 penalty, its absolute error in apples, with its share of the total and "
-        "the L1 total (the mean) as a dashed line and in bold. Right: the same for the L2 "
-        "penalty, the squared error in apples squared. Moving the third forecast far out makes "
-        "its L2 penalty dominate the L2 total while its L1 share grows only in step."
+def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
+    r"""Return the apple harvest (truth 100 apples) with a slider for each of three forecasts.
+
+    For every whole number of apples a slider reaches (:data:`APPLE_RANGES`) the chart stores
+    the L1 penalty :math:`|e|` and the L2 penalty :math:`e^2` (:func:`l1l2.losses.l1`,
+    :func:`l1l2.losses.l2`); it shows the chosen forecasts' penalties as bars with their shares,
+    and the totals :math:`L_1 = \tfrac13 \sum_i |e_i|`, :math:`L_2 = \tfrac13 \sum_i e_i^2`.
+
+    Parameters
+    ----------
+    forecasts : sequence of float, optional
+        Where the sliders start, whole apples in :data:`APPLE_RANGES`; default 90, 95, 105.
+
+    Returns
+    -------
+    InteractiveFigure
+        Three sliders, two panels (L1 in apples, L2 in apples²).
+
+    Examples
+    --------
+    >>> [param["value"] for param in apple_harvest().spec["params"]]
+    [90, 95, 105]
+    """
+    alt = _alt()
+    start = _check_forecasts(forecasts)
+    truth = data.apple_harvest()[0][0]
+    sliders = [
+        alt.param(
+            name=f"f{k + 1}",
+            value=value,
+            bind=alt.binding_range(min=lo, max=hi, step=1, name=f"forecast {k + 1} (apples) "),
+        )
+        for k, (value, (lo, hi)) in enumerate(zip(start, APPLE_RANGES, strict=True))
+    ]
+    share = (
+        "format(datum.{0}, ',') + ' (' + (datum.{0}_sum > 0 ? "
+        "format(datum.{0} / datum.{0}_sum, '.0%') : '-') + ')'"
     )
-    spec: Spec = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": description,
-        "background": "white",
-        "params": params,
-        "data": {"values": [{"forecast": k} for k in (1, 2, 3)]},
-        "transform": transform,
-        "hconcat": [
-            panel("a", "l1", "apples", _BLUE, "l1"),
-            panel("s", "l2", "apples²", _ORANGE, "l2"),
-        ],
-    }
-    return InteractiveFigure(
-        "l1l2-apple-harvest", "apple-harvest", spec, description, _apple_png(start_int)
+    forecast = alt.Data(values=[{"forecast": k} for k in (1, 2, 3)])
+    panels = alt.hconcat(
+        _apple_panel("a", "l1", "apples"), _apple_panel("s", "l2", "apples²"), data=forecast
     )
+    chart = (
+        panels.add_params(*sliders)
+        .transform_calculate(prediction="[f1, f2, f3][datum.forecast - 1]")
+        .transform_lookup(
+            lookup="prediction",
+            from_=alt.LookupData(alt.Data(values=_apple_table(truth)), key="p", fields=["a", "s"]),
+        )
+        .transform_joinaggregate(l1="mean(a)", a_sum="sum(a)", l2="mean(s)", s_sum="sum(s)")
+        .transform_calculate(
+            bar="'forecast ' + datum.forecast + ': ' + datum.prediction",
+            a_text=share.format("a"),
+            s_text=share.format("s"),
+            l1_text="'L1 = mean |error| = ' + format(datum.l1, ',.2f') + ' apples'",
+            l2_text="'L2 = mean error² = ' + format(datum.l2, ',.2f') + ' apples²'",
+        )
+    )
+    ax = plotting.plot_penalty_bars(np.full(3, truth), np.asarray(start, dtype=np.float64))
+    return _figure("l1l2-apple-harvest", chart, _APPLE_TEXT, ax.figure)
 
 
-def _apple_png(forecasts: list[int]) -> bytes:
-    truth, _ = data.apple_harvest()
-    pred = np.asarray(forecasts, dtype=np.float64)
-    figure = _new_figure(7.2, 3.0)
-    labels = [f"forecast {k + 1}: {p:g}" for k, p in enumerate(pred)]
-    for ax, fn, unit, color, name in zip(
-        figure.subplots(1, 2),
-        (losses.l1, losses.l2),
-        ("apples", "apples²"),
-        (_BLUE, _ORANGE),
-        ("L1 = mean |error|", "L2 = mean error²"),
-        strict=True,
-    ):
-        penalties = fn(truth, pred, reduction="none")
-        total = fn(truth, pred)
-        ax.bar(labels, penalties, color=color)
-        ax.axhline(total, color="black", linestyle="--", linewidth=1)
-        ax.set_title(f"{name} = {total:.2f} {unit}", fontsize=10)
-        ax.set_ylabel(f"penalty ({unit})")
-        ax.set_xlabel("forecast (truth: 100)")
-        ax.tick_params(axis="x", labelsize=8)
-    return _png(figure)
-
-
-# ---------------------------------------------------------------------------------------------
-# The descent experiment
-# ---------------------------------------------------------------------------------------------
+# -- the descent experiment -------------------------------------------------------------------
 
 
 def experiment_data(
     noises: Sequence[float] = DESCENT_NOISES, *, rng: int = 4
 ) -> dict[float, tuple[Any, Any]]:
-    r"""Return the data sets of the book's experiment, one per noise level, drawn in order.
+    r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
 
-    Each is :func:`l1l2.data.linear` with the source experiment's ``n``, ``x`` and true ``w``
-    (:data:`l1l2.experiments.SOURCE`). They are drawn one after the other from one generator,
-    as chapters 4 to 8 draw them: with the default seed 4, ``noises[1:]`` are those chapters'
-    data sets with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
+    Drawn one after the other from one generator with the source experiment's ``n``, ``x`` and
+    true ``w``, as chapters 4 to 8 draw them: with seed 4, ``noises[1:]`` are their data sets
+    with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
 
     Parameters
     ----------
     noises : sequence of float
-        Noise levels :math:`\sigma \ge 0`, no repeats.
+        Noise levels :math:`\sigma \ge 0`, no repeats, at most :data:`MAX_CHOICES`.
     rng : int
         Seed of the generator.
 
     Returns
     -------
     dict
-        For each noise level, the pair ``(x, y)`` of inputs and targets.
+        For each noise level, the pair ``(x, y)``.
 
     Examples
     --------
-    >>> sets = experiment_data((0.0, 5.0))
-    >>> x, y = sets[0.0]
+    >>> x, y = experiment_data((0.0, 5.0))[0.0]
     >>> float(x[0]), float(y[0])
     (2.0, 2.0)
     """
@@ -486,26 +387,15 @@ def experiment_data(
         raise ArgumentTypeError("rng", f"rng must be an int seed, got {rng!r}")
     generator = np.random.default_rng(rng)
     return {
-        sigma: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=sigma, rng=generator)
-        for sigma in levels
+        s: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=s, rng=generator)
+        for s in levels
     }
 
 
 def descent_schedule(name: str, lr: float) -> schedules.Schedule:
-    """Return the schedule called name of the descent figure, starting at lr.
+    """Return the schedule called name of the descent chart, starting at lr.
 
-    Parameters
-    ----------
-    name : {"constant", "inverse_time", "exponential"}
-        The schedule: constant, chapter 5's inverse-time decay ``lr / (1 + t / 2000)``, or its
-        exponential decay ``lr * 0.999**t``.
-    lr : float
-        The learning rate at the first update.
-
-    Returns
-    -------
-    l1l2.schedules.Schedule
-        ``step -> learning rate``.
+    Constant, chapter 5's inverse time ``lr / (1 + t / 2000)``, or exponential ``lr * 0.999**t``.
 
     Examples
     --------
@@ -521,29 +411,130 @@ def descent_schedule(name: str, lr: float) -> schedules.Schedule:
 
 
 def sampled_updates(steps: int, points: int) -> list[int]:
-    """Return the updates a descent figure keeps: about ``points`` of them, evenly on a log axis.
+    """Return about ``points`` of the updates 1 to ``steps``, evenly spaced on a log axis.
 
-    Parameters
-    ----------
-    steps : int
-        The number of updates of a run, at least 1.
-    points : int
-        How many to keep at most, at least 2; the first and the last are always kept.
-
-    Returns
-    -------
-    list of int
-        Update numbers from 1 to ``steps``, increasing, without repeats.
+    ``points`` from 2 to :data:`MAX_POINTS`, ``steps`` at most ``10 * MAX_EPOCHS``; the first
+    and the last update are kept.
 
     Examples
     --------
     >>> sampled_updates(1000, 5)
     [1, 6, 32, 178, 1000]
     """
-    steps = check_int(steps, "steps", low=1)
-    points = check_int(points, "points", low=2)
-    raw = np.round(np.geomspace(1, steps, points)).astype(int)
-    return [int(t) for t in np.unique(raw)]
+    steps = check_int(steps, "steps", low=1, high=10 * MAX_EPOCHS)
+    points = check_int(points, "points", low=2, high=MAX_POINTS)
+    return [int(t) for t in np.unique(np.round(np.geomspace(1, steps, points)).astype(int))]
+
+
+def _check_start(
+    start: dict[str, Any] | None, allowed: Mapping[str, Sequence[Any]]
+) -> dict[str, Any]:
+    rate = SOURCE.lr if SOURCE.lr in allowed["lr"] else allowed["lr"][0]
+    first = {"loss": "l1", "noise": max(allowed["noise"]), "lr": rate, "schedule": "constant"}
+    chosen = {**first, **(start or {})}
+    if set(chosen) != set(allowed):
+        raise ArgumentValueError(
+            "start", f"start may only set {sorted(allowed)}, got {sorted(start or {})}"
+        )
+    for key, options in allowed.items():
+        if chosen[key] not in options:
+            raise ArgumentValueError(
+                "start", f"start[{key!r}] must be in {tuple(options)}, got {chosen[key]!r}"
+            )
+    return chosen
+
+
+def _fit(x: Any, y: Any, loss: Any, lr: Any, epochs: int) -> gd.History:
+    return gd.fit(
+        x,
+        y,
+        loss=loss,
+        w0=SOURCE.w0,
+        lr=lr,
+        batch_size=SOURCE.batch_size,
+        epochs=epochs,
+        reduction=SOURCE.reduction,
+        delta=SOURCE.delta,
+    )
+
+
+def _descent_runs(
+    sets: dict[float, Any], rates: Sequence[float], epochs: int, kept: list[int]
+) -> list[Spec]:
+    """Run every loss, noise, rate and schedule (one vectorised fit per loss) and keep ``kept``."""
+    settings = [(sigma, lr, name) for sigma in sets for lr in rates for name in DESCENT_SCHEDULES]
+    updates = np.arange(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), dtype=np.float64)
+    table = np.column_stack([descent_schedule(name, lr)(updates) for _, lr, name in settings])
+    xs = np.stack([sets[sigma][0] for sigma, _, _ in settings])
+    ys = np.stack([sets[sigma][1] for sigma, _, _ in settings])
+    index = np.asarray(kept)
+    runs = {}
+    for loss in DESCENT_LOSSES:
+        history = _fit(xs, ys, loss, table, epochs)
+        for run, (sigma, lr, name) in enumerate(settings):
+            w, batch = history.w[index, run], history.loss[index - 1, run]
+            row = {"loss": loss, "noise": sigma, "lr": lr, "schedule": name}
+            runs[sigma, loss, lr, name] = {
+                **row,
+                "w": [_round(v) for v in w.tolist()],
+                "L": [_round(v) for v in batch.tolist()],
+            }
+    return [
+        runs[s, loss, lr, name]
+        for s in sets
+        for loss in DESCENT_LOSSES
+        for lr in rates
+        for name in DESCENT_SCHEDULES
+    ]
+
+
+def _descent_controls(
+    chosen: dict[str, Any], levels: Sequence[float], rates: Sequence[float]
+) -> list[Any]:
+    alt = _alt()
+    controls = {
+        "loss": ("loss ", DESCENT_LOSSES, [plotting.label_for(n) for n in DESCENT_LOSSES]),
+        "noise": (f"noise {_SIGMA} ", levels, [f"{s:g}" for s in levels]),
+        "lr": ("learning rate ", rates, [f"{r:g}" for r in rates]),
+        "schedule": ("schedule ", DESCENT_SCHEDULES, _SCHEDULE_LABELS),
+    }
+    return [
+        alt.param(
+            name=key,
+            value=chosen[key],
+            bind=alt.binding_radio(options=list(options), labels=list(labels), name=label),
+        )
+        for key, (label, options, labels) in controls.items()
+    ]
+
+
+def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> Any:
+    alt = _alt()
+    series = {plotting.label_for(n): (plotting.color_for(n), _SOLID) for n in DESCENT_LOSSES}
+    truth = f"true w = {SOURCE.true_w:g}"
+    style = _legend({**series, truth: (_REFERENCE, _DASH)}, "label:N", orient="top", columns=5)
+    x = alt.X(
+        "update:Q",
+        scale=alt.Scale(type="log", domain=[1, last], nice=False),
+        title="update (log scale)",
+    )
+    y = alt.Y(f"{field}:Q", title=title, scale=scale)
+    tooltip = [
+        alt.Tooltip("update:Q", title="update"),
+        alt.Tooltip("w:Q", title="w after it", format=".4~g"),
+        alt.Tooltip("L:Q", title="batch loss", format=".4~g"),
+    ]
+    line = alt.Chart().mark_line(strokeWidth=1.5).encode(x=x, y=y, **style)
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=22)
+        .encode(x=x, y=y, color=style["color"], tooltip=tooltip)
+    )
+    layers = [line, points.properties(name=f"{name}_points")]
+    if field == "w":
+        rule = alt.Chart(alt.Data(values=[{"w": SOURCE.true_w, "label": truth}]))
+        layers.append(rule.mark_rule(strokeWidth=1.2).encode(y="w:Q", **style))
+    return alt.layer(*layers).properties(width=260, height=220)
 
 
 def descent(
@@ -558,36 +549,30 @@ def descent(
     r"""Return the descent experiment with a choice of loss, noise, learning rate and schedule.
 
     For every combination of :data:`DESCENT_LOSSES`, ``noises``, ``learning_rates`` and
-    :data:`DESCENT_SCHEDULES` (:func:`descent_schedule`), :func:`l1l2.gd.fit` runs the source
-    experiment (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true
-    :math:`w = 1`, :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the
-    data of :func:`experiment_data`, for ``epochs`` passes. The figure keeps ``points`` updates
-    per run, evenly spaced on its logarithmic update axis (:func:`sampled_updates`), with
-    :math:`w` after each kept update and the batch loss just before it, to four significant
-    digits.
+    :data:`DESCENT_SCHEDULES`, :func:`l1l2.gd.fit` runs the source experiment
+    (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true :math:`w = 1`,
+    :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the data of
+    :func:`experiment_data`. The chart keeps ``points`` updates per run
+    (:func:`sampled_updates`): :math:`w` after each and the batch loss just before it.
 
     Parameters
     ----------
-    noises : sequence of float
-        Noise levels :math:`\sigma` of the data sets (see :func:`experiment_data`).
-    learning_rates : sequence of float
-        Learning rates at the first update, each > 0.
+    noises, learning_rates : sequence of float
+        Noise levels :math:`\sigma \ge 0` and learning rates > 0, at most :data:`MAX_CHOICES`.
     epochs : int
-        Passes over the data, at least 1 (10 updates each).
+        Passes over the data (10 updates each), from 1 to :data:`MAX_EPOCHS`.
     points : int
-        Updates kept per run, at least 2.
+        Updates kept per run, from 2 to :data:`MAX_POINTS`.
     rng : int
-        Seed of the data (see :func:`experiment_data`).
+        Seed of the data (:func:`experiment_data`).
     start : dict, optional
-        The setting shown first: keys ``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``;
-        default abs L1, the largest noise, the source's learning rate 0.01 (or the first
-        rate) and a constant rate.
+        The setting shown first (``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``); default
+        abs L1, the largest noise, the learning rate 0.01 (or the first) and constant.
 
     Returns
     -------
     InteractiveFigure
-        Four radio-button groups and two panels: batch loss per update (symmetric-log axis) and
-        :math:`w` per update, both against the update number on a logarithmic axis.
+        Four groups of radio buttons; the batch loss and :math:`w` against the update number.
 
     Examples
     --------
@@ -595,233 +580,141 @@ def descent(
     >>> runs = figure.spec["data"]["values"]
     >>> len(runs), sorted(runs[0])
     (12, ['L', 'loss', 'lr', 'noise', 'schedule', 'w'])
-    >>> figure.spec["params"][-1]["value"]
-    [1, 2, 4, 9, 20]
     """
     levels = _check_choices(noises, "noises")
     rates = _check_choices(learning_rates, "learning_rates", positive=True)
-    epochs = check_int(epochs, "epochs", low=1)
-    first = {
-        "loss": "l1",
-        "noise": max(levels),
-        "lr": SOURCE.lr if SOURCE.lr in rates else rates[0],
-        "schedule": "constant",
-    }
-    chosen = {**first, **(start or {})}
-    allowed = {
-        "loss": DESCENT_LOSSES,
-        "noise": levels,
-        "lr": rates,
-        "schedule": DESCENT_SCHEDULES,
-    }
-    if set(chosen) != set(allowed):
-        raise ArgumentValueError(
-            "start", f"start may only set {sorted(allowed)}, got {sorted(start or {})}"
-        )
-    for key, options in allowed.items():
-        if chosen[key] not in options:
-            raise ArgumentValueError(
-                "start", f"start[{key!r}] must be in {options}, got {chosen[key]!r}"
-            )
-
+    epochs = check_int(epochs, "epochs", low=1, high=MAX_EPOCHS)
+    allowed = {"loss": DESCENT_LOSSES, "noise": levels, "lr": rates, "schedule": DESCENT_SCHEDULES}
+    chosen = _check_start(start, allowed)
     sets = experiment_data(levels, rng=rng)
-    steps_per_epoch = math.ceil(SOURCE.n / SOURCE.batch_size)
-    kept = sampled_updates(epochs * steps_per_epoch, points)
-    index = np.asarray(kept)
-    # Every noise, rate and schedule side by side: one vectorised fit per loss, each run with
-    # its own data set and a column of its own in the table of rates.
-    settings = [(sigma, lr, name) for sigma in sets for lr in rates for name in DESCENT_SCHEDULES]
-    updates = np.arange(epochs * steps_per_epoch, dtype=np.float64)
-    table = np.column_stack([descent_schedule(name, lr)(updates) for _, lr, name in settings])
-    xs = np.stack([sets[sigma][0] for sigma, _, _ in settings])
-    ys = np.stack([sets[sigma][1] for sigma, _, _ in settings])
-    histories = {loss: _fit(xs, ys, loss, table, epochs) for loss in DESCENT_LOSSES}
-    runs: list[Spec] = []
-    for sigma in sets:
-        for loss in DESCENT_LOSSES:
-            for lr in rates:
-                for name in DESCENT_SCHEDULES:
-                    run = settings.index((sigma, lr, name))
-                    history = histories[loss]
-                    runs.append(
-                        {
-                            "loss": loss,
-                            "noise": sigma,
-                            "lr": lr,
-                            "schedule": name,
-                            "w": _rounded(history.w[index, run]),
-                            "L": _rounded(history.loss[index - 1, run]),
-                        }
-                    )
+    kept = sampled_updates(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), points)
+    runs = _descent_runs(sets, rates, epochs, kept)
+    chart = _descent_chart(runs, kept, _descent_controls(chosen, levels, rates))
+    lr = descent_schedule(chosen["schedule"], chosen["lr"])
+    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
+    left, _ = plotting.plot_experiment(static, loss_scale="symlog")
+    return _figure("l1l2-descent", chart, _DESCENT_TEXT.format(updates=kept[-1]), left.figure)
 
-    def radio(key: str, label: str, options: Sequence[Any], labels: Sequence[str]) -> Spec:
-        return {
-            "name": key,
-            "value": chosen[key],
-            "bind": {
-                "input": "radio",
-                "options": list(options),
-                "labels": list(labels),
-                "name": label,
-            },
-        }
 
-    params = [
-        radio(
-            "loss", "loss ", DESCENT_LOSSES, [losses.LOSSES[name].label for name in DESCENT_LOSSES]
+def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> Any:
+    """Return the two panels under a line of text, for the run the controls choose."""
+    alt = _alt()
+    labels = json.dumps({n: plotting.label_for(n) for n in DESCENT_LOSSES})
+    panels = alt.hconcat(
+        _descent_panel(
+            "L", "loss", "batch loss before the update", alt.Scale(type="symlog"), kept[-1]
         ),
-        radio("noise", f"noise {_SIGMA} ", levels, [f"{s:g}" for s in levels]),
-        radio("lr", "learning rate ", rates, [f"{r:g}" for r in rates]),
-        radio(
-            "schedule",
-            "schedule ",
-            DESCENT_SCHEDULES,
-            [_SCHEDULE_LABELS[s] for s in DESCENT_SCHEDULES],
-        ),
-        {"name": "updates", "value": kept},
-    ]
-    x_axis = {
-        "field": "update",
-        "type": "quantitative",
-        "scale": {"type": "log", "domain": [1, kept[-1]], "nice": False},
-        "title": "update (log scale)",
-    }
-    tooltip = [
-        {"field": "update", "type": "quantitative", "title": "update"},
-        {"field": "w", "type": "quantitative", "title": "w after it", "format": ".4~g"},
-        {"field": "L", "type": "quantitative", "title": "batch loss", "format": ".4~g"},
-    ]
-
-    def panel(field: str, title: str, scale: Spec, color: str, name: str) -> Spec:
-        return {
-            "width": 290,
-            "height": 220,
-            "layer": [
-                {
-                    "mark": {"type": "line", "color": color, "strokeWidth": 1.5},
-                    "encoding": {
-                        "x": x_axis,
-                        "y": {
-                            "field": field,
-                            "type": "quantitative",
-                            "title": title,
-                            "scale": scale,
-                        },
-                    },
-                },
-                {
-                    "name": f"{name}_points",
-                    "mark": {"type": "point", "filled": True, "size": 22, "color": color},
-                    "encoding": {
-                        "x": x_axis,
-                        "y": {"field": field, "type": "quantitative", "scale": scale},
-                        "tooltip": tooltip,
-                    },
-                },
-            ],
-        }
-
-    steps = epochs * steps_per_epoch
+        _descent_panel("w", "w", "w after the update", alt.Scale(zero=False), kept[-1]),
+    )
     readout = (
         "'after ' + datum.update + ' updates: w = ' + format(datum.w, '.4~g') + "
         "', batch loss = ' + format(datum.L, '.4~g')"
     )
-    description = (
-        "Interactive line charts of mini-batch gradient descent on y = w·x, the book's "
-        f"experiment: 20 samples at x = 2 with true w = 1, from w = {SOURCE.w0:g}, batches of "
-        f"{SOURCE.batch_size} summed, {steps} updates. Radio buttons choose the loss (signed L1, "
-        f"abs L1, L2, Huber), the noise {_SIGMA}, the learning rate and the schedule (constant, "
-        "inverse time, exponential). Left: the batch loss before each update; right: w after "
-        "each update, both against the update number on a logarithmic axis. A line of text "
-        "gives w and the loss after the last update; hovering a point shows its update, w and "
-        "batch loss."
-    )
-    spec: Spec = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": description,
-        "background": "white",
-        "params": params,
-        "data": {"values": runs},
-        "transform": [
-            {
-                "filter": "datum.loss == loss && datum.noise == noise && datum.lr == lr && "
-                "datum.schedule == schedule"
-            },
-            {"flatten": ["w", "L"]},
-            {"window": [{"op": "row_number", "as": "row"}]},
-            {"calculate": "updates[datum.row - 1]", "as": "update"},
-        ],
-        "vconcat": [
-            {
-                "hconcat": [
-                    panel(
-                        "L", "batch loss before the update", {"type": "symlog"}, _VERMILLION, "loss"
-                    ),
-                    panel("w", "w after the update", {"zero": False}, _BLUE, "w"),
-                ]
-            },
-            {
-                "name": "readout",
-                "width": 600,
-                "height": 16,
-                "view": {"stroke": None},
-                "transform": [{"filter": f"datum.update == {kept[-1]}"}],
-                **_readout("text", 8, baseline=None),
-            },
-        ],
-    }
-    spec["vconcat"][1]["transform"].append({"calculate": readout, "as": "text"})
-    static = _fit(
-        *sets[chosen["noise"]],
-        chosen["loss"],
-        descent_schedule(chosen["schedule"], chosen["lr"]),
-        epochs,
-    )
-    return InteractiveFigure(
-        "l1l2-descent", "descent", spec, description, _descent_png(static, chosen)
+    text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
+    top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
+    return (
+        alt.vconcat(top, panels, data=alt.Data(values=runs))
+        .add_params(*controls, alt.param(name="updates", value=kept))
+        .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
+        .transform_flatten(["w", "L"])
+        .transform_window(row="row_number()")
+        .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
     )
 
 
-def _fit(
-    x: Any, y: Any, loss: losses.LossName, lr: schedules.Schedule | FloatArray, epochs: int
-) -> gd.History:
-    return gd.fit(
-        x,
-        y,
-        loss=loss,
-        w0=SOURCE.w0,
-        lr=lr,
-        batch_size=SOURCE.batch_size,
-        epochs=epochs,
-        reduction=SOURCE.reduction,
-        delta=SOURCE.delta,
+# -- Huber's delta ----------------------------------------------------------------------------
+
+
+def _huber_data(x: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
+    """Return the common input and the targets, checked: finite, sized, one common non-zero x."""
+    y_arr = as_float_array(y, "y")
+    if y_arr.ndim != 1 or not 2 <= y_arr.size <= MAX_SAMPLES:
+        raise ArgumentValueError(
+            "y", f"y must be 1-D with 2 to {MAX_SAMPLES} targets, got shape {y_arr.shape}"
+        )
+    x_arr = as_float_array(x, "x")
+    if x_arr.ndim > 1 or x_arr.size not in (1, y_arr.size) or np.unique(x_arr).size != 1:
+        raise ArgumentValueError(
+            "x", f"x must be one common input (a number, or 1-D like y), got {x!r}"[:200]
+        )
+    x0, big = float(x_arr.flat[0]), float(np.max(np.abs(y_arr)))
+    if not (1 / MAX_MAGNITUDE <= abs(x0) <= MAX_MAGNITUDE) or big > MAX_MAGNITUDE:
+        raise ArgumentValueError(
+            "x" if big <= MAX_MAGNITUDE else "y",
+            f"x must be non-zero and x and y at most {MAX_MAGNITUDE:g} in size (and |x| at least "
+            f"{1 / MAX_MAGNITUDE:g}), got x = {x0!r} and largest |y| = {big:g}",
+        )
+    return x0, y_arr
+
+
+def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], float]:
+    """Return Huber's w (four decimals) for every delta of the slider, and least squares' w."""
+    inputs = np.full_like(y, x0)
+    w_l2 = float(gd.minimizer(inputs, y, loss="l2"))
+    largest = float(np.max(np.abs(w_l2 * x0 - y)))
+    if largest / step + 1 > MAX_DELTAS:
+        raise ArgumentValueError(
+            "step",
+            f"step = {step!r} gives more than {MAX_DELTAS} slider positions up to the largest "
+            f"error {largest:.4g}: choose step >= {largest / (MAX_DELTAS - 1):.3g}",
+        )
+    deltas = [round(step * k, 10) for k in range(1, math.ceil(largest / step) + 2)]
+    huber = [float(gd.minimizer(inputs, y, loss="huber", delta=d)) for d in deltas]
+    return [
+        {"d": _round(d), "w": _round(round(w, 4), 12)} for d, w in zip(deltas, huber, strict=True)
+    ], w_l2
+
+
+def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step: float) -> Any:
+    alt = _alt()
+    low, high = sorted(float(v) for v in l1_interval(x0, y))
+    names = [
+        "targets y",
+        f"abs L1: w from {low:.4f} to {high:.4f}",
+        f"least squares: w = {w_l2:.4f}",
+        "Huber: w·x ± δ",
+    ]
+    colors = [_REFERENCE, *(plotting.color_for(n) for n in ("l1", "l2", "huber"))]
+    style = _legend(
+        dict(zip(names, zip(colors, [_SOLID, _SOLID, _DASH, _SOLID], strict=True), strict=True)),
+        "s:N",
+        orient="bottom",
+        columns=1,
     )
-
-
-def _descent_png(history: gd.History, chosen: dict[str, Any]) -> bytes:
-    figure = _new_figure(7.2, 3.0)
-    updates = np.arange(1, history.steps + 1)
-    left, right = figure.subplots(1, 2)
-    left.plot(updates, history.loss, color=_VERMILLION, linewidth=1)
-    left.set_yscale("symlog")
-    left.set_ylabel("batch loss before the update")
-    right.plot(updates, history.w[1:], color=_BLUE, linewidth=1)
-    right.set_ylabel("w after the update")
-    for ax in (left, right):
-        ax.set_xscale("log")
-        ax.set_xlabel("update (log scale)")
-    label = losses.LOSSES[chosen["loss"]].label
-    figure.suptitle(
-        f"{label}, noise {_SIGMA} = {chosen['noise']:g}, learning rate {chosen['lr']:g} "
-        f"({_SCHEDULE_LABELS[chosen['schedule']]}): w = {history.final_w:.4g} at the end",
-        fontsize=10,
+    band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
+    wide = {**band, **style}
+    title = "target y and fitted value w·x"
+    fit, chosen = f"(datum.w * {x0!r})", f"abs(datum.d - delta) < {step / 2!r}"
+    huber = alt.Chart(alt.Data(values=grid)).transform_filter(chosen)
+    huber = huber.transform_calculate(
+        lo=f"{fit} - datum.d", hi=f"{fit} + datum.d", y=fit, s=f"'{names[3]}'"
     )
-    return _png(figure)
-
-
-# ---------------------------------------------------------------------------------------------
-# Huber's delta
-# ---------------------------------------------------------------------------------------------
+    targets = [{"rank": k + 1, "y": _round(v), "s": names[0]} for k, v in enumerate(np.sort(y))]
+    answers = [{"y": _round(low * x0), "y2": _round(high * x0), "s": names[1]}]
+    rank = alt.X("rank:Q", title="sample (sorted by y)", scale=alt.Scale(domain=[0, y.size + 1]))
+    readout = (
+        "['δ = ' + format(datum.d, '.1f') + ': Huber settles at w = ' + format(datum.w, '.4f'),"
+        f" 'fitted value w·x = ' + format({fit}, '.4f')]"
+    )
+    return alt.layer(
+        huber.mark_rect(opacity=0.15).encode(y=alt.Y("lo:Q", title=title), y2="hi:Q", **band),
+        alt.Chart(alt.Data(values=answers))
+        .mark_rect(opacity=0.4)
+        .encode(y="y:Q", y2="y2:Q", **band),
+        alt.Chart(alt.Data(values=[{"y": _round(w_l2 * x0), "s": names[2]}]))
+        .mark_rule(strokeWidth=2)
+        .encode(y=alt.Y("y:Q", title=title), **wide),
+        alt.Chart(alt.Data(values=targets))
+        .mark_point(filled=True, size=40, opacity=1)
+        .encode(
+            x=rank,
+            y=alt.Y("y:Q", title=title),
+            tooltip=[alt.Tooltip("y:Q", title="target y")],
+            **style,
+        ),
+        huber.mark_rule(strokeWidth=2.5).encode(y=alt.Y("y:Q", title=title), **wide),
+        _readout(readout, name="readout", y=-8, values=grid).transform_filter(chosen),
+    ).properties(width=480, height=260)
 
 
 def huber_delta(
@@ -829,178 +722,58 @@ def huber_delta(
 ) -> InteractiveFigure:
     r"""Return the targets of a data set and Huber's fitted value, with a slider for δ.
 
-    For every :math:`\delta` of the slider (from ``step`` up to just past the largest error at
-    the least-squares answer, in steps of ``step``) the figure stores Huber's settle point
-    :math:`w_\delta` (:func:`l1l2.gd.minimizer`). The page draws the targets :math:`y_i`, the
-    band of abs L1's answers (:func:`l1l2.gd.minimizer` of ``"l1"`` and the interval around
-    it), the least-squares fitted value, and Huber's fitted value :math:`w_\delta x` with the
-    band :math:`\pm\delta` around it: the samples inside it are those Huber treats like L2.
+    For every :math:`\delta` of the slider (``step``, ``2 step``, ... up to just past the
+    largest error at the least-squares answer) the chart stores Huber's settle point
+    :math:`w_\delta` (:func:`l1l2.gd.minimizer`). It draws the targets, the band of abs L1's
+    answers (:func:`l1l2.experiments.l1_interval`), the least-squares fitted value, and
+    :math:`w_\delta x` with the band :math:`\pm\delta` of the samples Huber treats like L2.
 
     Parameters
     ----------
     x : array_like
-        Inputs, one common value (the book's experiment has every :math:`x_i = 2`).
+        One common non-zero input (the book's experiment has every :math:`x_i = 2`).
     y : array_like
-        Targets, 1-D, at least 2.
+        Targets, 1-D, 2 to :data:`MAX_SAMPLES`; ``x`` and ``y`` at most :data:`MAX_MAGNITUDE`.
     delta : float
-        Where the slider starts; it is rounded to the slider's steps.
+        Where the slider starts, > 0, rounded to its steps.
     step : float
-        The slider's step, > 0.
+        The slider's step, > 0, for at most :data:`MAX_DELTAS` positions.
 
     Returns
     -------
     InteractiveFigure
-        One slider and one panel.
+        One slider and one panel, with a legend.
 
     Examples
     --------
     >>> figure = huber_delta([2.0, 2.0, 2.0], [1.0, 2.0, 9.0], delta=1.0)
-    >>> grid = figure.spec["layer"][-1]["data"]["values"]
-    >>> grid[0], grid[-1]["w"]
-    ({'d': 0.1, 'w': 1}, 2)
+    >>> [param["value"] for param in figure.spec["params"]]
+    [1]
     """
-    x_arr = np.asarray(x, dtype=np.float64)
-    y_arr = np.asarray(y, dtype=np.float64).ravel()
-    if y_arr.size < 2 or not np.all(np.isfinite(y_arr)):
-        raise ArgumentValueError("y", f"y must hold at least 2 finite values, got {y!r}")
-    common = np.unique(np.broadcast_to(x_arr, y_arr.shape))
-    if common.size != 1 or common[0] == 0 or not np.isfinite(common[0]):
-        raise ArgumentValueError("x", f"x must be one common, finite, non-zero input, got {x!r}")
-    check_scalar(delta, "delta", low=0.0, low_open=True)
-    check_scalar(step, "step", low=0.0, low_open=True)
-    x0 = float(common[0])
-    inputs = np.full_like(y_arr, x0)
-    w_l2 = float(gd.minimizer(inputs, y_arr, loss="l2"))
-    ratios = np.sort(y_arr / x0)
-    half = ratios.size // 2
-    low, high = (ratios[half - 1], ratios[half]) if ratios.size % 2 == 0 else (ratios[half],) * 2
-    if x0 < 0:
-        low, high = high, low
-    largest = float(np.max(np.abs(w_l2 * x0 - y_arr)))
-    count = math.ceil(largest / step) + 1
-    deltas = [round(step * k, 10) for k in range(1, count + 1)]
-    # Four decimals of w: what the chapter prints, and what the page shows.
-    grid = [
-        {
-            "d": _round(d),
-            "w": _round(round(float(gd.minimizer(inputs, y_arr, loss="huber", delta=d)), 4), 12),
-        }
-        for d in deltas
-    ]
-    start = min(deltas, key=lambda d: abs(d - delta))
-    # The fitted values on the y axis: y-hat = w * x.
-    l1_band = {"lo": _round(float(min(low, high) * x0)), "hi": _round(float(max(low, high) * x0))}
-    targets = [{"rank": k + 1, "y": _round(float(v))} for k, v in enumerate(np.sort(y_arr))]
-    fit = f"(datum.w * {x0!r})"
-    readout = (
-        f"'δ = ' + format(datum.d, '.1f') + ': Huber settles at w = ' + format(datum.w, '.4f') "
-        f"+ ', fitted value ' + format({fit}, '.4f') + ' (abs L1: w from "
-        f"{float(min(low, high)):.4f} to {float(max(low, high)):.4f}; least squares: w = "
-        f"{w_l2:.4f})'"
+    alt = _alt()
+    x0, y_arr = _huber_data(x, y)
+    delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+    step = check_scalar(step, "step", low=0.0, low_open=True)
+    grid, w_l2 = _huber_grid(x0, y_arr, step)
+    start = min((row["d"] for row in grid), key=lambda d: abs(d - delta))
+    slider = alt.binding_range(min=grid[0]["d"], max=grid[-1]["d"], step=step, name="Huber's δ ")
+    chart = _huber_layers(x0, y_arr, grid, w_l2, step).add_params(
+        alt.param(name="delta", value=start, bind=slider)
     )
-    y_axis = {"type": "quantitative", "title": "target y and fitted value w·x"}
-    x_axis = {
-        "type": "quantitative",
-        "title": "sample (sorted by y)",
-        "scale": {"domain": [0, y_arr.size + 1]},
-    }
-    wide = {"x": {"value": 0}, "x2": {"value": "width"}}
-    chosen = "abs(datum.d - delta) < " + repr(step / 2)
-    description = (
-        f"Interactive chart of Huber's fit to {y_arr.size} targets y (dots, sorted), with a "
-        f"slider for delta from {deltas[0]:g} to {deltas[-1]:g}. A shaded band marks the "
-        "fitted values abs L1 may settle at, a dashed line the least-squares fitted value, a "
-        "solid green line Huber's fitted value and a green band of plus or minus delta around "
-        "it. A small delta puts Huber's fitted value inside the abs-L1 band; as delta grows it "
-        "moves to the least-squares line and reaches it once every target lies within delta."
-    )
-    huber_transform = [
-        {"filter": chosen},
-        {"calculate": f"{fit} - datum.d", "as": "lo"},
-        {"calculate": f"{fit} + datum.d", "as": "hi"},
-        {"calculate": fit, "as": "y"},
-        {"calculate": readout, "as": "text"},
-    ]
-    spec: Spec = {
-        "$schema": VEGA_LITE_SCHEMA,
-        "description": description,
-        "background": "white",
-        "width": 560,
-        "height": 280,
-        "params": [
-            {
-                "name": "delta",
-                "value": start,
-                "bind": {
-                    "input": "range",
-                    "min": deltas[0],
-                    "max": deltas[-1],
-                    "step": step,
-                    "name": "Huber's δ ",
-                },
-            }
-        ],
-        "encoding": {"y": {**y_axis, "field": "y"}},
-        "layer": [
-            {
-                # Huber's band of +-delta, drawn first: the other marks stay visible over it.
-                "data": {"values": grid},
-                "transform": huber_transform,
-                "mark": {"type": "rect", "color": _GREEN, "opacity": 0.15},
-                "encoding": {**wide, "y": {**y_axis, "field": "lo"}, "y2": {"field": "hi"}},
-            },
-            {
-                "data": {"values": [l1_band]},
-                "mark": {"type": "rect", "color": _PURPLE, "opacity": 0.4},
-                "encoding": {**wide, "y": {**y_axis, "field": "lo"}, "y2": {"field": "hi"}},
-            },
-            {
-                "data": {"values": [{"y": _round(w_l2 * x0)}]},
-                "mark": {"type": "rule", "color": _ORANGE, "strokeDash": [6, 3], "strokeWidth": 2},
-                "encoding": wide,
-            },
-            {
-                "data": {"values": targets},
-                "mark": {"type": "point", "filled": True, "color": _GREY, "size": 40},
-                "encoding": {
-                    "x": {**x_axis, "field": "rank"},
-                    "tooltip": [{"field": "y", "title": "target y"}],
-                },
-            },
-            {
-                "name": "huber",
-                "data": {"values": grid},
-                "transform": huber_transform,
-                "layer": [
-                    {
-                        "mark": {"type": "rule", "color": _GREEN, "strokeWidth": 2.5},
-                        "encoding": wide,
-                    },
-                    {
-                        "name": "readout",
-                        **_readout("text", -8),
-                    },
-                ],
-            },
-        ],
-    }
-    png = _huber_png(y_arr, x0, start, (float(min(low, high)), float(max(low, high))), w_l2)
-    return InteractiveFigure("l1l2-huber-delta", "huber-delta", spec, description, png)
+    text = _HUBER_TEXT.format(n=y_arr.size, low=grid[0]["d"], high=grid[-1]["d"])
+    return _figure("l1l2-huber-delta", chart, text, _huber_static(x0, y_arr, start))
 
 
-def _huber_png(y: Any, x0: float, delta: float, l1: tuple[float, float], w_l2: float) -> bytes:
-    inputs = np.full_like(y, x0)
-    w = float(gd.minimizer(inputs, y, loss="huber", delta=delta))
-    figure = _new_figure(7.2, 3.2)
-    ax = figure.subplots()
-    ranks = np.arange(1, y.size + 1)
-    ax.axhspan(l1[0] * x0, l1[1] * x0, color=_PURPLE, alpha=0.25, label="abs L1's answers")
-    ax.axhline(w_l2 * x0, color=_ORANGE, linestyle="--", linewidth=2, label="least squares")
-    ax.axhspan(w * x0 - delta, w * x0 + delta, color=_GREEN, alpha=0.15)
-    ax.axhline(w * x0, color=_GREEN, linewidth=2.5, label=f"Huber, δ = {delta:g}")
-    ax.plot(ranks, np.sort(y), "o", color=_GREY, label="targets")
-    ax.set_xlabel("sample (sorted by y)")
-    ax.set_ylabel("target y and fitted value w·x")
-    ax.set_title(f"δ = {delta:g}: Huber settles at w = {w:.4f}", fontsize=10)
+def _huber_static(x0: float, y: np.ndarray, delta: float) -> Any:
+    """Return the static figure: the targets and the fitted values of abs L1, L2 and Huber."""
+    (ax,) = plotting.new_axes(1, width=7.2, height=3.2)
+    for loss in ("l1", "l2", "huber"):
+        w = float(gd.minimizer(np.full_like(y, x0), y, loss=loss, delta=delta))
+        label = f"{plotting.label_for(loss)}: w = {w:.4f}"
+        style = {"linestyle": "--" if loss == "l2" else "-", "linewidth": 2, "label": label}
+        ax.axhline(w * x0, color=plotting.color_for(loss), **style)
+    ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_REFERENCE, label="targets y")
+    ax.set(xlabel="sample (sorted by y)", ylabel="target y and fitted value w·x")
+    ax.set_title(f"δ = {delta:g}")
     ax.legend(fontsize="small", loc="upper left")
-    return _png(figure)
+    return ax.figure

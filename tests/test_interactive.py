@@ -13,6 +13,12 @@ import pytest
 from l1l2 import data, gd, interactive, losses, schedules
 from l1l2.experiments import SOURCE, l1_interval
 
+
+def _values(spec: dict, data: dict) -> list:
+    """The rows of a Vega-Lite data object: inline, or named in the spec's datasets."""
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
 SPEC = re.compile(r'<script type="application/json" class="l1l2-interactive-spec">(.*?)</script>')
 
 
@@ -56,11 +62,16 @@ def test_spec_json_cannot_close_its_script_element() -> None:
     assert json.loads(figure.spec_json()) == {"description": "a </script><b>"}
 
 
-def test_mime_bundle_offers_html_png_and_text(apple) -> None:
-    bundle = apple._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "image/png", "text/plain"}
+def test_mime_bundle_offers_vega_lite_v5_png_and_text_but_no_html(apple) -> None:
+    """JupyterLab ranks HTML above Vega-Lite: the bundle has none (the book builds it)."""
+    bundle, metadata = apple._repr_mimebundle_()
+    assert set(bundle) == {"application/vnd.vegalite.v5+json", "image/png", "text/plain"}
+    assert bundle["application/vnd.vegalite.v5+json"] == apple.spec
+    assert apple.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v5")
     assert base64.b64decode(bundle["image/png"]) == apple.png
     assert apple.description in bundle["text/plain"]
+    again = interactive.InteractiveFigure.from_bundle(json.loads(json.dumps(bundle)), metadata)
+    assert again.to_html() == apple.to_html()
 
 
 def test_the_same_call_gives_the_same_html(apple) -> None:
@@ -73,8 +84,8 @@ def test_the_same_call_gives_the_same_html(apple) -> None:
 
 
 def test_apple_table_holds_l1l2s_penalties_for_every_slider_position(apple) -> None:
-    lookup = apple.spec["transform"][1]
-    table = {row["p"]: row for row in lookup["from"]["data"]["values"]}
+    (lookup,) = [t for t in apple.spec["transform"] if "lookup" in t]
+    table = {row["p"]: row for row in _values(apple.spec, lookup["from"]["data"])}
     reach = range(
         min(low for low, _ in interactive.APPLE_RANGES),
         max(high for _, high in interactive.APPLE_RANGES) + 1,
@@ -111,7 +122,7 @@ def test_apple_rejects_forecasts_outside_its_sliders(forecasts, error, match) ->
 
 
 def test_descent_stores_gd_fit_at_the_kept_updates(small_descent) -> None:
-    runs = small_descent.spec["data"]["values"]
+    runs = _values(small_descent.spec, small_descent.spec["data"])
     kept = small_descent.spec["params"][-1]["value"]
     assert len(runs) == 2 * len(interactive.DESCENT_LOSSES) * 2 * 3
     sets = interactive.experiment_data((0.0, 5.0))
@@ -148,7 +159,7 @@ def test_descent_offers_every_loss_noise_rate_and_schedule() -> None:
 
 
 def test_descent_data_are_rounded_to_four_significant_digits(small_descent) -> None:
-    for run in small_descent.spec["data"]["values"]:
+    for run in _values(small_descent.spec, small_descent.spec["data"]):
         for value in run["w"] + run["L"]:
             assert value == float(f"{value:.4g}")
 
@@ -216,7 +227,7 @@ def test_descent_rejects_bad_arguments(call, error, match) -> None:
 
 
 def _grid(figure: interactive.InteractiveFigure) -> list[dict[str, float]]:
-    return figure.spec["layer"][-1]["data"]["values"]
+    return _values(figure.spec, figure.spec["layer"][-1]["data"])
 
 
 def test_huber_grid_holds_gd_minimizer_for_every_delta(huber) -> None:
@@ -247,7 +258,7 @@ def test_huber_slider_runs_from_abs_l1s_answers_to_least_squares(huber) -> None:
     [
         (([2.0, 2.0], [1.0]), {}, "x must be one common|y must"),
         (([1.0, 2.0], [1.0, 2.0]), {}, "one common"),
-        ((2.0, [1.0]), {}, "at least 2"),
+        ((2.0, [1.0]), {}, "2 to 10000 targets"),
         ((2.0, [1.0, np.nan]), {}, "finite"),
         ((2.0, [1.0, 3.0]), {"step": 0.0}, "step"),
         ((2.0, [1.0, 3.0]), {"delta": -1.0}, "delta"),
@@ -256,3 +267,108 @@ def test_huber_slider_runs_from_abs_l1s_answers_to_least_squares(huber) -> None:
 def test_huber_rejects_bad_data_and_options(args, kwargs, match) -> None:
     with pytest.raises(ValueError, match=match):
         interactive.huber_delta(*args, **kwargs)
+
+
+# -- bounded and validated (issue 21) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        # Once looped for ever: 1e300 apart needs 1e301 slider positions of 0.1.
+        (lambda: interactive.huber_delta(2.0, [1e300, -1e300, 0.0]), ValueError, "at most 1e"),
+        (lambda: interactive.huber_delta(2.0, [1e50, -1e50, 0.0]), ValueError, "step"),
+        (lambda: interactive.huber_delta(2.0, np.zeros(10_001)), ValueError, "10000 targets"),
+        (lambda: interactive.huber_delta(2.0, ["1", "2"]), TypeError, "y must hold real"),
+        (lambda: interactive.huber_delta(2.0, [True, False]), TypeError, "y must hold real"),
+        (lambda: interactive.huber_delta("2", [1.0, 2.0]), TypeError, "x must hold real"),
+        (lambda: interactive.huber_delta(2.0, [[1.0, 2.0]]), ValueError, r"1-D.*\(1, 2\)"),
+        (lambda: interactive.huber_delta(2.0, [1.0, 2.0], delta="5"), TypeError, "delta"),
+        (lambda: interactive.huber_delta(2.0, [1.0, 2.0], step=True), TypeError, "step"),
+        (lambda: interactive.huber_delta(1e-300, [1.0, 2.0]), ValueError, "x must be non-zero"),
+        # Once a raw OverflowError: 1 / 1e-320 slider positions.
+        (lambda: interactive.huber_delta(2.0, [1.0, 3.0], step=1e-320), ValueError, "step"),
+        (lambda: interactive.descent(epochs=10**30), ValueError, "epochs must be .* <= 1000"),
+        (lambda: interactive.descent(points=10**6), ValueError, "points must be .* <= 500"),
+        (lambda: interactive.descent(noises=tuple(range(11))), ValueError, "at most 10"),
+        (lambda: interactive.descent(learning_rates=(0.01, True)), TypeError, "learning_rates"),
+        (lambda: interactive.sampled_updates(10**400, 5), ValueError, "steps"),
+    ],
+)
+def test_limits_and_bad_types_give_clear_errors(call, error, match) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_huber_delta_at_the_limit_runs_without_warnings() -> None:
+    """Large but allowed data: every fitted value and error is a float (warnings are errors)."""
+    figure = interactive.huber_delta(2.0, [1e99, -1e99, 0.0], step=2e96)
+    assert len(_grid(figure)) <= interactive.MAX_DELTAS
+
+
+# -- colours and dashes, read from the specification (issue 20.5) -------------------------------
+
+# The book's colours, written out: Okabe-Ito blue for abs L1, orange for L2, bluish green for
+# Huber, vermillion for signed L1 (l1l2.plotting.LOSS_COLORS); grey for targets and the true w.
+SIGNED, ABS_L1, L2, HUBER, GREY = "#D55E00", "#0072B2", "#E69F00", "#009E73", "#555555"
+SOLID, DASHED = [1, 0], [6, 3]
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _legend(spec: dict) -> dict[str, tuple[str, list[int]]]:
+    """Each legend entry's colour and dash, read from the colour and strokeDash encodings."""
+    scales: dict[str, list[dict]] = {"color": [], "strokeDash": []}
+    for node in _walk(spec):
+        for channel, found in scales.items():
+            if isinstance(node.get(channel), dict) and "scale" in node[channel]:
+                found.append(node[channel]["scale"])
+    colours, dashes = scales["color"], scales["strokeDash"]
+    assert colours, "no colour scale"
+    assert dashes, "no dash scale"
+    assert all(c == colours[0] for c in colours)
+    assert all(d == dashes[0] for d in dashes)
+    assert colours[0]["domain"] == dashes[0]["domain"]
+    return {
+        name: (colour, dash)
+        for name, colour, dash in zip(
+            colours[0]["domain"], colours[0]["range"], dashes[0]["range"], strict=True
+        )
+    }
+
+
+def test_apple_bars_are_l1_blue_and_l2_orange_with_dashed_means(apple) -> None:
+    marks = [n["mark"] for n in _walk(apple.spec) if isinstance(n.get("mark"), dict)]
+    assert [m["color"] for m in marks if m["type"] == "bar"] == [ABS_L1, L2]
+    rules = [m for m in marks if m["type"] == "rule"]
+    assert [(m["color"], m["strokeDash"]) for m in rules] == [("#000000", DASHED)] * 2
+
+
+def test_descent_legend_colours_each_loss_and_dashes_the_true_w(small_descent) -> None:
+    assert _legend(small_descent.spec) == {
+        "signed L1": (SIGNED, SOLID),
+        "abs L1": (ABS_L1, SOLID),
+        "L2": (L2, SOLID),
+        "Huber": (HUBER, SOLID),
+        "true w = 1": (GREY, DASHED),
+    }
+
+
+def test_huber_legend_names_each_series_in_the_books_colours(huber) -> None:
+    figure, x, y = huber
+    low, high = l1_interval(x, y)
+    w_l2 = float(gd.minimizer(x, y, loss="l2"))
+    assert _legend(figure.spec) == {
+        "targets y": (GREY, SOLID),
+        f"abs L1: w from {low:.4f} to {high:.4f}": (ABS_L1, SOLID),
+        f"least squares: w = {w_l2:.4f}": (L2, DASHED),
+        "Huber: w·x ± δ": (HUBER, SOLID),
+    }

@@ -367,6 +367,26 @@ def _add_interactive_scripts(
     app.add_js_file(INTERACTIVE_JS, priority=600, defer="defer")
 
 
+def _interactive_html(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Give each interactive figure's stored output the HTML the book shows, in place of its spec.
+
+    A notebook stores the figure as a Vega-Lite mime bundle with a PNG (what JupyterLab draws,
+    which would show HTML instead); the page needs the HTML of ``InteractiveFigure.to_html``.
+    """
+    if '"l1l2_interactive"' not in source[0]:
+        return
+    from l1l2.interactive import VEGA_LITE_MIME, InteractiveFigure  # noqa: PLC0415
+
+    notebook = json.loads(source[0])
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            if "l1l2_interactive" in output.get("metadata", {}):
+                figure = InteractiveFigure.from_bundle(output["data"], output["metadata"])
+                output["data"]["text/html"] = figure.to_html()
+                del output["data"][VEGA_LITE_MIME]
+    source[0] = json.dumps(notebook)
+
+
 class PreferInteractiveHtml(SphinxPostTransform):
     """Show an interactive figure's HTML in HTML output, and its PNG everywhere else.
 
@@ -417,6 +437,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _add_interactive_scripts)
     app.connect("html-page-context", _bibliography_as_list)
     app.add_post_transform(PreferInteractiveHtml)
+    app.connect("source-read", _interactive_html)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("builder-inited", _install_mathjax)
     app.connect("builder-inited", _install_vega)

@@ -22,16 +22,41 @@
     });
   }
 
+  // Fit the chart to its container: side-by-side panels stack when there is no room for them
+  // (on a phone), and no panel is wider than the container less room for its axes.
+  function fit(node, width) {
+    if (!node || typeof node !== "object") return node;
+    const room = Math.max(width - 110, 160);
+    if (Array.isArray(node.hconcat)) {
+      const needed = node.hconcat.reduce(function (sum, child) {
+        return sum + (child.width || 0) + 70;
+      }, 0);
+      if (needed > width) {
+        node.vconcat = node.hconcat;
+        delete node.hconcat;
+      }
+    }
+    if (typeof node.width === "number" && node.width > room) node.width = room;
+    ["hconcat", "vconcat", "layer"].forEach(function (key) {
+      (node[key] || []).forEach(function (child) {
+        fit(child, width);
+      });
+    });
+    return node;
+  }
+
   function show(figure) {
     const source = figure.querySelector("script.l1l2-interactive-spec");
     const fallback = figure.querySelector(".l1l2-interactive-fallback");
     if (!source || typeof window.vegaEmbed !== "function") return Promise.resolve(null);
-    const spec = JSON.parse(source.textContent);
     const chart = document.createElement("div");
     chart.className = "l1l2-interactive-chart";
     figure.appendChild(chart);
+    const spec = fit(JSON.parse(source.textContent), figure.clientWidth);
+    // Written for Vega-Lite v5 (what JupyterLab draws); the book's Vega-Lite 6 draws it as is.
+    delete spec.$schema;
     return window
-      .vegaEmbed(chart, spec, { actions: false, renderer: "svg", tooltip: true })
+      .vegaEmbed(chart, spec, { actions: false, mode: "vega-lite", renderer: "svg", tooltip: true })
       .then(function (result) {
         labelRadioGroups(chart, figure.id);
         const svg = chart.querySelector("svg");

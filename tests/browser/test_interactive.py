@@ -46,8 +46,10 @@ SNAPSHOT = """
 (id) => {
   const figure = document.getElementById(id);
   const svg = figure.querySelector('.l1l2-interactive-chart svg');
-  const texts = cls => Array.from(figure.querySelectorAll(`g.${cls} text`))
-                            .map(t => t.textContent);
+  // A text of several lines is one <text> of <tspan>s: its lines joined by a space.
+  const line = t => t.querySelector('tspan') ?
+    Array.from(t.querySelectorAll('tspan')).map(s => s.textContent).join(' ') : t.textContent;
+  const texts = cls => Array.from(figure.querySelectorAll(`g.${cls} text`)).map(line);
   return {
     svg: svg ? svg.outerHTML : '',
     label: svg ? svg.getAttribute('aria-label') : null,
@@ -300,7 +302,7 @@ def _drive_descent(session: Session, figure: str) -> int:
     return moves
 
 
-HUBER_READOUT = re.compile(r"δ = (\S+): Huber settles at w = (\S+), fitted value (\S+) .*")
+HUBER_READOUT = re.compile(r"δ = (\S+): Huber settles at w = (\S+) fitted value w·x = (\S+)")
 
 
 def _check_huber(snapshot: dict[str, Any], figure: str) -> float:
@@ -367,6 +369,98 @@ def test_interactive_figures_answer_every_control_with_l1l2s_numbers(
     assert driven, "no figure was driven"
     assert all(driven.values()), driven
     print("controls moved:", driven)
+
+
+# Runs in the page: where each chart sits against its box and the window, and what it shows.
+LAYOUT = """
+() => Array.from(document.querySelectorAll('.l1l2-interactive')).map(figure => {
+  const box = figure.getBoundingClientRect();
+  const chart = figure.querySelector('.l1l2-interactive-chart svg, .l1l2-interactive-chart canvas');
+  const rect = chart ? chart.getBoundingClientRect() : null;
+  const embed = figure.querySelector('.vega-embed');
+  const name = figure.querySelector('.vega-bind-name');
+  const radio = figure.querySelector('input[type="radio"], input[type="range"]');
+  return {
+    id: figure.id, kind: figure.dataset.l1l2Figure,
+    box: {left: box.left, right: box.right},
+    chart: rect && {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom},
+    // the figure's own scrolling: a chart wider than its box would scroll inside it
+    overflow: figure.scrollWidth - figure.clientWidth,
+    legends: figure.querySelectorAll('g.role-legend').length,
+    legendLabels: Array.from(figure.querySelectorAll('g.role-legend-label text'))
+                       .map(t => t.textContent),
+    card: embed ? getComputedStyle(embed).backgroundColor : null,
+    nameColor: name ? getComputedStyle(name).color : null,
+    controlScheme: radio ? getComputedStyle(radio).colorScheme : null,
+  };
+})
+"""
+
+# Charts with several series and the legend entries each must show (the apple chart has one
+# series a panel, named by its axis and its line of text).
+LEGENDS = {
+    "descent": {"signed L1", "abs L1", "L2", "Huber", "true w = 1"},
+    "huber-delta": {"targets y", "Huber: w·x ± δ"},
+}
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(v) for v in re.findall(r"\d+", css)[:3])
+    return (0.299 * r + 0.587 * g + 0.114 * b) / 255
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [(1280, False), (1280, True), (390, False), (390, True)],
+    ids=lambda m: f"{m[0]}-{'dark' if m[1] else 'light'}",
+)
+def test_charts_fit_their_column_have_legends_and_read_in_both_modes(
+    site: Path, server: str, browser: Any, screenshot_dir: Path, mode: tuple[int, bool]
+) -> None:
+    """No chart wider than its box or the window; on a phone the page never scrolls sideways."""
+    width, dark = mode
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme="dark" if dark else "light"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort())
+    problems = []
+    try:
+        for rel in _interactive_pages(site):
+            page = context.new_page()
+            page.goto(urljoin(server, rel), wait_until="load")
+            page.evaluate(WAIT_FOR_FIGURES)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                problems.append(f"{rel} at {width} px: the page is {scroll} px wide")
+            for figure in page.evaluate(LAYOUT):
+                label = f"{rel}#{figure['id']} at {width} px"
+                chart, box = figure["chart"], figure["box"]
+                if chart is None:
+                    problems.append(f"{label}: no chart drawn")
+                    continue
+                if chart["left"] < box["left"] - 1 or chart["right"] > box["right"] + 1:
+                    problems.append(f"{label}: chart {chart} outside its box {box}")
+                if chart["left"] < 0 or chart["right"] > width:
+                    problems.append(f"{label}: chart {chart} outside the window")
+                if figure["overflow"] > 1:
+                    problems.append(f"{label}: scrolls {figure['overflow']} px inside its box")
+                missing = LEGENDS.get(figure["kind"], set()) - set(figure["legendLabels"])
+                if missing or (figure["kind"] in LEGENDS and not figure["legends"]):
+                    problems.append(f"{label}: legend lacks {sorted(missing)}")
+                # Dark mode too: a light card, dark labels, controls in their light scheme.
+                if _luminance(figure["card"]) < 0.9 or _luminance(figure["nameColor"]) > 0.3:
+                    problems.append(f"{label}: card {figure['card']}, labels {figure['nameColor']}")
+                if figure["controlScheme"] != "light":
+                    problems.append(f"{label}: controls drawn {figure['controlScheme']}")
+                page.locator(f"#{figure['id']}").screenshot(
+                    path=screenshot_dir
+                    / f"chart-{figure['kind']}-{width}{'-dark' if dark else ''}.png"
+                )
+            page.close()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_interactive_figures_show_their_static_image_without_javascript(

@@ -13,6 +13,7 @@ whole chapter, figures included, which no check compares).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from dataclasses import dataclass, field
@@ -350,6 +351,60 @@ def drag_explorer_slider(page: Any, panel: str) -> list[str]:
     ]
 
 
+# The charts of l1l2.interactive, stored as Vega-Lite v5 mime bundles: how many each chapter shows.
+CHART_NOTEBOOKS = {"01-how-wrong-is-my-model.ipynb": 1, "11-explore.ipynb": 3}
+
+# Runs in the page: each Vega-Lite chart JupyterLab drew in ``panel``, its size and its controls.
+CHARTS = """
+(panel) => Array.from(document.querySelector(panel).querySelectorAll('.jp-RenderedVegaLite'))
+  .map(output => {
+    const drawn = output.querySelector('.vega-embed svg, .vega-embed canvas');
+    const box = drawn ? drawn.getBoundingClientRect() : {width: 0, height: 0};
+    return {width: box.width, height: box.height,
+            controls: output.querySelectorAll('.vega-bindings input').length};
+  })
+"""
+
+
+def drawn_charts(page: Any, panel: str, count: int) -> list[dict[str, Any]]:
+    """Wait until ``count`` Vega-Lite charts are drawn in ``panel``; what each shows."""
+    # A time-out is reported by the caller, with what was drawn.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            f"(panel) => document.querySelector(panel).querySelectorAll("
+            f"'.jp-RenderedVegaLite .vega-embed svg, .jp-RenderedVegaLite .vega-embed canvas'"
+            f").length >= {count}",
+            arg=panel,
+            timeout=LOAD_TIMEOUT_MS,
+            polling=200,
+        )
+    charts: list[dict[str, Any]] = page.evaluate(CHARTS, panel)
+    return charts
+
+
+@pytest.mark.parametrize("name", sorted(CHART_NOTEBOOKS))
+def test_stored_charts_render_in_jupyterlab_with_no_kernel(
+    name: str, lab: Lab, screenshot_dir: Path
+) -> None:
+    """The stored Vega-Lite output draws as soon as the chapter opens, controls included."""
+    page = lab.page
+    fresh(lab)
+    try:
+        panel = open_in_lab(page, name)
+        charts = drawn_charts(page, panel, CHART_NOTEBOOKS[name])
+        first = page.locator(f"{panel} .jp-RenderedVegaLite").first
+        if first.count():
+            first.scroll_into_view_if_needed()
+            first.screenshot(path=str(screenshot_dir / f"chart-{Path(name).stem}.png"))
+    finally:
+        close_all(page)
+    assert len(charts) == CHART_NOTEBOOKS[name], f"{name}: charts drawn {charts}"
+    for chart in charts:
+        assert chart["width"] > 200, f"{name}: a chart drawn {chart}"
+        assert chart["height"] > 150, f"{name}: a chart drawn {chart}"
+        assert chart["controls"] > 0, f"{name}: a chart without its sliders or buttons {chart}"
+
+
 def problems_of(reading: Reading) -> list[str]:
     """What the reader should not see: raw markup, a cell that failed or wrote to stderr."""
     problems = markup_problems(reading)
@@ -398,6 +453,9 @@ def test_first_chapter_reads_and_runs_in_notebook_7(
         problems = run_all(page, panel, failed)
         reading = read(page, panel, notebook.new_blocked())
         problems += problems_of(reading)
+        charts = drawn_charts(page, panel, CHART_NOTEBOOKS.get(name, 0))
+        if len(charts) != CHART_NOTEBOOKS.get(name, 0) or any(c["width"] < 200 for c in charts):
+            problems.append(f"Vega-Lite charts drawn: {charts}")
         page.screenshot(path=str(screenshot_dir / f"notebook7-{Path(name).stem}.png"))
         print(f"{name} in Notebook 7: read {time.monotonic() - start:.1f} s")
     finally:
