@@ -766,7 +766,7 @@ def huber_delta(
 
 def _huber_static(x0: float, y: np.ndarray, delta: float) -> Any:
     """Return the static figure: the targets and the fitted values of abs L1, L2 and Huber."""
-    (ax,) = plotting.new_axes(1, width=7.2, height=3.2)
+    (ax,) = plotting.new_axes(1, width=plotting.COLUMN_WIDTH, height=3.2)
     for loss in ("l1", "l2", "huber"):
         w = float(gd.minimizer(np.full_like(y, x0), y, loss=loss, delta=delta))
         label = f"{plotting.label_for(loss)}: w = {w:.4f}"

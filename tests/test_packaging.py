@@ -102,7 +102,8 @@ def test_each_optional_module_is_installed_by_its_extra_and_by_notebooks(module:
     [
         ("plotting", ["matplotlib"], "pip install 'l1l2[plot]'"),
         ("widgets", ["matplotlib", "ipywidgets"], "pip install 'l1l2[widgets]'"),
-        ("interactive", ["matplotlib"], "pip install 'l1l2[plot]'"),
+        ("interactive", ["matplotlib"], "pip install 'l1l2[web]'"),
+        ("interactive", ["altair"], "pip install 'l1l2[web]'"),
         ("book", ["IPython"], "pip install 'l1l2[notebooks]'"),
     ],
 )
@@ -149,7 +150,8 @@ def test_book_pages_state_the_licence_of_text_and_figures() -> None:
     [
         ("plotting", "matplotlib", "pip install 'l1l2[plot]'"),
         ("widgets", "ipywidgets", "pip install 'l1l2[widgets]'"),
-        ("interactive", "matplotlib", "pip install 'l1l2[plot]'"),
+        ("interactive", "matplotlib", "pip install 'l1l2[web]'"),
+        ("interactive", "altair", "pip install 'l1l2[web]'"),
         ("book", "IPython", "pip install 'l1l2[notebooks]'"),
     ],
 )
