@@ -326,7 +326,7 @@ def convert_notebook(path: Path) -> bool:
             cell["source"] = new
             changed = True
     if changed:
-        nbformat.write(nb, path)  # as tools/execute_notebooks.py writes it
+        nbformat.write(nb, path)  # as `make notebooks` (nbconvert) writes it
     return changed
 
 
