@@ -35,11 +35,15 @@ test: $(STAMP) $(NODE_STAMP)
 # The check to run before every commit, in under a minute: lint, then the unit tests and
 # doctests except tests/test_widgets.py (the explorers driven control by control, two thirds of
 # `make unit`'s time; tests/test_figure_styles.py still builds both explorers and checks what they
-# draw). Leaves out typecheck, the widgets' behaviour, nbval, the book and the browsers: `make test`.
+# draw) and the Sphinx build of a small book in tests/test_prose_numbers.py (the longest single
+# test; `make book` runs the same check on the whole book). Leaves out typecheck, the widgets'
+# behaviour, nbval, the book and the browsers: `make test` runs them all.
+QUICK_SKIPS := --ignore=tests/test_widgets.py \
+	--deselect=tests/test_prose_numbers.py::test_strict_build_passes_and_fails_on_an_edited_literal
 quick: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
-	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) --ignore=tests/test_widgets.py
+	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) $(QUICK_SKIPS)
 
 setup: $(STAMP)
 
