@@ -40,9 +40,7 @@ test: $(STAMP) $(NODE_STAMP)
 # behaviour, nbval, the book and the browsers: `make test` runs them all.
 QUICK_SKIPS := --ignore=tests/test_widgets.py \
 	--deselect=tests/test_prose_numbers.py::test_strict_build_passes_and_fails_on_an_edited_literal
-quick: $(STAMP)
-	$(BIN)/ruff check $(LINTED)
-	$(BIN)/ruff format --check $(LINTED)
+quick: lint
 	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) $(QUICK_SKIPS)
 
 setup: $(STAMP)
@@ -75,9 +73,12 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert $(EXECUTE) book/*.ipynb
 	$(BIN)/python tools/prose_numbers.py book
 
+# Ruff on the code and the notebooks' cells, and the notebooks' stored outputs checked as the
+# record nbval compares against (tools/check_notebooks.py).
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/python tools/check_notebooks.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
