@@ -34,8 +34,9 @@ def problems(path: Path) -> list[str]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         nb = nbformat.from_dict(raw)
         nbformat.validate(nb)
-    except (json.JSONDecodeError, nbformat.ValidationError) as error:
-        return [f"not a valid notebook: {str(error).splitlines()[0]}"]
+    except (ValueError, KeyError, TypeError, nbformat.ValidationError) as error:
+        # not JSON (a ValueError), or JSON that nbformat's validator cannot even walk
+        return [f"not a valid notebook: {(str(error).splitlines() or [repr(error)])[0]}"]
     found: list[str] = []
     code: list[dict[str, Any]] = [c for c in raw["cells"] if c["cell_type"] == "code"]
     counts = [cell.get("execution_count") for cell in code]
