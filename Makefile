@@ -18,7 +18,7 @@ TEST_JOBS ?= 4
 LINTED := l1l2 tests benchmarks tools book conftest.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-.PHONY: book test setup notebooks lint typecheck unit nbval browser bench clean
+.PHONY: book test quick setup notebooks lint typecheck unit nbval browser bench clean
 
 # The strict build: any warning fails it. Removing the old output first means no page of an
 # earlier build lingers for the browser test to open.
@@ -31,6 +31,17 @@ book: $(STAMP) $(NODE_STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
 		lint typecheck browser unit nbval jupyterlab
+
+# The check to run before every commit, in under a minute: lint, then the unit tests and
+# doctests except tests/test_widgets.py (the explorers driven control by control, two thirds of
+# `make unit`'s time; tests/test_figure_styles.py still builds both explorers and checks what they
+# draw) and the Sphinx build of a small book in tests/test_prose_numbers.py (the longest single
+# test; `make book` runs the same check on the whole book). Leaves out typecheck, the widgets'
+# behaviour, nbval, the book and the browsers: `make test` runs them all.
+QUICK_SKIPS := --ignore=tests/test_widgets.py \
+	--deselect=tests/test_prose_numbers.py::test_strict_build_passes_and_fails_on_an_edited_literal
+quick: lint
+	$(BIN)/pytest -p no:cacheprovider -n $(JOBS) $(QUICK_SKIPS)
 
 setup: $(STAMP)
 
@@ -51,13 +62,23 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Re-execute every notebook top to bottom and store its outputs: the record nbval compares against.
+# Jupyter's own runner (nbconvert's ExecutePreprocessor, which is nbclient): in a fresh python3
+# kernel of .venv, in the notebook's folder, each cell within 10 minutes, the widget state stored
+# (the book embeds it), and no timestamps in the cells (`jupyter execute` cannot turn those off:
+# every re-run would change every cell).
+EXECUTE := --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
+	--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+	--ExecutePreprocessor.store_widget_state=True
 notebooks: $(STAMP)
-	$(BIN)/python tools/execute_notebooks.py book
+	$(BIN)/jupyter nbconvert $(EXECUTE) book/*.ipynb
 	$(BIN)/python tools/prose_numbers.py book
 
+# Ruff on the code and the notebooks' cells, and the notebooks' stored outputs checked as the
+# record nbval compares against (tools/check_notebooks.py).
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/python tools/check_notebooks.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

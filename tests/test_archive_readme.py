@@ -13,12 +13,12 @@ REPO = "https://github.com/example/l1l2"
 
 def _extension() -> object:
     spec = importlib.util.spec_from_file_location(
-        "l1l2_book", ROOT / "book" / "_ext" / "l1l2_book.py"
+        "l1l2_book_archive", ROOT / "book" / "_ext" / "l1l2_book" / "archive.py"
     )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("l1l2_book", module)
+    sys.modules.setdefault("l1l2_book_archive", module)
     spec.loader.exec_module(module)
     return module
 

@@ -262,11 +262,15 @@ FIT_ARGS: dict[str, Any] = {
 
 
 def reference_fit(kw: dict[str, Any]) -> tuple[list[float], bool]:
-    """The descent as the source article writes it, in Python floats, one update at a time."""
+    """The descent as the source article writes it, in Python floats, one update at a time.
+
+    ``kw["lr"]`` is a number or a plain function of the update number (0, 1, 2, ...).
+    """
     x = [float(v) for v in np.broadcast_to(np.asarray(kw["x"], float), np.shape(kw["y"]))]
     y = [float(v) for v in np.asarray(kw["y"], float)]
     name, d, batch = kw["loss"], float(kw["delta"]), int(kw["batch_size"])
     w, ws = float(kw["w0"]), [float(kw["w0"])]
+    lr = kw["lr"] if callable(kw["lr"]) else (lambda _t, rate=float(kw["lr"]): rate)
 
     def value(r: float) -> float:
         a = abs(r)
@@ -284,7 +288,8 @@ def reference_fit(kw: dict[str, Any]) -> tuple[list[float], bool]:
             residuals = [w * a - b for a, b in zip(xb, yb, strict=True)]
             grad = sum((slope(r) * a for r, a in zip(residuals, xb, strict=True)), 0.0)
             loss = sum(map(value, residuals), 0.0) * scale
-            rate = float(kw["lr"]) * scale if scale != 1.0 else float(kw["lr"])
+            base = float(lr(len(ws) - 1))  # the rate of update t = 0, 1, 2, ...
+            rate = base * scale if scale != 1.0 else base
             w_next = w - rate * grad
             if not (math.isfinite(w_next) and math.isfinite(loss)):
                 return ws + [w] * 0, True
@@ -313,6 +318,56 @@ def test_fit_fuzzed(argument, value, loss):
         want, diverged = reference_fit(kwargs)
         assert bool(history.diverged) == diverged
         np.testing.assert_allclose(history.w[: len(want)], want, rtol=1e-12, atol=1e-300)
+
+
+# The corpus above gives batch_size only a few sizes (1, 2, ...); here every batch size from 1
+# to n, and one past it, meets data of every length from 1 to 7, so that a batch of 3 or 4, a last
+# batch that is smaller than the others, and a schedule read at the wrong update all differ from
+# the reference.
+finite = st.floats(-4.0, 4.0, allow_subnormal=False)
+
+
+def inverse_time_by_hand(t: Any) -> Any:
+    """0.05 / (1 + 0.5 t), written here (not with l1l2.schedules), for arrays and numbers."""
+    return 0.05 / (1.0 + 0.5 * t)
+
+
+@FUZZ
+@given(samples=st.lists(st.tuples(finite, finite), min_size=1, max_size=7), draw=st.data())
+def test_fit_equals_the_reference_for_every_batch_size(samples, draw):
+    n = len(samples)
+    kwargs = {
+        **FIT_ARGS,
+        "x": [a for a, _ in samples],
+        "y": [b for _, b in samples],
+        "batch_size": draw.draw(st.integers(1, n + 1), label="batch_size"),
+        "loss": draw.draw(st.sampled_from(losses.LOSS_NAMES), label="loss"),
+        "reduction": draw.draw(st.sampled_from(["sum", "mean"]), label="reduction"),
+        "lr": draw.draw(st.sampled_from([0.03, inverse_time_by_hand]), label="lr"),
+        "w0": draw.draw(finite, label="w0"),
+        "epochs": draw.draw(st.integers(1, 3), label="epochs"),
+    }
+    history = gd.fit(**kwargs)
+    want, diverged = reference_fit(kwargs)
+    assert bool(history.diverged) == diverged
+    scale = 1.0 + max(map(abs, want))
+    np.testing.assert_allclose(history.w[: len(want)], want, rtol=1e-10, atol=1e-12 * scale)
+
+
+@pytest.mark.parametrize("batch_size", range(1, 8))
+@pytest.mark.parametrize("reduction", ["sum", "mean"])
+def test_fit_equals_the_reference_at_each_batch_size_from_1_to_n(batch_size, reduction):
+    """Each size surely met (hypothesis draws sizes at random): n = 7 data, batches of 1 to 7."""
+    x = [2.0, -1.0, 3.0, 0.5, 1.5, -2.0, 1.0]
+    y = [2.0, 2.5, -1.5, 2.0, 0.5, -3.0, 4.0]
+    for loss in losses.LOSS_NAMES:
+        for lr in (0.02, inverse_time_by_hand):
+            kwargs = {**FIT_ARGS, "x": x, "y": y, "loss": loss, "batch_size": batch_size,
+                      "reduction": reduction, "lr": lr, "epochs": 3}  # fmt: skip
+            history = gd.fit(**kwargs)
+            want, diverged = reference_fit(kwargs)
+            assert not diverged
+            np.testing.assert_allclose(history.w, want, rtol=1e-12, atol=1e-12)
 
 
 MIN_ARGS: dict[str, Any] = {"x": [2.0, 1.0, 3.0], "y": [2.0, 2.5, 1.5], "loss": "l2", "delta": 1.0}

@@ -194,7 +194,7 @@ def test_doc_and_short_python_roles_get_explicit_texts(tmp_path: Path) -> None:
 
 
 def test_the_extension_and_the_tool_read_literals_alike() -> None:
-    extension = _load("l1l2_book", BOOK / "_ext" / "l1l2_book.py")
+    extension = _load("l1l2_book_prose_numbers", BOOK / "_ext" / "l1l2_book" / "prose_numbers.py")
     assert extension.LITERAL_BOUNDARY == prose_numbers.LITERAL_BOUNDARY
     assert extension.GLUE_COMMENT.pattern == prose_numbers.GLUE_MARK.pattern
 

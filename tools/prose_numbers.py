@@ -44,7 +44,8 @@ import nbformat
 from myst_nb.core.variables import format_plain_text
 
 # The literal before a glue comment reaches back to the nearest one of these characters. Keep in
-# step with ``LITERAL_BOUNDARY`` in book/_ext/l1l2_book.py (a test checks that they agree).
+# step with ``LITERAL_BOUNDARY`` in book/_ext/l1l2_book/prose_numbers.py (a test checks that
+# they agree).
 LITERAL_BOUNDARY = frozenset(" \t\r\n([{\"'“‘«=<>≈×~/–—*_|$")  # noqa: RUF001 (typographic quotes)
 # Characters a literal must not hold: they would start Markdown syntax around the number.
 MARKDOWN_SPECIAL = frozenset("`\\[]!&")
@@ -325,7 +326,7 @@ def convert_notebook(path: Path) -> bool:
             cell["source"] = new
             changed = True
     if changed:
-        nbformat.write(nb, path)  # as tools/execute_notebooks.py writes it
+        nbformat.write(nb, path)  # as `make notebooks` (nbconvert) writes it
     return changed
 
 
