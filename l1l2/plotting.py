@@ -44,6 +44,7 @@ __all__ = [
     "OKABE_ITO",
     "color_for",
     "label_for",
+    "linestyle_for",
     "new_axes",
     "plot_experiment",
     "plot_fits",
@@ -96,6 +97,28 @@ def color_for(key: str, index: int = 0) -> str:
             "key", f"key must be a loss name or another label (a str), got {key!r}"
         )
     return LOSS_COLORS.get(key, _CYCLE[position % len(_CYCLE)])
+
+
+def linestyle_for(key: str, index: int = 0) -> str | tuple[float, tuple[float, ...]]:
+    """Return the book's line style for a loss name, or the ``index``-th of ``LINESTYLES``.
+
+    Each loss keeps its style in every figure (its row of :mod:`l1l2.vocabulary`), so that
+    its lines differ from the others' without colour too.
+
+    Examples
+    --------
+    >>> linestyle_for("l2")
+    '--'
+
+    """
+    position = check_int(index, "index", low=0)
+    if not isinstance(key, str):
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
+    if key in vocabulary.LOSSES:
+        return vocabulary.LOSSES[key].linestyle
+    return LINESTYLES[position % len(LINESTYLES)]
 
 
 def label_for(key: str) -> str:
@@ -471,6 +494,7 @@ def _per_sample_curves(
             r,
             fn(zero, r, reduction="none", **kwargs),
             color=color_for(name),
+            linestyle=linestyle_for(name),
             linewidth=2,
             label=f"{label_for(name)}: {formulas[name]}",
             gid=name,
@@ -710,6 +734,15 @@ def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None
         _reference_line(ax, "settle", settle)
 
 
+def _cycle_keys(panels: Iterable[Axes], keys: list[str]) -> None:
+    """Give each key the next series of ``panels`` in its colour and line style, in order."""
+    for ax in panels:  # a loss keeps its own colour and style; other keys take the palette's
+        ax.set_prop_cycle(
+            color=[color_for(key, i) for i, key in enumerate(keys)],
+            linestyle=[linestyle_for(key, i) for i, key in enumerate(keys)],
+        )
+
+
 def plot_experiment(
     histories: Mapping[str, History],
     *,
@@ -767,10 +800,11 @@ def plot_experiment(
         if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
             raise ArgumentTypeError("axes", f"axes must be a pair of matplotlib Axes, got {axes!r}")
     left, right = panels
-    for index, (key, history) in enumerate(histories.items()):
-        color, label = color_for(key, index), label_for(key)
-        plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, color=color, ax=left)
-        plot_w(history, label=label, color=color, ax=right)
+    _cycle_keys(panels, list(histories))
+    for key, history in histories.items():
+        label = label_for(key)
+        plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, ax=left)
+        plot_w(history, label=label, ax=right)
     _references(right, true_w=true_w, settle=None)
     _legend(right)
     if loss_scale != "linear":
@@ -912,15 +946,15 @@ def plot_spread(
             everything = np.concatenate(list(arrays.values()))
             count = check_int(bins, "bins", low=1) + 1
             edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        for index, (values, color, label) in enumerate(
-            zip(arrays.values(), colors, labels, strict=True)
+        for index, (key, values, color, label) in enumerate(
+            zip(arrays, arrays.values(), colors, labels, strict=True)
         ):
             ax.hist(
                 values,
                 bins=edges,
                 histtype="step",
                 linewidth=2,
-                linestyle=LINESTYLES[index % len(LINESTYLES)],
+                linestyle=linestyle_for(key, index),
                 color=color,
                 label=f"{label} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
                 gid=label,
@@ -1103,7 +1137,15 @@ def plot_total_loss(
     )
     total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
     color = color_for(loss)
-    ax.plot(w, total, color=color, linewidth=2, label=f"total {label_for(loss)} loss", gid="total")
+    ax.plot(
+        w,
+        total,
+        color=color,
+        linestyle=linestyle_for(loss),
+        linewidth=2,
+        label=f"total {label_for(loss)} loss",
+        gid="total",
+    )
     if loss == "l1":
         flat_low, flat_high = experiments.l1_interval(inputs, targets)
         if float(flat_high) > float(flat_low):
@@ -1178,8 +1220,8 @@ def plot_fits(
         The targets, shape ``(n,)``.
     fits : Fit or sequence of Fit
         Any number of one-feature fits of :func:`l1l2.regression.solve`. Each line spans the
-        range of ``X`` in the colour of its loss; a second fit with the same loss (another
-        Huber :math:`\delta`, say) is dashed, a third dotted.
+        range of ``X`` in the colour and line style of its loss; a second fit with the same
+        loss (another Huber :math:`\delta`, say) takes the next style of ``LINESTYLES``.
     xlabel, ylabel : str
         The axis labels, with their units (default ``"x"`` and ``"y"``).
     ax : matplotlib.axes.Axes, optional
@@ -1229,7 +1271,9 @@ def plot_fits(
             grid,
             fit.intercept + float(fit.coef[0]) * grid,
             color=color_for(fit.loss),
-            linestyle=("-", "--", ":", "-.")[repeat % 4],
+            linestyle=(
+                linestyle_for(fit.loss) if repeat == 0 else LINESTYLES[repeat % len(LINESTYLES)]
+            ),
             linewidth=1.8,
             label=_fit_label(fit),
             gid=f"fit-{fit.loss}",

@@ -120,11 +120,12 @@ ScheduleName = Literal["constant", "inverse_time", "exponential"]
 
 #: The losses of the book, in the order the book introduces them.
 LOSSES: Final[dict[LossName, Row]] = {
-    "signed": Row("signed", "signed L1", PALETTE["vermillion"], value=r"r", derivative=r"1"),
+    "signed": Row("signed", "signed L1", PALETTE["vermillion"], ":", value=r"r", derivative=r"1"),
     "l1": Row(
         "l1",
         "abs L1",
         PALETTE["blue"],
+        "-",
         value=r"|r|",
         derivative=r"\operatorname{sign}(r)",
         settles="median-based",
@@ -133,6 +134,7 @@ LOSSES: Final[dict[LossName, Row]] = {
         "l2",
         "L2",
         PALETTE["orange"],
+        "--",
         value=r"r^2",
         derivative=r"2r",
         settles="mean-based, least squares",
@@ -141,6 +143,7 @@ LOSSES: Final[dict[LossName, Row]] = {
         "huber",
         "Huber",
         PALETTE["bluish green"],
+        "-.",
         value=r"\tfrac12 r^2 \text{ if } |r|\le\delta \text{ else } \delta(|r| - \tfrac12\delta)",
         derivative=r"\operatorname{clip}(r, -\delta, \delta)",
         defaults={"delta": 1.0},

@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPLORE = ROOT / "book" / "10-explore.ipynb"  # the one notebook with widget state
+EXPLORE = ROOT / "book" / "11-explore.ipynb"  # the one notebook with widget state
 
 
 def _load() -> ModuleType:

@@ -57,8 +57,12 @@ LOSS = {
     "l2": ("L2", ORANGE),
     "huber": ("Huber", GREEN),
 }
-# Several runs or schedules that are not losses take the palette in this order.
+# The line style of each loss's curves wherever several series share a panel: abs L1 solid,
+# L2 dashed, Huber dash-dotted, signed L1 dotted (a second cue beside the colour).
+DASH = {"signed": ":", "l1": "-", "l2": "--", "huber": "-."}
+# Several runs or schedules that are not losses take the palette and these styles in order.
 FIRST_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE)
+FIRST_DASHES = ("-", "--", "-.", ":")
 TRUE_W = Style(GREY, "--")  # "the true w = 1 (dashed)"
 SETTLE = Style(PURPLE, ":")  # "the settle point dotted", "its centre (dotted)"
 DELTA_EDGE = Style(GREY, ":")  # "Huber's slope ... up to delta (dotted lines)"
@@ -160,9 +164,9 @@ def test_new_axes_background_is_opaque_white():
 def test_per_sample_curves_are_solid_in_each_losss_colour(function, kwargs):
     ax = function(6.0, **kwargs)
     for name, (label, colour) in LOSS.items():
-        assert_line(one_line(ax, name), Style(colour))
+        assert_line(one_line(ax, name), Style(colour, DASH[name]))
         (entry,) = [text for text in legend_entries(ax) if text.startswith(f"{label}: ")]
-        assert_legend(ax, {entry: Style(colour)})
+        assert_legend(ax, {entry: Style(colour, DASH[name])})
 
 
 def test_plot_penalties_marks_are_dots_in_the_losss_colour_with_no_line():
@@ -219,12 +223,20 @@ def test_a_trajectory_is_solid_blue_unless_a_colour_is_given(field):
     assert_legend(ax, {"mine": Style(GREEN)})
 
 
-def test_many_runs_are_thin_lines_of_one_colour():
+def test_a_few_runs_take_the_palette_and_its_styles_in_order():
     x, y = data.linear(20, x=2.0, noise=5.0, runs=4, rng=3)
-    many = gd.fit(x, y, loss="l1", w0=20.0, lr=0.01, batch_size=2, epochs=2, reduction="sum")
-    ax = plotting.plot_w(many)
-    runs = drawn(ax, "w")
+    few = gd.fit(x, y, loss="l1", w0=20.0, lr=0.01, batch_size=2, epochs=2, reduction="sum")
+    runs = drawn(plotting.plot_w(few), "w")
     assert len(runs) == 4
+    for line, colour, dash in zip(runs, FIRST_COLOURS, FIRST_DASHES, strict=False):
+        assert_line(line, Style(colour, dash))
+
+
+def test_many_runs_are_thin_solid_lines_of_one_colour():
+    x, y = data.linear(20, x=2.0, noise=5.0, runs=12, rng=3)
+    many = gd.fit(x, y, loss="l1", w0=20.0, lr=0.01, batch_size=2, epochs=2, reduction="sum")
+    runs = drawn(plotting.plot_w(many), "w")
+    assert len(runs) == 12
     for line in runs:
         assert_line(line, Style(BLUE))
 
@@ -251,9 +263,9 @@ def test_plot_experiment_draws_each_loss_in_its_colour_on_both_panels():
     for field, ax in (("loss", left), ("w", right)):
         lines = {line.get_label(): line for line in drawn(ax, field)}
         assert set(lines) == {label for label, _ in LOSS.values()}
-        for label, colour in LOSS.values():
-            assert_line(lines[label], Style(colour))
-            assert_legend(ax, {label: Style(colour)})
+        for name, (label, colour) in LOSS.items():
+            assert_line(lines[label], Style(colour, DASH[name]))
+            assert_legend(ax, {label: Style(colour, DASH[name])})
     assert_line(one_line(right, "true_w"), TRUE_W)
     assert_legend(right, {"true w = 1": TRUE_W})
 
@@ -264,8 +276,8 @@ def test_plot_experiment_gives_other_keys_the_palette_in_order():
     left, right = plotting.plot_experiment(runs, true_w=None)
     for ax, field in ((left, "loss"), (right, "w")):
         lines = {line.get_label(): line for line in drawn(ax, field)}
-        for key, colour in zip(runs, FIRST_COLOURS, strict=False):
-            assert_line(lines[key], Style(colour))
+        for key, colour, dash in zip(runs, FIRST_COLOURS, FIRST_DASHES, strict=False):
+            assert_line(lines[key], Style(colour, dash))
 
 
 def test_plot_lr_draws_the_schedules_in_palette_order():
@@ -278,10 +290,10 @@ def test_plot_lr_draws_the_schedules_in_palette_order():
         "slow": schedules.exponential(0.01, rate=0.99),
     }
     ax = plotting.plot_lr(chosen, 100)
-    for key, colour in zip(chosen, FIRST_COLOURS, strict=True):
-        assert_line(one_line(ax, key), Style(colour))
+    for key, colour, dash in zip(chosen, FIRST_COLOURS, FIRST_DASHES, strict=False):
+        assert_line(one_line(ax, key), Style(colour, dash))
         (entry,) = [text for text in legend_entries(ax) if text.startswith(f"{key}: ")]
-        assert_legend(ax, {entry: Style(colour)})
+        assert_legend(ax, {entry: Style(colour, dash)})
 
 
 def spread_estimates() -> dict[str, np.ndarray]:
@@ -298,9 +310,11 @@ def test_plot_spread_histograms_are_step_lines_in_each_losss_colour():
         (step,) = drawn(ax, label)
         assert hex_of(step.get_edgecolor()) == colour
         assert not step.get_fill()
-        assert step.get_linestyle() in ("-", "solid")
+        # the same dashes as a patch drawn with the loss's style (matplotlib's own conversion)
+        dashes = Patch(linestyle=DASH[name])._unscaled_dash_pattern
+        assert step._unscaled_dash_pattern == dashes
         (entry,) = [text for text in legend_entries(ax) if text.startswith(f"{label} (std ")]
-        assert_legend(ax, {entry: Style(colour)})
+        assert_legend(ax, {entry: Style(colour, DASH[name])})
     assert_line(one_line(ax, "true_w"), TRUE_W)
     assert_legend(ax, {"true w = 1": TRUE_W})
 
@@ -319,12 +333,12 @@ def test_plot_spread_boxes_are_filled_with_each_losss_colour():
 def test_plot_total_loss_curve_band_samples_settle_and_true_w(loss):
     ax = plotting.plot_total_loss(2.0, [1.0, 2.0, 2.5, 6.0], loss=loss, true_w=1.0)
     label, colour = LOSS[loss]
-    assert_line(one_line(ax, "total"), Style(colour))
+    assert_line(one_line(ax, "total"), Style(colour, DASH[loss]))
     assert line_style(one_line(ax, "samples")) == SAMPLE_TICKS
     assert_line(one_line(ax, "settle"), SETTLE)
     assert_line(one_line(ax, "true_w"), TRUE_W)
     want = {
-        f"total {label} loss": Style(colour),
+        f"total {label} loss": Style(colour, DASH[loss]),
         "samples, y / x": SAMPLE_TICKS,
         "true w = 1": TRUE_W,
     }

@@ -54,7 +54,7 @@ def test_legend_names_each_loss_and_a_huber_delta(phones):
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert labels == ["data", "Huber (δ = 1)", "Huber (δ = 20)"]
     styles = [line.get_linestyle() for line in ax.get_lines()]
-    assert styles == ["-", "--"]  # the second Huber line is told apart by its dashes
+    assert styles == ["-.", "--"]  # Huber's dash-dot; a second Huber line takes the next style
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("year (19..)", "calls (millions)")
 
 
