@@ -1,0 +1,495 @@
+# ruff: noqa: N803, N806  (X and A: the matrix names of the linear-algebra literature)
+r"""The exact fits behind :func:`l1l2.regression.solve`, on centred, rescaled data.
+
+Every fit is equivariant: rescaling a column of ``X`` rescales its coefficient, shifting it
+moves the intercept, and scaling ``y`` scales everything (Huber with its delta). The solvers
+below see only a *standard* copy of the data, in which that holds by construction:
+
+- each column of ``X`` and ``y`` is shifted by one of its own values (the lower median, so the
+  shift is a data value and ``x - shift`` is exact for the values near it), and divided by a
+  power of two near its largest deviation (exact: no digit is lost);
+- every tolerance is relative (to a row's own size, or to the largest singular value), so no
+  decision depends on the units of the data.
+
+The private engine of :mod:`l1l2.regression`; the public names and the formulas are there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from l1l2._typing import FloatArray
+from l1l2._validation import ArgumentValueError
+
+#: The largest problem :func:`l1l2.regression.solve` accepts: rows times coefficients. One
+#: copy of the data at the limit is 160 MB; the abs-L1 fit of 10^6 x 10 takes well under a
+#: minute (benchmarks/RESULTS.md).
+MAX_CELLS: Final = 2 * 10**7
+# Above this many samples the abs-L1 fit solves its LP on a band of samples near a first fit
+# (at most _BAND_ROUNDS widenings) instead of on all of them.
+_FULL_LP_N: Final = 5_000
+_BAND_ROUNDS: Final = 12
+# Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
+# least-squares start, the rest from the abs-L1 fit).
+_HUBER_STEPS: Final = 200
+# Halvings of the Huber line search.
+_HALVINGS: Final = 60
+# Relative size below which a residual is zero (a sample on the fit) and a multiplier is at
+# its bound: far above rounding (1e-16), far below any real gap in the data.
+_REL: Final = 1e-9
+_EPS: Final = float(np.finfo(np.float64).eps)
+
+
+def _power_of_two(value: float) -> float:
+    """The power of two at or just above ``value`` > 0 (1.0 for 0): dividing by it is exact."""
+    if not value > 0.0:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(value)[1])
+
+
+def _lower_median(values: FloatArray) -> float:
+    """A data value in the middle (no averaging, so it is exact and cannot overflow)."""
+    return float(np.partition(values, (values.size - 1) // 2, axis=0)[(values.size - 1) // 2])
+
+
+@dataclass(frozen=True)
+class Standard:
+    r"""The data in standard units: :math:`A = [1, (X - c) / s]`, :math:`y' = (y - c_y) / s_y`.
+
+    A fit :math:`(b', \beta')` in these units is :math:`\beta_j = \beta'_j s_y / s_j`,
+    :math:`b = c_y + s_y b' - c^\top\beta` in the units of the data.
+    """
+
+    A: FloatArray
+    y: FloatArray
+    x_shift: FloatArray
+    x_scale: FloatArray
+    y_shift: float
+    y_scale: float
+    intercept: bool
+
+    @property
+    def k(self) -> int:
+        """Number of coefficients, the intercept included."""
+        return int(self.A.shape[1])
+
+    def unscale(self, beta: FloatArray) -> tuple[float, FloatArray]:
+        """Return ``(intercept, coef)`` in the units of the data, or raise if they overflow."""
+        with np.errstate(all="ignore"):
+            coef = beta[int(self.intercept) :] * (self.y_scale / self.x_scale)
+            shift = float(self.x_shift @ coef) if self.intercept else 0.0
+            b = self.y_shift + self.y_scale * float(beta[0]) - shift if self.intercept else 0.0
+        if not (np.all(np.isfinite(coef)) and math.isfinite(b)):
+            raise ArgumentValueError(
+                "X",
+                "the fitted coefficients of these X and y are beyond float64 (about 1.8e308): "
+                "rescale X or y",
+            )
+        return b, np.array(coef, dtype=np.float64)
+
+
+def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
+    """Centre (with an intercept) and rescale ``X`` and ``y`` exactly; refuse degenerate columns."""
+    n, p = X.shape
+    x_shift = np.array([_lower_median(X[:, j]) for j in range(p)]) if intercept else np.zeros(p)
+    y_shift = _lower_median(y) if intercept else 0.0
+    with np.errstate(all="ignore"):
+        centred = X - x_shift if intercept else X
+        target = y - y_shift if intercept else y
+        spread = np.max(np.abs(centred), axis=0)
+        y_spread = float(np.max(np.abs(target)))
+    for j in range(p):
+        if not np.isfinite(spread[j]):
+            raise ArgumentValueError(
+                "X", f"X column {j} spans more than float64 can hold (about 1.8e308): rescale it"
+            )
+        if spread[j] == 0.0:
+            same = "constant, a multiple of the intercept's column of ones" if intercept else "zero"
+            raise ArgumentValueError(
+                "X",
+                f"X column {j} is {same}: the columns must be linearly independent; drop it",
+            )
+    if not math.isfinite(y_spread):
+        raise ArgumentValueError(
+            "y", "y spans more than float64 can hold (about 1.8e308): rescale it"
+        )
+    x_scale = np.array([_power_of_two(float(s)) for s in spread])
+    y_scale = _power_of_two(y_spread)
+    columns = centred / x_scale
+    A = np.empty((n, p + intercept))
+    if intercept:
+        A[:, 0] = 1.0
+    A[:, int(intercept) :] = columns
+    return Standard(A, target / y_scale, x_shift, x_scale, y_shift, y_scale, intercept)
+
+
+def triangular(data: Standard) -> FloatArray:
+    r"""The triangular factor :math:`R` of :math:`[A, y'] = QR` (``k + 1`` square), never forming Q.
+
+    :math:`R_{:k,:k}\beta = R_{:k,k}` is the least-squares fit and :math:`R_{k,k}^2` its total.
+    """
+    augmented = np.column_stack([data.A, data.y])
+    try:
+        r = np.asarray(np.linalg.qr(augmented, mode="r"), dtype=np.float64)
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - QR of finite data does not fail
+        raise ArgumentValueError("X", f"the least-squares factorisation failed: {exc}") from None
+    return r
+
+
+def check_rank(data: Standard, r: FloatArray) -> None:
+    """Refuse ``X`` whose columns are dependent to rounding (relative, as ``lstsq``'s ``rcond``)."""
+    k = data.k
+    n = data.A.shape[0]
+    try:
+        _, s, vt = np.linalg.svd(r[:k, :k])
+    except np.linalg.LinAlgError:  # pragma: no cover - SVD of a small finite matrix
+        s, vt = np.zeros(k), np.eye(k)
+    if s[-1] > s[0] * max(n, k) * _EPS:
+        return
+    null = np.abs(vt[-1])
+    involved = [int(j) for j in np.flatnonzero(null > 1e-6 * null.max())]
+    names = [
+        "the intercept's column of ones"
+        if data.intercept and j == 0
+        else f"X column {j - data.intercept}"
+        for j in involved
+    ]
+    last = names.pop()
+    others = ", ".join(names) if names else "nothing else"
+    raise ArgumentValueError(
+        "X",
+        f"the columns of X{' and the column of ones' if data.intercept else ''} must be "
+        f"linearly independent: {last} is a combination of {others} (to rounding); drop it",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Least squares
+# ---------------------------------------------------------------------------------------------
+
+
+def solve_l2(data: Standard, r: FloatArray) -> FloatArray:
+    """The least-squares fit from the triangular factor (full rank: checked before)."""
+    k = data.k
+    return _back_substitute(r[:k, :k], r[:k, k])
+
+
+def _back_substitute(upper: FloatArray, rhs: FloatArray) -> FloatArray:
+    k = rhs.size
+    x = np.zeros(k)
+    for i in range(k - 1, -1, -1):
+        x[i] = (rhs[i] - upper[i, i + 1 :] @ x[i + 1 :]) / upper[i, i]
+    return x
+
+
+# ---------------------------------------------------------------------------------------------
+# Least absolute deviations
+# ---------------------------------------------------------------------------------------------
+
+
+def _row_tolerance(A: FloatArray, y: FloatArray, beta: FloatArray) -> FloatArray:
+    """Per sample, the size below which its residual is rounding: relative to its own terms."""
+    tol: FloatArray = _REL * (np.abs(y) + np.abs(A) @ np.abs(beta))
+    return tol
+
+
+def solve_l1(data: Standard) -> tuple[FloatArray, bool]:
+    r"""Least absolute deviations by the dual linear program; return the fit and its uniqueness.
+
+    The dual of :math:`\min_\beta \sum_i |y_i - a_i^\top\beta|` is
+    :math:`\max_d y^\top d` with :math:`A^\top d = 0`, :math:`|d_i| \le 1`: n bounded
+    variables and only k equality constraints, which HiGHS solves far faster than the primal's
+    2n + 2k variables. The multipliers of the k constraints are :math:`-\beta`.
+
+    For large n most samples are clearly above or below the fit, and their :math:`d_i` is
+    known to be :math:`\pm 1`: fit a subsample first, keep only the samples nearest to that
+    fit free, fix the others at the sign of their residual, and solve the much smaller LP;
+    repeat with a wider band while a fixed sample ends up on the wrong side (Portnoy and
+    Koenker, 1997). The answer satisfies the optimality conditions of the whole problem, so it
+    is exact.
+    """
+    A, y = data.A, data.y
+    n, k = A.shape
+    d: FloatArray | None = None
+    beta_lp = np.zeros(k)
+    if n > _FULL_LP_N:
+        d, beta_lp = _l1_band(A, y)
+    if d is None:
+        d, beta_lp = _l1_dual(A, y, np.zeros(k))
+    if d is None:  # pragma: no cover - the full dual LP is bounded and feasible (d = 0)
+        raise ArgumentValueError("X", "the abs-L1 linear program failed on these X and y")
+
+    # Polish: the solution passes through k data points. Take the k samples with the smallest
+    # residuals (relative to their size) that pin beta and solve for the line through them.
+    residual = y - A @ beta_lp
+    order = np.argsort(np.abs(residual) / (np.abs(y) + np.abs(A) @ np.abs(beta_lp) + 1e-300))
+    chosen = _independent_rows(A, order, k)
+    beta = beta_lp
+    if chosen.size == k:
+        try:
+            exact = np.asarray(np.linalg.solve(A[chosen], y[chosen]), dtype=np.float64)
+        except np.linalg.LinAlgError:  # pragma: no cover - the rows were chosen independent
+            exact = beta_lp
+        if np.all(np.isfinite(exact)) and np.sum(np.abs(y - A @ exact)) <= np.sum(
+            np.abs(residual)
+        ) * (1.0 + 1e-12):
+            beta = exact
+    return beta, _l1_unique(A, y, beta, d)
+
+
+def _l1_dual(
+    A: FloatArray, y: FloatArray, rhs: FloatArray, start: FloatArray | None = None
+) -> tuple[FloatArray | None, FloatArray]:
+    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta.
+
+    Given a ``start``, the costs are the residuals from it (the same LP up to a constant),
+    scaled to at most 1: HiGHS then sees numbers of one size, and beta is found as a correction.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
+
+    base = np.zeros(A.shape[1]) if start is None else start
+    cost = y - A @ base
+    scale = float(np.max(np.abs(cost))) if cost.size else 0.0
+    scale = scale if scale > 0.0 else 1.0
+    result = linprog(-cost / scale, A_eq=A.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds")
+    if result.status != 0:
+        return None, base
+    beta = base - np.asarray(result.eqlin.marginals, dtype=np.float64) * scale
+    return np.asarray(result.x, dtype=np.float64), beta
+
+
+def _spread_sample(n: int, m: int) -> NDArray[np.intp]:
+    """``m`` of ``n`` row indices spread over the data in a fixed pseudo-random order.
+
+    Deterministic (the same rows every call), and blind to the order of the rows: sorted or
+    adversarially ordered data give as fair a sample as shuffled data.
+    """
+    rng = np.random.default_rng(20_241_204)
+    return np.sort(rng.choice(n, size=m, replace=False))
+
+
+def _l1_band(A: FloatArray, y: FloatArray) -> tuple[FloatArray | None, FloatArray]:
+    """The large-n route of :func:`solve_l1`; ``None`` for d if it gives up (then: full LP)."""
+    n, k = A.shape
+    m = min(n, max(4 * k, int(np.sqrt(k) * n ** (2.0 / 3.0))))
+    sub = _spread_sample(n, m)
+    d_sub, beta = _l1_dual(A[sub], y[sub], np.zeros(k))
+    if d_sub is None:  # pragma: no cover - feasible (d = 0)
+        return None, beta
+    band = m
+    for _ in range(_BAND_ROUNDS):
+        residual = y - A @ beta
+        free = np.zeros(n, dtype=bool)
+        free[np.argpartition(np.abs(residual), band - 1)[:band]] = True
+        sign = np.sign(residual)
+        sign[free] = 0.0
+        fixed = ~free
+        d_free, beta_new = _l1_dual(A[free], y[free], -(A[fixed].T @ sign[fixed]), beta)
+        if d_free is not None:
+            moved = y[fixed] - A[fixed] @ beta_new
+            tol = _row_tolerance(A[fixed], y[fixed], beta_new)
+            wrong = (np.sign(moved) != sign[fixed]) & (np.abs(moved) > tol)
+            if not wrong.any():
+                sign[free] = d_free
+                return sign, beta_new
+            beta = beta_new
+        if band == n:  # pragma: no cover - the full problem is always feasible
+            break
+        band = min(n, 2 * band)
+    return None, beta
+
+
+def _independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
+    """Return the first ``k`` rows in ``order`` that are linearly independent (relative test).
+
+    One Gram-Schmidt projection per candidate, at most ``len(order)`` of them.
+    """
+    basis: list[FloatArray] = []
+    chosen: list[int] = []
+    for i in order:
+        row = A[int(i)]
+        norm = float(np.linalg.norm(row))
+        if norm == 0.0:
+            continue
+        v = row / norm
+        for _ in range(2):  # twice is enough (Kahan)
+            for q in basis:
+                v = v - (q @ v) * q
+        left = float(np.linalg.norm(v))
+        if left > 1e-8:
+            basis.append(v / left)
+            chosen.append(int(i))
+            if len(chosen) == k:
+                break
+    return np.asarray(chosen, dtype=np.intp)
+
+
+def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) -> bool:
+    r"""Whether :math:`\beta` is the only abs-L1 minimiser, from a dual solution ``d``.
+
+    Complementary slackness with any dual optimum describes every primal optimum: a minimiser
+    passes through the samples with :math:`|d_i| < 1`, keeps those with :math:`d_i = 1` on or
+    below it (residual :math:`\ge 0`) and those with :math:`d_i = -1` on or above it. Near
+    :math:`\beta` only the samples it passes through can bind, so :math:`\beta` is unique exactly
+    when no direction :math:`s \ne 0` keeps all of those conditions: a few tiny LPs decide it.
+    All tolerances are relative, so the answer does not depend on the units.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415
+
+    k = A.shape[1]
+    residual = y - A @ beta
+    on_line = np.abs(residual) <= _row_tolerance(A, y, beta)
+    inside = on_line & (np.abs(d) < 1.0 - 1e-9)
+    if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
+        return True  # k equalities with independent rows pin beta
+    # s moves beta; a sample i on the line gets residual -a_i s.
+    eq = A[inside]
+    upper = np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
+    for j in range(k):
+        for sign in (1.0, -1.0):
+            c = np.zeros(k)
+            c[j] = -sign
+            res = linprog(
+                c,
+                A_ub=upper if upper.size else None,
+                b_ub=np.zeros(upper.shape[0]) if upper.size else None,
+                A_eq=eq if eq.size else None,
+                b_eq=np.zeros(eq.shape[0]) if eq.size else None,
+                bounds=(-1.0, 1.0),
+                method="highs",
+            )
+            if res.status == 0 and -res.fun > 1e-7:
+                return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Huber
+# ---------------------------------------------------------------------------------------------
+
+
+def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
+    """The Huber total of the residuals of ``beta``."""
+    r = np.abs(y - A @ beta)
+    m = np.minimum(r, delta)
+    return float(np.sum(m * (r - 0.5 * m)))
+
+
+def auto_delta(data: Standard) -> float:
+    r"""Huber's threshold from a robust scale, in standard units of ``y``.
+
+    :math:`\delta = 1.345\,\hat\sigma` with :math:`\hat\sigma = \operatorname{median}|r_i| /
+    0.6745`, the residuals :math:`r` of the abs-L1 fit (whose median is 0): the normal-consistent
+    median absolute deviation, and 1.345 the usual 95%-efficiency constant. When more than half
+    the samples lie on the L1 fit, the mean absolute residual times :math:`\sqrt{\pi/2}` stands
+    in for :math:`\hat\sigma`; on an exact fit (all residuals zero) any delta gives the same fit,
+    and it is the spread of ``y``.
+    """
+    beta, _ = solve_l1(data)
+    r = np.abs(data.y - data.A @ beta)
+    sigma = float(np.median(r)) / 0.6745
+    if sigma <= 0.0:
+        sigma = float(np.mean(r)) * math.sqrt(math.pi / 2.0)
+    return 1.345 * sigma if sigma > 0.0 else 1.0
+
+
+def solve_huber(data: Standard, delta: float) -> tuple[FloatArray, bool]:
+    r"""Minimise the Huber total by Newton steps; stop when the exact answer is certified.
+
+    With the samples split into zones (inside :math:`\pm\delta`, above, below), the total is
+    a quadratic whose minimum solves
+    :math:`A_Q^\top A_Q \beta = A_Q^\top y_Q + \delta(\sum_{\text{above}} a_i -
+    \sum_{\text{below}} a_i)`. If the samples keep their zones at that point, its gradient
+    is zero there and it is the minimum (unique, as :math:`A_Q` has full rank): the stopping
+    rule. Otherwise step towards it with a backtracking line search, which lowers the convex
+    total every time. A delta tiny against the residuals leaves too few samples inside; then
+    the search restarts once from the abs-L1 fit, which Huber approaches as delta shrinks.
+    """
+    A, y = data.A, data.y
+    k = A.shape[1]
+    ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
+
+    def zones(beta: FloatArray) -> NDArray[np.int8]:
+        r = y - A @ beta
+        return (np.sign(r) * (np.abs(r) > delta)).astype(np.int8)  # -1 below, 0 in, +1 above
+
+    beta = solve_l2(data, triangular(data))
+    value = huber_total(A, y, beta, delta)
+    for step_count in range(_HUBER_STEPS):
+        zone = zones(beta)
+        target = _zone_minimum(A, y, zone, delta)
+        if target is not None and np.array_equal(zones(target), zone):
+            # Unique when the samples strictly inside the zone pin every coefficient: the total is
+            # then strictly convex around the answer. Samples exactly at |r| = delta do not: with
+            # a tiny delta the minimum can be a whole region of lines, all at that boundary.
+            strictly = np.abs(y - A @ target) < delta * (1.0 - 1e-9)
+            return target, _full_rank(A[strictly], k)
+        gradient = -(A.T @ np.clip(y - A @ beta, -delta, delta))
+        if target is not None:
+            step = target - beta
+        else:  # too few samples inside: a damped Newton step
+            inside = zone == 0
+            step = np.linalg.solve(A[inside].T @ A[inside] + ridge, -gradient)
+        beta, value = _line_search(
+            A, y, delta, beta=beta, value=value, step=step, slope=float(gradient @ step)
+        )
+        if step_count == _HUBER_STEPS // 4:
+            start = solve_l1(data)[0]
+            start_value = huber_total(A, y, start, delta)
+            if start_value < value:
+                beta, value = start, start_value
+    # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
+    return beta, False
+
+
+def _line_search(
+    A: FloatArray,
+    y: FloatArray,
+    delta: float,
+    *,
+    beta: FloatArray,
+    value: float,
+    step: FloatArray,
+    slope: float,
+) -> tuple[FloatArray, float]:
+    """Backtrack along ``step`` until the total falls enough (Armijo); at most _HALVINGS times."""
+    t = 1.0
+    for _ in range(_HALVINGS):
+        trial = beta + t * step
+        trial_value = huber_total(A, y, trial, delta)
+        if trial_value <= value + 1e-4 * t * slope:
+            return trial, trial_value
+        t *= 0.5
+    return beta, value
+
+
+def _full_rank(M: FloatArray, k: int) -> bool:
+    """Whether ``M`` has ``k`` independent columns, relative to its largest singular value."""
+    if M.shape[0] < k:
+        return False
+    s = np.linalg.svd(M, compute_uv=False)
+    return bool(s[-1] > s[0] * max(M.shape) * _EPS)
+
+
+def _zone_minimum(
+    A: FloatArray, y: FloatArray, zone: NDArray[np.int8], delta: float
+) -> FloatArray | None:
+    """The minimum of the quadratic that the total is while every sample keeps its ``zone``."""
+    k = A.shape[1]
+    inside = zone == 0
+    if np.count_nonzero(inside) < k:
+        return None
+    q, upper = np.linalg.qr(A[inside])
+    s = np.linalg.svd(upper, compute_uv=False)
+    if not s[-1] > s[0] * max(int(np.count_nonzero(inside)), k) * _EPS:
+        return None
+    pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
+    return np.asarray(
+        np.linalg.solve(upper, q.T @ y[inside] + np.linalg.solve(upper.T, pull)),
+        dtype=np.float64,
+    )
