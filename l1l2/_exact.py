@@ -46,10 +46,10 @@ _EPS: Final = float(np.finfo(np.float64).eps)
 
 
 def _power_of_two(value: float) -> float:
-    """The power of two at or just above ``value`` > 0 (1.0 for 0): dividing by it is exact."""
+    """The power of two at or just below ``value`` > 0 (1.0 for 0): dividing by it is exact."""
     if not value > 0.0:
         return 1.0
-    return math.ldexp(1.0, math.frexp(value)[1])
+    return math.ldexp(1.0, math.frexp(value)[1] - 1)
 
 
 def _lower_median(values: FloatArray) -> float:
@@ -82,8 +82,16 @@ class Standard:
         """Return ``(intercept, coef)`` in the units of the data, or raise if they overflow."""
         with np.errstate(all="ignore"):
             coef = beta[int(self.intercept) :] * (self.y_scale / self.x_scale)
-            shift = float(self.x_shift @ coef) if self.intercept else 0.0
-            b = self.y_shift + self.y_scale * float(beta[0]) - shift if self.intercept else 0.0
+            b = 0.0
+            if self.intercept:
+                # Half of each term, added exactly (fsum), then doubled: no term or partial sum
+                # overflows when the intercept itself is representable.
+                halves = [
+                    0.5 * self.y_shift,
+                    0.5 * self.y_scale * float(beta[0]),
+                    *(-(0.5 * self.x_shift) * coef).tolist(),
+                ]
+                b = 2.0 * math.fsum(halves) if all(map(math.isfinite, halves)) else math.inf
         if not (np.all(np.isfinite(coef)) and math.isfinite(b)):
             raise ArgumentValueError(
                 "X",

@@ -400,36 +400,39 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         raise ArgumentValueError(
             "x", f"x must hold one feature, shape (n,), got shape {np.shape(x)}"
         )
-    xs = design[:, 0]
-    n = xs.size
+    n = design.shape[0]
     if n > _MAX_PAIRS_N:
         raise ArgumentValueError(
             "x", f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}"
         )
-    if np.ptp(xs) == 0:
+    if np.ptp(design[:, 0]) == 0:
         raise ArgumentValueError(
             "x", "x must hold at least two distinct values: a vertical line has no slope"
         )
+    # In standard units (exact shifts and power-of-two scales), so that no slope, intercept or
+    # total overflows or underflows, and ties are decided relative to the data.
+    data = _exact.standardise(design, target, intercept=True)
+    xs, ys = data.A[:, 1], data.y
     i, j = np.triu_indices(n, k=1)
     keep = xs[i] != xs[j]
     i, j = i[keep], j[keep]
-    slopes = (target[j] - target[i]) / (xs[j] - xs[i])
-    intercepts = target[i] - slopes * xs[i]
+    slopes = (ys[j] - ys[i]) / (xs[j] - xs[i])
+    intercepts = ys[i] - slopes * xs[i]
     totals = np.empty(slopes.size)
     chunk = max(1, 2_000_000 // n)
     for start in range(0, slopes.size, chunk):
         stop = start + chunk
         fitted = intercepts[start:stop, None] + slopes[start:stop, None] * xs[None, :]
-        totals[start:stop] = np.abs(target[None, :] - fitted).sum(axis=1)
+        totals[start:stop] = np.abs(ys[None, :] - fitted).sum(axis=1)
     best = totals.min()
-    tol = 1e-9 * max(best, float(np.abs(target).sum()) * 1e-6, 1e-300)
-    lines = np.column_stack([intercepts, slopes])[totals <= best + tol]
+    lines = np.column_stack([intercepts, slopes])[totals <= best + 1e-9 * max(best, 1e-12)]
     # The same line through three or more collinear samples appears once per pair: keep one.
     _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
-    lines = lines[first]
-    order = np.lexsort((lines[:, 0], lines[:, 1]))
-    result: FloatArray = lines[order]
-    return result
+    corners = [data.unscale(line) for line in lines[first]]
+    result = np.array([[b, coef[0]] for b, coef in corners], dtype=np.float64)
+    order = np.lexsort((result[:, 0], result[:, 1]))
+    sorted_lines: FloatArray = result[order]
+    return sorted_lines
 
 
 # ---------------------------------------------------------------------------------------------
