@@ -355,25 +355,36 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
     inside = on_line & (np.abs(d) < 1.0 - 1e-9)
     if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
         return True  # k equalities with independent rows pin beta
-    # s moves beta; a sample i on the line gets residual -a_i s.
-    eq = A[inside]
-    upper = np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
-    for j in range(k):
-        for sign in (1.0, -1.0):
-            c = np.zeros(k)
-            c[j] = -sign
-            res = linprog(
-                c,
-                A_ub=upper if upper.size else None,
-                b_ub=np.zeros(upper.shape[0]) if upper.size else None,
-                A_eq=eq if eq.size else None,
-                b_eq=np.zeros(eq.shape[0]) if eq.size else None,
-                bounds=(-1.0, 1.0),
-                method="highs",
-            )
-            if res.status == 0 and -res.fun > 1e-7:
-                return False
-    return True
+    # s moves beta; a sample i on the line gets residual -a_i s. Repeated rows (ties) are one
+    # condition each.
+    eq = _distinct_rows(A[inside])
+    upper = _distinct_rows(
+        np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
+    )
+    if not _full_rank(np.vstack([eq, upper]), k):
+        return False  # a direction keeps every sample on the line: a whole line of minimisers
+    # With full rank, a direction s != 0 of the cone {eq s = 0, upper s <= 0} moves some sample
+    # strictly: one LP decides whether such a direction exists.
+    if upper.shape[0] == 0:
+        return True
+    res = linprog(
+        upper.sum(axis=0),
+        A_ub=upper,
+        b_ub=np.zeros(upper.shape[0]),
+        A_eq=eq if eq.size else None,
+        b_eq=np.zeros(eq.shape[0]) if eq.size else None,
+        bounds=(-1.0, 1.0),
+        method="highs",
+    )
+    return not (res.status == 0 and -res.fun > 1e-7)
+
+
+def _distinct_rows(M: FloatArray) -> FloatArray:
+    """The rows of ``M``, each once."""
+    if M.shape[0] < 2:
+        return M
+    distinct: FloatArray = np.unique(M, axis=0)
+    return distinct
 
 
 # ---------------------------------------------------------------------------------------------
