@@ -236,7 +236,8 @@ def _total(name: str, data: _exact.Standard, beta: FloatArray, delta: float) -> 
         return float(np.sum(np.abs(r))) * data.y_scale
     with np.errstate(over="ignore"):
         if name == "l2":
-            return float(r @ r) * data.y_scale * data.y_scale
+            # einsum's own loop: BLAS's dot would wake its threads for one number
+            return float(np.einsum("i,i->", r, r)) * data.y_scale * data.y_scale
         return _exact.huber_total(data.A, data.y, beta, delta) * data.y_scale * data.y_scale
 
 
@@ -333,12 +334,11 @@ def solve(
             f"than {_exact.MAX_CELLS:.0e} values; fit a sample of the rows",
         )
     data = _exact.standardise(design, target, intercept=intercept_too)
-    r = _exact.triangular(data)
-    _exact.check_rank(data, r)
+    fit_l2 = _exact.least_squares(data)  # and the check that the columns are independent
 
     scaled_delta = 1.0
     if name == "l2":
-        beta, unique = _exact.solve_l2(data, r), True
+        beta, unique = fit_l2, True
     elif name == "l1":
         beta, unique = _exact.solve_l1(data)
     else:
@@ -347,7 +347,7 @@ def solve(
         )
         if not scaled_delta > 0.0:  # pragma: no cover - delta > 0 divided by a power of two
             scaled_delta = float(np.finfo(np.float64).tiny)
-        beta, unique = _exact.solve_huber(data, scaled_delta)
+        beta, unique = _exact.solve_huber(data, scaled_delta, fit_l2)
 
     intercept, coef = data.unscale(beta)
     chosen_delta = None
