@@ -218,7 +218,7 @@ def least_squares(data: Standard) -> FloatArray:
     k = data.k
     gram = data.augmented.T @ data.augmented
     try:
-        upper = np.linalg.cholesky(gram[:k, :k]).T
+        upper = np.asarray(np.linalg.cholesky(gram[:k, :k]).T, dtype=np.float64)
         s = np.linalg.svd(upper, compute_uv=False)
         conditioned = bool(s[-1] > s[0] * 1e-4)
     except np.linalg.LinAlgError:
@@ -229,7 +229,8 @@ def least_squares(data: Standard) -> FloatArray:
         return _back_substitute(r[:k, :k], r[:k, k])
     beta = _cholesky_solve(upper, gram[:k, k])
     residual = data.y - data.A @ beta
-    return beta + _cholesky_solve(upper, data.A.T @ residual)
+    refined: FloatArray = beta + _cholesky_solve(upper, data.A.T @ residual)
+    return refined
 
 
 def _cholesky_solve(upper: FloatArray, rhs: FloatArray) -> FloatArray:
