@@ -549,27 +549,54 @@ def _line_search(
 
 
 def _full_rank(M: FloatArray, k: int) -> bool:
-    """Whether ``M`` has ``k`` independent columns, relative to its largest singular value."""
+    """Whether ``M`` has ``k`` independent columns, relative to its largest singular value.
+
+    From the k x k Gram matrix when that is clear (condition number below 1e4), otherwise from
+    the triangular factor of a QR factorisation (never forming Q).
+    """
     if M.shape[0] < k:
         return False
-    s = np.linalg.svd(M, compute_uv=False)
+    upper = _conditioned_cholesky(M.T @ M)
+    if upper is not None:
+        return True
+    r = np.linalg.qr(M, mode="r")
+    s = np.linalg.svd(r, compute_uv=False)
     return bool(s[-1] > s[0] * max(M.shape) * _EPS)
+
+
+def _conditioned_cholesky(gram: FloatArray) -> FloatArray | None:
+    """The Cholesky factor R (upper) of ``gram``, or ``None`` if R's condition exceeds 1e4."""
+    try:
+        upper = np.asarray(np.linalg.cholesky(gram).T, dtype=np.float64)
+    except np.linalg.LinAlgError:
+        return None
+    s = np.linalg.svd(upper, compute_uv=False)
+    return upper if s[-1] > s[0] * 1e-4 else None
 
 
 def _zone_minimum(
     A: FloatArray, y: FloatArray, zone: NDArray[np.int8], delta: float
 ) -> FloatArray | None:
-    """The minimum of the quadratic that the total is while every sample keeps its ``zone``."""
+    r"""The minimum of the quadratic that the total is while every sample keeps its ``zone``.
+
+    It solves :math:`A_Q^\top A_Q\beta = A_Q^\top y_Q + \delta A^\top z` (z the zones):
+    by Cholesky plus one refinement step when :math:`A_Q` is well conditioned, else from the
+    triangular factor of :math:`[A_Q, y_Q]`; ``None`` when :math:`A_Q` lacks full rank.
+    """
     k = A.shape[1]
     inside = zone == 0
-    if np.count_nonzero(inside) < k:
+    m = int(np.count_nonzero(inside))
+    if m < k:
         return None
-    q, upper = np.linalg.qr(A[inside])
-    s = np.linalg.svd(upper, compute_uv=False)
-    if not s[-1] > s[0] * max(int(np.count_nonzero(inside)), k) * _EPS:
+    AQ, yQ = A[inside], y[inside]
+    pull = delta * (zone.astype(np.float64) @ A)
+    upper = _conditioned_cholesky(AQ.T @ AQ)
+    if upper is not None:
+        beta = _cholesky_solve(upper, AQ.T @ yQ + pull)
+        refined: FloatArray = beta + _cholesky_solve(upper, AQ.T @ (yQ - AQ @ beta) + pull)
+        return refined
+    r = np.linalg.qr(np.column_stack([AQ, yQ]), mode="r")
+    s = np.linalg.svd(r[:k, :k], compute_uv=False)
+    if not s[-1] > s[0] * max(m, k) * _EPS:
         return None
-    pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
-    return np.asarray(
-        np.linalg.solve(upper, q.T @ y[inside] + np.linalg.solve(upper.T, pull)),
-        dtype=np.float64,
-    )
+    return _back_substitute(r[:k, :k], r[:k, k] + _forward_substitute(r[:k, :k].T, pull))
