@@ -337,7 +337,7 @@ def _l1_exchange(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool] | None
         return None
     for _ in range(_EXCHANGES):
         try:
-            inverse = np.linalg.inv(A[basis])
+            inverse = np.asarray(np.linalg.inv(A[basis]), dtype=np.float64)
         except np.linalg.LinAlgError:
             return None
         beta = inverse @ y[basis]
@@ -386,7 +386,7 @@ def _irls(A: FloatArray, y: FloatArray) -> FloatArray:
     for _ in range(_IRLS_STEPS):
         weighted = A * weights[:, np.newaxis]
         try:
-            beta = np.linalg.solve(weighted.T @ A, weighted.T @ y)
+            beta = np.asarray(np.linalg.solve(weighted.T @ A, weighted.T @ y), dtype=np.float64)
         except np.linalg.LinAlgError:
             return beta
         residual = np.abs(y - A @ beta)
@@ -681,7 +681,7 @@ def _zone_minimum(
         beta = _cholesky_solve(upper, AQ.T @ yQ + pull)
         refined: FloatArray = beta + _cholesky_solve(upper, AQ.T @ (yQ - AQ @ beta) + pull)
         return refined
-    r = np.linalg.qr(np.column_stack([AQ, yQ]), mode="r")
+    r = np.asarray(np.linalg.qr(np.column_stack([AQ, yQ]), mode="r"), dtype=np.float64)
     s = np.linalg.svd(r[:k, :k], compute_uv=False)
     if not s[-1] > s[0] * max(m, k) * _EPS:
         return None
