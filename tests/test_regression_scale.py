@@ -253,3 +253,27 @@ def test_auto_delta_scales_with_y() -> None:
 def test_delta_must_be_a_number_or_auto() -> None:
     with pytest.raises(ValueError, match=r"delta must be one of 'auto' \(or a number > 0\)"):
         regression.solve([0.0, 1.0, 2.0], [0.0, 1.0, 3.0], loss="huber", delta="mad")
+
+
+# --- bounds -------------------------------------------------------------------------------------
+
+
+def test_solve_refuses_a_problem_beyond_its_limit_before_starting() -> None:
+    X = np.broadcast_to(np.arange(2.0), (10**7, 2))  # no memory: a view
+    y = np.broadcast_to(1.0, (10**7,))
+    with pytest.raises(ValueError, match=r"X is too large for an exact fit: 10,000,000 rows"):
+        regression.solve(X, y, loss="l1")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_l1_exchange_and_linear_program_agree_on_ties(seed: int) -> None:
+    # Integer data: many samples on the fit, the case where the exchange has no certificate.
+    from scipy.optimize import linprog  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, size=(200, 2)).astype(float)
+    y = rng.integers(0, 4, size=200).astype(float)
+    fit = regression.solve(X, y, loss="l1")
+    A = np.column_stack([np.ones(200), X])
+    full = linprog(-y, A_eq=A.T, b_eq=np.zeros(3), bounds=(-1, 1), method="highs")
+    assert fit.total_loss == pytest.approx(-full.fun, rel=1e-9)
