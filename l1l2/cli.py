@@ -42,6 +42,8 @@ EXIT_CLOSED_PIPE: Final = 141
 MAX_UPDATES: Final = 10**6
 MAX_SAMPLES: Final = 10**6
 MAX_SAMPLE_UPDATES: Final = 10**8  # epochs times samples: the gradient terms computed
+#: The largest CSV file ``l1l2 fit`` reads (it holds the file's rows in memory while parsing).
+MAX_CSV_BYTES: Final = 256 * 2**20
 
 # Which option stands behind each argument of the package's functions (the ``argument`` of the
 # errors they raise). The functions the experiment calls name their arguments as below.
@@ -680,6 +682,15 @@ def _read_columns(
     import csv  # noqa: PLC0415 - only this command reads files
 
     name = _quote(str(args.file))
+    try:
+        size = args.file.stat().st_size
+    except OSError as exc:
+        parser.error(f"cannot read {name}: {exc.strerror or exc}")
+    if size > MAX_CSV_BYTES:
+        parser.error(
+            f"{name} is {size / 2**20:,.0f} MiB: l1l2 fit reads at most "
+            f"{MAX_CSV_BYTES // 2**20} MiB (about 10^7 rows); fit a sample of the rows"
+        )
     try:
         with args.file.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))

@@ -159,3 +159,12 @@ def test_a_full_disk_gives_one_line_and_status_1() -> None:
         )
     assert done.returncode == 1
     assert done.stderr.decode() == "l1l2: error: cannot write the output: No space left on device\n"
+
+
+def test_a_csv_beyond_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    monkeypatch.setattr(cli, "MAX_CSV_BYTES", 10)
+    err = one_line_error(capsys, fit_args(csv))
+    assert "l1l2 fit reads at most" in err
