@@ -263,14 +263,19 @@ def solve(
     shifted by its median value and divided by a power of two near its spread (exact), and
     every tolerance is relative.
 
-    - ``"l2"``, :math:`\ell(r) = r^2`: least squares, from the QR factorisation of the
-      centred columns and ``y`` (never the normal equations).
+    - ``"l2"``, :math:`\ell(r) = r^2`: least squares on the centred, scaled columns: the
+      normal equations plus one refinement step when those columns are well conditioned
+      (condition number at most 1e4, where that is as accurate as QR), the QR factorisation
+      otherwise.
     - ``"l1"``, :math:`\ell(r) = |r|`: least absolute deviations, the linear program
       :math:`\max_d\, y^\top d` subject to :math:`A^\top d = 0`, :math:`-1 \le d_i \le 1`
-      (:math:`A = [1, X]`), the dual of the fit, solved by HiGHS
-      (:func:`scipy.optimize.linprog`). The solution passes exactly through :math:`p + 1` data
-      points (two for a line), found from the dual and solved for exactly. It is median-like:
-      as many residuals above as below, up to the points it passes through.
+      (:math:`A = [1, X]`), the dual of the fit. Up to 5,000 rows the :math:`p + 1` samples
+      the fit passes through are exchanged one at a time (Barrodale and Roberts) until the dual
+      multipliers certify the optimum; otherwise, or when ties leave no certificate, HiGHS
+      (:func:`scipy.optimize.linprog`) solves it, above 5,000 rows on a band of samples near a
+      first fit. The solution passes exactly through :math:`p + 1` data points (two for a
+      line), solved for exactly. It is median-like: as many residuals above as below, up to
+      the points it passes through.
     - ``"huber"``, :math:`\ell(r) = \tfrac12 r^2` for :math:`|r| \le \delta`, else
       :math:`\delta(|r| - \tfrac12\delta)`: Newton steps with a backtracking line search from
       the least-squares fit. The total is quadratic as long as no sample crosses
