@@ -107,7 +107,7 @@ class Standard:
 
 def _probe(n: int) -> NDArray[np.intp]:
     """Up to 1001 rows spread evenly over ``n``: where the shifts are taken from."""
-    return np.unique(np.linspace(0, n - 1, min(n, 1001)).astype(np.intp))
+    return np.arange(0, n, max(1, n // 1001), dtype=np.intp)
 
 
 def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
@@ -150,7 +150,12 @@ def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
         augmented[:, 0] = 1.0
     columns = augmented[:, int(intercept) : k]
     np.subtract(X, x_shift, out=columns)
-    np.divide(columns, x_scale, out=columns)
+    with np.errstate(over="ignore"):
+        inverse = 1.0 / x_scale  # powers of two: exact, unless beyond float64
+    if np.all(np.isfinite(inverse)):
+        np.multiply(columns, inverse, out=columns)
+    else:
+        np.divide(columns, x_scale, out=columns)
     np.subtract(y, y_shift, out=augmented[:, k])
     np.divide(augmented[:, k], y_scale, out=augmented[:, k])
     return Standard(
@@ -578,28 +583,31 @@ def solve_huber(
     """
     A, y = data.A, data.y
     k = A.shape[1]
-    ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
-
-    def zones(beta: FloatArray) -> NDArray[np.int8]:
-        r = y - A @ beta
-        return (np.sign(r) * (np.abs(r) > delta)).astype(np.int8)  # -1 below, 0 in, +1 above
-
     beta = least_squares(data) if start is None else start
-    value = huber_total(A, y, beta, delta)
+    residual = y - A @ beta
+    value: float | None = None
     for step_count in range(_HUBER_STEPS):
-        zone = zones(beta)
-        target = _zone_minimum(A, y, zone, delta)
-        if target is not None and np.array_equal(zones(target), zone):
-            # Unique when the samples strictly inside the zone pin every coefficient: the total is
-            # then strictly convex around the answer. Samples exactly at |r| = delta do not: with
-            # a tiny delta the minimum can be a whole region of lines, all at that boundary.
-            strictly = np.abs(y - A @ target) < delta * (1.0 - 1e-9)
-            return target, _full_rank(A[strictly], k)
-        gradient = -(A.T @ np.clip(y - A @ beta, -delta, delta))
+        zone = _zones(residual, delta)
+        target, clear = _zone_minimum(A, y, zone, delta)
+        if target is not None:
+            moved = y - A @ target
+            if np.array_equal(_zones(moved, delta), zone):
+                # Unique when the samples strictly inside the zone pin every coefficient: the
+                # total is then strictly convex around the answer. Samples exactly at
+                # |r| = delta do not: with a tiny delta the minimum can be a whole region of
+                # lines, all at that boundary.
+                strictly = np.abs(moved) < delta * (1.0 - 1e-9)
+                if clear and np.array_equal(strictly, zone == 0):
+                    return target, True
+                return target, _full_rank(A[strictly], k)
+        if value is None:
+            value = huber_total(A, y, beta, delta)
+        gradient = -(A.T @ np.clip(residual, -delta, delta))
         if target is not None:
             step = target - beta
         else:  # too few samples inside: a damped Newton step
             inside = zone == 0
+            ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
             step = np.linalg.solve(A[inside].T @ A[inside] + ridge, -gradient)
         beta, value = _line_search(
             A, y, delta, beta=beta, value=value, step=step, slope=float(gradient @ step)
@@ -609,8 +617,17 @@ def solve_huber(
             start_value = huber_total(A, y, start, delta)
             if start_value < value:
                 beta, value = start, start_value
+        residual = y - A @ beta
     # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
     return beta, False
+
+
+def _zones(residual: FloatArray, delta: float) -> NDArray[np.int8]:
+    """-1 below the fit by more than delta, 0 inside, +1 above."""
+    above = (residual > delta).view(np.int8)
+    below = (residual < -delta).view(np.int8)
+    zone: NDArray[np.int8] = above - below
+    return zone
 
 
 def _line_search(
@@ -662,27 +679,29 @@ def _conditioned_cholesky(gram: FloatArray) -> FloatArray | None:
 
 def _zone_minimum(
     A: FloatArray, y: FloatArray, zone: NDArray[np.int8], delta: float
-) -> FloatArray | None:
+) -> tuple[FloatArray | None, bool]:
     r"""The minimum of the quadratic that the total is while every sample keeps its ``zone``.
 
     It solves :math:`A_Q^\top A_Q\beta = A_Q^\top y_Q + \delta A^\top z` (z the zones):
     by Cholesky plus one refinement step when :math:`A_Q` is well conditioned, else from the
-    triangular factor of :math:`[A_Q, y_Q]`; ``None`` when :math:`A_Q` lacks full rank.
+    triangular factor of :math:`[A_Q, y_Q]`; ``None`` when :math:`A_Q` lacks full rank. The
+    flag says whether :math:`A_Q` is clearly of full rank (the Cholesky route).
     """
     k = A.shape[1]
     inside = zone == 0
     m = int(np.count_nonzero(inside))
     if m < k:
-        return None
+        return None, False
     AQ, yQ = A[inside], y[inside]
     pull = delta * (zone.astype(np.float64) @ A)
     upper = _conditioned_cholesky(AQ.T @ AQ)
     if upper is not None:
         beta = _cholesky_solve(upper, AQ.T @ yQ + pull)
         refined: FloatArray = beta + _cholesky_solve(upper, AQ.T @ (yQ - AQ @ beta) + pull)
-        return refined
+        return refined, True
     r = np.asarray(np.linalg.qr(np.column_stack([AQ, yQ]), mode="r"), dtype=np.float64)
     s = np.linalg.svd(r[:k, :k], compute_uv=False)
     if not s[-1] > s[0] * max(m, k) * _EPS:
-        return None
-    return _back_substitute(r[:k, :k], r[:k, k] + _forward_substitute(r[:k, :k].T, pull))
+        return None, False
+    solution = _back_substitute(r[:k, :k], r[:k, k] + _forward_substitute(r[:k, :k].T, pull))
+    return solution, False
