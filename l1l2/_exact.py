@@ -331,7 +331,8 @@ def _l1_exchange(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool] | None
     :math:`|d_j|` leaves: along the edge that keeps the others on the fit the total is convex and
     piecewise linear, and its minimum is a weighted median of where each sample crosses the fit
     (Barrodale and Roberts, 1973); that sample enters. At most ``_EXCHANGES`` exchanges;
-    ``None`` when there is no certificate (then the linear program decides).
+    ``None`` when there is no certificate or the minimiser may not be unique (then the linear
+    program decides, and reports the same minimiser whatever the size of the data).
     """
     k = A.shape[1]
     beta = _irls(A, y)
@@ -353,12 +354,12 @@ def _l1_exchange(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool] | None
         d_basis = -(inverse.T @ (A.T @ sign))
         worst = int(np.argmax(np.abs(d_basis)))
         if abs(d_basis[worst]) <= 1.0 + _REL:
-            d = sign.copy()
-            d[basis] = d_basis
             ties = np.count_nonzero(on_fit) > k
             if not ties and np.max(np.abs(d_basis)) < 1.0 - _REL:
                 return beta, True
-            return beta, _l1_unique(A, y, beta, d)
+            # Possibly a whole set of minimisers: the linear program picks the one it reports,
+            # the same whichever route found the minimum.
+            return None
         entering = _best_on_edge(A, residual, inverse[:, worst], basis[worst])
         if entering is None:
             return None
