@@ -307,7 +307,7 @@ def solve_l1(data: Standard) -> tuple[FloatArray, bool]:
     # residuals (relative to their size) that pin beta and solve for the line through them.
     residual = y - A @ beta_lp
     order = np.argsort(np.abs(residual) / (np.abs(y) + np.abs(A) @ np.abs(beta_lp) + 1e-300))
-    chosen = _independent_rows(A, order, k)
+    chosen = independent_rows(A, order, k)
     beta = beta_lp
     if chosen.size == k:
         try:
@@ -338,7 +338,7 @@ def _l1_exchange(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool] | None
     beta = _irls(A, y)
     residual = y - A @ beta
     size = np.abs(y) + np.abs(A) @ np.abs(beta) + 1e-300
-    basis = _independent_rows(A, np.argsort(np.abs(residual) / size), k)
+    basis = independent_rows(A, np.argsort(np.abs(residual) / size), k)
     if basis.size < k:
         return None
     for _ in range(_EXCHANGES):
@@ -463,7 +463,7 @@ def _l1_band(A: FloatArray, y: FloatArray) -> tuple[FloatArray | None, FloatArra
     return None, beta
 
 
-def _independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
+def independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
     """Return the first ``k`` rows in ``order`` that are linearly independent (relative test).
 
     One Gram-Schmidt projection per candidate, at most ``len(order)`` of them.
@@ -587,7 +587,8 @@ def solve_huber(
     beta = least_squares(data) if start is None else start
     residual = y - A @ beta
     value: float | None = None
-    for step_count in range(_HUBER_STEPS):
+    restarted = False
+    for _ in range(_HUBER_STEPS):
         zone = _zones(residual, delta)
         target, clear = _zone_minimum(A, y, zone, delta)
         if target is not None:
@@ -613,7 +614,10 @@ def solve_huber(
         beta, value = _line_search(
             A, y, delta, beta=beta, value=value, step=step, slope=float(gradient @ step)
         )
-        if step_count == _HUBER_STEPS // 4:
+        if target is None and not restarted:
+            # Too few samples inside delta: Huber is close to abs L1 here, so carry on from the
+            # abs-L1 fit if it is no worse (the same start whatever the units).
+            restarted = True
             start = solve_l1(data)[0]
             start_value = huber_total(A, y, start, delta)
             if start_value < value:

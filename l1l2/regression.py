@@ -355,6 +355,8 @@ def solve(
         beta, unique = _exact.solve_huber(data, scaled_delta, fit_l2)
 
     intercept, coef = data.unscale(beta)
+    if name == "l1":
+        intercept, coef = _through_samples(design, target, data, beta, (intercept, coef))
     chosen_delta = None
     if name == "huber":
         chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
@@ -430,14 +432,76 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         fitted = intercepts[start:stop, None] + slopes[start:stop, None] * xs[None, :]
         totals[start:stop] = np.abs(ys[None, :] - fitted).sum(axis=1)
     best = totals.min()
-    lines = np.column_stack([intercepts, slopes])[totals <= best + 1e-9 * max(best, 1e-12)]
+    optimal = totals <= best + 1e-9 * max(best, 1e-12)
+    lines = np.column_stack([intercepts, slopes])[optimal]
     # The same line through three or more collinear samples appears once per pair: keep one.
     _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
-    corners = [data.unscale(line) for line in lines[first]]
-    result = np.array([[b, coef[0]] for b, coef in corners], dtype=np.float64)
+    pairs = np.column_stack([i, j])[optimal][first]
+    result = np.array(
+        [
+            _line_through(design[:, 0], target, pair, data, line)
+            for pair, line in zip(pairs, lines[first], strict=True)
+        ],
+        dtype=np.float64,
+    )
     order = np.lexsort((result[:, 0], result[:, 1]))
     sorted_lines: FloatArray = result[order]
     return sorted_lines
+
+
+def _through_samples(
+    X: FloatArray,
+    y: FloatArray,
+    data: _exact.Standard,
+    beta: FloatArray,
+    unscaled: tuple[float, FloatArray],
+) -> tuple[float, FloatArray]:
+    """The abs-L1 fit solved again, in the units of the data, through the samples it passes.
+
+    Relative to the first of those samples, the differences of the others pin the coefficients
+    (for a line: the slope (y_j - y_i) / (x_j - x_i), rounded once, as a reader computes it).
+    ``unscaled`` (the fit from standard units) stands when that is not finite.
+    """
+    residual = np.abs(data.y - data.A @ beta)
+    size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
+    rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
+    if rows.size != data.k or not np.all(residual[rows] <= 1e-9 * size[rows]):
+        return unscaled
+    first, others = rows[0], rows[1:]
+    with np.errstate(all="ignore"):
+        try:
+            if data.intercept:
+                coef = np.linalg.solve(X[others] - X[first], y[others] - y[first])
+                intercept = float(y[first] - X[first] @ coef)
+            else:
+                coef, intercept = np.linalg.solve(X[rows], y[rows]), 0.0
+        except np.linalg.LinAlgError:
+            return unscaled
+    if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        return unscaled
+    return intercept, np.asarray(coef, dtype=np.float64)
+
+
+def _line_through(
+    x: FloatArray,
+    y: FloatArray,
+    pair: NDArray[np.intp],
+    data: _exact.Standard,
+    standard: FloatArray,
+) -> tuple[float, float]:
+    """The line through samples ``pair``: from the data when that is finite, else unscaled.
+
+    From the data directly, the slope and intercept are rounded once each, as a reader would
+    compute them; in standard units only when a difference overflows float64.
+    """
+    i, j = int(pair[0]), int(pair[1])
+    with np.errstate(all="ignore"):
+        slope = (y[j] - y[i]) / (x[j] - x[i])
+        intercept = y[i] - slope * x[i]
+    if np.isfinite(slope) and np.isfinite(intercept):
+        return float(intercept), float(slope)
+    b, coef = data.unscale(standard)
+    return b, float(coef[0])
 
 
 # ---------------------------------------------------------------------------------------------
