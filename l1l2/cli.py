@@ -7,8 +7,10 @@ the descent experiment. Every number comes from :mod:`l1l2.losses` and :func:`l1
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import os
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -27,11 +29,21 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 PROG: Final = "l1l2"
+#: The most characters of the reader's input that an error message quotes.
+QUOTE_LIMIT: Final = 80
+# A quoted piece of input in an argparse message ('...'), to be cut to QUOTE_LIMIT characters.
+_QUOTED: Final = re.compile(rf"'([^']{{{QUOTE_LIMIT + 1},}})'")
+#: Exit status after the reader closed the pipe we print to (``l1l2 ... | head -1``): 128 plus
+#: SIGPIPE, what a command killed by the signal reports, so ``set -o pipefail`` scripts see the
+#: same as with any Unix tool that was cut off.
+EXIT_CLOSED_PIPE: Final = 141
 #: The most updates and samples one ``l1l2 experiment`` runs (about 20 s and 30 MB at the limit):
 #: larger runs are refused up front instead of running for minutes or exhausting memory.
 MAX_UPDATES: Final = 10**6
 MAX_SAMPLES: Final = 10**6
 MAX_SAMPLE_UPDATES: Final = 10**8  # epochs times samples: the gradient terms computed
+#: The largest CSV file ``l1l2 fit`` reads (it holds the file's rows in memory while parsing).
+MAX_CSV_BYTES: Final = 256 * 2**20
 
 # Which option stands behind each argument of the package's functions (the ``argument`` of the
 # errors they raise). The functions the experiment calls name their arguments as below.
@@ -57,8 +69,20 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``<prog>: error: <message>`` as one line and exit with status 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        """Print ``<prog>: error: <message>`` as one line and exit with status 2.
+
+        Any quoted input in the message is cut to :data:`QUOTE_LIMIT` characters, and the
+        message is one line, however long or multi-line the input was.
+        """
+        line = _QUOTED.sub(lambda m: _quote(m.group(1)), " ".join(message.split()))
+        self.exit(2, f"{self.prog}: error: {line} (see '{self.prog} --help')\n")
+
+
+def _quote(text: str) -> str:
+    """``repr`` of a piece of input, at most :data:`QUOTE_LIMIT` characters of it."""
+    if len(text) <= QUOTE_LIMIT:
+        return repr(text)
+    return f"{text[: QUOTE_LIMIT - 3]!r}... ({len(text):,} characters)"
 
 
 def _seed(text: str) -> int:
@@ -76,7 +100,7 @@ def _png_path(text: str) -> Path:
     """Parse the ``--save`` path: a ``.png`` file in an existing directory it can write to."""
     path = Path(text)
     if path.suffix.lower() != ".png":
-        raise argparse.ArgumentTypeError(f"must be a .png file name, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a .png file name, got {_quote(text)}")
     parent = path.parent
     # The first ancestor that exists says why the file cannot be made there.
     existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
@@ -86,8 +110,13 @@ def _png_path(text: str) -> Path:
         )
     if not parent.is_dir():
         raise argparse.ArgumentTypeError(f"directory {str(parent)!r} does not exist")
+    if path.is_symlink():
+        raise argparse.ArgumentTypeError(
+            f"{_quote(text)} is a symbolic link: l1l2 never writes through one; give the path "
+            "of the file itself"
+        )
     if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a directory, not a file name")
+        raise argparse.ArgumentTypeError(f"{_quote(text)} is a directory, not a file name")
     if not os.access(parent, os.W_OK):
         raise argparse.ArgumentTypeError(f"directory {str(parent)!r} is not writable")
     return path
@@ -121,6 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(command="apple", parser=parser)
     commands = parser.add_subparsers(title="subcommands", metavar="{apple,experiment,fit}")
 
+    _add_apple_parser(commands)
+    _add_experiment_parser(commands)
+    _add_fit_parser(commands)
+    return parser
+
+
+def _add_apple_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """Register ``l1l2 apple``, the default command."""
     apple = commands.add_parser(
         "apple",
         help="print L1 and L2 loss of the apple-harvest example (the default)",
@@ -131,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     apple.set_defaults(command="apple", parser=apple)
 
+
+def _add_experiment_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """Register ``l1l2 experiment`` and its options."""
     exp = commands.add_parser(
         "experiment",
         prog=f"{PROG} experiment",
@@ -154,6 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     exp.set_defaults(command="experiment", parser=exp)
+    _add_loss_options(exp)
+    _add_run_options(exp)
+
+
+def _add_loss_options(exp: argparse.ArgumentParser) -> None:
+    """The experiment's loss, noise and learning-rate options."""
     exp.add_argument(
         "--loss",
         choices=losses.LOSS_NAMES,
@@ -196,6 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: {_source.DEFAULT_RATE:g})",
     )
     exp.add_argument(
+        "--delta",
+        type=float,
+        default=None,
+        help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
+    )
+
+
+def _add_run_options(exp: argparse.ArgumentParser) -> None:
+    """The experiment's size, start, seed and output options."""
+    exp.add_argument(
         "--epochs",
         type=int,
         default=SOURCE.epochs,
@@ -224,12 +280,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=_seed, default=0, help="seed of the noise, >= 0 (default: %(default)s)"
     )
     exp.add_argument(
-        "--delta",
-        type=float,
-        default=None,
-        help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
-    )
-    exp.add_argument(
         "--save",
         type=_png_path,
         default=None,
@@ -237,8 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also save the loss and the estimate of w per update, side by side, to this PNG "
         "file (needs matplotlib)",
     )
-    _add_fit_parser(commands)
-    return parser
+    _add_force_option(exp)
+
+
+def _add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the --save file if it exists (never through a symbolic link)",
+    )
 
 
 def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -281,6 +338,7 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="PATH.png",
         help="also save the data and the fitted lines to this PNG file (needs matplotlib)",
     )
+    _add_force_option(fit)
 
 
 def _apple() -> None:
@@ -361,6 +419,7 @@ def _experiment(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error("--delta applies to --loss huber only")
     delta = SOURCE.delta if args.delta is None else args.delta
     _check_size(args, parser)
+    _check_save(args, parser)
     try:
         # Any warning means a number went wrong somewhere: refuse the options instead of
         # printing a result that may be silently wrong.
@@ -395,6 +454,7 @@ def _experiment(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             args.save,
             loss=args.loss,
             title=f"loss={args.loss}, noise={args.noise:g}, {schedule}",
+            force=args.force,
         )
     return 0
 
@@ -471,18 +531,46 @@ def _agg_figure(size: tuple[float, float]) -> Figure | None:
     return figure
 
 
-def _write_png(figure: Figure, path: Path, what: str) -> int:
-    """Write ``figure`` to the PNG file ``path``; return the exit status."""
+def _write_png(figure: Figure, path: Path, what: str, *, force: bool) -> int:
+    """Write ``figure`` to the PNG file ``path``; return the exit status.
+
+    The file is opened without following a symbolic link (``O_NOFOLLOW``), and without
+    ``force`` only if it does not exist yet (``O_EXCL``): a file that appeared since the options
+    were checked is not replaced either. A file left half-written (a full disk) is removed.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
     try:
-        figure.savefig(path, format="png")
+        descriptor = os.open(path, flags, 0o666)
     except OSError as exc:
-        print(f"{PROG}: error: cannot write {str(path)!r}: {exc}", file=sys.stderr)
+        if exc.errno == errno.EEXIST:
+            reason = "it exists; add --force to replace it"
+        elif exc.errno == errno.ELOOP:
+            reason = "it is a symbolic link, and l1l2 never writes through one"
+        else:
+            reason = exc.strerror or str(exc)
+        print(f"{PROG}: error: cannot write {_quote(str(path))}: {reason}", file=sys.stderr)
+        return 1
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            figure.savefig(handle, format="png")
+    except OSError as exc:
+        if not force:
+            path.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        print(f"{PROG}: error: cannot write {_quote(str(path))}: {reason}", file=sys.stderr)
         return 1
     print(f"Saved the {what} to {path}")
     return 0
 
 
-def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
+def _check_save(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse, before anything runs, to replace an existing ``--save`` file without --force."""
+    if args.save is not None and args.save.exists() and not args.force:
+        parser.error(f"--save {_quote(str(args.save))} exists: add --force to replace it")
+
+
+def _save(result: _source.Run, path: Path, *, loss: str, title: str, force: bool) -> int:
     """Save the loss and w per update side by side to the PNG file ``path``."""
     figure = _agg_figure((10, 4))
     if figure is None:
@@ -497,7 +585,7 @@ def _save(result: _source.Run, path: Path, *, loss: str, title: str) -> int:
         history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
     )
     figure.suptitle(title)
-    return _write_png(figure, path, "figures")
+    return _write_png(figure, path, "figures", force=force)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -527,6 +615,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
 
     """
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading (``l1l2 ... | head -1``): nothing more to say to anyone.
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
+    except OSError as exc:  # the output could not be written: a full disk, a failing device
+        _silence_stdout()
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the command they name."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "experiment":
@@ -537,52 +641,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:  # noqa: PLR0912
-    """Read two columns of a CSV file, fit the lines asked for, print them, save the figure."""
-    import csv  # noqa: PLC0415 - only this command reads files
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the exit flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (captured output)
+        pass
 
+
+def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Read two columns of a CSV file, fit the lines asked for, print them, save the figure."""
     if args.delta is not None and args.loss not in {"huber", "all"}:
         parser.error("--delta applies to --loss huber or all only")
+    _check_save(args, parser)
     delta = regression.DEFAULT_DELTA if args.delta is None else args.delta
-    name = str(args.file)
-    try:
-        with args.file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        parser.error(f"cannot read {name!r}: {getattr(exc, 'strerror', None) or exc}")
-    if not rows:
-        parser.error(f"{name!r} is empty: the first line must name the columns")
-    header = [column.strip() for column in rows[0]]
-    columns = []
-    for wanted in (args.x, args.y):
-        if wanted not in header:
-            parser.error(f"{name!r} has no column {wanted!r} (its columns: {', '.join(header)})")
-        columns.append(header.index(wanted))
-    values: list[list[float]] = [[], []]
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank line
-        for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
-            cell = row[column].strip() if column < len(row) else ""
-            try:
-                number = float(cell)
-            except ValueError:
-                number = math.nan
-            if not math.isfinite(number):
-                parser.error(
-                    f"{name!r} line {line}, column {wanted!r}: {cell!r} is not a finite number"
-                )
-            values[k].append(number)
-    x, y = np.array(values[0]), np.array(values[1])
+    name = _quote(str(args.file))
+    x, y = _read_columns(args, parser)
     if x.size < 2:
-        parser.error(f"{name!r} has {x.size} data row(s): a line needs at least 2")
-
+        parser.error(f"{name} has {x.size} data row(s): a line needs at least 2")
     chosen = ("l2", "l1", "huber") if args.loss == "all" else (args.loss,)
     try:
         fits = {loss: regression.solve(x, y, loss=loss, delta=delta) for loss in chosen}
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc)
-    print(f"{name}: {x.size} rows, y = {args.y!r}, x = {args.x!r}")
+    print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     print(f"{'loss':16s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
     for loss, fit in fits.items():
         label = f"huber (delta={delta:g})" if loss == "huber" else loss
@@ -593,8 +677,82 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:  # n
             "(l1l2.regression.l1_lines lists them)."
         )
     if args.save is not None:
-        return _save_lines(x, y, fits, args.save, xlabel=args.x, ylabel=args.y)
+        return _save_lines(x, y, fits, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
     return 0
+
+
+def _read_columns(
+    args: argparse.Namespace, parser: argparse.ArgumentParser
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``--x`` and ``--y`` columns of the CSV file, as exact float64 numbers."""
+    import csv  # noqa: PLC0415 - only this command reads files
+
+    name = _quote(str(args.file))
+    try:
+        size = args.file.stat().st_size
+    except OSError as exc:
+        parser.error(f"cannot read {name}: {exc.strerror or exc}")
+    if size > MAX_CSV_BYTES:
+        parser.error(
+            f"{name} is {size / 2**20:,.0f} MiB: l1l2 fit reads at most "
+            f"{MAX_CSV_BYTES // 2**20} MiB (about 10^7 rows); fit a sample of the rows"
+        )
+    try:
+        with args.file.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        parser.error(f"cannot read {name}: {getattr(exc, 'strerror', None) or exc}")
+    if not rows:
+        parser.error(f"{name} is empty: the first line must name the columns")
+    header = [column.strip() for column in rows[0]]
+    columns = [_column_index(header, wanted, name, parser) for wanted in (args.x, args.y)]
+    values: list[list[float]] = [[], []]
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank line
+        for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
+            cell = row[column].strip() if column < len(row) else ""
+            values[k].append(_number(cell, f"{name} line {line}, column {_quote(wanted)}", parser))
+    return np.array(values[0]), np.array(values[1])
+
+
+def _column_index(
+    header: list[str], wanted: str, name: str, parser: argparse.ArgumentParser
+) -> int:
+    """The position of the column named ``wanted``: there, and there only once."""
+    count = header.count(wanted)
+    if count == 0:
+        listed = ", ".join(header)
+        if len(listed) > QUOTE_LIMIT:
+            listed = f"{listed[: QUOTE_LIMIT - 3]}... ({len(header):,} columns)"
+        parser.error(f"{name} has no column {_quote(wanted)} (its columns: {listed})")
+    if count > 1:
+        parser.error(
+            f"{name} has {count} columns named {_quote(wanted)}: rename them so that the one "
+            "to use is unambiguous"
+        )
+    return header.index(wanted)
+
+
+# Integers beyond this are not all held exactly by a float64 (2**53 + 1 is not).
+_EXACT_INTEGERS: Final = 2**53
+
+
+def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
+    """A CSV cell as a finite float64 that is exactly the number written (for integers)."""
+    try:
+        number = float(cell)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        parser.error(f"{where}: {_quote(cell)} is not a finite number")
+    digits = cell.replace("_", "")
+    if digits.lstrip("+-").isdigit() and abs(int(digits)) > _EXACT_INTEGERS:
+        parser.error(
+            f"{where}: the integer {_quote(cell)} is beyond 2**53, so float64 would round it to "
+            f"{number:.17g}; subtract an offset or rescale the column first"
+        )
+    return number
 
 
 def _save_lines(
@@ -605,6 +763,7 @@ def _save_lines(
     *,
     xlabel: str,
     ylabel: str,
+    force: bool,
 ) -> int:
     """Save the data and the fitted lines to the PNG file ``path``."""
     figure = _agg_figure((6.4, 4.4))
@@ -624,4 +783,4 @@ def _save_lines(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()
-    return _write_png(figure, path, "figure")
+    return _write_png(figure, path, "figure", force=force)

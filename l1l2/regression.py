@@ -1,4 +1,4 @@
-# ruff: noqa: N803, N806  (X and A: the matrix names of the linear-algebra literature and scikit-learn)
+# ruff: noqa: N803  (X and A: the matrix names of the linear-algebra literature and scikit-learn)
 r"""Lines and planes through real data: ŷ = Xβ + b, with an intercept.
 
 The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the model
@@ -18,12 +18,12 @@ which line is best:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2 import losses
+from l1l2 import _exact
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
@@ -45,13 +45,6 @@ SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
 _REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
 _MAX_PAIRS_N: Final = 2_000
-# Above this many samples the abs-L1 fit solves its LP on a band of samples near a first fit
-# (at most _BAND_ROUNDS widenings) instead of on all of them.
-_FULL_LP_N: Final = 5_000
-_BAND_ROUNDS: Final = 8
-# Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
-# least-squares start, the rest from the abs-L1 fit).
-_HUBER_STEPS: Final = 200
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,9 +52,13 @@ _HUBER_STEPS: Final = 200
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Fit:
     r"""The exact minimiser of a total loss over ŷ = Xβ + b.
+
+    Immutable: the attributes cannot be set and ``coef`` is a read-only array. Two fits are
+    equal when every attribute is, and a fit is hashable (by those values), so it can be a
+    dictionary key or a set member.
 
     Attributes
     ----------
@@ -70,7 +67,7 @@ class Fit:
     intercept : float
         :math:`b`; 0.0 when the fit had no intercept.
     coef : numpy.ndarray
-        :math:`\beta`, one value per feature, shape ``(p,)``.
+        :math:`\beta`, one value per feature, shape ``(p,)``, read-only.
     total_loss : float
         :math:`\sum_i \ell(\hat y_i - y_i)` at the solution, with the book's losses
         (:math:`|r|`, :math:`r^2`, and Huber's :math:`\tfrac12 r^2` inside :math:`\delta`).
@@ -82,7 +79,10 @@ class Fit:
         quadratic zone pin every coefficient; with a delta small against the residuals its
         minimum can be a region of lines like L1's, and ``unique`` is then ``False``.
     delta : float or None
-        The Huber threshold, ``None`` for the other losses.
+        The Huber threshold (the one chosen, for ``delta="auto"``), ``None`` for the others.
+    feature_names : tuple of str or None
+        The column names of ``X`` when it was a pandas DataFrame: :meth:`predict` then
+        takes a frame's columns by these names.
     """
 
     loss: SolveLoss
@@ -91,6 +91,34 @@ class Fit:
     total_loss: float
     unique: bool
     delta: float | None = None
+    feature_names: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        """Keep a private read-only copy of ``coef``."""
+        coef = np.array(self.coef, dtype=np.float64)
+        coef.setflags(write=False)
+        object.__setattr__(self, "coef", coef)
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.loss,
+            self.intercept,
+            self.coef.tobytes(),
+            self.total_loss,
+            self.unique,
+            self.delta,
+            self.feature_names,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every attribute is (the coefficients value by value)."""
+        if not isinstance(other, Fit):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        """Hash of the attributes: a fit never changes, so its hash does not either."""
+        return hash(self._key())
 
     @property
     def slope(self) -> float:
@@ -102,16 +130,39 @@ class Fit:
         return float(self.coef[0])
 
     def predict(self, X: ArrayLike) -> FloatArray:
-        r"""Return Xβ + b for new inputs X of shape (m,) or (m, p)."""
-        design = _as_design(X, "X")
+        r"""Return Xβ + b for new inputs X of shape (m,) or (m, p).
+
+        A pandas DataFrame is taken by column name when the fit was made on one; a frame with
+        other columns is refused. A prediction beyond float64 is an error, not ``inf``.
+        """
+        design = _as_design(self._by_name(X), "X")
         if design.shape[1] != self.coef.size:
             raise ArgumentValueError(
                 "X",
                 f"X must have {self.coef.size} column(s) like the data of the fit, "
                 f"got shape {np.shape(X)}",
             )
-        prediction: FloatArray = design @ self.coef + self.intercept
+        with np.errstate(all="ignore"):
+            prediction: FloatArray = design @ self.coef + self.intercept
+        if not np.all(np.isfinite(prediction)):
+            raise ArgumentValueError(
+                "X", "the prediction for this X is beyond float64 (about 1.8e308): rescale X"
+            )
         return prediction
+
+    def _by_name(self, X: ArrayLike) -> ArrayLike:
+        """A DataFrame's columns in the order of the fit's ``feature_names``, as an array."""
+        columns = _frame_columns(X)
+        if columns is None or self.feature_names is None:
+            return X
+        if sorted(columns) != sorted(self.feature_names) or len(set(columns)) != len(columns):
+            raise ArgumentValueError(
+                "X",
+                f"X must have the columns of the fit, {_names(self.feature_names)}, "
+                f"got {_names(columns)}",
+            )
+        frame: Any = X
+        return np.asarray(frame[list(self.feature_names)].to_numpy(), dtype=np.float64)
 
     def __repr__(self) -> str:
         """Show the fit's numbers in a line."""
@@ -121,6 +172,18 @@ class Fit:
             f"Fit(loss={self.loss!r}{delta}, intercept={self.intercept:.6g}, coef={coef}, "
             f"total_loss={self.total_loss:.6g}, unique={self.unique})"
         )
+
+
+def _frame_columns(X: object) -> tuple[str, ...] | None:
+    """The column names of a pandas DataFrame (pandas is never imported), else ``None``."""
+    if type(X).__module__.startswith("pandas") and hasattr(X, "columns"):
+        return tuple(str(c) for c in X.columns)
+    return None
+
+
+def _names(columns: tuple[str, ...]) -> str:
+    text = ", ".join(map(repr, columns))
+    return f"[{text if len(text) <= 70 else text[:67] + '...'}]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,12 +217,24 @@ def _as_xy(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return design, target
 
 
-def _total(loss: str, y: FloatArray, prediction: FloatArray, delta: float) -> float:
-    """The total loss with the package's own loss functions."""
-    function = losses.get(loss)[0]
-    if loss == "huber":
-        return float(function(y, prediction, delta=delta, reduction="sum"))
-    return float(function(y, prediction, reduction="sum"))
+def _check_delta(delta: object) -> float | None:
+    """Huber's delta as a number > 0, or ``None`` for ``"auto"``."""
+    if isinstance(delta, str):
+        check_choice(delta, "delta", ("auto",), why="or a number > 0")
+        return None
+    return check_scalar(delta, "delta", low=0.0, low_open=True)
+
+
+def _total(name: str, data: _exact.Standard, beta: FloatArray, delta: float) -> float:
+    """The total loss, computed in standard units (no overflow, no cancellation) and scaled."""
+    r = data.y - data.A @ beta
+    if name == "l1":
+        return float(np.sum(np.abs(r))) * data.y_scale
+    with np.errstate(over="ignore"):
+        if name == "l2":
+            # einsum's own loop: BLAS's dot would wake its threads for one number
+            return float(np.einsum("i,i->", r, r)) * data.y_scale * data.y_scale
+        return _exact.huber_total(data.A, data.y, beta, delta) * data.y_scale * data.y_scale
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,21 +248,30 @@ def solve(
     *,
     loss: str,
     fit_intercept: bool = True,
-    delta: float = DEFAULT_DELTA,
+    delta: float | Literal["auto"] = DEFAULT_DELTA,
 ) -> Fit:
     r"""Return the exact minimiser of the total loss of ŷ = Xβ + b.
 
     .. math:: \min_{b,\,\beta}\ \sum_{i=1}^{n} \ell\bigl(x_i^\top\beta + b - y_i\bigr)
 
-    - ``"l2"``, :math:`\ell(r) = r^2`: least squares, by :func:`numpy.linalg.lstsq` on centred
-      columns (never the normal equations). Built on means:
-      :math:`b = \bar y - \bar x^\top\beta`.
+    The fit is equivariant: ``solve(X * s + t, y * a + c)`` has the coefficients
+    ``coef * a / s`` (Huber with ``delta * |a|``), whatever the units. Inside, each column is
+    shifted by its median value and divided by a power of two near its spread (exact), and
+    every tolerance is relative.
+
+    - ``"l2"``, :math:`\ell(r) = r^2`: least squares on the centred, scaled columns: the
+      normal equations plus one refinement step when those columns are well conditioned
+      (condition number at most 1e4, where that is as accurate as QR), the QR factorisation
+      otherwise.
     - ``"l1"``, :math:`\ell(r) = |r|`: least absolute deviations, the linear program
       :math:`\max_d\, y^\top d` subject to :math:`A^\top d = 0`, :math:`-1 \le d_i \le 1`
-      (:math:`A = [1, X]`), the dual of the fit, solved by HiGHS
-      (:func:`scipy.optimize.linprog`). The solution passes exactly through :math:`p + 1` data
-      points (two for a line), found from the dual and solved for exactly. It is median-like:
-      as many residuals above as below, up to the points it passes through.
+      (:math:`A = [1, X]`), the dual of the fit. Up to 5,000 rows the :math:`p + 1` samples
+      the fit passes through are exchanged one at a time (Barrodale and Roberts) until the dual
+      multipliers certify the optimum; otherwise, or when ties leave no certificate, HiGHS
+      (:func:`scipy.optimize.linprog`) solves it, above 5,000 rows on a band of samples near a
+      first fit. The solution passes exactly through :math:`p + 1` data points (two for a
+      line), solved for exactly. It is median-like: as many residuals above as below, up to
+      the points it passes through.
     - ``"huber"``, :math:`\ell(r) = \tfrac12 r^2` for :math:`|r| \le \delta`, else
       :math:`\delta(|r| - \tfrac12\delta)`: Newton steps with a backtracking line search from
       the least-squares fit. The total is quadratic as long as no sample crosses
@@ -197,18 +281,22 @@ def solve(
 
     Parameters
     ----------
-    X : array_like
+    X : array_like or pandas.DataFrame
         Features, shape ``(n,)`` for one feature or ``(n, p)``; finite. Its columns (and the
         column of ones for the intercept) must be linearly independent, so ``n`` must be at
-        least the number of coefficients.
+        least the number of coefficients. At most 2e7 values (rows times coefficients).
+        A DataFrame's column names are kept in :attr:`Fit.feature_names`.
     y : array_like
         Targets, shape ``(n,)``; finite.
     loss : {"l1", "l2", "huber"}
         The loss. The signed loss has no minimiser and is rejected.
     fit_intercept : bool
         Fit :math:`b` as well (otherwise :math:`b = 0`).
-    delta : float
+    delta : float or "auto"
         The Huber threshold, in units of ``y``, a number > 0; used by ``loss="huber"`` only.
+        ``"auto"`` takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the median absolute
+        residual of the abs-L1 fit divided by 0.6745 (a robust estimate of the noise's standard
+        deviation; 1.345 gives 95% of least squares' efficiency on normal noise).
 
     Returns
     -------
@@ -225,12 +313,13 @@ def solve(
     >>> solve(x, y, loss="l1")
     Fit(loss='l1', intercept=1, coef=[2.], total_loss=21, unique=True)
     """
+    names = _frame_columns(X)
     design, target = _as_xy(X, y)
     name = check_choice(
         loss, "loss", SOLVE_LOSSES, why="the signed loss has no minimiser: it falls without bound"
     )
     intercept_too = check_bool(fit_intercept, "fit_intercept")
-    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+    huber_delta = _check_delta(delta)
     n, p = design.shape
     k = p + intercept_too
     if n < k:
@@ -239,243 +328,43 @@ def solve(
             f"X has {n} row(s) for {p} feature(s){' and an intercept' if intercept_too else ''}: "
             f"a unique fit needs at least {k} rows",
         )
-    # Centred columns: the intercept decouples, and the problem is far better conditioned
-    # (years around 1960 next to a column of ones are nearly collinear).
-    shift = design.mean(axis=0) if intercept_too else np.zeros(p)
-    centred = design - shift
-    A = np.column_stack([np.ones(n), centred]) if intercept_too else centred
-    rank = int(np.linalg.matrix_rank(A))
-    if rank < k:
-        what = "the columns of X and the column of ones" if intercept_too else "the columns of X"
+    if n * (k + 1) > _exact.MAX_CELLS:
         raise ArgumentValueError(
             "X",
-            f"{what} must be linearly independent (rank {k}), got rank {rank}: drop repeated "
-            "or constant columns",
+            f"X is too large for an exact fit: {n:,} rows times {k + 1} columns (with y) is more "
+            f"than {_exact.MAX_CELLS:.0e} values; fit a sample of the rows",
         )
+    data = _exact.standardise(design, target, intercept=intercept_too)
+    fit_l2 = _exact.least_squares(data)  # and the check that the columns are independent
 
+    scaled_delta = 1.0
     if name == "l2":
-        beta, unique = _solve_l2(A, target), True
+        beta, unique = fit_l2, True
     elif name == "l1":
-        beta, unique = _solve_l1(A, target)
+        beta, unique = _exact.solve_l1(data)
     else:
-        beta, unique = _solve_huber(A, target, huber_delta)
+        scaled_delta = (
+            _exact.auto_delta(data) if huber_delta is None else huber_delta / data.y_scale
+        )
+        if not scaled_delta > 0.0:  # pragma: no cover - delta > 0 divided by a power of two
+            scaled_delta = float(np.finfo(np.float64).tiny)
+        beta, unique = _exact.solve_huber(data, scaled_delta, fit_l2)
 
-    coef = np.array(beta[intercept_too:], dtype=np.float64)
-    intercept = float(beta[0] - shift @ coef) if intercept_too else 0.0
-    prediction = design @ coef + intercept
+    intercept, coef = data.unscale(beta)
+    if name == "l1":
+        intercept, coef = _through_samples(design, target, data, beta, (intercept, coef))
+    chosen_delta = None
+    if name == "huber":
+        chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
     return Fit(
         name,
         intercept,
         coef,
-        _total(name, target, prediction, huber_delta),
+        _total(name, data, beta, scaled_delta),
         unique,
-        huber_delta if name == "huber" else None,
+        chosen_delta,
+        names,
     )
-
-
-def _solve_l2(A: FloatArray, y: FloatArray) -> FloatArray:
-    return np.asarray(np.linalg.lstsq(A, y, rcond=None)[0], dtype=np.float64)
-
-
-def _solve_l1(A: FloatArray, y: FloatArray) -> tuple[FloatArray, bool]:
-    r"""Least absolute deviations by the dual linear program; return the fit and its uniqueness.
-
-    The dual of :math:`\min_\beta \sum_i |y_i - a_i^\top\beta|` is
-    :math:`\max_d y^\top d` with :math:`A^\top d = 0`, :math:`|d_i| \le 1`: n bounded
-    variables and only k equality constraints, which HiGHS solves far faster than the primal's
-    2n + 2k variables. The multipliers of the k constraints are :math:`-\beta`.
-
-    For large n most samples are clearly above or below the fit, and their :math:`d_i` is
-    known to be :math:`\pm 1`: fit a subsample first, keep only the samples nearest to that
-    fit free, fix the others at the sign of their residual, and solve the much smaller LP;
-    repeat with a wider band while a fixed sample ends up on the wrong side (Portnoy and
-    Koenker, 1997). The answer satisfies the optimality conditions of the whole problem, so it
-    is exact.
-    """
-    n, k = A.shape
-    scale = float(np.max(np.abs(y))) or 1.0
-    d: FloatArray | None = None
-    if n > _FULL_LP_N:
-        d, beta_lp = _l1_band(A, y, scale)
-    if d is None:
-        d, beta_lp = _l1_dual(A, y, np.zeros(k), scale)
-    if d is None:  # pragma: no cover - the full dual LP is bounded and feasible (d = 0)
-        raise RuntimeError("the abs-L1 linear program failed")
-
-    # Polish: the solution passes through k data points. Take the k samples with the smallest
-    # residuals that pin beta (independent rows) and solve for the line through them exactly.
-    residual = y - A @ beta_lp
-    order = np.argsort(np.abs(residual), kind="stable")
-    chosen = _independent_rows(A, order, k)
-    beta = np.asarray(np.linalg.solve(A[chosen], y[chosen]), dtype=np.float64)
-    if np.sum(np.abs(y - A @ beta)) > np.sum(np.abs(residual)):  # pragma: no cover - safety
-        beta = beta_lp
-    return beta, _l1_unique(A, y, beta, d)
-
-
-def _l1_dual(
-    A: FloatArray, y: FloatArray, rhs: FloatArray, scale: float
-) -> tuple[FloatArray | None, FloatArray]:
-    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta."""
-    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
-
-    result = linprog(-y / scale, A_eq=A.T, b_eq=rhs, bounds=(-1.0, 1.0), method="highs-ds")
-    if result.status != 0:
-        return None, np.zeros(A.shape[1])
-    beta = -np.asarray(result.eqlin.marginals, dtype=np.float64) * scale
-    return np.asarray(result.x, dtype=np.float64), beta
-
-
-def _l1_band(A: FloatArray, y: FloatArray, scale: float) -> tuple[FloatArray | None, FloatArray]:
-    """The large-n route of :func:`_solve_l1`; ``None`` for d if it gives up (then: full LP)."""
-    n, k = A.shape
-    m = min(n, int(np.sqrt(k) * n ** (2.0 / 3.0)))
-    sub = np.unique(np.linspace(0, n - 1, m).astype(np.intp))
-    d_sub, beta = _l1_dual(A[sub], y[sub], np.zeros(k), scale)
-    if d_sub is None:  # pragma: no cover - feasible (d = 0)
-        return None, beta
-    band = m
-    tol = 1e-9 * scale
-    for _ in range(_BAND_ROUNDS):
-        residual = y - A @ beta
-        free = np.zeros(n, dtype=bool)
-        free[np.argpartition(np.abs(residual), band - 1)[:band]] = True
-        sign = np.sign(residual)
-        sign[free] = 0.0
-        d_free, beta_new = _l1_dual(A[free], y[free], -(A[~free].T @ sign[~free]), scale)
-        if d_free is not None:
-            moved = y[~free] - A[~free] @ beta_new
-            wrong = (np.sign(moved) != sign[~free]) & (np.abs(moved) > tol)
-            if not wrong.any():
-                sign[free] = d_free
-                return sign, beta_new
-            beta = beta_new
-        if band == n:  # pragma: no cover - the full problem is always feasible
-            break
-        band = min(n, 2 * band)
-    return None, beta
-
-
-def _independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
-    """Return the first ``k`` rows in ``order`` that are linearly independent."""
-    chosen: list[int] = []
-    for i in order:
-        trial = [*chosen, int(i)]
-        if np.linalg.matrix_rank(A[trial]) == len(trial):
-            chosen = trial
-            if len(chosen) == k:
-                break
-    return np.asarray(chosen, dtype=np.intp)
-
-
-def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) -> bool:
-    r"""Whether :math:`\beta` is the only abs-L1 minimiser, from a dual solution ``d``.
-
-    Complementary slackness with any dual optimum describes every primal optimum: a minimiser
-    passes through the samples with :math:`|d_i| < 1`, keeps those with :math:`d_i = 1` on or
-    below it (residual :math:`\ge 0`) and those with :math:`d_i = -1` on or above it. Near
-    :math:`\beta` only the samples it passes through can bind, so :math:`\beta` is unique exactly
-    when no direction :math:`s \ne 0` keeps all of those conditions: a few tiny LPs decide it.
-    """
-    from scipy.optimize import linprog  # noqa: PLC0415
-
-    k = A.shape[1]
-    residual = y - A @ beta
-    tol = 1e-9 * max(1.0, float(np.max(np.abs(y))))
-    on_line = np.abs(residual) <= tol
-    inside = on_line & (np.abs(d) < 1.0 - 1e-9)
-    if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
-        return True  # k equalities with independent rows pin beta
-    # s moves beta; a sample i on the line gets residual -a_i s.
-    eq = A[inside]
-    upper = np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
-    for j in range(k):
-        for sign in (1.0, -1.0):
-            c = np.zeros(k)
-            c[j] = -sign
-            res = linprog(
-                c,
-                A_ub=upper if upper.size else None,
-                b_ub=np.zeros(upper.shape[0]) if upper.size else None,
-                A_eq=eq if eq.size else None,
-                b_eq=np.zeros(eq.shape[0]) if eq.size else None,
-                bounds=(-1.0, 1.0),
-                method="highs",
-            )
-            if res.status == 0 and -res.fun > 1e-9:
-                return False
-    return True
-
-
-def _solve_huber(A: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray, bool]:
-    r"""Minimise the Huber total by Newton steps; stop when the exact answer is certified.
-
-    With the samples split into zones (inside :math:`\pm\delta`, above, below), the total is
-    a quadratic whose minimum solves
-    :math:`A_Q^\top A_Q \beta = A_Q^\top y_Q + \delta(\sum_{\text{above}} a_i -
-    \sum_{\text{below}} a_i)`. If the samples keep their zones at that point, its gradient
-    is zero there and it is the minimum (unique, as :math:`A_Q` has full rank): the stopping
-    rule. Otherwise step towards it with a backtracking line search, which lowers the convex
-    total every time. A delta tiny against the residuals leaves too few samples inside; then
-    the search restarts once from the abs-L1 fit, which Huber approaches as delta shrinks.
-    """
-    k = A.shape[1]
-    ridge = 1e-8 * float(np.einsum("ij,ij->", A, A)) / k * np.eye(k)
-
-    def total(beta: FloatArray) -> float:
-        r = np.abs(y - A @ beta)
-        m = np.minimum(r, delta)
-        return float(np.sum(m * (r - 0.5 * m)))
-
-    def zones(beta: FloatArray) -> tuple[FloatArray, NDArray[np.int8]]:
-        r = y - A @ beta
-        return r, (np.sign(r) * (np.abs(r) > delta)).astype(np.int8)  # -1 below, 0 in, +1 above
-
-    def minimum_for(zone: NDArray[np.int8]) -> FloatArray | None:
-        inside = zone == 0
-        if np.count_nonzero(inside) < k or np.linalg.matrix_rank(A[inside]) < k:
-            return None
-        q, upper = np.linalg.qr(A[inside])
-        pull = delta * (A[zone > 0].sum(axis=0) - A[zone < 0].sum(axis=0))
-        return np.asarray(
-            np.linalg.solve(upper, q.T @ y[inside] + np.linalg.solve(upper.T, pull)),
-            dtype=np.float64,
-        )
-
-    beta = _solve_l2(A, y)
-    value = total(beta)
-    restarted = False
-    for step_count in range(_HUBER_STEPS):
-        r, zone = zones(beta)
-        target = minimum_for(zone)
-        if target is not None and np.array_equal(zones(target)[1], zone):
-            # Unique when the samples strictly inside the zone pin every coefficient: the total is
-            # then strictly convex around the answer. Samples exactly at |r| = delta do not: with
-            # a tiny delta the minimum can be a whole region of lines, all at that boundary.
-            strictly = np.abs(y - A @ target) < delta * (1.0 - 1e-9)
-            return target, bool(np.linalg.matrix_rank(A[strictly]) == k)
-        gradient = -(A.T @ np.clip(r, -delta, delta))
-        if target is not None:
-            step = target - beta
-        else:  # too few samples inside: a damped Newton step
-            inside = zone == 0
-            step = np.linalg.solve(A[inside].T @ A[inside] + ridge, -gradient)
-        t = 1.0
-        trial, trial_value = beta, value
-        while t > 1e-12:
-            trial = beta + t * step
-            trial_value = total(trial)
-            if trial_value <= value + 1e-4 * t * float(gradient @ step):
-                break
-            t *= 0.5
-        beta, value = trial, trial_value
-        if step_count == _HUBER_STEPS // 4 and not restarted:
-            restarted = True
-            start = _solve_l1(A, y)[0]
-            if total(start) < value:
-                beta, value = start, total(start)
-    # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
-    return beta, False
 
 
 def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
@@ -514,36 +403,101 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         raise ArgumentValueError(
             "x", f"x must hold one feature, shape (n,), got shape {np.shape(x)}"
         )
-    xs = design[:, 0]
-    n = xs.size
+    n = design.shape[0]
     if n > _MAX_PAIRS_N:
         raise ArgumentValueError(
             "x", f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}"
         )
-    if np.ptp(xs) == 0:
+    if np.ptp(design[:, 0]) == 0:
         raise ArgumentValueError(
             "x", "x must hold at least two distinct values: a vertical line has no slope"
         )
+    # In standard units (exact shifts and power-of-two scales), so that no slope, intercept or
+    # total overflows or underflows, and ties are decided relative to the data.
+    data = _exact.standardise(design, target, intercept=True)
+    xs, ys = data.A[:, 1], data.y
     i, j = np.triu_indices(n, k=1)
     keep = xs[i] != xs[j]
     i, j = i[keep], j[keep]
-    slopes = (target[j] - target[i]) / (xs[j] - xs[i])
-    intercepts = target[i] - slopes * xs[i]
+    slopes = (ys[j] - ys[i]) / (xs[j] - xs[i])
+    intercepts = ys[i] - slopes * xs[i]
     totals = np.empty(slopes.size)
     chunk = max(1, 2_000_000 // n)
     for start in range(0, slopes.size, chunk):
         stop = start + chunk
         fitted = intercepts[start:stop, None] + slopes[start:stop, None] * xs[None, :]
-        totals[start:stop] = np.abs(target[None, :] - fitted).sum(axis=1)
+        totals[start:stop] = np.abs(ys[None, :] - fitted).sum(axis=1)
     best = totals.min()
-    tol = 1e-9 * max(best, float(np.abs(target).sum()) * 1e-6, 1e-300)
-    lines = np.column_stack([intercepts, slopes])[totals <= best + tol]
+    optimal = totals <= best + 1e-9 * max(best, 1e-12)
+    lines = np.column_stack([intercepts, slopes])[optimal]
     # The same line through three or more collinear samples appears once per pair: keep one.
     _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
-    lines = lines[first]
-    order = np.lexsort((lines[:, 0], lines[:, 1]))
-    result: FloatArray = lines[order]
-    return result
+    pairs = np.column_stack([i, j])[optimal][first]
+    result = np.array(
+        [
+            _line_through(design[:, 0], target, pair, data, line)
+            for pair, line in zip(pairs, lines[first], strict=True)
+        ],
+        dtype=np.float64,
+    )
+    order = np.lexsort((result[:, 0], result[:, 1]))
+    sorted_lines: FloatArray = result[order]
+    return sorted_lines
+
+
+def _through_samples(
+    X: FloatArray,
+    y: FloatArray,
+    data: _exact.Standard,
+    beta: FloatArray,
+    unscaled: tuple[float, FloatArray],
+) -> tuple[float, FloatArray]:
+    """The abs-L1 fit solved again, in the units of the data, through the samples it passes.
+
+    Relative to the first of those samples, the differences of the others pin the coefficients
+    (for a line: the slope (y_j - y_i) / (x_j - x_i), rounded once, as a reader computes it).
+    ``unscaled`` (the fit from standard units) stands when that is not finite.
+    """
+    residual = np.abs(data.y - data.A @ beta)
+    size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
+    rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
+    if rows.size != data.k or not np.all(residual[rows] <= 1e-9 * size[rows]):
+        return unscaled
+    first, others = rows[0], rows[1:]
+    with np.errstate(all="ignore"):
+        try:
+            if data.intercept:
+                coef = np.linalg.solve(X[others] - X[first], y[others] - y[first])
+                intercept = float(y[first] - X[first] @ coef)
+            else:
+                coef, intercept = np.linalg.solve(X[rows], y[rows]), 0.0
+        except np.linalg.LinAlgError:
+            return unscaled
+    if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        return unscaled
+    return intercept, np.asarray(coef, dtype=np.float64)
+
+
+def _line_through(
+    x: FloatArray,
+    y: FloatArray,
+    pair: NDArray[np.intp],
+    data: _exact.Standard,
+    standard: FloatArray,
+) -> tuple[float, float]:
+    """The line through samples ``pair``: from the data when that is finite, else unscaled.
+
+    From the data directly, the slope and intercept are rounded once each, as a reader would
+    compute them; in standard units only when a difference overflows float64.
+    """
+    i, j = int(pair[0]), int(pair[1])
+    with np.errstate(all="ignore"):
+        slope = (y[j] - y[i]) / (x[j] - x[i])
+        intercept = y[i] - slope * x[i]
+    if np.isfinite(slope) and np.isfinite(intercept):
+        return float(intercept), float(slope)
+    b, coef = data.unscale(standard)
+    return b, float(coef[0])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+"""The command line with hostile input and a hostile environment: files, pipes, full disks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from l1l2 import cli
+from l1l2.cli import main
+
+pytest.importorskip("matplotlib")
+
+
+def write_csv(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fit_args(csv: Path, *extra: str) -> list[str]:
+    return ["fit", str(csv), "--x", "x", "--y", "y", "--loss", "l2", *extra]
+
+
+SMALL = "x,y\n0,1\n1,3\n2,5\n3,8\n"
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    return err
+
+
+# --- --save: never replaces a file without --force, never writes through a symbolic link ----------
+
+
+@pytest.mark.parametrize("command", ["fit", "experiment"])
+def test_save_refuses_an_existing_file_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    png = tmp_path / "out.png"
+    png.write_bytes(b"keep me")
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    argv = fit_args(csv) if command == "fit" else ["experiment", "--epochs", "1"]
+    err = one_line_error(capsys, [*argv, "--save", str(png)])
+    assert "exists: add --force to replace it" in err
+    assert png.read_bytes() == b"keep me"
+    assert main([*argv, "--save", str(png), "--force"]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_save_never_writes_through_a_symbolic_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "precious.txt"
+    target.write_text("precious", encoding="utf-8")
+    link = tmp_path / "link.png"
+    link.symlink_to(target)
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    for extra in ([], ["--force"]):
+        err = one_line_error(capsys, fit_args(csv, "--save", str(link), *extra))
+        assert "symbolic link" in err
+    assert target.read_text(encoding="utf-8") == "precious"
+
+
+def test_a_link_that_appears_after_the_check_is_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    target = tmp_path / "precious.txt"
+    target.write_text("precious", encoding="utf-8")
+    link = tmp_path / "late.png"
+    link.symlink_to(target)
+    for force in (False, True):
+        assert cli._write_png(Figure(), link, "figure", force=force) == 1
+    assert target.read_text(encoding="utf-8") == "precious"
+    assert capsys.readouterr().err.count("\n") == 2
+
+
+# --- the CSV ------------------------------------------------------------------------------------
+
+
+def test_a_duplicated_column_name_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", "x,y,x\n0,1,5\n1,3,6\n2,5,7\n")
+    err = one_line_error(capsys, fit_args(csv))
+    assert "2 columns named 'x'" in err
+
+
+def test_integers_beyond_2_53_are_an_error_not_rounded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = 2**53 + 1
+    csv = write_csv(tmp_path / "d.csv", f"x,y\n0,1\n1,{big}\n2,5\n")
+    err = one_line_error(capsys, fit_args(csv))
+    assert f"line 3, column 'y': the integer '{big}' is beyond 2**53" in err
+    exact = write_csv(tmp_path / "e.csv", f"x,y\n0,1\n1,{2**53}\n2,5\n")
+    assert main(fit_args(exact)) == 0
+
+
+def test_errors_quote_at_most_80_characters_of_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "7" * 50 + "z" * 100_000
+    csv = write_csv(tmp_path / "d.csv", f"x,y\n0,1\n1,{huge}\n2,5\n")
+    err = one_line_error(capsys, fit_args(csv))
+    assert len(err) < 400
+    assert "(100,050 characters)" in err
+    err = one_line_error(capsys, [*fit_args(csv), "--loss", huge])
+    assert len(err) < 400
+    err = one_line_error(capsys, [*fit_args(csv)[:2], "--x", huge, "--y", "y"])
+    assert len(err) < 400
+
+
+# --- pipes and disks ----------------------------------------------------------------------------
+
+
+class _ClosedPipe:
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_exits_quietly_with_141(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    assert main([]) == cli.EXIT_CLOSED_PIPE == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_a_closed_pipe_in_a_real_process_prints_nothing() -> None:
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the command writes a byte
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "l1l2"], stdout=write, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 141
+    assert done.stderr == b""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_gives_one_line_and_status_1() -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "l1l2"], stdout=full, stderr=subprocess.PIPE, check=False
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "l1l2: error: cannot write the output: No space left on device\n"
+
+
+def test_a_csv_beyond_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    monkeypatch.setattr(cli, "MAX_CSV_BYTES", 10)
+    err = one_line_error(capsys, fit_args(csv))
+    assert "l1l2 fit reads at most" in err

@@ -1,0 +1,279 @@
+# ruff: noqa: N806
+"""Exact fits at any scale: equivariance, the audit's defects, and the Fit as a value."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from l1l2 import regression
+
+LOSSES = ("l1", "l2", "huber")
+
+
+def data(n: int = 30, p: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    return X, 2.0 + X @ rng.normal(size=p) * 3.0 + rng.standard_t(2, size=n)
+
+
+def total(loss: str, r: np.ndarray, delta: float) -> float:
+    a = np.abs(r)
+    if loss == "l1":
+        return float(a.sum())
+    if loss == "l2":
+        return float((r**2).sum())
+    return float(np.where(a <= delta, 0.5 * r**2, delta * (a - 0.5 * delta)).sum())
+
+
+# --- equivariance -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("s", [1e-150, 1e-16, 1e-10, 3.7, 1e15, 1e150])
+@pytest.mark.parametrize("a", [1e-150, 0.3, 1e150])
+def test_rescaling_x_and_y_rescales_the_fit(loss: str, s: float, a: float) -> None:
+    X, y = data(30, 2, 1)
+    base = regression.solve(X, y, loss=loss, delta=1.5)
+    fit = regression.solve(X * s, y * a, loss=loss, delta=1.5 * a)
+    np.testing.assert_allclose(fit.coef * s / a, base.coef, rtol=1e-9)
+    assert fit.intercept / a == pytest.approx(base.intercept, rel=1e-9)
+    power = 1 if loss == "l1" else 2
+    assert fit.total_loss / a**power == pytest.approx(base.total_loss, rel=1e-9)
+    assert fit.unique == base.unique
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+@pytest.mark.parametrize("shift", [1e3, 1e6, 1e8])
+def test_shifting_x_and_y_moves_only_the_intercept(loss: str, shift: float) -> None:
+    X, y = data(40, 2, 2)
+    base = regression.solve(X, y, loss=loss)
+    spread = np.ptp(X, axis=0)
+    moved = X + shift * spread
+    fit = regression.solve(moved, y + 1e6, loss=loss)
+    # The data as given: the shifted columns minus the shift, exactly, with their rounding.
+    given = moved - shift * spread
+    reference = regression.solve(given, y, loss=loss)
+    assert fit.total_loss == pytest.approx(reference.total_loss, rel=1e-9)
+    np.testing.assert_allclose(fit.coef, reference.coef, rtol=1e-6)
+    np.testing.assert_allclose(fit.coef, base.coef, rtol=1e-6)
+    assert fit.unique == base.unique
+
+
+def test_a_feature_in_other_units_gives_the_same_l1_fit() -> None:
+    # The audit: times 1e-10, the L1 total was 63.99 instead of 29.84 and the slope 0.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=30)
+    y = 2 + 3 * x + rng.standard_t(2, size=30)
+    base = regression.solve(x, y, loss="l1")
+    tiny = regression.solve(x * 1e-10, y, loss="l1")
+    assert tiny.total_loss == pytest.approx(base.total_loss, rel=1e-12)
+    assert tiny.slope * 1e-10 == pytest.approx(base.slope, rel=1e-12)
+    assert tiny.unique == base.unique
+
+
+@pytest.mark.parametrize("scale", [1e15, 1e-16, 1e-300, 1e300])
+def test_features_at_any_scale_are_accepted(scale: float) -> None:
+    X, y = data(20, 3, 3)
+    for loss in LOSSES:
+        fit = regression.solve(X * scale, y, loss=loss)
+        assert np.all(np.isfinite(fit.coef))
+
+
+def test_years_next_to_the_intercept_are_accepted() -> None:
+    years = np.arange(1950.0, 1974.0)
+    y = 0.5 * (years - 1950) + np.sin(years)
+    fit = regression.solve(years, y, loss="l1")
+    centred = regression.solve(years - 1950, y, loss="l1")
+    assert fit.total_loss == pytest.approx(centred.total_loss, rel=1e-12)
+
+
+# --- degenerate data: refused, with the column named ---------------------------------------------
+
+
+def test_a_constant_column_is_named() -> None:
+    X, y = data(20, 3, 4)
+    X[:, 1] = 0.1
+    with pytest.raises(ValueError, match="X column 1 is constant"):
+        regression.solve(X, y, loss="l1")
+
+
+def test_a_dependent_column_is_named() -> None:
+    X, y = data(20, 3, 5)
+    X[:, 2] = 2.0 * X[:, 0]  # exactly dependent
+    with pytest.raises(ValueError, match=r"X column 2 is a combination of .*X column 0"):
+        regression.solve(X, y, loss="l2")
+
+
+def test_a_zero_column_without_intercept_is_named() -> None:
+    X, y = data(20, 2, 6)
+    X[:, 0] = 0.0
+    with pytest.raises(ValueError, match="X column 0 is zero"):
+        regression.solve(X, y, loss="l2", fit_intercept=False)
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_errors_inside_solve_name_only_its_own_arguments(loss: str) -> None:
+    cases = [
+        ([1.0, 1.0, 1.0], [1.0, 2.0, 3.0]),
+        ([0.0, 1.0], [-1.7e308, 1.7e308]),
+        ([0.0, 1e-300, 2e-300], [0.0, 1e300, 1.7e308]),
+    ]
+    for X, y in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ValueError, match=r"^(?!.*y_(pred|true))") as caught:
+                regression.solve(X, y, loss=loss)
+        assert getattr(caught.value, "argument", None) in {"X", "y"}
+
+
+def test_unrepresentable_coefficients_are_an_error_not_inf() -> None:
+    with pytest.raises(ValueError, match="beyond float64"):
+        regression.solve([0.0, 1e-300, 2e-300], [0.0, 1e300, 2e300], loss="l2")
+
+
+# --- l1_lines -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-150, 1.0, 1e150, 1e300])
+def test_l1_lines_scale_with_the_data(scale: float) -> None:
+    x = np.array([0.0, 0.0, 1.0, 1.0])
+    y = np.array([0.0, 2.0, 0.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lines = regression.l1_lines(x * scale, y * scale)
+    np.testing.assert_allclose(lines / [scale, 1.0], regression.l1_lines(x, y), rtol=1e-12)
+
+
+def test_l1_lines_near_the_largest_float() -> None:
+    x = np.array([1.7e308, 1.6e308, 1.5e308, 1.4e308, 1.45e308])
+    y = 0.5 * x + np.array([0.0, 1e306, -1e306, 0.0, 3e305])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lines = regression.l1_lines(x, y)
+    assert lines.shape[0] >= 1
+    fit = regression.solve(x, y, loss="l1")
+    for intercept, slope in lines:
+        r = (y - 0.5 * x) - ((slope - 0.5) * x + intercept)
+        assert np.abs(r).sum() == pytest.approx(fit.total_loss, rel=1e-9)
+
+
+# --- predict and the Fit as a value ---------------------------------------------------------------
+
+
+def test_predict_beyond_float64_is_an_error_without_warnings() -> None:
+    fit = regression.solve([0.0, 1.0, 2.0], [0.0, 1e300, 2e300], loss="l2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="beyond float64"):
+            fit.predict([1e10])
+
+
+def test_fit_arrays_are_read_only_and_fits_hash_by_value() -> None:
+    X, y = data(30, 2, 7)
+    fit = regression.solve(X, y, loss="l1")
+    with pytest.raises(ValueError, match="read-only"):
+        fit.coef[0] = 0.0
+    again = regression.solve(X, y, loss="l1")
+    assert fit == again
+    assert hash(fit) == hash(again)
+    assert len({fit, again, regression.solve(X, y, loss="l2")}) == 2
+
+
+def test_fit_does_not_alias_the_callers_array() -> None:
+    coef = np.array([1.0, 2.0])
+    fit = regression.Fit("l2", 0.0, coef, 0.0, True)
+    coef[0] = 5.0
+    assert fit.coef[0] == 1.0
+
+
+class _Frame:
+    """The part of a pandas DataFrame that solve and predict use (pandas is optional)."""
+
+    __module__ = "pandas.core.frame"
+
+    def __init__(self, columns: dict[str, list[float]]) -> None:
+        self.columns = list(columns)
+        self._data = columns
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return np.column_stack([self._data[c] for c in self.columns])
+
+    def __getitem__(self, names: list[str]) -> _Frame:
+        return _Frame({c: self._data[c] for c in names})
+
+    def to_numpy(self) -> np.ndarray:
+        return self.__array__()
+
+
+def test_fit_remembers_frame_columns_and_reorders_or_refuses() -> None:
+    X, y = data(30, 2, 8)
+    frame = _Frame({"income": list(X[:, 0]), "age": list(X[:, 1])})
+    fit = regression.solve(frame, y, loss="l2")
+    assert fit.feature_names == ("income", "age")
+    swapped = _Frame({"age": list(X[:, 1]), "income": list(X[:, 0])})
+    np.testing.assert_allclose(fit.predict(swapped), fit.predict(X))
+    with pytest.raises(ValueError, match=r"columns of the fit, \['income', 'age'\]"):
+        fit.predict(_Frame({"income": list(X[:, 0]), "height": list(X[:, 1])}))
+
+
+# --- delta="auto" -------------------------------------------------------------------------------
+
+
+def test_auto_delta_is_1_345_times_the_normalised_mad_of_the_l1_residuals() -> None:
+    from scipy.optimize import linprog  # noqa: PLC0415
+
+    X, y = data(60, 2, 9)
+    fit = regression.solve(X, y, loss="huber", delta="auto")
+    # Independently: the L1 fit by the primal LP, then the median absolute residual.
+    n, k = X.shape[0], X.shape[1] + 1
+    A = np.column_stack([np.ones(n), X])
+    c = np.r_[np.zeros(k), np.ones(2 * n)]
+    A_eq = np.hstack([A, np.eye(n), -np.eye(n)])
+    bounds = [(None, None)] * k + [(0, None)] * (2 * n)
+    lp = linprog(c, A_eq=A_eq, b_eq=y, bounds=bounds, method="highs")
+    r = y - A @ lp.x[:k]
+    expected = 1.345 * np.median(np.abs(r)) / 0.6745
+    assert fit.delta == pytest.approx(expected, rel=1e-9)
+    assert fit.total_loss == pytest.approx(
+        regression.solve(X, y, loss="huber", delta=expected).total_loss, rel=1e-12
+    )
+
+
+def test_auto_delta_scales_with_y() -> None:
+    X, y = data(40, 1, 10)
+    base = regression.solve(X, y, loss="huber", delta="auto")
+    big = regression.solve(X, y * 1e100, loss="huber", delta="auto")
+    assert big.delta == pytest.approx(base.delta * 1e100, rel=1e-9)
+    assert big.slope == pytest.approx(base.slope * 1e100, rel=1e-9)
+
+
+def test_delta_must_be_a_number_or_auto() -> None:
+    with pytest.raises(ValueError, match=r"delta must be one of 'auto' \(or a number > 0\)"):
+        regression.solve([0.0, 1.0, 2.0], [0.0, 1.0, 3.0], loss="huber", delta="mad")
+
+
+# --- bounds -------------------------------------------------------------------------------------
+
+
+def test_solve_refuses_a_problem_beyond_its_limit_before_starting() -> None:
+    X = np.broadcast_to(np.arange(2.0), (10**7, 2))  # no memory: a view
+    y = np.broadcast_to(1.0, (10**7,))
+    with pytest.raises(ValueError, match=r"X is too large for an exact fit: 10,000,000 rows"):
+        regression.solve(X, y, loss="l1")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_l1_exchange_and_linear_program_agree_on_ties(seed: int) -> None:
+    # Integer data: many samples on the fit, the case where the exchange has no certificate.
+    from scipy.optimize import linprog  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    X = rng.integers(0, 3, size=(200, 2)).astype(float)
+    y = rng.integers(0, 4, size=200).astype(float)
+    fit = regression.solve(X, y, loss="l1")
+    A = np.column_stack([np.ones(200), X])
+    full = linprog(-y, A_eq=A.T, b_eq=np.zeros(3), bounds=(-1, 1), method="highs")
+    assert fit.total_loss == pytest.approx(-full.fun, rel=1e-9)
