@@ -493,7 +493,7 @@ def _report(
         basis = {"l1": "median-based", "l2": "mean-based, least squares", "huber": "Huber"}
         print(
             f"Minimizer: w* = {result.settle:.6g} ({basis[args.loss]}), where descent on this "
-            f"loss settles; the final estimate is {outcome.distance:.3g} away"
+            f"loss would settle; the last estimate is {outcome.distance:.3g} away from it"
         )
     limit = _source.stability_limit(
         args.loss, x=result.x, batch_size=args.batch_size, reduction=args.reduction

@@ -894,6 +894,7 @@ def plot_spread(
     kind: str = "hist",
     bins: int | Iterable[float] = 40,
     ax: Axes | None = None,
+    label: str = "final estimate of w",
 ) -> Axes:
     """Plot the spread of final estimates of w over many simulated data sets.
 
@@ -909,6 +910,10 @@ def plot_spread(
         Histogram bins (``kind="hist"``); shared by all entries.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure when omitted.
+    label : str
+        The name of the values on their axis (the x axis of a histogram, the y axis of box
+        plots). Pass ``"settle point of w"`` for closed-form minimisers, which are not the
+        final estimates of a descent.
 
     Returns
     -------
@@ -931,6 +936,8 @@ def plot_spread(
         )
     if kind not in ("hist", "box"):
         raise ArgumentValueError("kind", f"kind must be 'hist' or 'box', got {kind!r}")
+    if not isinstance(label, str):
+        raise ArgumentTypeError("label", f"label must be a string, got {label!r}")
     arrays = {
         key: as_float_array(value, f"estimates[{key!r}]").ravel()
         for key, value in estimates.items()
@@ -946,7 +953,7 @@ def plot_spread(
             everything = np.concatenate(list(arrays.values()))
             count = check_int(bins, "bins", low=1) + 1
             edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        for index, (key, values, color, label) in enumerate(
+        for index, (key, values, color, name) in enumerate(
             zip(arrays, arrays.values(), colors, labels, strict=True)
         ):
             ax.hist(
@@ -956,10 +963,10 @@ def plot_spread(
                 linewidth=2,
                 linestyle=linestyle_for(key, index),
                 color=color,
-                label=f"{label} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
-                gid=label,
+                label=f"{name} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
+                gid=name,
             )
-        ax.set_xlabel("final estimate of w")
+        ax.set_xlabel(label)
         ax.set_ylabel("number of data sets")
         if true_w is not None:
             value = check_scalar(true_w, "true_w")
@@ -969,14 +976,14 @@ def plot_spread(
     else:
         parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
         ax.set_xticks(np.arange(1, len(labels) + 1), labels)
-        for box, median, color, label in zip(
+        for box, median, color, name in zip(
             parts["boxes"], parts["medians"], colors, labels, strict=True
         ):
             box.set_facecolor(color)
             box.set_alpha(0.6)
-            box.set_gid(f"box {label}")
-            median.set_gid(f"median {label}")
-        ax.set_ylabel("final estimate of w")
+            box.set_gid(f"box {name}")
+            median.set_gid(f"median {name}")
+        ax.set_ylabel(label)
         ax.set_xlabel("loss")
         if true_w is not None:
             value = check_scalar(true_w, "true_w")

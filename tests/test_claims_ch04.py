@@ -75,9 +75,6 @@ def test_large_noise_l2_arrives_fast_and_its_loss_jumps_by_tens(large) -> None:
     assert w[-100:].mean() == pytest.approx(DATA["large"].mean() / X, abs=1e-6)
     assert (loss[-100:].min(), loss[-100:].max()) == pytest.approx((6.50, 137.14), abs=0.01)
     assert loss[-100:].max() / loss[-100:].min() == pytest.approx(20, rel=0.1)
-    # w moves by tenths where the loss moves by tens
-    assert 0.05 < np.abs(np.diff(w[-101:])).mean() < 0.5
-    assert np.abs(np.diff(loss[-100:])).mean() > 10
 
 
 def test_a_target_8_away_costs_64_and_such_targets_exist() -> None:
@@ -93,6 +90,10 @@ def test_with_w_frozen_the_l2_loss_jumps_over_the_same_range(large) -> None:
     _, loss = large["l2"]
     assert frozen.max() == pytest.approx(loss[-100:].max(), abs=0.1)
     assert frozen.min() == pytest.approx(loss[-100:].min(), abs=2.0)
+    # the numbers the chapter states: w held at 0.4861, loss 4.80 to 137.18 against 6.50 to 137.14
+    assert f"{w_centre:.4f}" == "0.4861"
+    assert (f"{frozen.min():.2f}", f"{frozen.max():.2f}") == ("4.80", "137.18")
+    assert (f"{loss[-100:].min():.2f}", f"{loss[-100:].max():.2f}") == ("6.50", "137.14")
 
 
 def test_each_l2_update_removes_16_percent_of_the_distance_to_its_batch_w() -> None:

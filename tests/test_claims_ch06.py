@@ -80,7 +80,7 @@ def test_minibatch_l2_averages_to_least_squares_over_an_epoch_and_a_smaller_rate
     assert np.ptp(slow) < np.ptp(fast) / 5
 
 
-def test_decaying_abs_l1_rests_at_the_edge_it_comes_from():
+def test_decaying_abs_l1_keeps_hopping_across_the_edge_it_comes_from():
     _, y = book_data()
     low, high = flat_bottom(y)
     decay = lambda t: 0.01 / (1 + t / 2000)  # noqa: E731

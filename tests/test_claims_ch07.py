@@ -88,6 +88,18 @@ def test_under_student_t_the_l2_standard_deviation_jumps_between_simulations_and
         assert spreads.max() / spreads.min() < 1.3
 
 
+def test_under_student_t_the_l2_standard_deviation_does_not_settle_and_tends_to_grow():
+    # the check's answer: the sample value jumps between simulations of the same size and
+    # tends to grow with the number of data sets (the median over 20 simulations of each size)
+    rng = np.random.default_rng(17)
+    typical = []
+    for runs in (1_000, 10_000, 100_000):
+        stds = [(SIGMA * rng.standard_t(2.0, (runs, N))).mean(axis=1).std() for _ in range(20)]
+        assert max(stds) / min(stds) > 1.3  # it jumps at every size
+        typical.append(np.median(stds))
+    assert typical[0] < typical[1] < typical[2]
+
+
 def test_outliers_bias_l2_by_two_and_a_half_and_widen_it_as_predicted():
     est, _ = estimates("outliers", seed=16, runs=4000)
     assert est["l2"].mean() == pytest.approx(1 + 0.1 * 50 / X, abs=0.1)

@@ -93,6 +93,19 @@ def test_the_mad_estimate_of_sigma():
     assert np.median(np.abs(big - np.median(big))) / 0.6745 == pytest.approx(SIGMA, rel=0.02)
 
 
+def test_rlms_scale_is_the_median_absolute_residual_about_zero_not_about_the_median():
+    # For the median fit the residuals have median 0 and the two scales agree (the book's 5.10);
+    # for another fit, such as the least-squares one, rlm's median(|r|) / 0.6745 differs from the
+    # MAD of the residuals about their own median.
+    y = book_noisy()
+    r = y - np.median(y)
+    assert np.median(np.abs(r)) == np.median(np.abs(r - np.median(r)))
+    r = y - y.mean()
+    about_zero = np.median(np.abs(r)) / 0.6745
+    about_median = np.median(np.abs(r - np.median(r))) / 0.6745
+    assert abs(about_zero - about_median) > 1e-3
+
+
 def thousand(kind, seed):
     rng = np.random.default_rng(seed)
     shape = (1000, N)

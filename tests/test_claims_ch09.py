@@ -175,7 +175,18 @@ def test_raw_years_make_descent_crawl_or_diverge_and_centring_cures_it() -> None
         err = np.maximum(
             np.abs(intercept - exact_b) / abs(exact_b), np.abs(slope - exact_a) / abs(exact_a)
         )
+        # "to a relative 1e-9": the larger relative error of intercept and slope
         assert int(np.argmax(err < 1e-9)) == pytest.approx(steps, abs=2)
+
+
+def test_leverage_is_the_hat_value_and_grows_with_the_distance_from_the_middle_year() -> None:
+    design = np.column_stack([np.ones(YEAR.size), YEAR])
+    hat = np.diag(design @ np.linalg.solve(design.T @ design, design.T))
+    centred = YEAR - YEAR.mean()
+    assert hat == pytest.approx(1 / YEAR.size + centred**2 / np.sum(centred**2))
+    assert hat.sum() == pytest.approx(2.0)
+    order = np.argsort(np.abs(centred))
+    assert np.all(np.diff(hat[order]) >= -1e-15)  # farther from the middle, more leverage
 
 
 def test_huber_slides_from_the_l1_band_to_least_squares(corners) -> None:

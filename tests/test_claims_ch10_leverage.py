@@ -121,6 +121,15 @@ def test_theil_sen_rises_with_slope_1_727_and_breaks_down_at_29_3_percent():
     assert f"{1 - 1 / math.sqrt(2):.1%}" == "29.3%"
 
 
+def test_theil_sen_is_not_carried_off_by_the_giants_but_drops_from_2_79_to_1_73():
+    alone = theil_sen(X[~GIANT], Y[~GIANT])[1]  # pairs with distinct x only
+    assert alone == pytest.approx(2.788, abs=5e-4)
+    assert f"{alone:.2f}" == "2.79"
+    assert f"{theil_sen(X, Y)[1]:.2f}" == "1.73"
+    # moved, but still rising like the main sequence, unlike the three lines of the book
+    assert 0 < theil_sen(X, Y)[1] < alone
+
+
 def test_least_trimmed_squares_rises_with_slope_4_219_and_no_search_beats_it():
     h = 25
     assert h == (X.size + 3) // 2  # "here h = 25, about half"
@@ -147,14 +156,32 @@ def test_least_trimmed_squares_rises_with_slope_4_219_and_no_search_beats_it():
     assert chapter[1] == pytest.approx(4.219, abs=5e-4)
 
 
-def test_fourteen_stars_must_move_to_break_theil_sen():
-    n = 47
-    pairs = n * (n - 1) // 2
-    assert pairs == 1081
-    clean = {m: (n - m) * (n - m - 1) // 2 for m in (13, 14)}
-    assert clean == {13: 561, 14: 528}
-    assert clean[14] < (pairs + 1) // 2 <= clean[13]  # the median is the 541st slope
-    assert f"{14 / n:.1%}" == "29.8%"
+def test_thirteen_stars_must_move_to_break_theil_sen_over_the_pairs_it_uses():
+    n = X.size
+    pairs = list(itertools.combinations(range(n), 2))
+    assert len(pairs) == 1081
+    used = [(i, j) for i, j in pairs if X[i] != X[j]]
+    assert len(used) == 1036
+
+    def counts(moved):
+        """Clean pairs (distinct temperatures, no moved star) and pairs holding a moved star,
+        when the moved stars go to temperatures no other star has."""
+        clean = sum(1 for i, j in used if i not in moved and j not in moved)
+        return clean, sum(1 for i, j in pairs if i in moved or j in moved)
+
+    # The most harmful stars to move: first those with a temperature of their own, then one
+    # from the smallest tie; any m stars leave at least this few clean pairs.
+    values, sizes = np.unique(X, return_counts=True)
+    order = np.argsort(sizes, kind="stable")
+    harmful = []
+    for v in values[order]:
+        harmful += np.flatnonzero(np.equal(X, v)).tolist()
+    assert counts(set(harmful[:12])) == (550, 486)  # safe: clean pairs are more than half
+    assert counts(set(harmful[:13])) == (517, 520)  # broken: half or more hold a moved star
+    # no other choice of 12 stars does better than the harmful one: 45 tied pairs at most remain
+    assert sum(s * (s - 1) // 2 for s in sizes) == 45
+    assert math.comb(n - 12, 2) - 45 == 550
+    assert f"{13 / n:.1%}" == "27.7%"
 
 
 DOZEN = np.flatnonzero(~GIANT)[::3][:12]

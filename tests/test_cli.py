@@ -148,6 +148,11 @@ def test_experiment_reports_the_settle_point(capsys: pytest.CaptureFixture[str])
     match = re.search(r"w\* = (\S+) \(mean-based", field(lines, "Minimizer: "))
     assert match is not None
     assert float(match.group(1)) == pytest.approx(expected, rel=1e-5)
+    # The last estimate has not settled: the line says where descent would settle and how far
+    # the last estimate is from it.
+    gap = re.search(r"would settle; the last estimate is (\S+) away from it$", lines[-1])
+    assert gap is not None, lines
+    assert float(gap.group(1)) == pytest.approx(abs(final_w(lines) - expected), rel=1e-2)
 
 
 def test_experiment_says_when_l2_diverges(capsys: pytest.CaptureFixture[str]) -> None:

@@ -241,6 +241,24 @@ def test_plot_spread_box_draws_each_median_and_quartiles_without_true_w():
     assert ax.get_legend() is None
 
 
+@pytest.mark.parametrize(("kind", "axis"), [("hist", "x"), ("box", "y")])
+def test_plot_spread_names_its_values_final_estimates_unless_told_otherwise(kind, axis):
+    # Chapters 07 and 08 pass closed-form settle points, which no descent produced.
+    rng = np.random.default_rng(6)
+    estimates = {"l1": rng.normal(1.0, 0.3, 50), "l2": rng.normal(1.0, 0.2, 50)}
+    for label, expected in [(None, "final estimate of w"), ("settle point of w", None)]:
+        options = {} if label is None else {"label": label}
+        ax = plotting.plot_spread(estimates, kind=kind, true_w=1.0, **options)
+        named = ax.get_xlabel() if axis == "x" else ax.get_ylabel()
+        assert named == (expected or label)
+        if kind == "hist":  # the legend still names the losses, not the axis
+            legend = [text.get_text() for text in ax.get_legend().get_texts()]
+            assert legend[0].startswith(plotting.label_for("l1"))
+        plt.close(ax.figure)
+    with pytest.raises(TypeError, match="label must be a string"):
+        plotting.plot_spread(estimates, label=3)
+
+
 @pytest.mark.parametrize("loss", ["l1", "l2", "huber"])
 def test_plot_total_loss_draws_the_sum_of_penalties_and_its_minimiser(loss):
     x = np.array([1.0, 2.0, 2.0, 3.0])
