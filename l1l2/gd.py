@@ -573,7 +573,7 @@ def descend(
         schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     epochs : int
         Passes over the data, at least 0. The history is refused up front if it would need more
-        than 1 GiB (:data:`l1l2._validation.MAX_BYTES`).
+        than 1 GiB (``MAX_BYTES`` of the package's input checks).
     coef0 : float or array_like
         Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
     intercept0 : float or array_like

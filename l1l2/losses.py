@@ -162,7 +162,7 @@ def _loss(
     )  # fmt: skip
 
 
-#: Every loss by name: its formulas (written above) next to its row of the vocabulary.
+#: Every loss by name, with its formulas (written above) next to its row of the vocabulary.
 LOSSES: Final[dict[LossName, Loss]] = {
     "signed": _loss("signed", _signed_value, _signed_derivative, 1, None),
     "l1": _loss("l1", _l1_value, _l1_derivative, 1, _engine.settle_l1),

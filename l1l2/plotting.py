@@ -58,8 +58,8 @@ __all__ = [
     "plot_w",
 ]
 
-#: The Okabe-Ito palette (Okabe & Ito, 2008), safe for colour-blind readers: the colours of
-#: :data:`l1l2.vocabulary.PALETTE` but its grey.
+#: The Okabe-Ito palette (Okabe and Ito, 2008), safe for colour-blind readers, which is
+#: :data:`l1l2.vocabulary.PALETTE` without its grey.
 OKABE_ITO: Final[dict[str, str]] = {k: v for k, v in vocabulary.PALETTE.items() if k != "grey"}
 
 #: One colour per loss, the same in every figure of the book (:data:`l1l2.vocabulary.LOSSES`).

@@ -152,7 +152,7 @@ LOSSES: Final[dict[LossName, Row]] = {
 }
 #: The loss names, as every function and every message lists them.
 LOSS_NAMES: Final[tuple[LossName, ...]] = tuple(LOSSES)
-#: The losses descent settles on (the signed loss has no minimizer: it falls without bound).
+#: The losses descent settles on; the signed loss has no minimizer and falls without bound.
 SETTLING: Final[tuple[LossName, ...]] = tuple(name for name, row in LOSSES.items() if row.settles)
 
 #: The learning-rate schedules of chapter 5, with the book's decay and rate as defaults.
