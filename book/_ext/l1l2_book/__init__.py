@@ -14,6 +14,7 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml`` (the package ``l1
 - :mod:`~l1l2_book.vega`: the interactive figures of :mod:`l1l2.interactive` made live with Vega
   served from the book's own files.
 - :mod:`~l1l2_book.bibliography`: the bibliography's entries as list items for screen readers.
+- :mod:`~l1l2_book.scrollable_figures`: figure outputs that a keyboard can scroll on a phone.
 - :mod:`~l1l2_book.dedupe_scripts`: every inline script written once per page.
 - :mod:`~l1l2_book.prose_numbers`: every number the prose states next to a glue key checked
   against the glued value stored in the notebook (a difference fails the strict build).
@@ -31,6 +32,7 @@ from l1l2_book import (
     dedupe_scripts,
     mathjax,
     prose_numbers,
+    scrollable_figures,
     static_files,
     vega,
     widget_scripts,
@@ -46,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         widget_scripts,
         vega,
         bibliography,
+        scrollable_figures,
         dedupe_scripts,
         prose_numbers,
     ):
