@@ -41,12 +41,12 @@ from l1l2._validation import (
 __all__ = ["LINES", "DragChart", "drag_chart", "equation"]
 
 #: The three lines the chart draws, by loss name, each as (legend label, colour, SVG dash
-#: pattern): the colour of the loss's row of :mod:`l1l2.vocabulary`, and a dash pattern each,
-#: so that the lines differ without colour too.
+#: pattern): the colour and line style of the loss's row of :mod:`l1l2.vocabulary` (L2 dashed,
+#: abs L1 solid, Huber dash-dotted), so that the lines differ without colour too.
 LINES: Final[dict[str, tuple[str, str, str]]] = {
     "l2": ("L2 (least squares)", vocabulary.LOSSES["l2"].color, "8 5"),
     "l1": ("abs L1", vocabulary.LOSSES["l1"].color, ""),
-    "huber": ("Huber", vocabulary.LOSSES["huber"].color, "2 4"),
+    "huber": ("Huber", vocabulary.LOSSES["huber"].color, "8 3 2 3"),
 }
 
 _MAX_POINTS: Final = 40  # the exact abs-L1 search tries every pair in the browser
