@@ -23,9 +23,13 @@ from typing import Any, Final
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import data, gd, losses, plotting, schedules, vocabulary
 from l1l2._optional import require
-from l1l2._validation import (
+
+# Before l1l2.plotting is imported: a missing Matplotlib or Altair names the web extra.
+require("interactive")
+
+from l1l2 import data, gd, losses, plotting, schedules, vocabulary  # noqa: E402
+from l1l2._validation import (  # noqa: E402
     ArgumentTypeError,
     ArgumentValueError,
     as_float_array,
@@ -33,9 +37,7 @@ from l1l2._validation import (
     check_int,
     check_scalar,
 )
-from l1l2.experiments import SOURCE, l1_interval
-
-require("interactive")  # its dependencies, or an ImportError that names the pip line
+from l1l2.experiments import SOURCE, l1_interval  # noqa: E402
 
 __all__ = [
     "APPLE_RANGES",
