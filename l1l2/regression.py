@@ -94,9 +94,13 @@ class Fit:
     feature_names: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        """Keep a private read-only copy of ``coef``."""
-        coef = np.array(self.coef, dtype=np.float64)
-        coef.setflags(write=False)
+        """Keep a private read-only copy of ``coef``, on an immutable ``bytes`` buffer.
+
+        A read-only array that owns its memory can be made writable again
+        (``setflags(write=True)``); a view of ``bytes`` cannot, so the fit and its hash stay.
+        """
+        values = np.array(self.coef, dtype=np.float64)
+        coef = np.frombuffer(values.tobytes(), dtype=np.float64).reshape(values.shape)
         object.__setattr__(self, "coef", coef)
 
     def _key(self) -> tuple[object, ...]:

@@ -92,7 +92,7 @@ def _as_line_data(x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
             "x",
             f"x must hold between 2 and {_MAX_N:,} points (every pair is used), got {inputs.size}",
         )
-    if np.ptp(inputs) == 0.0:
+    if np.all(inputs == inputs[0]):  # not np.ptp: max - min can overflow
         raise ArgumentValueError(
             "x", f"x must hold at least two different values to fix a slope, got only {inputs[0]!r}"
         )
@@ -102,6 +102,36 @@ def _as_line_data(x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
 def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
     first, second = np.triu_indices(n, k=1)
     return first, second
+
+
+def _exponent(*arrays: FloatArray) -> int:
+    """The ``e`` with every value below ``2**e`` in size: dividing by ``2**e`` is exact."""
+    largest = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
+    return math.frexp(largest)[1] if largest > 0.0 else 0
+
+
+def _scaled(inputs: FloatArray, targets: FloatArray) -> tuple[FloatArray, FloatArray, int, int]:
+    """``x`` and ``y`` divided by powers of two (exact) to below 1 in size, and the exponents.
+
+    Every estimator here is equivariant, so it fits these and :func:`_unscaled` transforms the
+    line back: no difference, square or slope overflows or underflows whatever the units.
+    """
+    ex, ey = _exponent(inputs), _exponent(targets)
+    return np.ldexp(inputs, -ex), np.ldexp(targets, -ey), ex, ey
+
+
+def _unscaled(method: str, intercept: float, slope: float, ex: int, ey: int) -> Line:
+    """The line fitted to scaled data, in the units of the data; an error if beyond float64."""
+    try:
+        if not (math.isfinite(intercept) and math.isfinite(slope)):
+            raise OverflowError
+        b, a = math.ldexp(intercept, ey), math.ldexp(slope, ey - ex)
+    except OverflowError:
+        raise ArgumentValueError(
+            "y",
+            "the line through these x and y is beyond float64 (about 1.8e308): rescale x or y",
+        ) from None
+    return Line(method, b, a)
 
 
 def theil_sen(x: ArrayLike, y: ArrayLike) -> Line:
@@ -138,14 +168,15 @@ def theil_sen(x: ArrayLike, y: ArrayLike) -> Line:
     >>> theil_sen([0.0, 1.0, 2.0, 3.0, 10.0], [1.0, 3.0, 5.0, 7.0, -50.0])
     Line(method='theil_sen', intercept=1.0, slope=2.0)
     """
-    inputs, targets = _as_line_data(x, y)
+    inputs, targets, ex, ey = _scaled(*_as_line_data(x, y))
     first, second = _pairs(inputs.size)
     run = inputs[second] - inputs[first]
     keep = run != 0.0
-    slopes = (targets[second] - targets[first])[keep] / run[keep]
-    slope = float(np.median(slopes))
-    intercept = float(np.median(targets - slope * inputs))
-    return Line("theil_sen", intercept, slope)
+    with np.errstate(all="ignore"):
+        slopes = (targets[second] - targets[first])[keep] / run[keep]
+        slope = float(np.median(slopes))
+        intercept = float(np.median(targets - slope * inputs))
+    return _unscaled("theil_sen", intercept, slope, ex, ey)
 
 
 def least_trimmed_squares(x: ArrayLike, y: ArrayLike, *, h: int | None = None) -> Line:
@@ -187,30 +218,31 @@ def least_trimmed_squares(x: ArrayLike, y: ArrayLike, *, h: int | None = None) -
     >>> round(fit.intercept, 9), round(fit.slope, 9)
     (1.0, 2.0)
     """
-    inputs, targets = _as_line_data(x, y)
+    inputs, targets, ex, ey = _scaled(*_as_line_data(x, y))
     n = inputs.size
     size = (n + 3) // 2 if h is None else check_int(h, "h", low=2, high=n)
     size = min(size, n)
     first, second = _pairs(n)
     run = inputs[second] - inputs[first]
     keep = run != 0.0
-    slopes = (targets[second] - targets[first])[keep] / run[keep]
-    intercepts = targets[first][keep] - slopes * inputs[first][keep]
     best = (math.inf, 0.0, 0.0)
     tried: set[bytes] = set()
-    for b0, a0 in zip(intercepts, slopes, strict=True):
-        subset = _smallest(targets - b0 - a0 * inputs, size)
-        for _ in range(_C_STEPS):
-            key = subset.tobytes()
-            if key in tried:
-                break
-            tried.add(key)
-            b, a = _least_squares(inputs[subset], targets[subset])
-            objective = float(np.sum(np.sort((targets - b - a * inputs) ** 2)[:size]))
-            if objective < best[0]:
-                best = (objective, b, a)
-            subset = _smallest(targets - b - a * inputs, size)
-    return Line("lts", best[1], best[2])
+    with np.errstate(all="ignore"):
+        slopes = (targets[second] - targets[first])[keep] / run[keep]
+        intercepts = targets[first][keep] - slopes * inputs[first][keep]
+        for b0, a0 in zip(intercepts, slopes, strict=True):
+            subset = _smallest(targets - b0 - a0 * inputs, size)
+            for _ in range(_C_STEPS):
+                key = subset.tobytes()
+                if key in tried:
+                    break
+                tried.add(key)
+                b, a = _least_squares(inputs[subset], targets[subset])
+                objective = float(np.sum(np.sort((targets - b - a * inputs) ** 2)[:size]))
+                if objective < best[0]:
+                    best = (objective, b, a)
+                subset = _smallest(targets - b - a * inputs, size)
+    return _unscaled("lts", best[1], best[2], ex, ey)
 
 
 def _smallest(residual: FloatArray, size: int) -> np.ndarray:
@@ -261,8 +293,18 @@ def pinball(y: ArrayLike, prediction: ArrayLike, *, quantile: float) -> float:
             "prediction",
             f"y and prediction must have the same shape, got {targets.shape} and {predicted.shape}",
         )
-    r = targets - predicted
-    return float(np.sum(np.maximum(q * r, (q - 1.0) * r)))
+    # In units of 2**e (exact), so that no residual or partial sum overflows.
+    e = _exponent(targets, predicted)
+    r = np.ldexp(targets, -e) - np.ldexp(predicted, -e)
+    total = float(np.sum(np.maximum(q * r, (q - 1.0) * r)))
+    try:
+        return math.ldexp(total, e)
+    except OverflowError:
+        raise ArgumentValueError(
+            "y",
+            "the total pinball loss of these y and prediction is beyond float64 "
+            "(about 1.8e308): rescale y and prediction",
+        ) from None
 
 
 def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
@@ -299,7 +341,7 @@ def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
     """
     from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
 
-    inputs, targets = _as_line_data(x, y)
+    inputs, targets, ex, ey = _scaled(*_as_line_data(x, y))
     q = check_scalar(quantile, "quantile", low=0.0, high=1.0, low_open=True, high_open=True)
     n = inputs.size
     centre = float(inputs.mean())
@@ -322,4 +364,4 @@ def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
             if total <= best[0]:
                 best = (total, float(b), float(a))
             break
-    return Line("quantile", best[1] - best[2] * centre, best[2])
+    return _unscaled("quantile", best[1] - best[2] * centre, best[2], ex, ey)

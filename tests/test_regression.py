@@ -391,3 +391,51 @@ def test_huber_with_a_tiny_delta_is_flagged_not_unique() -> None:
     assert tiny.total_loss == pytest.approx(0.01 * l1_minimum - year.size * 0.01**2 / 2)
     assert not tiny.unique
     assert regression.solve(year, calls, loss="huber", delta=2.63).unique
+
+
+def highs_l1_total(x: np.ndarray, y: np.ndarray) -> float:
+    """The abs-L1 minimum of a line by HiGHS: the dual LP max y.d, [1, x]^T d = 0, |d| <= 1."""
+    A = np.column_stack([np.ones(x.size), x])
+    result = linprog(-y, A_eq=A.T, b_eq=np.zeros(2), bounds=(-1.0, 1.0), method="highs")
+    assert result.status == 0
+    return float(-result.fun)
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        (
+            [-4, -0, 0, -4, 1, -3, 4, 1, 0, -2, -0, -8, -5, 2],
+            [-14, 3, -5, -6, -1, -4, 8, -3, 4, 0, -0, -17, -10, 1e7],
+        ),
+        ([1, 2, 3, 4, 5], [1, 3, 2, 5, 1e9]),
+    ],
+)
+def test_l1_fit_is_optimal_next_to_one_huge_outlier(x: list[float], y: list[float]) -> None:
+    # One outlier used to swamp the scaled costs of the linear program: a line off the minimum
+    # by 0.75 and 1, flagged unique. An outlier above the fit moving further out changes nothing.
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fit = regression.solve(xs, ys, loss="l1")
+    best = highs_l1_total(xs, ys)
+    assert fit.total_loss == pytest.approx(best, rel=1e-12)
+    assert l1_total(xs[:, None], ys, fit.intercept, fit.coef) == pytest.approx(best, rel=1e-12)
+    lines = regression.l1_lines(xs, ys)
+    assert fit.unique == (lines.shape[0] == 1)
+    nearer = ys.copy()
+    nearer[-1] = 1e4
+    near = regression.solve(xs, nearer, loss="l1")
+    assert (near.intercept, near.coef[0], near.unique) == (fit.intercept, fit.coef[0], fit.unique)
+
+
+@pytest.mark.parametrize("outlier", [1e7, 1e12])
+def test_l1_total_matches_highs_with_a_huge_last_sample(outlier: float) -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n = int(rng.integers(5, 20))
+        x = rng.integers(-8, 9, size=n).astype(float)
+        y = (2 * x + rng.integers(-5, 6, size=n)).astype(float)
+        if np.ptp(x) == 0:
+            continue
+        y[-1] = outlier
+        fit = regression.solve(x, y, loss="l1")
+        assert fit.total_loss == pytest.approx(highs_l1_total(x, y), rel=1e-12)

@@ -182,6 +182,21 @@ def test_fit_arrays_are_read_only_and_fits_hash_by_value() -> None:
     assert len({fit, again, regression.solve(X, y, loss="l2")}) == 2
 
 
+def test_fit_coef_cannot_be_made_writable_again() -> None:
+    X, y = data(30, 2, 7)
+    fit = regression.solve(X, y, loss="l1")
+    before, key = fit.coef.copy(), hash(fit)
+    with pytest.raises(ValueError, match="WRITEABLE"):
+        fit.coef.setflags(write=True)
+    with pytest.raises(ValueError, match="read-only"):
+        fit.coef[0] = 99.0
+    np.testing.assert_array_equal(fit.coef, before)
+    assert hash(fit) == key
+    empty = regression.Fit("l2", 0.0, np.zeros((0,)), 0.0, True)
+    assert empty.coef.shape == (0,)
+    assert not empty.coef.flags.writeable
+
+
 def test_fit_does_not_alias_the_callers_array() -> None:
     coef = np.array([1.0, 2.0])
     fit = regression.Fit("l2", 0.0, coef, 0.0, True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -184,3 +185,60 @@ def test_a_quantile_outside_0_to_1_is_rejected(q):
 def test_pinball_rejects_predictions_of_another_shape():
     with pytest.raises(ValueError, match="same shape"):
         robust.pinball([0.0, 1.0], [1.0], quantile=0.5)
+
+
+SCALE_X = np.arange(1.0, 9.0)
+SCALE_Y = np.array([1.0, 2.2, 2.9, 4.1, 5.0, 5.8, 7.2, 30.0])
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+@pytest.mark.parametrize(
+    "fit",
+    [
+        robust.theil_sen,
+        robust.least_trimmed_squares,
+        lambda x, y: robust.quantile_fit(x, y, quantile=0.5),
+        lambda x, y: robust.quantile_fit(x, y, quantile=0.3),
+    ],
+    ids=["theil_sen", "lts", "quantile_0.5", "quantile_0.3"],
+)
+def test_robust_lines_are_equivariant_at_extreme_scales(
+    fit: Callable[[np.ndarray, np.ndarray], robust.Line], scale: float
+) -> None:
+    # Squares of 1e-200 underflowed (LTS gave slope 0) and HiGHS's absolute tolerances lost
+    # or refused y at 1e-200 and 1e200: the data are now scaled by powers of two inside.
+    base = fit(SCALE_X, SCALE_Y)
+    for sx, sy in ((scale, scale), (1.0, scale), (scale, 1.0)):
+        line = fit(SCALE_X * sx, SCALE_Y * sy)
+        assert line.slope == pytest.approx(base.slope * sy / sx, rel=1e-12)
+        assert line.intercept == pytest.approx(base.intercept * sy, rel=1e-12, abs=1e-14 * sy)
+
+
+def test_lts_slope_on_tiny_data_is_not_zero() -> None:
+    line = robust.least_trimmed_squares(SCALE_X * 1e-200, SCALE_Y * 1e-200)
+    assert line.slope == pytest.approx(1.035, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("error")
+def test_theil_sen_near_the_largest_float_is_finite() -> None:
+    line = robust.theil_sen([1e308, -1e308, 0.0], [1e308, -1e308, 0.0])
+    assert (line.intercept, line.slope) == (0.0, 1.0)
+
+
+@pytest.mark.filterwarnings("error")
+def test_pinball_beyond_float64_is_an_error_and_scales_exactly() -> None:
+    with pytest.raises(ValueError, match="beyond float64") as error:
+        robust.pinball([1e308, -1e308], [-1e308, 1e308], quantile=0.5)
+    assert error.value.argument == "y"  # type: ignore[attr-defined]
+    assert robust.pinball([1e308, -1e308], [0.0, 0.0], quantile=0.5) == 1e308
+    y, p = np.array([1.0, 2.0, 10.0]), np.array([2.0, 2.0, 2.0])
+    for scale in (1e-200, 1e200):
+        assert robust.pinball(y * scale, p * scale, quantile=0.9) == pytest.approx(7.3 * scale)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_line_beyond_float64_is_an_error_not_inf() -> None:
+    with pytest.raises(ValueError, match="beyond float64") as error:
+        robust.theil_sen([0.0, 1e-300], [-1e300, 1e300])
+    assert error.value.argument == "y"  # type: ignore[attr-defined]
