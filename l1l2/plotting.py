@@ -32,6 +32,7 @@ from l1l2._validation import (
     ArgumentValueError,
     as_float_array,
     as_xy,
+    check_choice,
     check_int,
     check_scalar,
 )
@@ -968,11 +969,6 @@ def plot_spread(
             )
         ax.set_xlabel(label)
         ax.set_ylabel("number of data sets")
-        if true_w is not None:
-            value = check_scalar(true_w, "true_w")
-            ax.axvline(
-                value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}", gid="true_w"
-            )
     else:
         parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
         ax.set_xticks(np.arange(1, len(labels) + 1), labels)
@@ -985,11 +981,8 @@ def plot_spread(
             median.set_gid(f"median {name}")
         ax.set_ylabel(label)
         ax.set_xlabel("loss")
-        if true_w is not None:
-            value = check_scalar(true_w, "true_w")
-            ax.axhline(
-                value, color=_REFERENCE, linestyle="--", label=f"true w = {value:g}", gid="true_w"
-            )
+    if true_w is not None:
+        _reference_line(ax, "true_w", true_w, vertical=kind == "hist")
     if ax.get_legend_handles_labels()[1]:
         _legend(ax)
     ax.grid(alpha=0.3)
@@ -1058,6 +1051,38 @@ def plot_gradients(
     return ax
 
 
+def _sample_ticks(ax: Axes, ratios: NDArray[np.float64], total: NDArray[np.float64]) -> None:
+    """Mark each sample's own best weight y / x as a tick just below the total-loss curve."""
+    bottom = float(total.min())
+    span = float(total.max()) - bottom
+    ax.plot(
+        ratios,
+        np.full(ratios.shape, bottom - 0.04 * span),
+        linestyle="none",
+        marker="|",
+        markersize=12,
+        color=_REFERENCE,
+        label="samples, y / x",
+        gid="samples",
+    )
+
+
+def _w_window(w_range: object, points: list[float]) -> tuple[float, float]:
+    """Return ``w_range`` checked, or a window around ``points`` with a margin of 15%."""
+    if w_range is None:
+        low, high = min(points), max(points)
+        pad = 0.15 * (high - low) if high > low else 1.0
+        return low - pad, high + pad
+    if not isinstance(w_range, tuple) or len(w_range) != 2:
+        raise ArgumentTypeError(
+            "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
+        )
+    low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
+    if not low < high:
+        raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
+    return low, high
+
+
 def plot_total_loss(
     x: ArrayLike,
     y: ArrayLike,
@@ -1111,30 +1136,15 @@ def plot_total_loss(
         raise ArgumentValueError(
             "x", "x must not hold zeros: a sample with x = 0 has no y / x to show"
         )
-    if not isinstance(loss, str) or loss not in ("l1", "l2", "huber"):
-        raise ArgumentValueError(
-            "loss",
-            f"loss must be 'l1', 'l2' or 'huber' (the signed loss has no minimum), got {loss!r}",
-        )
+    check_choice(loss, "loss", vocabulary.SETTLING, why="the signed loss has no minimum")
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     if true_w is not None:
         true_w = check_scalar(true_w, "true_w")
     ax = _axes(ax)
     ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
-    if w_range is None:
-        points = [*ratios.tolist(), settle] + ([] if true_w is None else [float(true_w)])
-        low, high = min(points), max(points)
-        pad = 0.15 * (high - low) if high > low else 1.0
-        low, high = low - pad, high + pad
-    else:
-        if not isinstance(w_range, tuple) or len(w_range) != 2:
-            raise ArgumentTypeError(
-                "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
-            )
-        low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
-        if not low < high:
-            raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
+    shown = [*ratios.tolist(), settle, *([] if true_w is None else [true_w])]
+    low, high = _w_window(w_range, shown)
     w = np.linspace(low, high, 1601)
     loss_fn, _ = losses.get(loss)
     kwargs = {"delta": d} if loss == "huber" else {}
@@ -1164,18 +1174,7 @@ def plot_total_loss(
                 label=f"flat bottom [{float(flat_low):.3g}, {float(flat_high):.3g}]",
                 gid="band",
             )
-    bottom = float(total.min())
-    span = float(total.max()) - bottom
-    ax.plot(
-        ratios,
-        np.full(ratios.shape, bottom - 0.04 * span),
-        linestyle="none",
-        marker="|",
-        markersize=12,
-        color=_REFERENCE,
-        label="samples, y / x",
-        gid="samples",
-    )
+    _sample_ticks(ax, ratios, total)
     _reference_line(ax, "settle", settle, vertical=True)
     if true_w is not None:
         _reference_line(ax, "true_w", true_w, vertical=True)

@@ -1,8 +1,5 @@
 """Chapter 2's claims, recomputed by hand-written NumPy (not with l1l2)."""
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -136,15 +133,3 @@ def test_in_dozens_l2_is_the_smaller_number() -> None:
     errors = np.array([-10.0, -5.0, 5.0]) / 12
     assert np.mean(np.abs(errors)) == pytest.approx(0.556, abs=5e-4)
     assert np.mean(errors**2) == pytest.approx(0.347, abs=5e-4)
-
-
-def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -> None:
-    root = Path(__file__).resolve().parents[1]
-    keys = re.findall(r"^@\w+\{(\w+),", (root / "references.bib").read_text(), flags=re.M)
-    text = "".join(p.read_text() for p in sorted((root / "book").glob("*.ipynb")))
-    text += "".join(p.read_text() for p in sorted((root / "book").glob("*.md")))
-    cited = set()
-    for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text):
-        cited.update(key.strip() for key in group.split(","))
-    assert set(keys) <= cited, sorted(set(keys) - cited)
-    assert {"datadive2024", "absl1"} <= set(keys)
