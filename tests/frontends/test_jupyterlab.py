@@ -329,24 +329,35 @@ def screenshot(page: Any, panel: str, path: Path) -> None:
 
 
 def drag_explorer_slider(page: Any, panel: str) -> list[str]:
-    """Drag the explorer's first slider; return what went wrong (nothing when it redrew)."""
-    before = page.evaluate(EXPLORER, [panel, EXPLORER_CALL])
+    """Drag the explorer's first slider; return what went wrong (nothing when it redrew).
+
+    A drag that leaves the slider where it was (the output area can still shift under the pointer
+    while JupyterLab lays out the cell's outputs) is measured and tried again, up to three times;
+    a slider that moves must then redraw the figure within ``REDRAW_TIMEOUT_S``.
+    """
+    first = before = after = page.evaluate(EXPLORER, [panel, EXPLORER_CALL])
     if not before or not before.get("handle") or not before.get("canvas"):
         return [f"no explorer slider and figure found after running {EXPLORER_CALL!r}: {before}"]
-    page.mouse.move(before["x"], before["y"])
-    page.mouse.down()
-    page.mouse.move(before["x"] + 120, before["y"], steps=8)
-    page.mouse.up()
+    for _ in range(3):
+        page.mouse.move(before["x"], before["y"])
+        page.mouse.down()
+        page.mouse.move(before["x"] + 120, before["y"], steps=8)
+        page.mouse.up()
+        page.wait_for_timeout(1000)
+        after = page.evaluate(EXPLORER, [panel, EXPLORER_CALL])
+        if after["readout"] != first["readout"]:
+            break
+        before = after  # measured again where the handle is now
     deadline = time.monotonic() + REDRAW_TIMEOUT_S
     while time.monotonic() < deadline:
         after = page.evaluate(EXPLORER, [panel, EXPLORER_CALL])
-        if after["readout"] != before["readout"] and after["image"] != before["image"]:
+        if after["readout"] != first["readout"] and after["image"] != first["image"]:
             return []
         page.wait_for_timeout(250)
-    moved = after["readout"] != before["readout"]
+    moved = after["readout"] != first["readout"]
     return [
-        f"dragging the slider ({before['readout']} -> {after['readout']}, "
-        f"{'moved' if moved else 'did not move'}) did not redraw the figure "
+        f"dragging the slider ({first['readout']} -> {after['readout']}, "
+        f"{'moved' if moved else 'did not move'} in three tries) did not redraw the figure "
         f"within {REDRAW_TIMEOUT_S} s"
     ]
 
