@@ -75,6 +75,16 @@ _DRAWABLE: Final = 1e300  # the largest magnitude a line draws (axis arithmetic 
 _LOG_TOP: Final = 1e100  # the highest a logarithmic loss axis goes (its ticks overflow far above)
 
 
+def _series_key(key: object, index: object) -> int:
+    """Check a series' ``key`` (a str) and ``index`` (an integer >= 0); return the index."""
+    position = check_int(index, "index", low=0)
+    if not isinstance(key, str):
+        raise ArgumentTypeError(
+            "key", f"key must be a loss name or another label (a str), got {key!r}"
+        )
+    return position
+
+
 def color_for(key: str, index: int = 0) -> str:
     """Return the book's colour for a loss name, or the ``index``-th palette colour otherwise.
 
@@ -92,11 +102,7 @@ def color_for(key: str, index: int = 0) -> str:
     '#E69F00'
 
     """
-    position = check_int(index, "index", low=0)
-    if not isinstance(key, str):
-        raise ArgumentTypeError(
-            "key", f"key must be a loss name or another label (a str), got {key!r}"
-        )
+    position = _series_key(key, index)
     return LOSS_COLORS.get(key, _CYCLE[position % len(_CYCLE)])
 
 
@@ -112,11 +118,7 @@ def linestyle_for(key: str, index: int = 0) -> str | tuple[float, tuple[float, .
     '--'
 
     """
-    position = check_int(index, "index", low=0)
-    if not isinstance(key, str):
-        raise ArgumentTypeError(
-            "key", f"key must be a loss name or another label (a str), got {key!r}"
-        )
+    position = _series_key(key, index)
     if key in vocabulary.LOSSES:
         return vocabulary.LOSSES[key].linestyle
     return LINESTYLES[position % len(LINESTYLES)]
