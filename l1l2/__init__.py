@@ -3,7 +3,7 @@
 Modules
 -------
 losses
-    L1, L2, signed and Huber losses with their gradients.
+    L1, L2, signed, Huber and pinball (quantile) losses with their gradients.
 data
     The apple harvest, the line y = w·x + noise, and the Belgian phone calls of 1950-1973.
 schedules
@@ -14,7 +14,8 @@ experiments
     The source experiment, and many simulated data sets at once: the spread of each loss's
     estimate of w.
 regression
-    Lines and planes with an intercept: exact L1, L2 and Huber fits, and descent on them.
+    Lines and planes with an intercept: exact L1, L2, Huber and quantile fits, and descent on
+    them.
 plotting
     The book's figures (needs matplotlib).
 interactive

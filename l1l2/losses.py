@@ -11,7 +11,16 @@ l1         :math:`|r|`                                   :math:`\operatorname{si
 l2         :math:`r^2`                                   :math:`2r`
 huber      :math:`\tfrac12 r^2` if :math:`|r|\le\delta`  :math:`\mathrm{clip}(r, -\delta, \delta)`
            else :math:`\delta(|r| - \tfrac12\delta)`
+quantile   :math:`\max\bigl((1 - q)\,r,\ -q\,r\bigr)`   :math:`1 - q` if :math:`r > 0`,
+                                                         :math:`-q` if :math:`r < 0`, 0 at 0
 =========  ============================================  =========================================
+
+The pinball (quantile) loss, :func:`pinball`, is the only one with a parameter that is not a
+scale: its ``quantile`` :math:`q \in (0, 1)`, always given by the caller. Written with
+:math:`u = y - \hat y = -r`, as chapter 10 does, it is
+:math:`\rho_q(u) = \max\bigl(q\,u,\ (q - 1)\,u\bigr)`, and at :math:`q = 1/2` it is half
+of abs L1. It is not offered by gradient descent (see the ``descent`` column of
+:mod:`l1l2.vocabulary`): :func:`l1l2.regression.solve` fits it exactly.
 
 Each loss is written once, as a :class:`Loss` record in :data:`LOSSES`: its per-sample value and
 derivative side by side, and where descent on it settles. Every function of the package takes
@@ -38,13 +47,14 @@ from l1l2 import _engine, vocabulary
 from l1l2._engine import Formula
 from l1l2._typing import FloatArray
 from l1l2._validation import (
+    ArgumentValueError,
     as_float_array,
     check_choice,
     check_reduction,
     check_same_shape,
     check_scalar,
 )
-from l1l2.vocabulary import LossName
+from l1l2.vocabulary import AnyLossName, LossName
 
 __all__ = [
     "LOSSES",
@@ -58,10 +68,14 @@ __all__ = [
     "l1_grad",
     "l2",
     "l2_grad",
+    "pinball",
+    "pinball_grad",
     "signed",
     "signed_grad",
 ]
 
+#: The losses of descent and of the one-weight chapters (:data:`l1l2.vocabulary.LOSS_NAMES`);
+#: :data:`LOSSES` also holds the pinball loss, which only :func:`l1l2.regression.solve` fits.
 LOSS_NAMES: Final = vocabulary.LOSS_NAMES
 
 #: ``settle(x, y, delta)``: the weight minimising the total loss of each row of ``y``.
@@ -75,13 +89,14 @@ class Loss:
     Attributes
     ----------
     name : str
-        ``"signed"``, ``"l1"``, ``"l2"`` or ``"huber"``.
+        ``"signed"``, ``"l1"``, ``"l2"``, ``"huber"`` or ``"quantile"``.
     label : str
         The name the book gives it, for legends and tables.
     value, derivative : collections.abc.Callable
         The per-sample loss :math:`\ell(r)` and its derivative :math:`\ell'(r)` in the residual
-        :math:`r = \hat y - y`, as ``formula(r, delta, spare) -> r``: computed in place on the
-        array ``r``, with ``spare`` (shaped like ``r``) as scratch space.
+        :math:`r = \hat y - y`, as ``formula(r, parameter, spare) -> r``: computed in place on
+        the array ``r``, with ``spare`` (shaped like ``r``) as scratch space. ``parameter`` is
+        Huber's ``delta`` or the pinball loss's ``quantile`` (ignored by the others).
     degree : int
         Degree of homogeneity: :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)` for
         :math:`s > 0` (1 for signed and abs L1, 2 for L2 and Huber). It lets a mean whose sum
@@ -93,10 +108,13 @@ class Loss:
     settle : collections.abc.Callable or None
         ``settle(x, y, delta)``: the weight :math:`w` minimising :math:`\sum_i \ell(w x_i - y_i)`
         for each row of ``y`` (finite, checked inputs). ``None`` for the signed loss, which
-        falls without bound.
+        falls without bound, and for the losses descent does not take (the pinball loss).
+    uses_quantile : bool
+        Whether the loss has the parameter ``quantile`` (the pinball loss only). It is not a
+        scale: :math:`\ell_q(s r) = s\,\ell_q(r)` with the same :math:`q`.
     """
 
-    name: LossName
+    name: AnyLossName
     label: str
     value: Formula
     derivative: Formula
@@ -104,6 +122,7 @@ class Loss:
     uses_delta: bool
     settles: str | None
     settle: Settle | None
+    uses_quantile: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,24 +170,75 @@ def _huber_derivative(r: FloatArray, delta: float, spare: FloatArray) -> FloatAr
     return np.clip(r, -delta, delta, out=r)  # clip(r, -delta, delta)
 
 
+def _pinball_value(r: FloatArray, q: float, spare: FloatArray) -> FloatArray:
+    np.multiply(r, -q, out=spare)  # -q r: a prediction below the target
+    r *= 1.0 - q  # (1 - q) r: above it
+    return np.maximum(spare, r, out=r)  # max((1 - q) r, -q r); +0.0 on the target
+
+
+def _pinball_derivative(r: FloatArray, q: float, spare: FloatArray) -> FloatArray:
+    np.greater(r, 0.0, out=spare)  # 1 above the target
+    np.less(r, 0.0, out=r)  # 1 below it
+    spare *= 1.0 - q
+    r *= -q
+    r += spare  # 1 - q above, -q below, 0 on it
+    return r
+
+
 def _loss(
-    name: LossName, value: Formula, derivative: Formula, degree: int, settle: Settle | None
+    name: AnyLossName, value: Formula, derivative: Formula, degree: int, settle: Settle | None
 ) -> Loss:
     """Return the record of the loss ``name``: its formulas here, its words from the vocabulary."""
     row = vocabulary.LOSSES[name]
     return Loss(
-        name, row.label, value, derivative, degree, "delta" in row.defaults, row.settles or None,
-        settle,
+        name, row.label, value, derivative, degree, "delta" in row.parameters,
+        row.settles or None, settle, "quantile" in row.parameters,
     )  # fmt: skip
 
 
 #: Every loss by name, with its formulas (written above) next to its row of the vocabulary.
-LOSSES: Final[dict[LossName, Loss]] = {
+LOSSES: Final[dict[AnyLossName, Loss]] = {
     "signed": _loss("signed", _signed_value, _signed_derivative, 1, None),
     "l1": _loss("l1", _l1_value, _l1_derivative, 1, _engine.settle_l1),
     "l2": _loss("l2", _l2_value, _l2_derivative, 2, _engine.settle_l2),
     "huber": _loss("huber", _huber_value, _huber_derivative, 2, _engine.settle_huber),
+    "quantile": _loss("quantile", _pinball_value, _pinball_derivative, 1, None),
 }
+
+
+def check_quantile(quantile: object) -> float:
+    """Return the pinball loss's ``quantile`` as a float strictly between 0 and 1, or raise.
+
+    The one check of the argument, shared by :func:`pinball`, :func:`l1l2.regression.solve` and
+    :mod:`l1l2.robust`: the same value gets the same message everywhere.
+
+    Examples
+    --------
+    >>> check_quantile(0.9)
+    0.9
+    >>> check_quantile(1)
+    Traceback (most recent call last):
+    ...
+    l1l2._validation.ArgumentValueError: quantile must be strictly between 0 and 1 (the fraction \
+of the data below the fit), got 1.0
+    """
+    q = check_scalar(quantile, "quantile")
+    if not 0.0 < q < 1.0:
+        raise ArgumentValueError(
+            "quantile",
+            f"quantile must be strictly between 0 and 1 (the fraction of the data below the "
+            f"fit), got {q!r}",
+        )
+    return q
+
+
+def _bound(formula: Formula, parameter: float) -> Formula:
+    """``formula`` with its parameter fixed: the engine's ``delta`` (a scale) is not passed on."""
+
+    def bound(r: FloatArray, _delta: float, spare: FloatArray) -> FloatArray:
+        return formula(r, parameter, spare)
+
+    return bound
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,12 +247,13 @@ LOSSES: Final[dict[LossName, Loss]] = {
 
 
 def _evaluate(
-    name: LossName,
+    name: AnyLossName,
     y_true: ArrayLike,
     y_pred: ArrayLike,
     *,
     reduction: object,
     delta: object = 1.0,
+    quantile: object = None,
     gradient: bool = False,
 ) -> float | FloatArray:
     loss = LOSSES[name]
@@ -191,16 +262,21 @@ def _evaluate(
     check_same_shape(truth, pred, ("y_true", "y_pred"))
     how = check_reduction(reduction)
     d = check_scalar(delta, "delta", low=0.0, low_open=True) if loss.uses_delta else 1.0
+    value, derivative = loss.value, loss.derivative
+    if loss.uses_quantile:
+        # The quantile is not a scale: the engine may rescale delta, so it never sees q.
+        q = check_quantile(quantile)
+        value, derivative = _bound(value, q), _bound(derivative, q)
     if gradient:
         return _engine.per_sample(
             truth,
             pred,
-            loss.derivative,
+            derivative,
             delta=d,
             degree=loss.degree - 1,
             divide_by=pred.size if how == "mean" else 1,
         )
-    return _engine.reduce(truth, pred, loss.value, delta=d, degree=loss.degree, reduction=how)
+    return _engine.reduce(truth, pred, value, delta=d, degree=loss.degree, reduction=how)
 
 
 @overload
@@ -350,8 +426,62 @@ def huber(
     return _evaluate("huber", y_true, y_pred, reduction=reduction, delta=delta)
 
 
+@overload
+def pinball(
+    y_true: ArrayLike,
+    y_pred: ArrayLike,
+    *,
+    quantile: float,
+    reduction: Literal["mean", "sum"] = ...,
+) -> float: ...
+@overload
+def pinball(
+    y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: Literal["none"]
+) -> FloatArray: ...
+def pinball(
+    y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: str = "mean"
+) -> float | FloatArray:
+    r"""Pinball (quantile) loss: abs L1 tilted, so that its minimiser is a quantile.
+
+    .. math::
+
+        \ell_q(r) = \max\bigl((1 - q)\,r,\ -q\,r\bigr), \quad r = \hat y - y,
+        \qquad L = \frac{1}{n}\sum_{i=1}^{n} \ell_q(\hat y_i - y_i)
+
+    A prediction above the target costs :math:`1 - q` per unit, one below it :math:`q`: the
+    constant that minimises the total is a :math:`q`-quantile of ``y_true``, and
+    :math:`q = 1/2` gives half of abs L1 (the median's loss). Written with :math:`y - \hat y`,
+    as chapter 10 does, it is :math:`\rho_q(y - \hat y)` with
+    :math:`\rho_q(u) = \max(q\,u,\ (q - 1)\,u)`.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    quantile : float
+        :math:`q`, strictly between 0 and 1; there is no default.
+    reduction : {"mean", "sum", "none"}
+        Average over all values, add them up, or return one value per sample.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The reduced loss, or the per-sample losses for ``"none"``.
+
+    Examples
+    --------
+    Targets 1, 2 and 10, each predicted as 2: at q = 0.9 the miss of 8 below costs 0.9 per unit.
+
+    >>> pinball([1.0, 2.0, 10.0], [2.0, 2.0, 2.0], quantile=0.9, reduction="none")
+    array([0.1, 0. , 7.2])
+    >>> pinball([1.0, 2.0, 10.0], [2.0, 2.0, 2.0], quantile=0.9, reduction="sum")
+    7.3
+    """
+    return _evaluate("quantile", y_true, y_pred, reduction=reduction, quantile=quantile)
+
+
 def _gradient(
-    name: LossName, y_true: ArrayLike, y_pred: ArrayLike, **options: object
+    name: AnyLossName, y_true: ArrayLike, y_pred: ArrayLike, **options: object
 ) -> FloatArray:
     result = _evaluate(name, y_true, y_pred, gradient=True, **options)
     assert isinstance(result, np.ndarray)
@@ -474,6 +604,42 @@ def huber_grad(
     return _gradient("huber", y_true, y_pred, reduction=reduction, delta=delta)
 
 
+def pinball_grad(
+    y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: str = "mean"
+) -> FloatArray:
+    r"""Gradient of the pinball loss with respect to y_pred: :math:`1 - q` or :math:`-q`.
+
+    .. math::
+
+        \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
+        \begin{cases} 1 - q & \hat y_i > y_i \\ -q & \hat y_i < y_i \\ 0 & \hat y_i = y_i
+        \end{cases}
+
+    Zero at a zero residual, where the loss has a kink (0 lies between :math:`-q` and
+    :math:`1 - q`), as :func:`l1_grad` is; with :math:`q = 1/2` it is half of ``l1_grad``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Targets and predictions, of one shape.
+    quantile : float
+        :math:`q`, strictly between 0 and 1; there is no default.
+    reduction : {"mean", "sum", "none"}
+        The reduction of the loss being differentiated.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per element of ``y_pred``.
+
+    Examples
+    --------
+    >>> pinball_grad([1.0, 1.0, 1.0], [3.0, 1.0, 0.5], quantile=0.25, reduction="sum")
+    array([ 0.75,  0.  , -0.25])
+    """
+    return _gradient("quantile", y_true, y_pred, reduction=reduction, quantile=quantile)
+
+
 LossFn = Callable[..., "float | FloatArray"]
 GradFn = Callable[..., FloatArray]
 
@@ -482,6 +648,7 @@ _PUBLIC: Final[dict[str, tuple[LossFn, GradFn]]] = {
     "l1": (l1, l1_grad),
     "l2": (l2, l2_grad),
     "huber": (huber, huber_grad),
+    "quantile": (pinball, pinball_grad),
 }
 
 
@@ -490,8 +657,9 @@ def get(name: str) -> tuple[LossFn, GradFn]:
 
     Parameters
     ----------
-    name : {"signed", "l1", "l2", "huber"}
-        The loss's name.
+    name : {"signed", "l1", "l2", "huber", "quantile"}
+        The loss's name: any row of :data:`LOSSES` (``"quantile"`` gives :func:`pinball` and
+        :func:`pinball_grad`, which need ``quantile=``).
 
     Returns
     -------
@@ -504,4 +672,4 @@ def get(name: str) -> tuple[LossFn, GradFn]:
     >>> loss([0.0], [3.0])
     9.0
     """
-    return _PUBLIC[check_choice(name, "name", LOSS_NAMES)]
+    return _PUBLIC[check_choice(name, "name", tuple(LOSSES))]

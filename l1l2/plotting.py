@@ -1206,7 +1206,8 @@ def _fit_list(fits: object) -> list[regression.Fit]:
 
 def _fit_label(fit: regression.Fit) -> str:
     delta = "" if fit.delta is None else f" (δ = {fit.delta:g})"
-    return f"{label_for(fit.loss)}{delta}"
+    quantile = "" if fit.quantile is None else f" (q = {fit.quantile:g})"
+    return f"{label_for(fit.loss)}{delta}{quantile}"
 
 
 def plot_fits(

@@ -3,12 +3,13 @@ r"""Lines and planes through real data: ŷ = Xβ + b, with an intercept.
 
 The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the model
 has an intercept :math:`b` and one coefficient per feature, and the same three losses decide
-which line is best:
+which line is best, with a fourth, the pinball loss, for lines at any quantile:
 
 - :func:`solve` returns the exact minimiser of the total loss
   :math:`\sum_i \ell(\hat y_i - y_i)` for ``"l2"`` (least squares), ``"l1"`` (least absolute
-  deviations, a linear program) and ``"huber"`` (a piecewise quadratic, minimised by Newton
-  steps until the set of samples in the quadratic zone stops changing).
+  deviations, a linear program), ``"huber"`` (a piecewise quadratic, minimised by Newton
+  steps until the set of samples in the quadratic zone stops changing) and ``"quantile"`` (the
+  regression quantile: abs L1's linear program, tilted).
 - :func:`l1_lines` lists every line through two data points that minimises the total abs-L1
   loss: when there is more than one, every line in between minimises it too.
 - :func:`descend` runs gradient descent on the same model, vectorised over runs: it is
@@ -18,12 +19,12 @@ which line is best:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from l1l2 import _exact
+from l1l2 import _exact, losses, vocabulary
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
@@ -40,8 +41,14 @@ __all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
 #: Huber's threshold when none is given, in the units of ``y``.
 DEFAULT_DELTA: Final = 1.0
 
-SolveLoss = Literal["l1", "l2", "huber"]
-SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = ("l1", "l2", "huber")
+SolveLoss = Literal["l1", "l2", "huber", "quantile"]
+#: The losses :func:`solve` minimises: every loss of :data:`l1l2.vocabulary.LOSSES` with a
+#: minimiser (:data:`l1l2.vocabulary.SOLVE_NAMES`).
+SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = tuple(
+    cast(SolveLoss, name) for name in vocabulary.SOLVE_NAMES
+)
+# The losses whose fit is abs L1's linear program (tilted for the quantile).
+_LINEAR_PROGRAM: Final = ("l1", "quantile")
 _REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
 _MAX_PAIRS_N: Final = 2_000
@@ -62,7 +69,7 @@ class Fit:
 
     Attributes
     ----------
-    loss : {"l1", "l2", "huber"}
+    loss : {"l1", "l2", "huber", "quantile"}
         The loss that was minimised.
     intercept : float
         :math:`b`; 0.0 when the fit had no intercept.
@@ -70,19 +77,24 @@ class Fit:
         :math:`\beta`, one value per feature, shape ``(p,)``, read-only.
     total_loss : float
         :math:`\sum_i \ell(\hat y_i - y_i)` at the solution, with the book's losses
-        (:math:`|r|`, :math:`r^2`, and Huber's :math:`\tfrac12 r^2` inside :math:`\delta`).
+        (:math:`|r|`, :math:`r^2`, Huber's :math:`\tfrac12 r^2` inside :math:`\delta`, and the
+        pinball loss :math:`\max((1 - q)\,r, -q\,r)`, which is half of :math:`|r|` at
+        :math:`q = 1/2`).
     unique : bool
         Whether this is the only minimiser. Least squares is unique once the columns are
         independent (checked). The abs-L1 minimum need not be: the total is flat along a whole
         segment or polygon of lines, as the 1-D flat bottom between two middle samples was
         (see :func:`l1_lines` for a line). Huber is unique when the samples strictly inside its
         quadratic zone pin every coefficient; with a delta small against the residuals its
-        minimum can be a region of lines like L1's, and ``unique`` is then ``False``.
+        minimum can be a region of lines like L1's, and ``unique`` is then ``False``. A
+        regression quantile is like the abs-L1 fit: it need not be unique.
     delta : float or None
         The Huber threshold (the one chosen, for ``delta="auto"``), ``None`` for the others.
     feature_names : tuple of str or None
         The column names of ``X`` when it was a pandas DataFrame: :meth:`predict` then
         takes a frame's columns by these names.
+    quantile : float or None
+        The quantile :math:`q` of a ``"quantile"`` fit, ``None`` for the others.
     """
 
     loss: SolveLoss
@@ -92,6 +104,7 @@ class Fit:
     unique: bool
     delta: float | None = None
     feature_names: tuple[str, ...] | None = None
+    quantile: float | None = None
 
     def __post_init__(self) -> None:
         """Keep a private read-only copy of ``coef``, on an immutable ``bytes`` buffer.
@@ -112,6 +125,7 @@ class Fit:
             self.unique,
             self.delta,
             self.feature_names,
+            self.quantile,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -172,6 +186,8 @@ class Fit:
         """Show the fit's numbers in a line."""
         coef = np.array2string(self.coef, precision=6, separator=", ")
         delta = "" if self.delta is None else f", delta={self.delta:g}"
+        if self.quantile is not None:
+            delta += f", quantile={self.quantile:g}"
         return (
             f"Fit(loss={self.loss!r}{delta}, intercept={self.intercept:.6g}, coef={coef}, "
             f"total_loss={self.total_loss:.6g}, unique={self.unique})"
@@ -221,6 +237,26 @@ def _as_xy(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return design, target
 
 
+def _check_quantile(loss: str, quantile: object) -> float | None:
+    """The pinball loss's ``quantile``: required where the loss's row requires it, else refused."""
+    takes = "quantile" in vocabulary.LOSSES[cast(SolveLoss, loss)].parameters
+    if quantile is None:
+        if takes:
+            raise ArgumentValueError(
+                "quantile",
+                f"loss={loss!r} needs quantile=, a number strictly between 0 and 1 (0.5 gives "
+                "the median line, the abs-L1 fit)",
+            )
+        return None
+    if not takes:
+        raise ArgumentValueError(
+            "quantile",
+            f"quantile applies to loss='quantile' only, got loss={loss!r} with "
+            f"quantile={quantile!r}",
+        )
+    return losses.check_quantile(quantile)
+
+
 def _check_delta(delta: object) -> float | None:
     """Huber's delta as a number > 0, or ``None`` for ``"auto"``."""
     if isinstance(delta, str):
@@ -253,6 +289,7 @@ def solve(
     loss: str,
     fit_intercept: bool = True,
     delta: float | Literal["auto"] = DEFAULT_DELTA,
+    quantile: float | None = None,
 ) -> Fit:
     r"""Return the exact minimiser of the total loss of ŷ = Xβ + b.
 
@@ -282,6 +319,16 @@ def solve(
       :math:`\pm\delta`, so the search stops when the minimum of the quadratic for the current
       split into inside, above and below leaves every sample in its zone: then the gradient is
       zero there, and that point is the minimum exactly (to rounding).
+    - ``"quantile"``, the pinball loss :math:`\rho_q(y - \hat y)`,
+      :math:`\rho_q(u) = \max(q\,u, (q - 1)\,u)`: the regression quantile (Koenker and
+      Bassett, 1978), at most a fraction :math:`q` of the samples below the fit and at most
+      :math:`1 - q` above. As :math:`\rho_q(u) = \tfrac12(|u| + (2q - 1)\,u)`, it is the
+      abs-L1 problem above with a linear term added: the same dual linear program with its
+      right-hand side moved, :math:`A^\top d = (1 - 2q)\,A^\top\mathbf 1`, solved by the
+      same exchange, band and HiGHS routes, through :math:`p + 1` data points. With
+      :math:`q = 1/2` it is the abs-L1 fit and its total is half the abs-L1 total. Equivariant
+      too, with one twist: ``solve(X, -y, quantile=1 - q)`` is the negated
+      ``solve(X, y, quantile=q)`` (turning ``y`` upside down swaps the points above and below).
 
     Parameters
     ----------
@@ -292,7 +339,7 @@ def solve(
         A DataFrame's column names are kept in :attr:`Fit.feature_names`.
     y : array_like
         Targets, shape ``(n,)``; finite.
-    loss : {"l1", "l2", "huber"}
+    loss : {"l1", "l2", "huber", "quantile"}
         The loss. The signed loss has no minimiser and is rejected.
     fit_intercept : bool
         Fit :math:`b` as well (otherwise :math:`b = 0`).
@@ -301,6 +348,9 @@ def solve(
         ``"auto"`` takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the median absolute
         residual of the abs-L1 fit divided by 0.6745 (a robust estimate of the noise's standard
         deviation; 1.345 gives 95% of least squares' efficiency on normal noise).
+    quantile : float
+        The quantile :math:`q` of ``loss="quantile"``, strictly between 0 and 1; required
+        there, and refused with any other loss.
 
     Returns
     -------
@@ -316,6 +366,14 @@ def solve(
     Fit(loss='l2', intercept=-3.2, coef=[6.2], total_loss=176.4, unique=True)
     >>> solve(x, y, loss="l1")
     Fit(loss='l1', intercept=1, coef=[2.], total_loss=21, unique=True)
+
+    The median line is the abs-L1 line, at half its total; the line of the 0.9 quantile leaves
+    at most one point in ten above it, and here runs through the point far above:
+
+    >>> solve(x, y, loss="quantile", quantile=0.5)
+    Fit(loss='quantile', quantile=0.5, intercept=1, coef=[2.], total_loss=10.5, unique=True)
+    >>> solve(x, y, loss="quantile", quantile=0.9).predict([4.0])
+    array([30.])
     """
     names = _frame_columns(X)
     design, target = _as_xy(X, y)
@@ -324,6 +382,7 @@ def solve(
     )
     intercept_too = check_bool(fit_intercept, "fit_intercept")
     huber_delta = _check_delta(delta)
+    q = _check_quantile(name, quantile)
     n, p = design.shape
     k = p + intercept_too
     if n < k:
@@ -339,13 +398,13 @@ def solve(
             f"than {_exact.MAX_CELLS:.0e} values; fit a sample of the rows",
         )
     data = _exact.standardise(design, target, intercept=intercept_too)
+    if name in _LINEAR_PROGRAM:
+        return _linear_program_fit(name, design, target, data, quantile=q, names=names)
     fit_l2 = _exact.least_squares(data)  # and the check that the columns are independent
 
     scaled_delta = 1.0
     if name == "l2":
         beta, unique = fit_l2, True
-    elif name == "l1":
-        beta, unique = _exact.solve_l1(data)
     else:
         scaled_delta = (
             _exact.auto_delta(data) if huber_delta is None else huber_delta / data.y_scale
@@ -355,8 +414,6 @@ def solve(
         beta, unique = _exact.solve_huber(data, scaled_delta, fit_l2)
 
     intercept, coef = data.unscale(beta)
-    if name == "l1":
-        intercept, coef = _through_samples(design, target, data, beta, (intercept, coef))
     chosen_delta = None
     if name == "huber":
         chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
@@ -369,6 +426,33 @@ def solve(
         chosen_delta,
         names,
     )
+
+
+def _linear_program_fit(
+    name: SolveLoss,
+    design: FloatArray,
+    target: FloatArray,
+    data: _exact.Standard,
+    *,
+    quantile: float | None,
+    names: tuple[str, ...] | None,
+) -> Fit:
+    """The abs-L1 fit, or the regression quantile: abs L1's linear program, tilted.
+
+    It starts from its own fit, so the columns are only checked (not fitted by least squares
+    first); the answer passes through samples and is solved again through them in the units
+    of the data.
+    """
+    _exact.check_independent(data)
+    q = 0.5 if quantile is None else quantile
+    beta, unique, rows = _exact.solve_l1_rows(data, quantile=q)
+    intercept, coef = _through_samples(design, target, data, beta, rows)
+    if name == "l1":
+        total = _total(name, data, beta, 1.0)
+    else:  # the pinball loss max(q r, (q - 1) r) of r = y - y_pred, in standard units
+        r = data.y - data.A @ beta
+        total = float(np.sum(np.maximum(q * r, (q - 1.0) * r))) * data.y_scale
+    return Fit(name, intercept, coef, total, unique, None, names, quantile)
 
 
 def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
@@ -454,31 +538,39 @@ def _through_samples(
     y: FloatArray,
     data: _exact.Standard,
     beta: FloatArray,
-    unscaled: tuple[float, FloatArray],
+    through: NDArray[np.intp] | None = None,
 ) -> tuple[float, FloatArray]:
     """The abs-L1 fit solved again, in the units of the data, through the samples it passes.
 
-    Relative to the first of those samples, the differences of the others pin the coefficients
-    (for a line: the slope (y_j - y_i) / (x_j - x_i), rounded once, as a reader computes it).
-    ``unscaled`` (the fit from standard units) stands when that is not finite.
+    Those are the rows ``through`` (when the solver knows them), else the k independent samples
+    with the smallest residuals. Relative to the first of those samples (the nearest to the
+    fit), the differences of the others pin the coefficients (for a line: the slope
+    (y_j - y_i) / (x_j - x_i), rounded once, as a reader computes it). The fit from standard
+    units (``data.unscale``, which raises when it is beyond float64) stands when that is not
+    finite.
     """
-    residual = np.abs(data.y - data.A @ beta)
-    size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
-    rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
-    if rows.size != data.k or not np.all(residual[rows] <= 1e-9 * size[rows]):
-        return unscaled
+    if through is None:
+        residual = np.abs(data.y - data.A @ beta)
+        size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
+        rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
+        residual, size = residual[rows], size[rows]
+    else:
+        rows_a = data.A[through]
+        residual = np.abs(data.y[through] - rows_a @ beta)
+        size = np.abs(data.y[through]) + np.abs(rows_a) @ np.abs(beta) + 1e-300
+        order = np.argsort(residual / size, kind="stable")
+        rows, residual, size = through[order], residual[order], size[order]
+    if rows.size != data.k or not np.all(residual <= 1e-9 * size):
+        return data.unscale(beta)
     first, others = rows[0], rows[1:]
     with np.errstate(all="ignore"):
-        try:
-            if data.intercept:
-                coef = np.linalg.solve(X[others] - X[first], y[others] - y[first])
-                intercept = float(y[first] - X[first] @ coef)
-            else:
-                coef, intercept = np.linalg.solve(X[rows], y[rows]), 0.0
-        except np.linalg.LinAlgError:
-            return unscaled
-    if not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
-        return unscaled
+        if data.intercept:
+            coef, info = _exact.solve_square(X[others] - X[first], y[others] - y[first])
+            intercept = float(y[first] - X[first] @ coef)
+        else:
+            (coef, info), intercept = _exact.solve_square(X[rows], y[rows]), 0.0
+    if info != 0 or not (np.all(np.isfinite(coef)) and np.isfinite(intercept)):
+        return data.unscale(beta)
     return intercept, np.asarray(coef, dtype=np.float64)
 
 

@@ -13,7 +13,9 @@ arbitrarily far:
 
 And beyond the median: :func:`quantile_fit`, the exact regression quantile (Koenker and
 Bassett 1978), the line that minimises the pinball loss, of which abs L1 is the case
-:math:`q = 1/2` (times two); :func:`pinball` is that loss.
+:math:`q = 1/2` (times two), as a :class:`Line` next to the others. It is a convenience over
+``l1l2.regression.solve(x, y, loss="quantile", quantile=q)``, which fits it (for any number of
+features); :func:`pinball` is the total of that loss, :func:`l1l2.losses.pinball`.
 
 All fit one feature with an intercept and return a :class:`Line`.
 """
@@ -27,8 +29,9 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike
 
+from l1l2 import losses, regression
 from l1l2._typing import FloatArray
-from l1l2._validation import ArgumentValueError, as_float_array, check_int, check_scalar
+from l1l2._validation import ArgumentValueError, as_float_array, check_int
 
 __all__ = [
     "THEIL_SEN_BREAKDOWN",
@@ -74,8 +77,10 @@ class Line:
         return prediction
 
 
-def _as_line_data(x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Return ``x`` and ``y`` as finite 1-D float arrays of one length, 2 to 2,000 points."""
+def _as_line_data(
+    x: ArrayLike, y: ArrayLike, *, most: int | None = _MAX_N
+) -> tuple[FloatArray, FloatArray]:
+    """Return ``x`` and ``y`` as finite 1-D float arrays of one length, 2 to ``most`` points."""
     inputs = as_float_array(x, "x")
     targets = as_float_array(y, "y")
     for array, name in ((inputs, "x"), (targets, "y")):
@@ -87,10 +92,12 @@ def _as_line_data(x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
         raise ArgumentValueError(
             "y", f"x and y must have one value per point, got {inputs.size} and {targets.size}"
         )
-    if not 2 <= inputs.size <= _MAX_N:
+    if most is None and inputs.size < 2:
+        raise ArgumentValueError("x", f"x must hold at least 2 points, got {inputs.size}")
+    if most is not None and not 2 <= inputs.size <= most:
         raise ArgumentValueError(
             "x",
-            f"x must hold between 2 and {_MAX_N:,} points (every pair is used), got {inputs.size}",
+            f"x must hold between 2 and {most:,} points (every pair is used), got {inputs.size}",
         )
     if np.all(inputs == inputs[0]):  # not np.ptp: max - min can overflow
         raise ArgumentValueError(
@@ -258,19 +265,21 @@ def _least_squares(x: FloatArray, y: FloatArray) -> tuple[float, float]:
     return float(y.mean() - slope * x.mean()), slope
 
 
-def pinball(y: ArrayLike, prediction: ArrayLike, *, quantile: float) -> float:
-    r"""Return the total pinball (quantile) loss of predictions.
+def pinball(y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float) -> float:
+    r"""Return the total pinball (quantile) loss of predictions (:func:`l1l2.losses.pinball`).
 
     .. math:: \sum_i \rho_q(y_i - \hat y_i), \qquad
               \rho_q(r) = \max\bigl(q\,r,\ (q - 1)\,r\bigr)
 
     A residual above the prediction costs :math:`q` per unit, one below it :math:`1 - q`: the
-    constant that minimises the total is a :math:`q`-quantile of ``y``, and :math:`q = 1/2`
-    gives half the abs-L1 total.
+    constant that minimises the total is a :math:`q`-quantile of ``y_true``, and :math:`q = 1/2`
+    gives half the abs-L1 total. The loss is written once, as the ``"quantile"`` row of
+    :data:`l1l2.losses.LOSSES`; this is ``losses.pinball(y_true, y_pred, quantile=quantile,
+    reduction="sum")``, kept here next to :func:`quantile_fit`.
 
     Parameters
     ----------
-    y, prediction : array_like
+    y_true, y_pred : array_like
         Targets and predictions, the same shape, finite.
     quantile : float
         :math:`q`, strictly between 0 and 1.
@@ -285,46 +294,27 @@ def pinball(y: ArrayLike, prediction: ArrayLike, *, quantile: float) -> float:
     >>> pinball([1.0, 2.0, 10.0], [2.0, 2.0, 2.0], quantile=0.9)
     7.3
     """
-    q = check_scalar(quantile, "quantile", low=0.0, high=1.0, low_open=True, high_open=True)
-    targets = as_float_array(y, "y")
-    predicted = as_float_array(prediction, "prediction")
-    if targets.shape != predicted.shape:
-        raise ArgumentValueError(
-            "prediction",
-            f"y and prediction must have the same shape, got {targets.shape} and {predicted.shape}",
-        )
-    # In units of 2**e (exact), so that no residual or partial sum overflows.
-    e = _exponent(targets, predicted)
-    r = np.ldexp(targets, -e) - np.ldexp(predicted, -e)
-    total = float(np.sum(np.maximum(q * r, (q - 1.0) * r)))
-    try:
-        return math.ldexp(total, e)
-    except OverflowError:
-        raise ArgumentValueError(
-            "y",
-            "the total pinball loss of these y and prediction is beyond float64 "
-            "(about 1.8e308): rescale y and prediction",
-        ) from None
+    return losses.pinball(y_true, y_pred, quantile=quantile, reduction="sum")
 
 
 def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
-    r"""Return the exact regression quantile: the line with the smallest total pinball loss.
+    r"""Return the exact regression quantile of one feature, as a :class:`Line`.
 
     .. math:: \min_{b,\,a}\ \sum_i \rho_q(y_i - b - a\,x_i)
 
-    (:func:`pinball`), solved as the linear program of abs L1 with tilted costs: residuals
-    split into :math:`u_i^+, u_i^- \ge 0` with :math:`b + a\,x_i + u_i^+ - u_i^- = y_i`,
-    minimising :math:`\sum_i q\,u_i^+ + (1 - q)\,u_i^-` with HiGHS
-    (:func:`scipy.optimize.linprog`). Like the abs-L1 line, a minimiser passes through two of
-    the points; the answer is the line through the two points nearest the solver's, kept when
-    its total is no larger, so it is exact to rounding. With :math:`q = 1/2` it is an abs-L1
-    line. The minimiser need not be unique.
+    (:func:`pinball`): a convenience over ``l1l2.regression.solve(x, y, loss="quantile",
+    quantile=quantile)``, which computes it (abs L1's linear program with tilted costs, exact,
+    for any number of features) and which this only checks and repackages. It returns a
+    :class:`Line` like :func:`theil_sen` and :func:`least_trimmed_squares`, so that the three
+    can be set side by side, and it checks ``x`` as they do (one feature, at least two
+    different values), without their limit of 2,000 points. With :math:`q = 1/2` it is an
+    abs-L1 line. The minimiser need not be unique: ``solve`` reports that in ``Fit.unique``.
 
     Parameters
     ----------
     x, y : array_like
-        Inputs and targets, shape ``(n,)``, finite, 2 to 2,000 points; ``x`` must not be
-        constant.
+        Inputs and targets, shape ``(n,)``, finite, at least 2 points (at most 2e7 values, as
+        ``solve``); ``x`` must not be constant.
     quantile : float
         :math:`q`, strictly between 0 and 1.
 
@@ -339,29 +329,7 @@ def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
     >>> quantile_fit(x, y, quantile=0.5)
     Line(method='quantile', intercept=0.0, slope=1.0)
     """
-    from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
-
-    inputs, targets, ex, ey = _scaled(*_as_line_data(x, y))
-    q = check_scalar(quantile, "quantile", low=0.0, high=1.0, low_open=True, high_open=True)
-    n = inputs.size
-    centre = float(inputs.mean())
-    design = np.column_stack([np.ones(n), inputs - centre])
-    cost = np.concatenate([np.zeros(2), np.full(n, q), np.full(n, 1.0 - q)])
-    equality = np.hstack([design, np.eye(n), -np.eye(n)])
-    bounds = [(None, None)] * 2 + [(0.0, None)] * (2 * n)
-    result = linprog(cost, A_eq=equality, b_eq=targets, bounds=bounds, method="highs")
-    if result.status != 0:  # pragma: no cover - bounded and feasible for any data
-        raise RuntimeError(f"the quantile linear program failed: {result.message}")
-    b_lp, a_lp = (float(v) for v in result.x[:2])
-    best = (pinball(targets, b_lp + a_lp * design[:, 1], quantile=q), b_lp, a_lp)
-    order = np.argsort(np.abs(targets - b_lp - a_lp * design[:, 1]), kind="stable")
-    i = int(order[0])
-    for j in (int(k) for k in order[1:]):
-        if design[j, 1] != design[i, 1]:
-            a = (targets[j] - targets[i]) / (design[j, 1] - design[i, 1])
-            b = targets[i] - a * design[i, 1]
-            total = pinball(targets, b + a * design[:, 1], quantile=q)
-            if total <= best[0]:
-                best = (total, float(b), float(a))
-            break
-    return _unscaled("quantile", best[1] - best[2] * centre, best[2], ex, ey)
+    inputs, targets = _as_line_data(x, y, most=None)
+    q = losses.check_quantile(quantile)  # here too: None is a bad quantile, not a missing one
+    fit = regression.solve(inputs, targets, loss="quantile", quantile=q)
+    return Line("quantile", fit.intercept, fit.slope)

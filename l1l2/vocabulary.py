@@ -4,8 +4,12 @@ A row holds what the book says and draws for one thing: its ``name`` (what code 
 ``label`` (what legends, tables and menus print), its formula (value and derivative, in the TeX
 the book prints), its colour and line style (Matplotlib's and Vega-Lite's) and its defaults.
 Every list of names, every label, every colour and every validation message of the package
-reads from here, so adding a loss (say the pinball loss) is one row in :data:`LOSSES` plus its
-formula in :mod:`l1l2.losses` and its tests.
+reads from here, so adding a loss is one row in :data:`LOSSES` plus its formula in
+:mod:`l1l2.losses` and its tests; the pinball (quantile) loss was added that way. Where a loss
+is offered is a column of its row too: ``descent`` says whether the one-weight chapters offer
+it (gradient descent, the experiments, the explorer, the command line's experiment, the
+one-weight charts: :data:`LOSS_NAMES`), and ``settles`` whether it has a minimiser, which
+:func:`l1l2.regression.solve` computes exactly (:data:`SOLVE_NAMES`).
 
 Naming rule
 -----------
@@ -27,12 +31,14 @@ Examples
 ('abs L1', '#0072B2')
 >>> SCHEDULE_NAMES
 ('constant', 'inverse_time', 'exponential')
+>>> LOSS_NAMES, SOLVE_NAMES
+(('signed', 'l1', 'l2', 'huber'), ('l1', 'l2', 'huber', 'quantile'))
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 __all__ = [
     "CYCLE",
@@ -43,6 +49,9 @@ __all__ = [
     "SCHEDULES",
     "SCHEDULE_NAMES",
     "SETTLING",
+    "SOLVE_NAMES",
+    "AnyLossName",
+    "LineStyle",
     "LossName",
     "Row",
     "ScheduleName",
@@ -71,6 +80,11 @@ CYCLE: Final[tuple[str, ...]] = tuple(
 )  # fmt: skip
 
 
+#: A Matplotlib line style: a name (``"-"``, ``"--"``, ``"-."``, ``":"``, ``"none"``) or a dash
+#: pattern ``(offset, (on, off, on, off, ...))`` in multiples of the line width.
+LineStyle = str | tuple[float, tuple[float, ...]]
+
+
 @dataclass(frozen=True)
 class Row:
     r"""One thing the book names and draws: a loss, a schedule or a reference line.
@@ -88,38 +102,62 @@ class Row:
         The derivative :math:`\ell'(r)` of a loss, in TeX; empty otherwise.
     color : str
         A colour of :data:`PALETTE`.
-    linestyle : str
-        Matplotlib's line style (``"-"``, ``"--"``, ``":"``, ``"none"``).
+    linestyle : str or tuple
+        Matplotlib's line style (``"-"``, ``"--"``, ``"-."``, ``":"``, ``"none"``, or a dash
+        pattern ``(0, (on, off, ...))`` where the four named ones are taken).
     linewidth : float
         Matplotlib's line width, in points.
     defaults : dict of str to float
         The parameters the row takes and their defaults (Huber's ``delta``, a schedule's
         ``decay``).
+    required : tuple of str
+        The parameters the row takes that have no default: every caller names them (the
+        pinball loss's ``quantile``: no quantile is a better guess than another, and the
+        median's loss is abs L1 already).
     settles : str
-        For a loss, where descent on it settles, in words (empty: it never settles).
+        For a loss, where its minimiser lies, in words, which is where descent on it settles
+        (empty: it has no minimiser and never settles).
+    descent : bool
+        For a loss, whether the one-weight chapters offer it: gradient descent
+        (:func:`l1l2.gd.fit`), the experiments, the explorer, the command line's experiment
+        and the one-weight charts, which pass no parameter but Huber's ``delta``. The pinball
+        loss is not offered there: it is fitted exactly, as a line (``regression.solve``).
     """
 
     name: str
     label: str
     color: str
-    linestyle: str = "-"
+    linestyle: LineStyle = "-"
     linewidth: float = 1.5
     value: str = ""
     derivative: str = ""
     defaults: dict[str, float] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
     settles: str = ""
+    descent: bool = True
 
     @property
-    def dash(self) -> list[int]:
+    def dash(self) -> list[float]:
         """The line style as a Vega-Lite ``strokeDash`` (``[]`` for a solid line)."""
-        return {"--": [6, 3], ":": [2, 2]}.get(self.linestyle, [])
+        if isinstance(self.linestyle, tuple):
+            return list(self.linestyle[1])
+        named: dict[str, list[float]] = {"--": [6.0, 3.0], ":": [2.0, 2.0]}
+        return named.get(self.linestyle, [])
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """Every parameter the row takes: those with a default, then the required ones."""
+        return (*self.defaults, *self.required)
 
 
+#: The losses of the one-weight chapters and of descent (:data:`LOSS_NAMES`).
 LossName = Literal["signed", "l1", "l2", "huber"]
+#: Every loss of the table: those of descent and those fitted only exactly (the pinball loss).
+AnyLossName = Literal[LossName, "quantile"]
 ScheduleName = Literal["constant", "inverse_time", "exponential"]
 
 #: The losses of the book, in the order the book introduces them.
-LOSSES: Final[dict[LossName, Row]] = {
+LOSSES: Final[dict[AnyLossName, Row]] = {
     "signed": Row("signed", "signed L1", PALETTE["vermillion"], ":", value=r"r", derivative=r"1"),
     "l1": Row(
         "l1",
@@ -149,11 +187,33 @@ LOSSES: Final[dict[LossName, Row]] = {
         defaults={"delta": 1.0},
         settles="Huber",
     ),
+    # The residual is r = y_pred - y: a prediction above the target costs 1 - q per unit, one
+    # below it q, so the minimiser is a q-quantile (chapter 10 writes rho_q(y - y_pred)).
+    "quantile": Row(
+        "quantile",
+        "pinball",
+        PALETTE["reddish purple"],
+        (0, (6.0, 2.0, 1.0, 2.0, 1.0, 2.0)),  # dash-dot-dot: the four named styles are taken
+        value=r"\max\bigl((1 - q)\,r,\ -q\,r\bigr)",
+        derivative=r"(1 - q)\,[r > 0] - q\,[r < 0]",
+        required=("quantile",),
+        settles="quantile-based",
+        descent=False,
+    ),
 }
-#: The loss names, as every function and every message lists them.
-LOSS_NAMES: Final[tuple[LossName, ...]] = tuple(LOSSES)
+#: The losses of the one-weight chapters, as gradient descent, the experiments, the explorer,
+#: the command line's experiment, the one-weight charts and their messages list them: every row
+#: whose ``descent`` is set.
+LOSS_NAMES: Final[tuple[LossName, ...]] = tuple(
+    cast(LossName, name) for name, row in LOSSES.items() if row.descent
+)
 #: The losses descent settles on; the signed loss has no minimizer and falls without bound.
-SETTLING: Final[tuple[LossName, ...]] = tuple(name for name, row in LOSSES.items() if row.settles)
+SETTLING: Final[tuple[LossName, ...]] = tuple(name for name in LOSS_NAMES if LOSSES[name].settles)
+#: The losses with a minimiser, which :func:`l1l2.regression.solve` computes exactly for a line
+#: or plane, as it lists them: every row that settles, in the table's order.
+SOLVE_NAMES: Final[tuple[AnyLossName, ...]] = tuple(
+    name for name, row in LOSSES.items() if row.settles
+)
 
 #: The learning-rate schedules of chapter 5, with the book's decay and rate as defaults.
 SCHEDULES: Final[dict[ScheduleName, Row]] = {

@@ -358,12 +358,14 @@ def test_huber_gradient_never_exceeds_delta(data, delta):
 
 
 def test_every_loss_has_one_record_named_as_its_key():
-    assert tuple(losses.LOSSES) == losses.LOSS_NAMES
+    assert losses.LOSS_NAMES == NAMES
+    assert tuple(losses.LOSSES) == (*NAMES, "quantile")  # the pinball loss: not for descent
     for name, record in losses.LOSSES.items():
         assert record.name == name
         assert record.label
-        assert (record.settle is None) == (name == "signed")
+        assert (record.settle is None) == (name in {"signed", "quantile"})
         assert record.uses_delta == (name == "huber")
+        assert record.uses_quantile == (name == "quantile")
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -65,7 +65,8 @@ def test_least_squares_l1_and_huber_break_down_with_one_point_of_leverage():
     x, y = line_with_outliers(40, 0)
     x[-1], y[-1] = 1e4, -1e4  # one point, far enough to the right
     for loss in regression.SOLVE_LOSSES:
-        assert regression.solve(x, y, loss=loss).slope < 0.0, loss
+        options = {"quantile": 0.5} if loss == "quantile" else {}
+        assert regression.solve(x, y, loss=loss, **options).slope < 0.0, loss
     for fit in FITS:
         assert fit(x, y).slope == pytest.approx(3.0, abs=1e-9), fit.__name__
 
@@ -228,9 +229,9 @@ def test_theil_sen_near_the_largest_float_is_finite() -> None:
 
 @pytest.mark.filterwarnings("error")
 def test_pinball_beyond_float64_is_an_error_and_scales_exactly() -> None:
-    with pytest.raises(ValueError, match="beyond float64") as error:
+    with pytest.raises(ValueError, match="exceeds the float64 range") as error:
         robust.pinball([1e308, -1e308], [-1e308, 1e308], quantile=0.5)
-    assert error.value.argument == "y"  # type: ignore[attr-defined]
+    assert error.value.argument == "y_pred"  # type: ignore[attr-defined]
     assert robust.pinball([1e308, -1e308], [0.0, 0.0], quantile=0.5) == 1e308
     y, p = np.array([1.0, 2.0, 10.0]), np.array([2.0, 2.0, 2.0])
     for scale in (1e-200, 1e200):
