@@ -251,8 +251,8 @@ def _check_quantile(loss: str, quantile: object) -> float | None:
     if not takes:
         raise ArgumentValueError(
             "quantile",
-            f"quantile applies to loss='quantile' only, got loss={loss!r} with "
-            f"quantile={quantile!r}",
+            f"quantile applies to loss='quantile' only, got loss={loss!r}: leave it out, or "
+            "pass loss='quantile'",
         )
     return losses.check_quantile(quantile)
 
