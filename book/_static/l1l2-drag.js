@@ -25,7 +25,7 @@
   var WIDTH = 640, HEIGHT = 436;
   // The legend sits in the bottom margin, under the x axis: the plot area stays free for points.
   var MARGIN = {left: 64, right: 16, top: 16, bottom: 88};
-  var FONT = 15;  // px of the 640-px drawing
+  var FONT = 17;  // px of the 640-px drawing: 9.5 CSS px when a 390-px phone shows it 358 px wide
   var DOT = 9;  // radius of a drawn point
   var TARGET = 26;  // smallest diameter, in CSS px on the screen, of the area that grabs a point
 
@@ -170,7 +170,7 @@
     svg.style.maxWidth = WIDTH + "px";
     svg.style.display = "block";
     el("style", {}, svg).textContent =
-      ".l1l2-drag-point{cursor:grab;touch-action:none}" +
+      ".l1l2-drag-point,.l1l2-drag-target{cursor:grab;touch-action:none}" +
       ".l1l2-drag-point:focus{outline:none}" +
       ".l1l2-drag-point:focus-visible .l1l2-drag-dot,.l1l2-drag-point.l1l2-active .l1l2-drag-dot{stroke:#000;stroke-width:4px}";
     el("rect", {x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: "#ffffff", rx: 4}, svg);
@@ -206,15 +206,21 @@
                   "stroke-dasharray": style[2] || "none"}, entry);
       el("text", {x: 42, y: 0}, entry).textContent = style[0];
     });
-    this.points.forEach(function (p, i) {
+    // Under every dot, the transparent circles that grab a point near it: a dot itself always
+    // grabs its own point, even where another point's circle reaches over it.
+    var targets = el("g", {"aria-hidden": "true"}, svg);
+    this.targets = this.points.map(function (p, i) {
+      return el("circle", {r: DOT, fill: "none", "pointer-events": "all", "class": "l1l2-drag-target",
+                           "data-index": i}, targets);
+    });
+    this.circles = this.points.map(function (p, i) {
       var g = el("g", {tabindex: 0, role: "button", "aria-roledescription": "draggable point",
                        "class": "l1l2-drag-point", "data-index": i}, svg);
-      el("circle", {r: DOT, fill: "none", stroke: "none", "pointer-events": "all", "class": "l1l2-drag-target"}, g);
       el("circle", {r: DOT, fill: "#555555", "fill-opacity": 0.85, stroke: "#ffffff", "stroke-width": 2,
                     "class": "l1l2-drag-dot"}, g);
-      self.listen(g, i);
+      self.listen(g, self.targets[i], i);
+      return g;
     });
-    this.circles = Array.prototype.slice.call(svg.querySelectorAll(".l1l2-drag-point"));
     this.svg = svg;
     this.container.insertBefore(svg, this.equations);
     var fallback = this.container.querySelector(".l1l2-drag-fallback");
@@ -247,15 +253,17 @@
   };
 
   // Pointer events (mouse, pen, touch): a drag follows its own pointer, wherever it goes.
-  Chart.prototype.listen = function (point, i) {
+  Chart.prototype.listen = function (point, target, i) {
     var self = this, s = this.settings, drag = null;
-    point.addEventListener("pointerdown", function (event) {
+    function grab(event) {
       event.preventDefault();
       drag = event.pointerId;
-      try { point.setPointerCapture(event.pointerId); } catch (error) { /* not a live pointer */ }
+      try { event.currentTarget.setPointerCapture(event.pointerId); } catch (error) { /* not a live pointer */ }
       point.classList.add("l1l2-active");
       point.focus();
-    });
+    }
+    point.addEventListener("pointerdown", grab);
+    target.addEventListener("pointerdown", grab);
     window.addEventListener("pointermove", function (event) {
       if (drag !== event.pointerId) return;
       var box = self.svg.getBoundingClientRect();
@@ -293,7 +301,9 @@
     var fits = fitAll(this.points, s.delta);
     this.points.forEach(function (p, i) {
       var c = self.circles[i];
-      c.setAttribute("transform", "translate(" + self.sx(p[0]) + "," + self.sy(p[1]) + ")");
+      var at = "translate(" + self.sx(p[0]) + "," + self.sy(p[1]) + ")";
+      c.setAttribute("transform", at);
+      self.targets[i].setAttribute("transform", at);
       c.setAttribute("aria-label", "Point " + (i + 1) + " of " + self.points.length + ": " +
         s.x_label + " " + six(p[0]) + ", " + s.y_label + " " + six(p[1]) +
         ". Drag it, or move it with the arrow keys.");

@@ -273,6 +273,13 @@ LAYOUT = """
     targets: Array.from(chart.querySelectorAll('.l1l2-drag-target')).map(box),
     dots: Array.from(chart.querySelectorAll('.l1l2-drag-dot')).map(box),
     fallback: fallback ? {hidden: fallback.hidden, shown: fallback.offsetParent !== null} : null,
+    // the smallest text on the screen, in CSS px: its font size times the drawing's scale
+    smallestText: (() => {
+      const svg = chart.querySelector('svg');
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return Math.min(...Array.from(svg.querySelectorAll('text')).map(
+        t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    })(),
   };
 }
 """
@@ -282,7 +289,8 @@ LAYOUT = """
 def test_the_legend_sits_under_the_plot_and_points_are_big_targets(
     open_chart: Any, width: int
 ) -> None:
-    """Off the plot area, where stars are dropped; each point grabbed within 24 CSS px or more."""
+    """Off the plot area, where stars are dropped; each point grabbed within 24 CSS px or more;
+    no text under 9 CSS px."""
     page = open_chart(viewport={"width": width, "height": 844}, has_touch=width < 500)
     layout = page.evaluate(LAYOUT, CHART)
     assert layout["legend"]["top"] >= layout["plot"]["bottom"], layout
@@ -290,6 +298,7 @@ def test_the_legend_sits_under_the_plot_and_points_are_big_targets(
         line[0] for line in _state(page)["settings"]["lines"].values()
     ]
     assert layout["fallback"] == {"hidden": True, "shown": False}, layout["fallback"]
+    assert layout["smallestText"] >= 9, (width, layout["smallestText"])
     for target, dot in zip(layout["targets"], layout["dots"], strict=True):
         assert min(target["width"], target["height"]) >= 24, (width, target)
         assert dot["width"] < target["width"]  # the drawn dot keeps its size
