@@ -403,6 +403,21 @@ LAYOUT = """
           hits.push(a.text + ' / ' + b.text);
         }
       }));
+      // a line of text (readout, total) reaching into a plot area, over its ticks and data
+      const svg = figure.querySelector('.l1l2-interactive-chart svg');
+      const whole = svg ? svg.getBoundingClientRect().width : 0;
+      const plots = Array.from(figure.querySelectorAll('.l1l2-interactive-chart path.background'))
+        .map(p => p.getBoundingClientRect()).filter(b => b.width < whole - 10 && b.height > 40);
+      figure.querySelectorAll('g.readout_marks text, g.l1_total_marks text, g.l2_total_marks text')
+        .forEach(t => {
+          const a = t.getBoundingClientRect();
+          plots.forEach(b => {
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.top - 1 &&
+                a.bottom > b.top + 1 && a.top < b.bottom) {
+              hits.push(t.textContent + ' / the plot area below it');
+            }
+          });
+        });
       return hits;
     })(),
   };
