@@ -13,6 +13,7 @@ keep four significant digits.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
@@ -122,6 +123,14 @@ _HUBER_TEXT: Final = (
 _TEXT: Final = vocabulary.PALETTE["black"]  # text on the charts' white background
 _DATA: Final = vocabulary.PALETTE["grey"]  # the targets, grey as the reference lines
 _TRUE_W: Final = vocabulary.REFERENCES["true_w"]
+# Descent as the source experiment runs it, in the settings the descent chart does not offer.
+_source_fit: Final = functools.partial(
+    gd.fit,
+    w0=SOURCE.w0,
+    batch_size=SOURCE.batch_size,
+    reduction=SOURCE.reduction,
+    delta=SOURCE.delta,
+)
 # Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
@@ -423,21 +432,6 @@ def _check_start(start: dict[str, Any] | None, allowed: Mapping[str, Sequence[An
     return chosen
 
 
-def _fit(x: Any, y: Any, loss: Any, lr: Any, epochs: int) -> gd.History:
-    """The source experiment (:data:`~l1l2.experiments.SOURCE`) on ``x``, ``y`` at ``lr``."""
-    return gd.fit(
-        x,
-        y,
-        loss=loss,
-        w0=SOURCE.w0,
-        lr=lr,
-        batch_size=SOURCE.batch_size,
-        epochs=epochs,
-        reduction=SOURCE.reduction,
-        delta=SOURCE.delta,
-    )
-
-
 def _descent_runs(
     sets: dict[float, Any], rates: Sequence[float], epochs: int, kept: list[int]
 ) -> list[Spec]:
@@ -446,7 +440,7 @@ def _descent_runs(
     updates = np.arange(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), dtype=np.float64)
     table = np.column_stack([schedules.named(name, lr)(updates) for _, lr, name in grid])
     x, y = (np.stack([sets[s][k] for s, _, _ in grid]) for k in (0, 1))
-    runs = {loss: _fit(x, y, loss, table, epochs) for loss in DESCENT_LOSSES}
+    runs = {n: _source_fit(x, y, loss=n, lr=table, epochs=epochs) for n in DESCENT_LOSSES}
     index, per_noise = np.asarray(kept), len(rates) * len(DESCENT_SCHEDULES)
     return [
         {
@@ -601,7 +595,8 @@ def descent(
     runs = _descent_runs(sets, rates, epochs, kept)
     chart = _descent_chart(runs, kept, _descent_controls(chosen, levels, rates))
     lr = schedules.named(chosen["schedule"], chosen["lr"])
-    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
+    loss, (x, y) = chosen["loss"], sets[chosen["noise"]]
+    static = {loss: _source_fit(x, y, loss=loss, lr=lr, epochs=epochs)}
     left, _ = plotting.plot_experiment(static, loss_scale="symlog")
     return _figure("l1l2-descent", chart, _DESCENT_TEXT.format(updates=kept[-1]), left.figure)
 
@@ -655,18 +650,13 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     alt = _alt()
     low, high = sorted(float(v) for v in l1_interval(x0, y))
     rows = {
-        "targets y": vocabulary.REFERENCES["data"],
+        "targets y": vocabulary.Row("data", "targets y", _DATA),  # grey, as the reference lines
         f"abs L1: w from {low:.4f} to {high:.4f}": vocabulary.LOSSES["l1"],
         f"least squares: w = {w_l2:.4f}": vocabulary.LOSSES["l2"],
         "Huber: w·x ± δ": vocabulary.LOSSES["huber"],
     }
     names = list(rows)
-    style = _legend(
-        {**rows, names[0]: vocabulary.Row(names[0], names[0], _DATA)},
-        "s:N",
-        orient="bottom",
-        columns=1,
-    )
+    style = _legend(rows, "s:N", orient="bottom", columns=1)
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
     y_title = "target y and fitted value w·x"
