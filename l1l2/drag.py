@@ -13,10 +13,11 @@ every move:
   :math:`\delta` (in units of :math:`y`) as :func:`l1l2.regression.solve`.
 
 :func:`drag_chart` returns a :class:`DragChart`. Shown in a notebook it is HTML: a container that
-holds the points, the axes and the fits as JSON in ``data-*`` attributes, and the three
-equations as text (what Jupyter shows, as the script runs only on the book's pages). The
-browser test drags points and checks the equations the page shows against
-:func:`l1l2.regression.solve`.
+holds the points, the axes and the fits as JSON in ``data-*`` attributes, a still picture of the
+points and the three lines (drawn by :func:`l1l2.plotting.plot_fits`) and the three equations as
+text. That is what Jupyter shows, as the script runs only on the book's pages, where the chart
+takes the picture's place. The browser test drags points and checks the equations the page
+shows against :func:`l1l2.regression.solve`.
 """
 
 from __future__ import annotations
