@@ -36,6 +36,7 @@ from typing import Final, Literal
 
 __all__ = [
     "CYCLE",
+    "DASHES",
     "LOSSES",
     "LOSS_NAMES",
     "PALETTE",
@@ -71,6 +72,16 @@ CYCLE: Final[tuple[str, ...]] = tuple(
 )  # fmt: skip
 
 
+#: Each Matplotlib line style as the dash pattern (px on, px off, ...) of the web charts, where
+#: Vega-Lite's ``strokeDash`` and SVG's ``stroke-dasharray`` draw it; ``[1, 0]`` is solid.
+DASHES: Final[dict[str, tuple[int, ...]]] = {
+    "-": (1, 0),
+    "--": (6, 3),
+    "-.": (8, 3, 2, 3),
+    ":": (2, 2),
+}
+
+
 @dataclass(frozen=True)
 class Row:
     r"""One thing the book names and draws: a loss, a schedule or a reference line.
@@ -89,7 +100,8 @@ class Row:
     color : str
         A colour of :data:`PALETTE`.
     linestyle : str
-        Matplotlib's line style (``"-"``, ``"--"``, ``":"``, ``"none"``).
+        Matplotlib's line style (``"-"``, ``"--"``, ``"-."``, ``":"``, ``"none"``); :attr:`dash`
+        gives it as the web charts draw it.
     linewidth : float
         Matplotlib's line width, in points.
     defaults : dict of str to float
@@ -111,8 +123,8 @@ class Row:
 
     @property
     def dash(self) -> list[int]:
-        """The line style as a Vega-Lite ``strokeDash`` (``[]`` for a solid line)."""
-        return {"--": [6, 3], ":": [2, 2]}.get(self.linestyle, [])
+        """The line style as a dash pattern in px (:data:`DASHES`), for the web charts."""
+        return list(DASHES.get(self.linestyle, DASHES["-"]))
 
 
 LossName = Literal["signed", "l1", "l2", "huber"]
