@@ -19,9 +19,15 @@ from l1l2._optional import require
 try:
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import Collection, PathCollection
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
     from matplotlib.text import Text
+    from matplotlib.transforms import Bbox, ScaledTranslation
 except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
     require("plotting")
     raise
@@ -276,7 +282,7 @@ def new_axes(
     default_height = rows * _HEIGHTS[min(count, len(_HEIGHTS)) - 1]
     h = default_height if height is None else check_scalar(height, "height", low=0.0, low_open=True)
     with plt.rc_context({**STYLE, "figure.dpi": FIGURE_DPI}):  # type: ignore[dict-item]
-        fig, axes = plt.subplots(rows, count, figsize=(w, h), layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(rows, count, figsize=(w, h), layout=_BookLayout(), squeeze=False)
     if type(fig.canvas) is FigureCanvasAgg:  # the inline backend's and Agg's, not a widget's
         _RecordingCanvas(fig)
     _opaque(fig)
@@ -286,9 +292,193 @@ def new_axes(
     return panels
 
 
-def _legend(ax: Axes, **kwargs: Any) -> None:
-    """Add the legend of ``ax`` in the book's legend font size."""
-    ax.legend(fontsize=STYLE["legend.fontsize"], **kwargs)
+def _legend(ax: Axes) -> None:
+    """Add the legend of ``ax`` in the book's legend font size (placed when drawn: _BookLayout)."""
+    ax.legend(fontsize=STYLE["legend.fontsize"])
+
+
+# -- Legends that cover no data -----------------------------------------------------------------
+#
+# Where a legend goes is decided here, once for every figure of new_axes, when the figure is
+# drawn: after the plotting functions and the chapter's own code have set the final limits and
+# scales. A legend stays where it is if it covers nothing drawn in its panel; else it takes the
+# first spot of _SPOTS inside the panel that covers nothing; else it goes below the panel, under
+# its axis label, in as many columns as the panel is wide enough for. "Drawn" is every line (its
+# segments, or its markers alone), scatter marker, bar, band, histogram outline and annotation.
+
+#: The spots a legend may take inside its panel, in order of preference.
+_SPOTS: Final = (
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "upper center",
+    "lower center",
+    "center left",
+    "center right",
+)
+_LEGEND_GAP: Final = 0.06  # inches between the axis label and a legend placed below the panel
+
+
+def _segments_cross(p0: NDArray[np.float64], p1: NDArray[np.float64], box: Bbox) -> bool:
+    """Whether a segment ``p0[i]``-``p1[i]`` (display px) crosses ``box`` (Liang-Barsky)."""
+    finite = np.all(np.isfinite(p0) & np.isfinite(p1), axis=1)
+    p0, p1 = p0[finite], p1[finite]
+    d = p1 - p0
+    enter, leave = np.zeros(len(p0)), np.ones(len(p0))
+    inside = np.ones(len(p0), dtype=bool)
+    edges = (
+        (-d[:, 0], p0[:, 0] - box.x0),
+        (d[:, 0], box.x1 - p0[:, 0]),
+        (-d[:, 1], p0[:, 1] - box.y0),
+        (d[:, 1], box.y1 - p0[:, 1]),
+    )
+    for p, q in edges:
+        inside &= (p != 0) | (q >= 0)  # parallel to this edge and outside it
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = q / p
+        enter = np.where(p < 0, np.maximum(enter, t), enter)
+        leave = np.where(p > 0, np.minimum(leave, t), leave)
+    return bool(np.any(inside & (enter <= leave)))
+
+
+def _points_in(points: NDArray[np.float64], box: Bbox, pad: float = 0.0) -> bool:
+    """Whether a point (display px), grown by ``pad`` px, reaches into ``box``."""
+    x, y = points[:, 0], points[:, 1]
+    with np.errstate(invalid="ignore"):
+        return bool(
+            np.any(
+                (x >= box.x0 - pad)
+                & (x <= box.x1 + pad)
+                & (y >= box.y0 - pad)
+                & (y <= box.y1 + pad)
+            )
+        )
+
+
+def _path_covers(xy: NDArray[np.float64], box: Bbox, *, area: bool, closed: bool = False) -> bool:
+    """Whether the outline ``xy`` (display px), or its extent when ``area``, reaches ``box``."""
+    xy = xy[np.all(np.isfinite(xy), axis=1)] if area else xy
+    if len(xy) == 0:
+        return False
+    if area:
+        low, high = xy.min(axis=0), xy.max(axis=0)
+        return bool(
+            low[0] <= box.x1 and high[0] >= box.x0 and low[1] <= box.y1 and high[1] >= box.y0
+        )
+    if closed:
+        xy = np.vstack([xy, xy[:1]])
+    return _points_in(xy, box) or _segments_cross(xy[:-1], xy[1:], box)
+
+
+def _line_covers(line: Line2D, box: Bbox, px: float) -> bool:
+    """Whether a line's segments (or its markers alone) reach into ``box`` (display px)."""
+    xy = line.get_transform().transform(line.get_xydata())
+    drawn = line.get_linestyle() not in ("None", "", " ")
+    grown = box.padded(line.get_linewidth() * px / 2)
+    marked = line.get_marker() not in ("None", "", " ", None)
+    return (drawn and _path_covers(xy, grown, area=False)) or (
+        marked and _points_in(xy, box, line.get_markersize() * px / 2)
+    )
+
+
+def _collection_covers(collection: Collection, box: Bbox, px: float) -> bool:
+    """Whether scatter markers, vertical lines or filled areas reach into ``box``."""
+    if isinstance(collection, PathCollection):  # scatter: a marker at each offset
+        offsets = collection.get_offset_transform().transform(collection.get_offsets())
+        size = float(np.sqrt(np.max(collection.get_sizes(), initial=36.0)))
+        return _points_in(np.asarray(offsets), box, size * px / 2)
+    transform = collection.get_transform()
+    area = bool(np.any(np.asarray(collection.get_facecolor())[..., 3:] > 0))
+    return any(
+        _path_covers(transform.transform(path.vertices), box, area=area)
+        for path in collection.get_paths()
+    )
+
+
+def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
+    """Whether ``legend_box`` (display px) covers anything drawn inside the panel ``ax``."""
+    box = Bbox.intersection(legend_box, ax.bbox)
+    if box is None:
+        return False  # outside the panel: it covers nothing of it
+    px = renderer.points_to_pixels(1.0)
+    return (
+        any(_line_covers(line, box, px) for line in ax.lines if line.get_visible())
+        or any(_collection_covers(c, box, px) for c in ax.collections if c.get_visible())
+        or any(
+            _path_covers(
+                patch.get_transform().transform(patch.get_path().vertices),
+                box,
+                area=patch.get_fill(),
+                closed=True,
+            )
+            for patch in ax.patches
+            if patch.get_visible()
+        )
+        or any(
+            bool(text.get_text().strip()) and text.get_window_extent(renderer).overlaps(box)
+            for text in ax.texts
+            if text.get_visible()
+        )
+    )
+
+
+def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> None:
+    """Replace ``legend`` by the same entries below the panel, under its axis label."""
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    under = ax.xaxis.get_tightbbox(renderer)
+    bottom = ax.bbox.y0 if under is None else min(under.y0, ax.bbox.y0)
+    drop = (ax.bbox.y0 - bottom) / figure.dpi + _LEGEND_GAP
+    anchor = ax.transAxes + ScaledTranslation(0.0, -drop, figure.dpi_scale_trans)
+    handles = list(legend.legend_handles)
+    labels = [text.get_text() for text in legend.get_texts()]
+    options = {
+        "loc": "upper center",
+        "bbox_to_anchor": (0.5, 0.0),
+        "bbox_transform": anchor,
+        "fontsize": legend.get_texts()[0].get_fontsize() if labels else STYLE["legend.fontsize"],
+        "title": legend.get_title().get_text() or None,
+    }
+    for ncols in range(len(labels), 0, -1):  # as many columns as the panel's width holds
+        placed = ax.legend(handles, labels, ncols=ncols, **options)
+        if ncols == 1 or placed.get_window_extent(renderer).width <= ax.bbox.width:
+            break
+
+
+def _place_legends(figure: Figure) -> bool:
+    """Move each panel's legend off its data (see above); whether one went below its panel."""
+    renderer = figure._get_renderer()  # type: ignore[attr-defined]  # what layout engines use
+    moved = False
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        ax.get_xlim(), ax.get_ylim()  # bring pending autoscaling into the transforms
+        if legend._get_loc() != 0 and not _covers(ax, legend.get_window_extent(renderer), renderer):
+            continue  # where it stands covers nothing ("best", 0, is matplotlib's own search)
+        legend.set_bbox_to_anchor(None)
+        for spot in _SPOTS:
+            legend.set_loc(spot)
+            if not _covers(ax, legend.get_window_extent(renderer), renderer):
+                break
+        else:
+            _below(ax, legend, renderer)
+            moved = True
+    return moved
+
+
+class _BookLayout(ConstrainedLayoutEngine):
+    """Constrained layout, with every legend placed where it covers no data (see above)."""
+
+    def execute(self, fig: Figure) -> Any:
+        """Lay the figure out, place its legends, and lay it out again if one went below."""
+        grid = super().execute(fig)
+        for _ in range(len(fig.axes) + 1):
+            if not _place_legends(fig):
+                break
+            grid = super().execute(fig)  # make room under the panel for the moved legend
+        return grid
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -458,7 +648,7 @@ def plot_penalties(
                 color=color_for(name),
             )
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
-    _legend(ax, loc="upper center")
+    _legend(ax)
     return ax
 
 
@@ -1049,7 +1239,7 @@ def plot_gradients(
                 gid="delta",
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
-    _legend(ax, loc="upper left")
+    _legend(ax)
     return ax
 
 
