@@ -8,7 +8,8 @@ deficiencies, and figures get an opaque white background so that they stay reada
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -139,10 +140,7 @@ def label_for(key: str) -> str:
     'abs L1'
 
     """
-    if not isinstance(key, str):
-        raise ArgumentTypeError(
-            "key", f"key must be a loss name or another label (a str), got {key!r}"
-        )
+    _series_key(key, 0)
     return LOSS_LABELS.get(key, key)
 
 
@@ -292,9 +290,12 @@ def new_axes(
     return panels
 
 
-def _legend(ax: Axes) -> None:
-    """Add the legend of ``ax`` in the book's legend font size (placed when drawn: _BookLayout)."""
-    ax.legend(fontsize=STYLE["legend.fontsize"])
+def _finish(ax: Axes, *, grid: str = "both") -> Axes:
+    """Give ``ax`` a grid and, if a series has a label, a legend (placed when drawn)."""
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize=STYLE["legend.fontsize"])
+    ax.grid(axis=grid, alpha=0.3)  # type: ignore[arg-type]
+    return ax
 
 
 # -- Legends that cover no data -----------------------------------------------------------------
@@ -401,7 +402,7 @@ def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
     box = Bbox.intersection(legend_box, ax.bbox)
     if box is None:
         return False  # outside the panel: it covers nothing of it
-    px = renderer.points_to_pixels(1.0)
+    px = float(np.asarray(renderer.points_to_pixels(1.0)))  # display px in a point
     return (
         any(_line_covers(line, box, px) for line in ax.lines if line.get_visible())
         or any(_collection_covers(c, box, px) for c in ax.collections if c.get_visible())
@@ -431,17 +432,24 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> None:
     bottom = ax.bbox.y0 if under is None else min(under.y0, ax.bbox.y0)
     drop = (ax.bbox.y0 - bottom) / figure.dpi + _LEGEND_GAP
     anchor = ax.transAxes + ScaledTranslation(0.0, -drop, figure.dpi_scale_trans)
-    handles = list(legend.legend_handles)
-    labels = [text.get_text() for text in legend.get_texts()]
-    options = {
-        "loc": "upper center",
-        "bbox_to_anchor": (0.5, 0.0),
-        "bbox_transform": anchor,
-        "fontsize": legend.get_texts()[0].get_fontsize() if labels else STYLE["legend.fontsize"],
-        "title": legend.get_title().get_text() or None,
-    }
+    entries = zip(legend.legend_handles, legend.get_texts(), strict=True)
+    handles, labels = [], []
+    for handle, text in entries:
+        if handle is not None:
+            handles.append(handle)
+            labels.append(text.get_text())
+    size = legend.get_texts()[0].get_fontsize() if labels else STYLE["legend.fontsize"]
     for ncols in range(len(labels), 0, -1):  # as many columns as the panel's width holds
-        placed = ax.legend(handles, labels, ncols=ncols, **options)
+        placed = ax.legend(
+            handles,
+            labels,
+            ncols=ncols,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=anchor,
+            fontsize=size,
+            title=legend.get_title().get_text() or None,
+        )
         if ncols == 1 or placed.get_window_extent(renderer).width <= ax.bbox.width:
             break
 
@@ -455,8 +463,9 @@ def _place_legends(figure: Figure) -> bool:
         if legend is None or not legend.get_visible():
             continue
         ax.get_xlim(), ax.get_ylim()  # bring pending autoscaling into the transforms
-        if legend._get_loc() != 0 and not _covers(ax, legend.get_window_extent(renderer), renderer):
-            continue  # where it stands covers nothing ("best", 0, is matplotlib's own search)
+        best = legend._get_loc() == 0  # type: ignore[attr-defined]  # matplotlib's own search
+        if not best and not _covers(ax, legend.get_window_extent(renderer), renderer):
+            continue  # where it stands covers nothing
         legend.set_bbox_to_anchor(None)
         for spot in _SPOTS:
             legend.set_loc(spot)
@@ -635,10 +644,8 @@ def plot_penalties(
     ax = _axes(ax)
     _per_sample_curves(ax, names, top, d, slope=False, formulas=formulas, samples=401)
     for name in names:
-        loss_fn, _ = losses.get(name)
-        kwargs = {"delta": d} if name == "huber" else {}
         for m in mark_at:
-            point = float(loss_fn(np.zeros(1), np.array([m]), reduction="sum", **kwargs))
+            point = float(_per_sample(name, d)(np.zeros(1), np.array([m]), reduction="sum"))
             ax.plot([m], [point], "o", color=color_for(name), gid=f"mark {name}")
             ax.annotate(
                 f"{point:g}",
@@ -648,8 +655,7 @@ def plot_penalties(
                 color=color_for(name),
             )
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
-    _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 def _marks(marks: object) -> list[float]:
@@ -667,6 +673,12 @@ def _marks(marks: object) -> list[float]:
     return [float(m) for m in array]
 
 
+def _per_sample(name: str, delta: float, *, slope: bool = False) -> Callable[..., Any]:
+    """Return the loss ``name`` (or its slope) as a function, with Huber's ``delta`` bound."""
+    fn = losses.get(name)[1 if slope else 0]
+    return functools.partial(fn, delta=delta) if name == "huber" else fn
+
+
 def _per_sample_curves(
     ax: Axes,
     names: Sequence[str],
@@ -681,11 +693,9 @@ def _per_sample_curves(
     r = np.linspace(-top, top, samples)
     zero = np.zeros_like(r)
     for name in names:
-        fn = losses.get(name)[1 if slope else 0]
-        kwargs = {"delta": delta} if name == "huber" else {}
         ax.plot(
             r,
-            fn(zero, r, reduction="none", **kwargs),
+            _per_sample(name, delta, slope=slope)(zero, r, reduction="none"),
             color=color_for(name),
             linestyle=linestyle_for(name),
             linewidth=2,
@@ -694,7 +704,6 @@ def _per_sample_curves(
         )
     ax.set_xlabel("error r = prediction - truth (units of y)")
     ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
-    ax.grid(alpha=0.3)
 
 
 def plot_penalty_bars(
@@ -775,9 +784,7 @@ def plot_penalty_bars(
     ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
     ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
     ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
-    _legend(ax)
-    ax.grid(axis="y", alpha=0.3)
-    return ax
+    return _finish(ax, grid="y")
 
 
 def plot_loss(
@@ -810,9 +817,7 @@ def plot_loss(
     """
     ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
     ax.set_ylabel("batch loss")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 def _trajectory(
@@ -838,7 +843,6 @@ def _trajectory(
         run_labels=_run_labels(h) if run is None else (),
     )
     ax.set_xlabel("update (mini-batch step)")
-    ax.grid(alpha=0.3)
     return ax
 
 
@@ -880,15 +884,10 @@ def plot_w(
     matplotlib.axes.Axes
 
     """
+    shade = None if band is None else _pair(band, "band", equal=True)
     ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
-    if band is not None:
-        if not isinstance(band, tuple) or len(band) != 2:
-            raise ArgumentTypeError(
-                "band", f"band must be a pair (low, high) of numbers, got {band!r}"
-            )
-        low, high = check_scalar(band[0], "band[0]"), check_scalar(band[1], "band[1]")
-        if low > high:
-            raise ArgumentValueError("band", f"band must have low <= high, got {band!r}")
+    if shade is not None:
+        low, high = shade
         ax.axhspan(
             low,
             high,
@@ -899,9 +898,7 @@ def plot_w(
         )
     _references(ax, true_w=true_w, settle=settle)
     ax.set_ylabel("estimate of w")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 # The reference lines of the w plots: the true w, and where descent settles.
@@ -977,11 +974,7 @@ def plot_experiment(
     >>> plt.close(left.figure)
 
     """
-    if not isinstance(histories, Mapping) or not histories:
-        raise ArgumentTypeError(
-            "histories",
-            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}",
-        )
+    _labelled(histories, "histories", "l1l2.gd.History")
     if loss_scale not in ("linear", "symlog", "log"):
         raise ArgumentValueError(
             "loss_scale", f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}"
@@ -999,7 +992,7 @@ def plot_experiment(
         plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, ax=left)
         plot_w(history, label=label, ax=right)
     _references(right, true_w=true_w, settle=None)
-    _legend(right)
+    _finish(right)
     if loss_scale != "linear":
         largest = max(_largest_finite(h.loss) for h in histories.values())
         if largest > _LOG_TOP:
@@ -1053,11 +1046,7 @@ def plot_lr(
 
     """
     count = check_int(steps, "steps", low=1)
-    if not isinstance(schedules, Mapping) or not schedules:
-        raise ArgumentTypeError(
-            "schedules",
-            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}",
-        )
+    _labelled(schedules, "schedules", "Schedule")
     ax = _axes(ax)
     t = np.arange(count, dtype=np.float64)
     for index, (label, schedule) in enumerate(schedules.items()):
@@ -1075,9 +1064,7 @@ def plot_lr(
         )
     ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("learning rate")
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
 
 
 def plot_spread(
@@ -1122,63 +1109,70 @@ def plot_spread(
     >>> plt.close(ax.figure)
 
     """
-    if not isinstance(estimates, Mapping) or not estimates:
-        raise ArgumentTypeError(
-            "estimates",
-            f"estimates must be a non-empty mapping of label to array, got {estimates!r}",
-        )
+    arrays = {
+        key: as_float_array(value, f"estimates[{key!r}]").ravel()
+        for key, value in _labelled(estimates, "estimates", "array").items()
+    }
     if kind not in ("hist", "box"):
         raise ArgumentValueError("kind", f"kind must be 'hist' or 'box', got {kind!r}")
     if not isinstance(label, str):
         raise ArgumentTypeError("label", f"label must be a string, got {label!r}")
-    arrays = {
-        key: as_float_array(value, f"estimates[{key!r}]").ravel()
-        for key, value in estimates.items()
-    }
     ax = _axes(ax)
-    colors = [color_for(key, i) for i, key in enumerate(arrays)]
-    labels = [label_for(key) for key in arrays]
     if kind == "hist":
-        edges: list[float]
-        if isinstance(bins, Iterable):
-            edges = as_float_array(list(bins), "bins").tolist()
-        else:
-            everything = np.concatenate(list(arrays.values()))
-            count = check_int(bins, "bins", low=1) + 1
-            edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        for index, (key, values, color, name) in enumerate(
-            zip(arrays, arrays.values(), colors, labels, strict=True)
-        ):
-            ax.hist(
-                values,
-                bins=edges,
-                histtype="step",
-                linewidth=2,
-                linestyle=linestyle_for(key, index),
-                color=color,
-                label=f"{name} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
-                gid=name,
-            )
+        _histograms(ax, arrays, bins)
         ax.set_xlabel(label)
         ax.set_ylabel("number of data sets")
     else:
-        parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
-        ax.set_xticks(np.arange(1, len(labels) + 1), labels)
-        for box, median, color, name in zip(
-            parts["boxes"], parts["medians"], colors, labels, strict=True
-        ):
-            box.set_facecolor(color)
-            box.set_alpha(0.6)
-            box.set_gid(f"box {name}")
-            median.set_gid(f"median {name}")
+        _boxes(ax, arrays)
         ax.set_ylabel(label)
         ax.set_xlabel("loss")
     if true_w is not None:
         _reference_line(ax, "true_w", true_w, vertical=kind == "hist")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
+
+
+def _histograms(ax: Axes, arrays: Mapping[str, NDArray[np.float64]], bins: object) -> None:
+    """Draw each entry as a step histogram in its loss's colour and style, on shared bins."""
+    if isinstance(bins, Iterable):
+        edges = as_float_array(list(bins), "bins").tolist()
+    else:
+        everything = np.concatenate(list(arrays.values()))
+        count = check_int(bins, "bins", low=1) + 1
+        edges = np.linspace(everything.min(), everything.max(), count).tolist()
+    for index, (key, values) in enumerate(arrays.items()):
+        spread = values.std(ddof=1) if values.size > 1 else 0.0
+        ax.hist(
+            values,
+            bins=edges,
+            histtype="step",
+            linewidth=2,
+            linestyle=linestyle_for(key, index),
+            color=color_for(key, index),
+            label=f"{label_for(key)} (std {spread:.3g})",
+            gid=label_for(key),
+        )
+
+
+def _boxes(ax: Axes, arrays: Mapping[str, NDArray[np.float64]]) -> None:
+    """Draw each entry as a box plot filled with its loss's colour, side by side."""
+    parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
+    ax.set_xticks(np.arange(1, len(arrays) + 1), [label_for(key) for key in arrays])
+    for index, (key, box, median) in enumerate(
+        zip(arrays, parts["boxes"], parts["medians"], strict=True)
+    ):
+        box.set_facecolor(color_for(key, index))
+        box.set_alpha(0.6)
+        box.set_gid(f"box {label_for(key)}")
+        median.set_gid(f"median {label_for(key)}")
+
+
+def _labelled(values: object, name: str, what: str) -> Mapping[str, Any]:
+    """Return ``values`` checked as a non-empty mapping of label to ``what``."""
+    if not isinstance(values, Mapping) or not values:
+        raise ArgumentTypeError(
+            name, f"{name} must be a non-empty mapping of label to {what}, got {values!r}"
+        )
+    return values
 
 
 def plot_gradients(
@@ -1239,8 +1233,7 @@ def plot_gradients(
                 gid="delta",
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
-    _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 def _sample_ticks(ax: Axes, ratios: NDArray[np.float64], total: NDArray[np.float64]) -> None:
@@ -1265,13 +1258,19 @@ def _w_window(w_range: object, points: list[float]) -> tuple[float, float]:
         low, high = min(points), max(points)
         pad = 0.15 * (high - low) if high > low else 1.0
         return low - pad, high + pad
-    if not isinstance(w_range, tuple) or len(w_range) != 2:
+    return _pair(w_range, "w_range", equal=False)
+
+
+def _pair(value: object, name: str, *, equal: bool) -> tuple[float, float]:
+    """Return ``value`` checked as a pair (low, high) of numbers, low < high (<= if ``equal``)."""
+    if not isinstance(value, tuple) or len(value) != 2:
         raise ArgumentTypeError(
-            "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
+            name, f"{name} must be a pair (low, high) of numbers, got {value!r}"
         )
-    low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
-    if not low < high:
-        raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
+    low, high = check_scalar(value[0], f"{name}[0]"), check_scalar(value[1], f"{name}[1]")
+    if high < low or (high == low and not equal):
+        order = "<=" if equal else "<"
+        raise ArgumentValueError(name, f"{name} must have low {order} high, got {value!r}")
     return low, high
 
 
@@ -1330,53 +1329,51 @@ def plot_total_loss(
         )
     check_choice(loss, "loss", vocabulary.SETTLING, why="the signed loss has no minimum")
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    if true_w is not None:
-        true_w = check_scalar(true_w, "true_w")
+    truth = None if true_w is None else check_scalar(true_w, "true_w")
     ax = _axes(ax)
     ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
-    shown = [*ratios.tolist(), settle, *([] if true_w is None else [true_w])]
-    low, high = _w_window(w_range, shown)
+    low, high = _w_window(w_range, [*ratios.tolist(), settle, *([] if truth is None else [truth])])
     w = np.linspace(low, high, 1601)
-    loss_fn, _ = losses.get(loss)
-    kwargs = {"delta": d} if loss == "huber" else {}
     predictions = w[:, np.newaxis] * inputs
-    per_sample = loss_fn(
-        np.broadcast_to(targets, predictions.shape), predictions, reduction="none", **kwargs
+    per_sample = _per_sample(loss, d)(
+        np.broadcast_to(targets, predictions.shape), predictions, reduction="none"
     )
     total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
-    color = color_for(loss)
     ax.plot(
         w,
         total,
-        color=color,
+        color=color_for(loss),
         linestyle=linestyle_for(loss),
         linewidth=2,
         label=f"total {label_for(loss)} loss",
         gid="total",
     )
     if loss == "l1":
-        flat_low, flat_high = experiments.l1_interval(inputs, targets)
-        if float(flat_high) > float(flat_low):
-            ax.axvspan(
-                float(flat_low),
-                float(flat_high),
-                color=color,
-                alpha=0.15,
-                label=f"flat bottom [{float(flat_low):.3g}, {float(flat_high):.3g}]",
-                gid="band",
-            )
+        _flat_bottom(ax, inputs, targets)
     _sample_ticks(ax, ratios, total)
     _reference_line(ax, "settle", settle, vertical=True)
-    if true_w is not None:
-        _reference_line(ax, "true_w", true_w, vertical=True)
+    if truth is not None:
+        _reference_line(ax, "true_w", truth, vertical=True)
     squared = " squared" if loss == "l2" else ""
     ax.set_xlim(low, high)
     ax.set_xlabel("w")
     ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
+
+
+def _flat_bottom(ax: Axes, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
+    """Shade abs L1's flat bottom (:func:`l1l2.experiments.l1_interval`) if wider than a point."""
+    low, high = (float(end) for end in experiments.l1_interval(x, y))
+    if high > low:
+        ax.axvspan(
+            low,
+            high,
+            color=color_for("l1"),
+            alpha=0.15,
+            label=f"flat bottom [{low:.3g}, {high:.3g}]",
+            gid="band",
+        )
 
 
 def _fit_list(fits: object) -> list[regression.Fit]:
@@ -1478,6 +1475,4 @@ def plot_fits(
         )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
