@@ -424,8 +424,11 @@ def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
     )
 
 
-def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> None:
-    """Replace ``legend`` by the same entries below the panel, under its axis label."""
+def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
+    """Replace ``legend`` by the same entries below the panel, under its axis label.
+
+    Returns the height it takes there, in inches (the figure grows by it: _BookLayout).
+    """
     figure = ax.get_figure(root=True)
     assert figure is not None
     under = ax.xaxis.get_tightbbox(renderer)
@@ -452,12 +455,17 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> None:
         )
         if ncols == 1 or placed.get_window_extent(renderer).width <= ax.bbox.width:
             break
+    return float(placed.get_window_extent(renderer).height) / figure.dpi + _LEGEND_GAP
 
 
-def _place_legends(figure: Figure) -> bool:
-    """Move each panel's legend off its data (see above); whether one went below its panel."""
+def _place_legends(figure: Figure) -> float:
+    """Move each panel's legend off its data (see above); return the height it adds below.
+
+    That is the height, in inches, of the legends moved below their panels (per row of
+    panels, the tallest).
+    """
     renderer = figure._get_renderer()  # type: ignore[attr-defined]  # what layout engines use
-    moved = False
+    below: dict[int, float] = {}
     for ax in figure.axes:
         legend = ax.get_legend()
         if legend is None or not legend.get_visible():
@@ -472,21 +480,29 @@ def _place_legends(figure: Figure) -> bool:
             if not _covers(ax, legend.get_window_extent(renderer), renderer):
                 break
         else:
-            _below(ax, legend, renderer)
-            moved = True
-    return moved
+            spec = ax.get_subplotspec()
+            row = 0 if spec is None else spec.rowspan.start
+            below[row] = max(below.get(row, 0.0), _below(ax, legend, renderer))
+    return sum(below.values())
 
 
 class _BookLayout(ConstrainedLayoutEngine):
-    """Constrained layout, with every legend placed where it covers no data (see above)."""
+    """Constrained layout, with every legend placed where it covers no data (see above).
+
+    A legend moved below its panel makes the figure taller by its height, so that the panels
+    keep their size (and the other legends their free spots).
+    """
 
     def execute(self, fig: Figure) -> Any:
         """Lay the figure out, place its legends, and lay it out again if one went below."""
         grid = super().execute(fig)
         for _ in range(len(fig.axes) + 1):
-            if not _place_legends(fig):
+            taller = _place_legends(fig)
+            if not taller:
                 break
-            grid = super().execute(fig)  # make room under the panel for the moved legend
+            width, height = fig.get_size_inches()
+            fig.set_size_inches(width, height + taller, forward=False)
+            grid = super().execute(fig)
         return grid
 
 
