@@ -761,42 +761,34 @@ def plot_penalty_bars(
             f"{truth.shape} and {pred.shape}",
         )
     ax = _axes(ax)
-    absolute = losses.l1(truth, pred, reduction="none")
-    squared = losses.l2(truth, pred, reduction="none")
     positions = np.arange(truth.size)
     width = 0.38
-    ax.bar(
-        positions - width / 2,
-        absolute,
-        width,
-        color=color_for("l1"),
-        label=f"|error| ({unit})",
-        gid="l1",
+    # Per loss: the penalty of each prediction, its bar label and hatch, its mean and dash.
+    series = (
+        ("l1", losses.l1(truth, pred, reduction="none"), f"|error| ({unit})", None, "--"),
+        ("l2", losses.l2(truth, pred, reduction="none"), f"error² ({unit}²)", "//", ":"),
     )
-    ax.bar(
-        positions + width / 2,
-        squared,
-        width,
-        color=color_for("l2"),
-        hatch="//",
-        edgecolor="white",
-        label=f"error² ({unit}²)",
-        gid="l2",
-    )
-    ax.axhline(
-        float(absolute.mean()),
-        color=color_for("l1"),
-        linestyle="--",
-        label=f"L1 = mean |error| = {absolute.mean():.2f}",
-        gid="l1 mean",
-    )
-    ax.axhline(
-        float(squared.mean()),
-        color=color_for("l2"),
-        linestyle=":",
-        label=f"L2 = mean error² = {squared.mean():.2f}",
-        gid="l2 mean",
-    )
+    means = {"l1": "L1 = mean |error|", "l2": "L2 = mean error²"}
+    for side, (name, values, label, hatch, _) in zip((-1, 1), series, strict=True):
+        ax.bar(
+            positions + side * width / 2,
+            values,
+            width,
+            color=color_for(name),
+            hatch=hatch,
+            edgecolor="white" if hatch else None,
+            label=label,
+            gid=name,
+        )
+    for name, values, _, _, dash in series:
+        mean = float(values.mean())
+        ax.axhline(
+            mean,
+            color=color_for(name),
+            linestyle=dash,
+            label=f"{means[name]} = {mean:.2f}",
+            gid=f"{name} mean",
+        )
     ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
     ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
     ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
