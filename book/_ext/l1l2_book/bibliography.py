@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from pybtex.richtext import Text  # type: ignore[import-untyped]  # sphinxcontrib-bibtex's own
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -37,8 +38,6 @@ _PREFIX = CITE_ID.split("{", 1)[0]
 
 def _plain(latex: str) -> str:
     """``latex`` as plain text: accents resolved, braces dropped."""
-    from pybtex.richtext import Text  # noqa: PLC0415 (sphinxcontrib-bibtex's own dependency)
-
     return str(Text.from_latex(latex).render_as("text"))
 
 
