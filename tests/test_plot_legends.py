@@ -1,10 +1,11 @@
 """No legend covers what a figure draws.
 
-Every figure of :mod:`l1l2.plotting` is drawn, as the book draws it (the chapters' own settings
-where a chapter calls the function), and then read back from its artists: every line (sampled
-along its segments, about one point a pixel), marker, bar, histogram outline, band and label of
-a panel, in display pixels. None of those points may lie under that panel's legend. This reads
-only what was drawn, with its own sampling: it does not ask the package where data are.
+Every figure of :mod:`l1l2.plotting` is drawn as the book draws it (with the chapters' own
+settings where a chapter calls the function), and so are the two explorers of
+:mod:`l1l2.widgets`. Each is read back from its artists: every line (sampled along its
+segments, about one point a pixel), marker, bar, histogram outline, band and label of a panel,
+in display pixels. None of those points may lie under that panel's legend. This reads only what
+was drawn, with its own sampling: it does not ask the package where data are.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
-from l1l2 import data, gd, plotting, regression, schedules
+from l1l2 import data, gd, plotting, regression, schedules, widgets
 
 
 @pytest.fixture(autouse=True)
@@ -233,10 +234,14 @@ FIGURES: dict[str, Callable[[], object]] = {
         2.0, [1.0, 2.0, 2.5, 6.0], loss="huber", true_w=1.0
     ),
     "plot_fits": phone_fits,
+    "the explorer (l1l2.widgets)": lambda: widgets.explorer(epochs=2, noise=5.0).figure,
+    "the apple explorer (l1l2.widgets)": lambda: widgets.apple_explorer().figure,
 }
 
 
 def figure_of(drawn: object) -> Figure:
+    if isinstance(drawn, Figure):
+        return drawn
     first = np.ravel(np.asarray(drawn, dtype=object))[0]
     return first.figure  # type: ignore[no-any-return]
 
