@@ -442,7 +442,7 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
             handles.append(handle)
             labels.append(text.get_text())
     size = legend.get_texts()[0].get_fontsize() if labels else STYLE["legend.fontsize"]
-    for ncols in range(len(labels), 0, -1):  # as many columns as the panel's width holds
+    for ncols in range(max(len(labels), 1), 0, -1):  # as many columns as the panel holds
         placed = ax.legend(
             handles,
             labels,

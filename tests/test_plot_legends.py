@@ -269,3 +269,13 @@ def test_the_check_sees_a_legend_over_a_line() -> None:
     ax.figure.canvas.draw()
     legend.set_loc("center")  # put it back where the test wants it, after the placement
     assert covered(ax)
+
+
+def test_an_empty_legend_over_the_data_moves_too() -> None:
+    (ax,) = plotting.new_axes(1, width=3.0, height=2.0)
+    xs = np.linspace(0.0, 1.0, 50)
+    for shift in np.linspace(0.0, 1.0, 12):  # lines everywhere: no free spot in the panel
+        ax.plot(xs, np.full_like(xs, shift))
+        ax.plot(np.full_like(xs, shift), xs)
+    ax.legend(handles=[], loc="center", title="nothing")
+    assert_no_legend_covers_data(ax.figure)
