@@ -43,6 +43,12 @@ START_TIMEOUT_MS = 20_000  # Run All marks every cell "[*]:" at once: a click th
 RUN_TIMEOUT_MS = 600_000
 REDRAW_TIMEOUT_S = 60
 
+# The keys of the bibliography: where jupyterlab-myst cannot resolve a {cite} role (it has no
+# bibliography), it shows the bare key in the text, a word the reader cannot use.
+CITATION_KEYS = re.findall(
+    r"^@\w+\{([^,\s]+),", (BOOK.parent / "references.bib").read_text(encoding="utf-8"), re.M
+)
+
 # Markup that a reader must never see in rendered markdown (math removed first).
 RAW_MARKUP = [
     (re.compile(r"\{glue"), "a glue role"),
@@ -53,6 +59,10 @@ RAW_MARKUP = [
     (
         re.compile(r"\b[A-Za-z_][\w.]*:[<>=^]?[+-]?[#0]?\d*[,_]?(?:\.\d+)?[bcdeEfFgGnosxX%](?!\w)"),
         "a glue placeholder such as name:.2f",
+    ),
+    (
+        re.compile(r"\b(?:" + "|".join(map(re.escape, CITATION_KEYS)) + r")\b"),
+        "an unresolved citation key",
     ),
 ]
 
@@ -514,6 +524,23 @@ def test_the_reading_check_bites(shown: str) -> None:
     assert markup_problems(reading)
 
 
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "the clipped slope of Huber (huber1964).",  # jupyterlab-myst: {cite:p} unresolved
+        "as huber1964, huber2009 showed",  # several keys of one role
+        "see koenker1978",  # {cite:t}
+    ],
+)
+def test_the_reading_check_sees_an_unresolved_citation_key(shown: str) -> None:
+    reading = Reading(markdown=[{"index": 3, "rendered": True, "text": shown, "code": []}])
+    assert any("an unresolved citation key" in p for p in markup_problems(reading))
+
+
+def test_the_reading_check_knows_every_key_of_the_bibliography() -> None:
+    assert {"huber1964", "koenker1978", "datadive2024", "absl1"} <= set(CITATION_KEYS)
+
+
 def test_the_reading_check_sees_a_directive_shown_as_code() -> None:
     code = [{"cls": "language-{note}", "text": "L2 is the larger"}]
     reading = Reading(markdown=[{"index": 3, "rendered": True, "text": "", "code": code}])
@@ -523,6 +550,9 @@ def test_the_reading_check_sees_a_directive_shown_as_code() -> None:
 
 
 def test_the_reading_check_passes_what_a_reader_should_see() -> None:
-    text = "So L1 = 6.67 and L2 = 50.00 apples². Note: 94% of it, (\u00d72.62), w = 0.486."
+    text = (
+        "So L1 = 6.67 and L2 = 50.00 apples². Note: 94% of it, (\u00d72.62), w = 0.486, "
+        "as (Huber, 1964; Huber and Ronchetti, 2009) and Koenker and Bassett (1978) say."
+    )
     reading = Reading(markdown=[{"index": 3, "rendered": True, "text": text, "code": []}])
     assert markup_problems(reading) == []
