@@ -466,3 +466,14 @@ def test_user_facing_modules_raise_only_errors_that_carry_their_argument(module:
 
     source = inspect.getsource(importlib.import_module(module))
     assert not re.search(r"raise (ValueError|TypeError)\(", source)
+
+
+def test_a_rate_that_throws_abs_l1_out_of_range_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    # abs L1's steps have a fixed size: lr = 1e300 never overflows, but w jumps to 4e300 and
+    # back, losing every digit, and happens to end 1 from where it settles.
+    assert main(["experiment", "--lr", "1e300"]) == 0
+    out = capsys.readouterr().out
+    assert "the last estimate is 1 away from it" in out
+    assert "Left the range: w swung as far as 4e+300 from where it settles" in out
+    assert main(["experiment", "--lr", "0.01"]) == 0
+    assert "Left the range" not in capsys.readouterr().out
