@@ -292,3 +292,40 @@ def test_l1_exchange_and_linear_program_agree_on_ties(seed: int) -> None:
     A = np.column_stack([np.ones(200), X])
     full = linprog(-y, A_eq=A.T, b_eq=np.zeros(3), bounds=(-1, 1), method="highs")
     assert fit.total_loss == pytest.approx(-full.fun, rel=1e-9)
+
+
+class _DuplicateFrame:
+    """A pandas-like frame whose column names may repeat (as a DataFrame's may)."""
+
+    __module__ = "pandas.core.frame"
+
+    def __init__(self, columns: list[object], values: np.ndarray) -> None:
+        self.columns = columns
+        self._values = values
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return self._values
+
+    def to_numpy(self) -> np.ndarray:
+        return self._values
+
+
+@pytest.mark.parametrize(
+    ("columns", "shown"),
+    [
+        (["income", "age", "income"], "2 columns named 'income'"),
+        ([1, "1", 2], "2 columns named '1'"),
+    ],
+)
+def test_a_frame_with_a_column_name_used_twice_is_refused_naming_it(
+    columns: list[object], shown: str
+) -> None:
+    X, y = data(30, 3, 8)
+    message = rf"^X has {shown}: its columns are kept and matched by name"
+    with pytest.raises(ValueError, match=message):
+        regression.solve(_DuplicateFrame(columns, X), y, loss="l2")
+    fit = regression.solve(
+        _Frame({"a": list(X[:, 0]), "b": list(X[:, 1]), "c": list(X[:, 2])}), y, loss="l1"
+    )
+    with pytest.raises(ValueError, match=message):
+        fit.predict(_DuplicateFrame(columns, X))
