@@ -325,6 +325,32 @@ class _Start:
     intercept: FloatArray | None  # (runs,), or None without an intercept
 
 
+def _check_time(steps: int, epochs: int, *, samples: int, runs: int, features: int) -> None:
+    """Refuse a run that would take more than seconds (:data:`MAX_UPDATES` and the others)."""
+    if steps > MAX_UPDATES:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {epochs:,} epochs of {steps // epochs:,} "
+            f"update(s) are {steps:,} updates, at most {MAX_UPDATES:,} are allowed (a few "
+            "seconds); make epochs smaller or batch_size larger",
+        )
+    if steps * features > MAX_FEATURE_UPDATES:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {steps:,} updates of {features:,} features are "
+            f"{steps * features:,} coefficient updates, at most {MAX_FEATURE_UPDATES:,} are "
+            "allowed (a few seconds); make epochs smaller or batch_size larger",
+        )
+    terms = epochs * samples * runs * features  # samples seen, times runs times features
+    if terms > MAX_TERMS:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {epochs:,} passes over {samples:,} samples for "
+            f"{runs:,} run(s) and {features} feature(s) are {terms:.3g} gradient terms, at most "
+            f"{MAX_TERMS:.0e} are allowed (a few seconds); make epochs smaller",
+        )
+
+
 def _start(
     y: FloatArray,
     lr: object,
@@ -332,6 +358,7 @@ def _start(
     coef: tuple[str, FloatArray],
     intercept: tuple[str, FloatArray] | None,
     steps: int,
+    epochs: int,
     fit_intercept: bool,
 ) -> _Start:
     """Agree on the number of runs, refuse a history too large to store, then read the rates.
@@ -353,6 +380,7 @@ def _start(
         "epochs" if steps >= counts[many] else many,
         what=f"the history of {steps:,} updates for {counts[many]:,} runs",
     )
+    _check_time(steps, epochs, samples=y.shape[-1], runs=counts[many], features=p)
     try:
         runs_shape = np.broadcast_shapes(*shapes.values())
     except ValueError:
@@ -490,31 +518,15 @@ def _run(
     n = y.shape[-1]
     per_epoch = -(-n // batch)
     steps = options.epochs * per_epoch
-    if steps > MAX_UPDATES:
-        raise ArgumentValueError(
-            "epochs",
-            f"epochs makes the run too long: {options.epochs:,} epochs of {per_epoch:,} "
-            f"update(s) are {steps:,} updates, at most {MAX_UPDATES:,} are allowed (a few "
-            "seconds); make epochs smaller or batch_size larger",
-        )
-    features = design.shape[0]
-    if steps * features > MAX_FEATURE_UPDATES:
-        raise ArgumentValueError(
-            "epochs",
-            f"epochs makes the run too long: {steps:,} updates of {features:,} features are "
-            f"{steps * features:,} coefficient updates, at most {MAX_FEATURE_UPDATES:,} are "
-            "allowed (a few seconds); make epochs smaller or batch_size larger",
-        )
-    start = _start(y, lr, coef=coef, intercept=intercept, steps=steps, fit_intercept=fit_intercept)
-    terms = options.epochs * n * start.coef.size  # samples seen, times runs times features
-    if terms > MAX_TERMS:
-        raise ArgumentValueError(
-            "epochs",
-            f"epochs makes the run too long: {options.epochs:,} passes over {n:,} samples for "
-            f"{start.coef.shape[1]:,} run(s) and {start.coef.shape[0]} feature(s) are "
-            f"{terms:.3g} gradient terms, at most {MAX_TERMS:.0e} are allowed (a few seconds); "
-            "make epochs smaller",
-        )
+    start = _start(
+        y,
+        lr,
+        coef=coef,
+        intercept=intercept,
+        steps=steps,
+        epochs=options.epochs,
+        fit_intercept=fit_intercept,
+    )
     runs = start.coef.shape[1]
     target = np.ascontiguousarray(np.broadcast_to(y, (runs, n)).T)
     coef_hist, b_hist, loss_hist, diverged = _loop(design, target, start, options, batch)
