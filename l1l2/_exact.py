@@ -87,7 +87,10 @@ class Standard:
     def unscale(self, beta: FloatArray) -> tuple[float, FloatArray]:
         """Return ``(intercept, coef)`` in the units of the data, or raise if they overflow."""
         with np.errstate(all="ignore"):
-            coef = beta[int(self.intercept) :] * (self.y_scale / self.x_scale)
+            # Powers of two: scale by the difference of their exponents, so the ratio itself
+            # cannot overflow (y scaled by 2^1023 and a column by 2^-1) when the result does not.
+            exponent = math.frexp(self.y_scale)[1] - np.frexp(self.x_scale)[1]
+            coef = np.ldexp(beta[int(self.intercept) :], exponent)
             b = 0.0
             if self.intercept:
                 # Half of each term, added exactly (fsum), then doubled: no term or partial sum
@@ -565,10 +568,9 @@ def _distinct_rows(M: FloatArray) -> FloatArray:
 
 
 def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
-    """The Huber total of the residuals of ``beta``."""
-    r = np.abs(y - A @ beta)
-    m = np.minimum(r, delta)
-    return float(np.sum(m * (r - 0.5 * m)))
+    """The Huber total of the residuals of ``beta`` (two passes' worth of memory, no more)."""
+    residual = _residual(A, y, beta, out=np.empty(y.size))
+    return _huber_sum(residual, delta, work=residual, spare=np.empty(y.size))
 
 
 def auto_delta(data: Standard) -> float:
@@ -606,6 +608,9 @@ def solve_huber(
     A, y = data.A, data.y
     k = A.shape[1]
     beta = least_squares(data) if start is None else start
+    certified = _huber_newton(A, y, delta, beta)
+    if certified is not None:
+        return certified
     residual = y - A @ beta
     value: float | None = None
     restarted = False
@@ -646,6 +651,95 @@ def solve_huber(
         residual = y - A @ beta
     # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
     return beta, False
+
+
+def _huber_newton(
+    A: FloatArray, y: FloatArray, delta: float, beta: FloatArray
+) -> tuple[FloatArray, bool] | None:
+    r"""Plain Newton steps on the Huber total, keeping :math:`A_Q^\top A_Q` up to date.
+
+    The fast route of :func:`solve_huber`: from :math:`\beta`, the Newton step
+    :math:`(A_Q^\top A_Q)^{-1} A^\top \psi(r)` (:math:`\psi` the residuals clipped at
+    :math:`\pm\delta`) lands on the minimum of the quadratic of the current zones. When no
+    sample changes zone there, that point, refined once, is the answer, certified as in
+    :func:`solve_huber`. Otherwise the whole step is kept if it lowers the total enough (the
+    Armijo test of :func:`_line_search`, from residuals already at hand), and the k x k matrix
+    is updated with the few samples that crossed :math:`\pm\delta` instead of being formed
+    again. ``None`` (leave it to the line search) when a whole step does not lower the total
+    enough, the matrix is not clearly well conditioned, or ``_HUBER_STEPS`` steps pass.
+
+    Every pass over the data writes into three buffers made once: on large data, fresh
+    temporaries cost more (the memory is mapped and zeroed again each time) than the
+    arithmetic.
+    """
+    n, k = A.shape
+    residual, moved, work = np.empty(n), np.empty(n), np.empty(n)
+    _residual(A, y, beta, out=residual)
+    zone = _zones(residual, delta)
+    gram = _inside_gram(A, zone, work=work, weight=moved)
+    pull = A.T @ np.clip(residual, -delta, delta, out=work)
+    value = _huber_sum(residual, delta, work=work, spare=moved)
+    for _ in range(_HUBER_STEPS):
+        upper = _conditioned_cholesky(gram)
+        if upper is None:
+            return None
+        step = _cholesky_solve(upper, pull)
+        slope = -float(pull @ step)
+        trial = beta + step
+        _residual(A, y, trial, out=moved)
+        new_zone = _zones(moved, delta)
+        pull = A.T @ np.clip(moved, -delta, delta, out=work)
+        changed = np.flatnonzero(new_zone != zone)
+        if changed.size == 0:
+            # The minimum of this quadratic, and it keeps the zones: refine once, check again.
+            refined: FloatArray = trial + _cholesky_solve(upper, pull)
+            final = _residual(A, y, refined, out=moved)
+            if not np.array_equal(_zones(final, delta), zone):
+                return None
+            strictly = np.abs(final, out=work) < delta * (1.0 - 1e-9)
+            if np.array_equal(strictly, zone == 0):
+                return refined, True
+            return refined, _full_rank(A[strictly], k)
+        trial_value = _huber_sum(moved, delta, work=work, spare=residual)
+        if not trial_value <= value + 1e-4 * slope:  # not enough of a fall: the line search
+            return None
+        crossed = A[changed]  # (A.take would copy all of the strided A first)
+        sign = (new_zone[changed] == 0).astype(np.float64) - (zone[changed] == 0)
+        gram = gram + (crossed.T * sign) @ crossed
+        beta, zone, value = trial, new_zone, trial_value
+        residual, moved = moved, residual
+    return None
+
+
+def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray) -> FloatArray:
+    """Write ``y - A @ beta`` into ``out`` and return it."""
+    np.matmul(A, beta, out=out)
+    np.subtract(y, out, out=out)
+    return out
+
+
+def _inside_gram(
+    A: FloatArray, zone: NDArray[np.int8], *, work: FloatArray, weight: FloatArray
+) -> FloatArray:
+    r""":math:`A_Q^\top A_Q` of the samples inside (zone 0), a column at a time, no rows copied."""
+    k = A.shape[1]
+    np.equal(zone, 0, out=weight)  # 1.0 inside, 0.0 outside
+    gram = np.empty((k, k))
+    for j in range(k):
+        np.multiply(A[:, j], weight, out=work)
+        gram[:, j] = A.T @ work
+    return gram
+
+
+def _huber_sum(residual: FloatArray, delta: float, *, work: FloatArray, spare: FloatArray) -> float:
+    r"""The Huber total :math:`\sum m(|r| - m/2)`, :math:`m = \min(|r|, \delta)`, in two buffers.
+
+    Written :math:`\sum m|r| - \frac12\sum m^2`: the first sum is at least the second, so the
+    difference keeps its digits. ``residual`` is left as it was unless it is ``work``.
+    """
+    np.abs(residual, out=work)
+    np.minimum(work, delta, out=spare)
+    return float(np.einsum("i,i->", spare, work)) - 0.5 * float(np.einsum("i,i->", spare, spare))
 
 
 def _zones(residual: FloatArray, delta: float) -> NDArray[np.int8]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -329,3 +330,20 @@ def test_a_frame_with_a_column_name_used_twice_is_refused_naming_it(
     )
     with pytest.raises(ValueError, match=message):
         fit.predict(_DuplicateFrame(columns, X))
+
+
+@pytest.mark.parametrize("far", [1e12, 1e100, 1e300, -1e300, 1.7e308])
+def test_huber_fit_is_the_same_however_far_one_outlier_lies(far: float) -> None:
+    # Beyond delta a sample pulls the Huber total with its sign only, so every outlier far
+    # beyond the others gives the same minimiser: the one with the outlier at 1e6.
+    x = np.linspace(0.0, 1.0, 50)
+    y = 2.0 * x + 0.01 * np.random.default_rng(0).normal(size=50)
+    near, away = y.copy(), y.copy()
+    near[7], away[7] = math.copysign(1e6, far), far
+    reference = regression.solve(x, near, loss="huber", delta=1.0)
+    fit = regression.solve(x, away, loss="huber", delta=1.0)
+    assert fit.slope == pytest.approx(reference.slope, rel=1e-12)
+    assert fit.intercept == pytest.approx(reference.intercept, rel=1e-12)
+    assert fit.unique
+    assert reference.unique
+    assert fit.slope == pytest.approx(2.0, rel=0.1)
