@@ -570,7 +570,7 @@ def _distinct_rows(M: FloatArray) -> FloatArray:
 def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
     """The Huber total of the residuals of ``beta`` (two passes' worth of memory, no more)."""
     residual = _residual(A, y, beta, out=np.empty(y.size))
-    return _huber_sum(residual, delta, work=residual, spare=np.empty(y.size))
+    return _huber_sum(residual, np.clip(residual, -delta, delta))
 
 
 def auto_delta(data: Standard) -> float:
@@ -668,17 +668,17 @@ def _huber_newton(
     again. ``None`` (leave it to the line search) when a whole step does not lower the total
     enough, the matrix is not clearly well conditioned, or ``_HUBER_STEPS`` steps pass.
 
-    Every pass over the data writes into three buffers made once: on large data, fresh
+    Every pass over the data writes into two buffers made once: on large data, fresh
     temporaries cost more (the memory is mapped and zeroed again each time) than the
     arithmetic.
     """
     n, k = A.shape
-    residual, moved, work = np.empty(n), np.empty(n), np.empty(n)
+    residual, psi = np.empty(n), np.empty(n)
     _residual(A, y, beta, out=residual)
     zone = _zones(residual, delta)
-    gram = _inside_gram(A, zone, work=work, weight=moved)
-    pull = A.T @ np.clip(residual, -delta, delta, out=work)
-    value = _huber_sum(residual, delta, work=work, spare=moved)
+    gram = _inside_gram(A, zone == 0, work=psi)
+    pull = A.T @ np.clip(residual, -delta, delta, out=psi)
+    value = _huber_sum(residual, psi)
     for _ in range(_HUBER_STEPS):
         upper = _conditioned_cholesky(gram)
         if upper is None:
@@ -686,28 +686,27 @@ def _huber_newton(
         step = _cholesky_solve(upper, pull)
         slope = -float(pull @ step)
         trial = beta + step
-        _residual(A, y, trial, out=moved)
-        new_zone = _zones(moved, delta)
-        pull = A.T @ np.clip(moved, -delta, delta, out=work)
+        _residual(A, y, trial, out=residual)
+        new_zone = _zones(residual, delta)
+        pull = A.T @ np.clip(residual, -delta, delta, out=psi)
         changed = np.flatnonzero(new_zone != zone)
         if changed.size == 0:
             # The minimum of this quadratic, and it keeps the zones: refine once, check again.
             refined: FloatArray = trial + _cholesky_solve(upper, pull)
-            final = _residual(A, y, refined, out=moved)
-            if not np.array_equal(_zones(final, delta), zone):
+            _residual(A, y, refined, out=residual)
+            if not np.array_equal(_zones(residual, delta), zone):
                 return None
-            strictly = np.abs(final, out=work) < delta * (1.0 - 1e-9)
+            strictly = np.abs(residual, out=psi) < delta * (1.0 - 1e-9)
             if np.array_equal(strictly, zone == 0):
                 return refined, True
             return refined, _full_rank(A[strictly], k)
-        trial_value = _huber_sum(moved, delta, work=work, spare=residual)
+        trial_value = _huber_sum(residual, psi)
         if not trial_value <= value + 1e-4 * slope:  # not enough of a fall: the line search
             return None
         crossed = A[changed]  # (A.take would copy all of the strided A first)
         sign = (new_zone[changed] == 0).astype(np.float64) - (zone[changed] == 0)
         gram = gram + (crossed.T * sign) @ crossed
         beta, zone, value = trial, new_zone, trial_value
-        residual, moved = moved, residual
     return None
 
 
@@ -718,28 +717,24 @@ def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray
     return out
 
 
-def _inside_gram(
-    A: FloatArray, zone: NDArray[np.int8], *, work: FloatArray, weight: FloatArray
-) -> FloatArray:
-    r""":math:`A_Q^\top A_Q` of the samples inside (zone 0), a column at a time, no rows copied."""
+def _inside_gram(A: FloatArray, inside: NDArray[np.bool_], *, work: FloatArray) -> FloatArray:
+    r""":math:`A_Q^\top A_Q` of the samples ``inside``, a column at a time, no rows copied."""
     k = A.shape[1]
-    np.equal(zone, 0, out=weight)  # 1.0 inside, 0.0 outside
     gram = np.empty((k, k))
     for j in range(k):
-        np.multiply(A[:, j], weight, out=work)
+        np.multiply(A[:, j], inside, out=work)
         gram[:, j] = A.T @ work
     return gram
 
 
-def _huber_sum(residual: FloatArray, delta: float, *, work: FloatArray, spare: FloatArray) -> float:
-    r"""The Huber total :math:`\sum m(|r| - m/2)`, :math:`m = \min(|r|, \delta)`, in two buffers.
+def _huber_sum(residual: FloatArray, psi: FloatArray) -> float:
+    r"""The Huber total from the residuals and the same clipped at :math:`\pm\delta` (``psi``).
 
-    Written :math:`\sum m|r| - \frac12\sum m^2`: the first sum is at least the second, so the
-    difference keeps its digits. ``residual`` is left as it was unless it is ``work``.
+    With :math:`m = |\psi|`, each term :math:`m(|r| - m/2)` is :math:`\psi r - \psi^2/2`
+    (:math:`\psi` and :math:`r` share their sign), so the total is two sums of products, read
+    without temporaries; the first is at least twice the second, so no digits cancel.
     """
-    np.abs(residual, out=work)
-    np.minimum(work, delta, out=spare)
-    return float(np.einsum("i,i->", spare, work)) - 0.5 * float(np.einsum("i,i->", spare, spare))
+    return float(np.einsum("i,i->", psi, residual)) - 0.5 * float(np.einsum("i,i->", psi, psi))
 
 
 def _zones(residual: FloatArray, delta: float) -> NDArray[np.int8]:
