@@ -768,8 +768,9 @@ def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
     significant digit of a fraction, as every program reading decimals does. Beyond it, a
     float64 cannot hold every integer: a number there is refused when float64 would change a
     digit it is written with (``9007199254740993`` or ``12345678901234567890.0`` would be
-    rounded), and kept when it holds them all (``1e300``, ``6.02214076e23``). A nonzero
-    number that float64 would turn into 0 is refused too.
+    rounded), and kept when it holds them all (``1e300``, ``6.02214076e23``). The same holds
+    below 2.2e-308, where float64 has fewer digits (``1.2345678901e-315``), and a nonzero number
+    that float64 would turn into 0 is refused too.
     """
     import decimal  # noqa: PLC0415 - only this command reads numbers from text
 
@@ -784,22 +785,28 @@ def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
             f"{where}: {_quote(cell)} is too small for float64 (below about 5e-324), which "
             "would read it as 0; rescale the column first"
         )
-    if abs(written) > _EXACT_INTEGERS:
+    tiny = abs(number) < sys.float_info.min  # subnormal: fewer than 53 bits left
+    if abs(written) > _EXACT_INTEGERS or tiny:
         digits = len(written.as_tuple().digits)
         kept = decimal.Context(prec=digits).plus(decimal.Decimal(number))
         if kept != written:
             what = "integer" if cell.lstrip("+-").isdigit() else "number"
+            where_in_range = (
+                f"below {sys.float_info.min:.3g} (float64's full precision)"
+                if tiny
+                else "beyond 2**53"
+            )
             parser.error(
-                f"{where}: the {what} {_quote(cell)} is beyond 2**53 and has more digits than "
-                f"float64 holds there, so it would be rounded to {_shown(number)}; subtract "
-                "an offset or rescale the column first"
+                f"{where}: the {what} {_quote(cell)} is {where_in_range} and has more digits "
+                f"than float64 holds there, so it would be rounded to {_shown(number)}; "
+                "subtract an offset or rescale the column first"
             )
     return number
 
 
 def _shown(number: float) -> str:
     """A float64 beyond 2**53 as the integer it is (up to 25 digits), else in 17 digits."""
-    return f"{int(number):d}" if abs(number) < 1e25 else f"{number:.17g}"
+    return f"{int(number):d}" if 1.0 <= abs(number) < 1e25 else f"{number:.17g}"
 
 
 def _save_lines(

@@ -116,6 +116,7 @@ def test_integers_beyond_2_53_are_an_error_not_rounded(
         ("1,infinity", "line 3, column 'y': 'infinity' is not a finite number"),
         ("1,0x10", "line 3, column 'y': '0x10' is not a finite number"),
         ("1,1e-400", "line 3, column 'y': '1e-400' is too small for float64"),
+        ("1,1.2345678901e-315", "the number '1.2345678901e-315' is below 2.23e-308"),
         (
             "1,12345678901234567890.0",
             "the number '12345678901234567890.0' is beyond 2**53 and has more digits than "
@@ -140,6 +141,7 @@ def test_rows_must_have_every_field_and_plain_decimal_numbers_float64_keeps(
         ("6.02214076e23", 6.02214076e23),
         ("9007199254740994", 2.0**53 + 2),  # beyond 2**53 and held exactly
         ("-1e20", -1e20),
+        ("5e-324", 5e-324),  # the smallest float64: one digit, held
         ("+3.", 3.0),
         ("-.5", -0.5),
         ("0.30000000000000001", 0.3),  # below 2**53: a fraction rounds, as everywhere
