@@ -40,6 +40,8 @@ _EXCHANGES: Final = 200
 # Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
 # least-squares start, the rest from the abs-L1 fit).
 _HUBER_STEPS: Final = 200
+# Up to this many coefficients the Huber fit forms A_Q^T A_Q a column at a time.
+_GRAM_BY_COLUMN: Final = 4
 # Halvings of the Huber line search.
 _HALVINGS: Final = 60
 # Relative size below which a residual is zero (a sample on the fit) and a multiplier is at
@@ -718,8 +720,17 @@ def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray
 
 
 def _inside_gram(A: FloatArray, inside: NDArray[np.bool_], *, work: FloatArray) -> FloatArray:
-    r""":math:`A_Q^\top A_Q` of the samples ``inside``, a column at a time, no rows copied."""
+    r""":math:`A_Q^\top A_Q` of the samples ``inside``.
+
+    With a few columns, a column at a time and no rows copied (a product with a 0/1 weight,
+    then one matrix-vector product per column); with more, the rows copied once and one
+    matrix product, which is faster from about six columns on.
+    """
     k = A.shape[1]
+    if k > _GRAM_BY_COLUMN:
+        rows = A[inside]
+        product: FloatArray = rows.T @ rows
+        return product
     gram = np.empty((k, k))
     for j in range(k):
         np.multiply(A[:, j], inside, out=work)
