@@ -624,12 +624,12 @@ def solve_huber(
             if np.array_equal(_zones(moved, delta), zone):
                 # Unique when the samples strictly inside the zone pin every coefficient: the
                 # total is then strictly convex around the answer. Samples exactly at
-                # |r| = delta do not: with a tiny delta the minimum can be a whole region of
-                # lines, all at that boundary.
+                # |r| = delta may not (with a tiny delta the minimum can be a whole region of
+                # lines, all at that boundary): then _huber_unique decides.
                 strictly = np.abs(moved) < delta * (1.0 - 1e-9)
                 if clear and np.array_equal(strictly, zone == 0):
                     return target, True
-                return target, _full_rank(A[strictly], k)
+                return target, _huber_unique(A, moved, delta)
         if value is None:
             value = huber_total(A, y, beta, delta)
         gradient = -(A.T @ np.clip(residual, -delta, delta))
@@ -674,7 +674,7 @@ def _huber_newton(
     temporaries cost more (the memory is mapped and zeroed again each time) than the
     arithmetic.
     """
-    n, k = A.shape
+    n = A.shape[0]
     residual, psi = np.empty(n), np.empty(n)
     _residual(A, y, beta, out=residual)
     zone = _zones(residual, delta)
@@ -701,7 +701,7 @@ def _huber_newton(
             strictly = np.abs(residual, out=psi) < delta * (1.0 - 1e-9)
             if np.array_equal(strictly, zone == 0):
                 return refined, True
-            return refined, _full_rank(A[strictly], k)
+            return refined, _huber_unique(A, residual, delta)
         trial_value = _huber_sum(residual, psi)
         if not trial_value <= value + 1e-4 * slope:  # not enough of a fall: the line search
             return None
@@ -710,6 +710,45 @@ def _huber_newton(
         gram = gram + (crossed.T * sign) @ crossed
         beta, zone, value = trial, new_zone, trial_value
     return None
+
+
+def _huber_unique(A: FloatArray, residual: FloatArray, delta: float) -> bool:
+    r"""Whether the Huber minimiser with these ``residual`` is the only one.
+
+    Moving the fit by :math:`s` changes the total, to second order, only through the samples
+    strictly inside :math:`\pm\delta` (:math:`a_i^\top s \ne 0`) and through those exactly at
+    :math:`\pm\delta` that :math:`s` moves inside (the gradient being zero, every sample
+    that stays on a linear piece adds nothing). So another minimiser exists exactly when some
+    :math:`s \ne 0` keeps :math:`a_i^\top s = 0` for the samples strictly inside and moves
+    every sample at :math:`\pm\delta` outward or not at all: when the samples strictly inside
+    do not pin the fit, a rank test and one small linear program (as for abs L1) decide it.
+    "At" is to a relative 1e-9 of delta.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415 - only for ties at the bounds
+
+    k = A.shape[1]
+    size = np.abs(residual)
+    strictly = size < delta * (1.0 - 1e-9)
+    if _full_rank(A[strictly], k):
+        return True
+    bound = ~strictly & (size <= delta * (1.0 + 1e-9))
+    eq = _distinct_rows(A[strictly])
+    # A sample at +delta moves outward when a_i s <= 0, one at -delta when -a_i s <= 0.
+    upper = _distinct_rows(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]))
+    if not _full_rank(np.vstack([eq, upper]), k):
+        return False  # a direction moves no sample inside or at the bounds: a line of minimisers
+    if upper.shape[0] == 0:  # pragma: no cover - full rank without bound rows: eq pins the fit
+        return True
+    res = linprog(
+        upper.sum(axis=0),
+        A_ub=upper,
+        b_ub=np.zeros(upper.shape[0]),
+        A_eq=eq if eq.size else None,
+        b_eq=np.zeros(eq.shape[0]) if eq.size else None,
+        bounds=(-1.0, 1.0),
+        method="highs",
+    )
+    return not (res.status == 0 and -res.fun > 1e-7)
 
 
 def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray) -> FloatArray:

@@ -347,3 +347,27 @@ def test_huber_fit_is_the_same_however_far_one_outlier_lies(far: float) -> None:
     assert fit.unique
     assert reference.unique
     assert fit.slope == pytest.approx(2.0, rel=0.1)
+
+
+def _huber_total(x: list[float], y: list[float], b: float, w: float) -> float:
+    r = np.abs(np.array(y) - b - w * np.array(x))
+    m = np.minimum(r, 1.0)
+    return float(np.sum(m * (r - m / 2)))
+
+
+def test_huber_unique_counts_samples_at_delta_that_every_move_pushes_inside() -> None:
+    # At the minimiser (b, w) = (1, 0) only the sample at x = 2 is strictly inside delta = 1;
+    # three sit exactly at |r| = delta. Every move keeping the first on the line pushes one of
+    # those inside, where the total curves up: the minimiser is unique.
+    x, y = [1.0, 2.0, 1.0, 0.0, 0.0], [2.0, 1.0, 0.0, -1.0, 2.0]
+    fit = regression.solve(x, y, loss="huber", delta=1.0)
+    assert (fit.intercept, fit.slope) == (pytest.approx(1.0), pytest.approx(0.0, abs=1e-12))
+    assert fit.unique
+    for angle in np.linspace(0.0, 2.0 * np.pi, 73):
+        moved = _huber_total(x, y, 1.0 + 1e-3 * np.cos(angle), 1e-3 * np.sin(angle))
+        assert moved > fit.total_loss + 1e-9
+    # Two samples at x = 1 far on either side: any slope between -9 and 4 gives the same total.
+    x, y = [0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 5.0, -10.0]
+    fit = regression.solve(x, y, loss="huber", delta=1.0)
+    assert not fit.unique
+    assert _huber_total(x, y, 0.0, 2.0) == pytest.approx(fit.total_loss, rel=1e-15)
