@@ -86,11 +86,35 @@ def _quote(text: str) -> str:
     return f"{text[: QUOTE_LIMIT - 3]!r}... ({len(text):,} characters)"
 
 
+def _plain_float(text: str) -> float:
+    """Parse a number option written in plain ASCII decimal digits, as CSV data must be.
+
+    Python's ``float`` also takes ``1_000``, fullwidth or other Unicode digits, which no
+    other program would read the same way; ``inf`` and ``nan`` stay for the package's own
+    checks to refuse with their reason.
+    """
+    plain = _PLAIN_NUMBER.fullmatch(text.strip()) is not None
+    if not plain and text.strip().lower().lstrip("+-") not in {"inf", "infinity", "nan"}:
+        raise argparse.ArgumentTypeError(
+            f"invalid float value: {_quote(text)} (plain decimal digits, such as -12.5 or 3e4)"
+        )
+    return float(text)
+
+
+def _plain_int(text: str) -> int:
+    """Parse an integer option written in plain ASCII decimal digits."""
+    if re.fullmatch(r"[+-]?[0-9]+", text.strip()) is None:
+        raise argparse.ArgumentTypeError(
+            f"invalid int value: {_quote(text)} (plain decimal digits, such as 200)"
+        )
+    return int(text)
+
+
 def _seed(text: str) -> int:
     """Parse a random seed: an integer >= 0."""
     try:
-        value = int(text)
-    except ValueError:
+        value = _plain_int(text)
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {value}")
@@ -211,14 +235,14 @@ def _add_loss_options(exp: argparse.ArgumentParser) -> None:
     )
     exp.add_argument(
         "--noise",
-        type=float,
+        type=_plain_float,
         default=0.0,
         metavar="SIGMA",
         help="standard deviation of the Gaussian noise added to y (default: %(default)g)",
     )
     exp.add_argument(
         "--lr",
-        type=float,
+        type=_plain_float,
         default=SOURCE.lr,
         help="learning rate at step 0 (default: %(default)g)",
     )
@@ -231,20 +255,20 @@ def _add_loss_options(exp: argparse.ArgumentParser) -> None:
     )
     exp.add_argument(
         "--decay",
-        type=float,
+        type=_plain_float,
         default=None,
         help=f"decay d for --schedule inverse_time (default: {_source.DEFAULT_DECAY:g} = 1/2000)",
     )
     exp.add_argument(
         "--rate",
-        type=float,
+        type=_plain_float,
         default=None,
         help="factor r per step for --schedule exponential, 0 < r <= 1 "
         f"(default: {_source.DEFAULT_RATE:g})",
     )
     exp.add_argument(
         "--delta",
-        type=float,
+        type=_plain_float,
         default=None,
         help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
     )
@@ -254,21 +278,24 @@ def _add_run_options(exp: argparse.ArgumentParser) -> None:
     """The experiment's size, start, seed and output options."""
     exp.add_argument(
         "--epochs",
-        type=int,
+        type=_plain_int,
         default=SOURCE.epochs,
         help="passes over the data (default: %(default)s)",
     )
     exp.add_argument(
         "--batch-size",
-        type=int,
+        type=_plain_int,
         default=SOURCE.batch_size,
         help="samples per update (default: %(default)s)",
     )
     exp.add_argument(
-        "--n", type=int, default=SOURCE.n, help="number of samples (default: %(default)s)"
+        "--n", type=_plain_int, default=SOURCE.n, help="number of samples (default: %(default)s)"
     )
     exp.add_argument(
-        "--w0", type=float, default=SOURCE.w0, help="starting estimate of w (default: %(default)g)"
+        "--w0",
+        type=_plain_float,
+        default=SOURCE.w0,
+        help="starting estimate of w (default: %(default)g)",
     )
     exp.add_argument(
         "--reduction",
@@ -325,7 +352,7 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     fit.add_argument(
         "--delta",
-        type=float,
+        type=_plain_float,
         default=None,
         help=(
             "Huber threshold in units of y, for --loss huber or all "
