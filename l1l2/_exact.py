@@ -570,7 +570,7 @@ def _distinct_rows(M: FloatArray) -> FloatArray:
 
 
 def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
-    """The Huber total of the residuals of ``beta`` (two passes' worth of memory, no more)."""
+    """The Huber total of the residuals of ``beta``, in two arrays the size of ``y``."""
     residual = _residual(A, y, beta, out=np.empty(y.size))
     return _huber_sum(residual, np.clip(residual, -delta, delta))
 
