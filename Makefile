@@ -105,7 +105,8 @@ browser: book
 	$(BIN)/pytest -p no:cacheprovider tests/book_html tests/browser \
 		-o addopts="-ra --strict-markers" -o testpaths=""
 
-# Every notebook opened, run and read in JupyterLab (and the first in Notebook 7) from .venv, in
+# Every notebook opened and read in JupyterLab from .venv (chapter 11, the explorers, also run and
+# its slider dragged; chapter 1 run in Notebook 7; nbval runs the rest), in
 # headless Chromium; screenshots in _build/jupyterlab-screenshots/.
 .PHONY: jupyterlab
 jupyterlab: $(STAMP)

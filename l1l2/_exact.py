@@ -46,6 +46,8 @@ _EXCHANGES: Final = 200
 # Newton steps of the Huber fit before it gives up on a certificate (a quarter of them from the
 # least-squares start, the rest from the abs-L1 fit).
 _HUBER_STEPS: Final = 200
+# Up to this many coefficients the Huber fit forms A_Q^T A_Q a column at a time.
+_GRAM_BY_COLUMN: Final = 4
 # Halvings of the Huber line search.
 _HALVINGS: Final = 60
 # Relative size below which a residual is zero (a sample on the fit) and a multiplier is at
@@ -93,7 +95,10 @@ class Standard:
     def unscale(self, beta: FloatArray) -> tuple[float, FloatArray]:
         """Return ``(intercept, coef)`` in the units of the data, or raise if they overflow."""
         with np.errstate(all="ignore"):
-            coef = beta[int(self.intercept) :] * (self.y_scale / self.x_scale)
+            # Powers of two: scale by the difference of their exponents, so the ratio itself
+            # cannot overflow (y scaled by 2^1023 and a column by 2^-1) when the result does not.
+            exponent = math.frexp(self.y_scale)[1] - np.frexp(self.x_scale)[1]
+            coef = np.ldexp(beta[int(self.intercept) :], exponent)
             b = 0.0
             if self.intercept:
                 # Half of each term, added exactly (fsum), then doubled: no term or partial sum
@@ -515,7 +520,7 @@ def _irls(A: FloatArray, y: FloatArray, tilt: float) -> FloatArray:
     columns = np.ascontiguousarray(A.T)
     weighted = columns.copy()  # A^T W, W = 1 to begin with: least squares
     weights = np.empty(n)
-    beta = np.zeros(k)
+    beta: FloatArray = np.zeros(k)
     scale = 0.0
     for step in range(_IRLS_STEPS):
         # Cholesky (the weighted Gram is positive definite, the columns being independent);
@@ -717,10 +722,9 @@ def _distinct_rows(M: FloatArray) -> FloatArray:
 
 
 def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
-    """The Huber total of the residuals of ``beta``."""
-    r = np.abs(y - A @ beta)
-    m = np.minimum(r, delta)
-    return float(np.sum(m * (r - 0.5 * m)))
+    """The Huber total of the residuals of ``beta``, in two arrays the size of ``y``."""
+    residual = _residual(A, y, beta, out=np.empty(y.size))
+    return _huber_sum(residual, np.clip(residual, -delta, delta))
 
 
 def auto_delta(data: Standard) -> float:
@@ -758,6 +762,9 @@ def solve_huber(
     A, y = data.A, data.y
     k = A.shape[1]
     beta = least_squares(data) if start is None else start
+    certified = _huber_newton(A, y, delta, beta)
+    if certified is not None:
+        return certified
     residual = y - A @ beta
     value: float | None = None
     restarted = False
@@ -769,12 +776,12 @@ def solve_huber(
             if np.array_equal(_zones(moved, delta), zone):
                 # Unique when the samples strictly inside the zone pin every coefficient: the
                 # total is then strictly convex around the answer. Samples exactly at
-                # |r| = delta do not: with a tiny delta the minimum can be a whole region of
-                # lines, all at that boundary.
+                # |r| = delta may not (with a tiny delta the minimum can be a whole region of
+                # lines, all at that boundary): then _huber_unique decides.
                 strictly = np.abs(moved) < delta * (1.0 - 1e-9)
                 if clear and np.array_equal(strictly, zone == 0):
                     return target, True
-                return target, _full_rank(A[strictly], k)
+                return target, _huber_unique(A, moved, delta)
         if value is None:
             value = huber_total(A, y, beta, delta)
         gradient = -(A.T @ np.clip(residual, -delta, delta))
@@ -798,6 +805,138 @@ def solve_huber(
         residual = y - A @ beta
     # No certificate (a degenerate split): the best point found, flagged as possibly not unique.
     return beta, False
+
+
+def _huber_newton(
+    A: FloatArray, y: FloatArray, delta: float, beta: FloatArray
+) -> tuple[FloatArray, bool] | None:
+    r"""Plain Newton steps on the Huber total, keeping :math:`A_Q^\top A_Q` up to date.
+
+    The fast route of :func:`solve_huber`: from :math:`\beta`, the Newton step
+    :math:`(A_Q^\top A_Q)^{-1} A^\top \psi(r)` (:math:`\psi` the residuals clipped at
+    :math:`\pm\delta`) lands on the minimum of the quadratic of the current zones. When no
+    sample changes zone there, that point, refined once, is the answer, certified as in
+    :func:`solve_huber`. Otherwise the whole step is kept if it lowers the total enough (the
+    Armijo test of :func:`_line_search`, from residuals already at hand), and the k x k matrix
+    is updated with the few samples that crossed :math:`\pm\delta` instead of being formed
+    again. ``None`` (leave it to the line search) when a whole step does not lower the total
+    enough, the matrix is not clearly well conditioned, or ``_HUBER_STEPS`` steps pass.
+
+    Every pass over the data writes into two buffers made once: on large data, fresh
+    temporaries cost more (the memory is mapped and zeroed again each time) than the
+    arithmetic.
+    """
+    n = A.shape[0]
+    residual, psi = np.empty(n), np.empty(n)
+    _residual(A, y, beta, out=residual)
+    zone = _zones(residual, delta)
+    gram = _inside_gram(A, zone == 0, work=psi)
+    pull = A.T @ np.clip(residual, -delta, delta, out=psi)
+    value = _huber_sum(residual, psi)
+    for _ in range(_HUBER_STEPS):
+        upper = _conditioned_cholesky(gram)
+        if upper is None:
+            return None
+        step = _cholesky_solve(upper, pull)
+        slope = -float(pull @ step)
+        trial = beta + step
+        _residual(A, y, trial, out=residual)
+        new_zone = _zones(residual, delta)
+        pull = A.T @ np.clip(residual, -delta, delta, out=psi)
+        changed = np.flatnonzero(new_zone != zone)
+        if changed.size == 0:
+            # The minimum of this quadratic, and it keeps the zones: refine once, check again.
+            refined: FloatArray = trial + _cholesky_solve(upper, pull)
+            _residual(A, y, refined, out=residual)
+            if not np.array_equal(_zones(residual, delta), zone):
+                return None
+            strictly = np.abs(residual, out=psi) < delta * (1.0 - 1e-9)
+            if np.array_equal(strictly, zone == 0):
+                return refined, True
+            return refined, _huber_unique(A, residual, delta)
+        trial_value = _huber_sum(residual, psi)
+        if not trial_value <= value + 1e-4 * slope:  # not enough of a fall: the line search
+            return None
+        crossed = A[changed]  # (A.take would copy all of the strided A first)
+        sign = (new_zone[changed] == 0).astype(np.float64) - (zone[changed] == 0)
+        gram = gram + (crossed.T * sign) @ crossed
+        beta, zone, value = trial, new_zone, trial_value
+    return None
+
+
+def _huber_unique(A: FloatArray, residual: FloatArray, delta: float) -> bool:
+    r"""Whether the Huber minimiser with these ``residual`` is the only one.
+
+    Moving the fit by :math:`s` changes the total, to second order, only through the samples
+    strictly inside :math:`\pm\delta` (:math:`a_i^\top s \ne 0`) and through those exactly at
+    :math:`\pm\delta` that :math:`s` moves inside (the gradient being zero, every sample
+    that stays on a linear piece adds nothing). So another minimiser exists exactly when some
+    :math:`s \ne 0` keeps :math:`a_i^\top s = 0` for the samples strictly inside and moves
+    every sample at :math:`\pm\delta` outward or not at all: when the samples strictly inside
+    do not pin the fit, a rank test and one small linear program (as for abs L1) decide it.
+    "At" is to a relative 1e-9 of delta.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415 - only for ties at the bounds
+
+    k = A.shape[1]
+    size = np.abs(residual)
+    strictly = size < delta * (1.0 - 1e-9)
+    if _full_rank(A[strictly], k):
+        return True
+    bound = ~strictly & (size <= delta * (1.0 + 1e-9))
+    eq = _distinct_rows(A[strictly])
+    # A sample at +delta moves outward when a_i s <= 0, one at -delta when -a_i s <= 0.
+    upper = _distinct_rows(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]))
+    if not _full_rank(np.vstack([eq, upper]), k):
+        return False  # a direction moves no sample inside or at the bounds: a line of minimisers
+    if upper.shape[0] == 0:  # pragma: no cover - full rank without bound rows: eq pins the fit
+        return True
+    res = linprog(
+        upper.sum(axis=0),
+        A_ub=upper,
+        b_ub=np.zeros(upper.shape[0]),
+        A_eq=eq if eq.size else None,
+        b_eq=np.zeros(eq.shape[0]) if eq.size else None,
+        bounds=(-1.0, 1.0),
+        method="highs",
+    )
+    return not (res.status == 0 and -res.fun > 1e-7)
+
+
+def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray) -> FloatArray:
+    """Write ``y - A @ beta`` into ``out`` and return it."""
+    np.matmul(A, beta, out=out)
+    np.subtract(y, out, out=out)
+    return out
+
+
+def _inside_gram(A: FloatArray, inside: NDArray[np.bool_], *, work: FloatArray) -> FloatArray:
+    r""":math:`A_Q^\top A_Q` of the samples ``inside``.
+
+    With a few columns, a column at a time and no rows copied (a product with a 0/1 weight,
+    then one matrix-vector product per column); with more, the rows copied once and one
+    matrix product, which is faster from about six columns on.
+    """
+    k = A.shape[1]
+    if k > _GRAM_BY_COLUMN:
+        rows = A[inside]
+        product: FloatArray = rows.T @ rows
+        return product
+    gram = np.empty((k, k))
+    for j in range(k):
+        np.multiply(A[:, j], inside, out=work)
+        gram[:, j] = A.T @ work
+    return gram
+
+
+def _huber_sum(residual: FloatArray, psi: FloatArray) -> float:
+    r"""The Huber total from the residuals and the same clipped at :math:`\pm\delta` (``psi``).
+
+    With :math:`m = |\psi|`, each term :math:`m(|r| - m/2)` is :math:`\psi r - \psi^2/2`
+    (:math:`\psi` and :math:`r` share their sign), so the total is two sums of products, read
+    without temporaries; the first is at least twice the second, so no digits cancel.
+    """
+    return float(np.einsum("i,i->", psi, residual)) - 0.5 * float(np.einsum("i,i->", psi, psi))
 
 
 def _zones(residual: FloatArray, delta: float) -> NDArray[np.int8]:

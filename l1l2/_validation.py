@@ -339,3 +339,25 @@ def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
     if isinstance(rng, numbers.Integral) and int(rng) < 0:
         raise ArgumentValueError(name, f"{name} must be a seed >= 0, got {int(rng)}")
     return np.random.default_rng(rng)  # type: ignore[arg-type]
+
+
+def frame_columns(value: object, name: str) -> tuple[str, ...] | None:
+    """The column names of a pandas DataFrame ``value`` (pandas is never imported), else ``None``.
+
+    A fit keeps its columns by name, so a name given to two columns (``1`` and ``"1"`` read
+    the same) is an error naming it.
+    """
+    if not (type(value).__module__.startswith("pandas") and hasattr(value, "columns")):
+        return None
+    columns = tuple(str(c) for c in value.columns)
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen:
+            raise ArgumentValueError(
+                name,
+                f"{name} has {columns.count(column)} columns named {_show(column)}: its columns "
+                "are kept and matched by name, so each name must be used once; rename or drop "
+                "the others",
+            )
+        seen.add(column)
+    return columns

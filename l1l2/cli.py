@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final, NoReturn
 
 import numpy as np
 
-from l1l2 import __version__, _source, data, losses, regression, schedules, vocabulary
+from l1l2 import __version__, _source, data, gd, losses, regression, schedules, vocabulary
 from l1l2._source import Status
 from l1l2.experiments import SOURCE
 
@@ -37,11 +37,12 @@ _QUOTED: Final = re.compile(rf"'([^']{{{QUOTE_LIMIT + 1},}})'")
 #: SIGPIPE, what a command killed by the signal reports, so ``set -o pipefail`` scripts see the
 #: same as with any Unix tool that was cut off.
 EXIT_CLOSED_PIPE: Final = 141
-#: The most updates and samples one ``l1l2 experiment`` runs (about 20 s and 30 MB at the limit):
-#: larger runs are refused up front instead of running for minutes or exhausting memory.
-MAX_UPDATES: Final = 10**6
+#: The most updates and samples one ``l1l2 experiment`` runs (a few seconds at the limit, as
+#: :func:`l1l2.gd.fit` allows): larger runs are refused up front instead of running for
+#: minutes or exhausting memory.
+MAX_UPDATES: Final = gd.MAX_UPDATES
 MAX_SAMPLES: Final = 10**6
-MAX_SAMPLE_UPDATES: Final = 10**8  # epochs times samples: the gradient terms computed
+MAX_SAMPLE_UPDATES: Final = gd.MAX_TERMS  # epochs times samples: the gradient terms computed
 #: The largest CSV file ``l1l2 fit`` reads (it holds the file's rows in memory while parsing).
 MAX_CSV_BYTES: Final = 256 * 2**20
 
@@ -85,11 +86,35 @@ def _quote(text: str) -> str:
     return f"{text[: QUOTE_LIMIT - 3]!r}... ({len(text):,} characters)"
 
 
+def _plain_float(text: str) -> float:
+    """Parse a number option written in plain ASCII decimal digits, as CSV data must be.
+
+    Python's ``float`` also takes ``1_000``, fullwidth or other Unicode digits, which no
+    other program would read the same way; ``inf`` and ``nan`` stay for the package's own
+    checks to refuse with their reason.
+    """
+    plain = _PLAIN_NUMBER.fullmatch(text.strip()) is not None
+    if not plain and text.strip().lower().lstrip("+-") not in {"inf", "infinity", "nan"}:
+        raise argparse.ArgumentTypeError(
+            f"invalid float value: {_quote(text)} (plain decimal digits, such as -12.5 or 3e4)"
+        )
+    return float(text)
+
+
+def _plain_int(text: str) -> int:
+    """Parse an integer option written in plain ASCII decimal digits."""
+    if re.fullmatch(r"[+-]?[0-9]+", text.strip()) is None:
+        raise argparse.ArgumentTypeError(
+            f"invalid int value: {_quote(text)} (plain decimal digits, such as 200)"
+        )
+    return int(text)
+
+
 def _seed(text: str) -> int:
     """Parse a random seed: an integer >= 0."""
     try:
-        value = int(text)
-    except ValueError:
+        value = _plain_int(text)
+    except argparse.ArgumentTypeError:
         raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {value}")
@@ -210,14 +235,14 @@ def _add_loss_options(exp: argparse.ArgumentParser) -> None:
     )
     exp.add_argument(
         "--noise",
-        type=float,
+        type=_plain_float,
         default=0.0,
         metavar="SIGMA",
         help="standard deviation of the Gaussian noise added to y (default: %(default)g)",
     )
     exp.add_argument(
         "--lr",
-        type=float,
+        type=_plain_float,
         default=SOURCE.lr,
         help="learning rate at step 0 (default: %(default)g)",
     )
@@ -230,20 +255,20 @@ def _add_loss_options(exp: argparse.ArgumentParser) -> None:
     )
     exp.add_argument(
         "--decay",
-        type=float,
+        type=_plain_float,
         default=None,
         help=f"decay d for --schedule inverse_time (default: {_source.DEFAULT_DECAY:g} = 1/2000)",
     )
     exp.add_argument(
         "--rate",
-        type=float,
+        type=_plain_float,
         default=None,
         help="factor r per step for --schedule exponential, 0 < r <= 1 "
         f"(default: {_source.DEFAULT_RATE:g})",
     )
     exp.add_argument(
         "--delta",
-        type=float,
+        type=_plain_float,
         default=None,
         help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
     )
@@ -253,21 +278,24 @@ def _add_run_options(exp: argparse.ArgumentParser) -> None:
     """The experiment's size, start, seed and output options."""
     exp.add_argument(
         "--epochs",
-        type=int,
+        type=_plain_int,
         default=SOURCE.epochs,
         help="passes over the data (default: %(default)s)",
     )
     exp.add_argument(
         "--batch-size",
-        type=int,
+        type=_plain_int,
         default=SOURCE.batch_size,
         help="samples per update (default: %(default)s)",
     )
     exp.add_argument(
-        "--n", type=int, default=SOURCE.n, help="number of samples (default: %(default)s)"
+        "--n", type=_plain_int, default=SOURCE.n, help="number of samples (default: %(default)s)"
     )
     exp.add_argument(
-        "--w0", type=float, default=SOURCE.w0, help="starting estimate of w (default: %(default)g)"
+        "--w0",
+        type=_plain_float,
+        default=SOURCE.w0,
+        help="starting estimate of w (default: %(default)g)",
     )
     exp.add_argument(
         "--reduction",
@@ -324,7 +352,7 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     fit.add_argument(
         "--delta",
-        type=float,
+        type=_plain_float,
         default=None,
         help=(
             "Huber threshold in units of y, for --loss huber or all "
@@ -511,6 +539,16 @@ def _report(
             f"Diverging: w ends {outcome.distance:.3g} away from where it settles, over "
             f"{_source.GROWTH:g} times farther than it started; {hint}."
         )
+    elif result.settle is not None:
+        # abs L1's steps have a fixed size, so a huge rate never overflows: w jumps out of range
+        # and back (losing every digit of where it was) and may end anywhere, even near w*.
+        swing = float(np.max(np.abs(history.w - result.settle)))
+        if swing > _source.GROWTH * max(abs(args.w0 - result.settle), 1.0):
+            print(
+                f"Left the range: w swung as far as {swing:.3g} from where it settles, over "
+                f"{_source.GROWTH:g} times farther than it started, so where it ended means "
+                f"nothing; {hint}."
+            )
 
 
 def _agg_figure(size: tuple[float, float]) -> Figure | None:
@@ -710,9 +748,17 @@ def _read_columns(
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue  # blank line
+        if len(row) != len(header):
+            # A row with more or fewer fields than the header: its values may sit under the
+            # wrong names (a comma inside an unquoted number, a missing field), so none is used.
+            parser.error(
+                f"{name} line {line} has {len(row):,} field(s) but the header names "
+                f"{len(header):,} column(s): every row needs one field per column"
+            )
         for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
-            cell = row[column].strip() if column < len(row) else ""
-            values[k].append(_number(cell, f"{name} line {line}, column {_quote(wanted)}", parser))
+            values[k].append(
+                _number(row[column].strip(), f"{name} line {line}, column {_quote(wanted)}", parser)
+            )
     return np.array(values[0]), np.array(values[1])
 
 
@@ -736,23 +782,58 @@ def _column_index(
 
 # Integers beyond this are not all held exactly by a float64 (2**53 + 1 is not).
 _EXACT_INTEGERS: Final = 2**53
+# The numbers a CSV cell may hold: plain ASCII decimal digits with an optional sign, point and
+# exponent. Not Python's other spellings (1_000, fullwidth or other Unicode digits, nan, inf),
+# which another program reading the same file would not take for the same number.
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
-    """A CSV cell as a finite float64 that is exactly the number written (for integers)."""
-    try:
-        number = float(cell)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
-        parser.error(f"{where}: {_quote(cell)} is not a finite number")
-    digits = cell.replace("_", "")
-    if digits.lstrip("+-").isdigit() and abs(int(digits)) > _EXACT_INTEGERS:
+    """A CSV cell as a finite float64 that keeps every digit written beyond 2**53.
+
+    Below 2**53 in size a float64 holds every integer, and rounds only beyond the sixteenth
+    significant digit of a fraction, as every program reading decimals does. Beyond it, a
+    float64 cannot hold every integer: a number there is refused when float64 would change a
+    digit it is written with (``9007199254740993`` or ``12345678901234567890.0`` would be
+    rounded), and kept when it holds them all (``1e300``, ``6.02214076e23``). The same holds
+    below 2.2e-308, where float64 has fewer digits (``1.2345678901e-315``), and a nonzero number
+    that float64 would turn into 0 is refused too.
+    """
+    import decimal  # noqa: PLC0415 - only this command reads numbers from text
+
+    if _PLAIN_NUMBER.fullmatch(cell) is None or not math.isfinite(number := float(cell)):
         parser.error(
-            f"{where}: the integer {_quote(cell)} is beyond 2**53, so float64 would round it to "
-            f"{number:.17g}; subtract an offset or rescale the column first"
+            f"{where}: {_quote(cell)} is not a finite number written in plain decimal digits "
+            "(such as -12.5 or 3e4)"
         )
+    written = decimal.Decimal(cell)
+    if number == 0.0 and written != 0:
+        parser.error(
+            f"{where}: {_quote(cell)} is too small for float64 (below about 5e-324), which "
+            "would read it as 0; rescale the column first"
+        )
+    tiny = abs(number) < sys.float_info.min  # subnormal: fewer than 53 bits left
+    if abs(written) > _EXACT_INTEGERS or tiny:
+        digits = len(written.as_tuple().digits)
+        kept = decimal.Context(prec=digits).plus(decimal.Decimal(number))
+        if kept != written:
+            what = "integer" if cell.lstrip("+-").isdigit() else "number"
+            where_in_range = (
+                f"below {sys.float_info.min:.3g} (float64's full precision)"
+                if tiny
+                else "beyond 2**53"
+            )
+            parser.error(
+                f"{where}: the {what} {_quote(cell)} is {where_in_range} and has more digits "
+                f"than float64 holds there, so it would be rounded to {_shown(number)}; "
+                "subtract an offset or rescale the column first"
+            )
     return number
+
+
+def _shown(number: float) -> str:
+    """A float64 beyond 2**53 as the integer it is (up to 25 digits), else in 17 digits."""
+    return f"{int(number):d}" if 1.0 <= abs(number) < 1e25 else f"{number:.17g}"
 
 
 def _save_lines(

@@ -13,15 +13,18 @@ every move:
   :math:`\delta` (in units of :math:`y`) as :func:`l1l2.regression.solve`.
 
 :func:`drag_chart` returns a :class:`DragChart`. Shown in a notebook it is HTML: a container that
-holds the points, the axes and the fits as JSON in ``data-*`` attributes, and the three
-equations as text (what Jupyter shows, as the script runs only on the book's pages). The
-browser test drags points and checks the equations the page shows against
-:func:`l1l2.regression.solve`.
+holds the points, the axes and the fits as JSON in ``data-*`` attributes, a still picture of the
+points and the three lines (drawn by :func:`l1l2.plotting.plot_fits`) and the three equations as
+text. That is what Jupyter shows, as the script runs only on the book's pages, where the chart
+takes the picture's place. The browser test drags points and checks the equations the page
+shows against :func:`l1l2.regression.solve`.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 from dataclasses import dataclass
 from typing import Any, Final
@@ -41,12 +44,16 @@ from l1l2._validation import (
 __all__ = ["LINES", "DragChart", "drag_chart", "equation"]
 
 #: The three lines the chart draws, by loss name, each as (legend label, colour, SVG dash
-#: pattern): the colour and line style of the loss's row of :mod:`l1l2.vocabulary` (L2 dashed,
-#: abs L1 solid, Huber dash-dotted), so that the lines differ without colour too.
+#: pattern): the label, colour and line style of the loss's row of :mod:`l1l2.vocabulary` (L2
+#: dashed, abs L1 solid, Huber dash-dotted), so that the lines differ without colour too.
+_LABELS: Final[dict[vocabulary.LossName, str]] = {"l2": "L2 (least squares)", "l1": "", "huber": ""}
 LINES: Final[dict[str, tuple[str, str, str]]] = {
-    "l2": ("L2 (least squares)", vocabulary.LOSSES["l2"].color, "8 5"),
-    "l1": ("abs L1", vocabulary.LOSSES["l1"].color, ""),
-    "huber": ("Huber", vocabulary.LOSSES["huber"].color, "8 3 2 3"),
+    key: (
+        label or vocabulary.LOSSES[key].label,
+        vocabulary.LOSSES[key].color,
+        " ".join(map(str, vocabulary.LOSSES[key].dash)),
+    )
+    for key, label in _LABELS.items()
 }
 
 _MAX_POINTS: Final = 40  # the exact abs-L1 search tries every pair in the browser
@@ -68,12 +75,17 @@ class DragChart:
     settings : dict
         The axes (``x_range``, ``y_range``, ``x_label``, ``y_label``), the keyboard steps
         (``x_step``, ``y_step``) and Huber's ``delta``.
+    png : bytes
+        The static figure of the starting points and lines (:func:`l1l2.plotting.plot_fits`),
+        shown where the page's script does not run (a notebook, JavaScript off); empty when
+        matplotlib is not installed.
     """
 
     name: str
     points: list[tuple[float, float]]
     fits: dict[str, dict[str, float]]
     settings: dict[str, Any]
+    png: bytes = b""
 
     def to_html(self) -> str:
         """Return the chart's container: its data as JSON attributes, its equations as text.
@@ -82,8 +94,9 @@ class DragChart:
         -------
         str
             A ``<div class="l1l2-drag">`` with ``data-points``, ``data-fits`` and
-            ``data-settings`` (JSON), a heading for the chart's description, the equations in an
-            ``aria-live`` region, and a line that says where the chart can be dragged.
+            ``data-settings`` (JSON), a line that says how to move the points, the static
+            figure (which the page's script replaces by the chart), and the equations in an
+            ``aria-live`` region.
         """
 
         def attribute(value: object) -> str:
@@ -93,12 +106,28 @@ class DragChart:
             f'<li data-loss="{key}">{html.escape(equation(key, **fit))}</li>'
             for key, fit in self.fits.items()
         )
+        image = ""
+        if self.png:
+            alt = html.escape(
+                f"{self.settings['x_label']} against {self.settings['y_label']}: "
+                f"{len(self.points)} points and {'; '.join(map(str, self.fits_text))}"
+            )
+            source = base64.b64encode(self.png).decode("ascii")
+            image = (
+                f'<img class="l1l2-drag-fallback" src="data:image/png;base64,{source}" '
+                f'alt="{alt}" style="max-width:100%;height:auto">'
+            )
         return (
             f'<div class="l1l2-drag" id="{self.name}" data-points="{attribute(self.points)}" '
             f'data-fits="{attribute(self.fits)}" data-settings="{attribute(self.settings)}">'
-            f'<p class="l1l2-drag-help">{html.escape(self.description)}</p>'
+            f'<p class="l1l2-drag-help">{html.escape(self.description)}</p>{image}'
             f'<ul class="l1l2-drag-equations" aria-live="polite">{lines}</ul></div>'
         )
+
+    @property
+    def fits_text(self) -> list[str]:
+        """The equations of the three lines, as the chart writes them."""
+        return [equation(key, **fit) for key, fit in self.fits.items()]
 
     @property
     def description(self) -> str:
@@ -107,8 +136,8 @@ class DragChart:
             f"{len(self.points)} points and the L2, abs-L1 and Huber (delta = "
             f"{self.settings['delta']:g}) lines through them. On the book's web page, drag a "
             "point with the mouse or a finger, or focus it with Tab and move it with the arrow "
-            "keys (Shift for bigger steps): the three lines refit at once. In a notebook, change "
-            "the points and call drag_chart again."
+            "keys (Shift for bigger steps): the three lines refit at once. In a notebook, where "
+            "the picture stays still, change the points and call drag_chart again."
         )
 
     def _repr_html_(self) -> str:
@@ -116,7 +145,7 @@ class DragChart:
 
     def __repr__(self) -> str:
         """The equations, one per line: what a text-only output shows."""
-        return "\n".join(equation(key, **fit) for key, fit in self.fits.items())
+        return "\n".join(self.fits_text)
 
 
 def equation(loss: str, *, intercept: float, slope: float) -> str:
@@ -223,10 +252,8 @@ def drag_chart(
     for text, label in ((x_label, "x_label"), (y_label, "y_label"), (name, "name")):
         if not isinstance(text, str) or not text:
             raise ArgumentTypeError(label, f"{label} must be a non-empty str, got {text!r}")
-    fits = {}
-    for key in LINES:
-        fit = regression.solve(inputs, targets, loss=key, delta=huber_delta)
-        fits[key] = {"intercept": fit.intercept, "slope": fit.slope}
+    solved = {key: regression.solve(inputs, targets, loss=key, delta=huber_delta) for key in LINES}
+    fits = {key: {"intercept": fit.intercept, "slope": fit.slope} for key, fit in solved.items()}
     xr, yr = _range(x_range, "x_range", inputs), _range(y_range, "y_range", targets)
     settings = {
         "delta": huber_delta,
@@ -239,4 +266,29 @@ def drag_chart(
         "lines": {key: list(style) for key, style in LINES.items()},
     }
     points = [(float(a), float(b)) for a, b in zip(inputs, targets, strict=True)]
-    return DragChart(name, points, fits, settings)
+    png = _picture(inputs, targets, list(solved.values()), settings)
+    return DragChart(name, points, fits, settings, png)
+
+
+def _picture(x: np.ndarray, y: np.ndarray, fits: list[Any], settings: dict[str, Any]) -> bytes:
+    """The PNG of the points and the lines (:func:`l1l2.plotting.plot_fits`), on the chart's axes.
+
+    Empty when matplotlib is not installed: the HTML then holds the equations only.
+    """
+    try:
+        from matplotlib import pyplot as plt  # noqa: PLC0415 (only where it is drawn)
+
+        from l1l2 import plotting  # noqa: PLC0415
+    except ModuleNotFoundError:
+        return b""
+    (ax,) = plotting.new_axes(1, height=3.6)
+    plotting.plot_fits(x, y, fits, xlabel=settings["x_label"], ylabel=settings["y_label"], ax=ax)
+    for line in ax.get_lines():  # each line across the whole x axis, as the chart draws it
+        a, b = line.get_xdata(), line.get_ydata()
+        slope = (b[1] - b[0]) / (a[1] - a[0])
+        line.set_data(settings["x_range"], [b[0] + slope * (v - a[0]) for v in settings["x_range"]])
+    ax.set(xlim=settings["x_range"], ylim=settings["y_range"])
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(ax.figure)
+    return buffer.getvalue()

@@ -17,7 +17,7 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from l1l2 import _engine, gd, losses
+from l1l2 import _engine, data, gd, losses
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentTypeError,
@@ -31,11 +31,13 @@ from l1l2._validation import (
 )
 
 __all__ = [
+    "NOISES",
     "SOURCE",
     "SPREAD_NAMES",
     "Comparison",
     "SourceExperiment",
     "compare",
+    "experiment_data",
     "l1_interval",
     "spread",
     "table",
@@ -70,6 +72,53 @@ class SourceExperiment:
 #: The source article's experiment, where every default of the command line, the explorers,
 #: the tests and the notebooks comes from.
 SOURCE: Final = SourceExperiment()
+
+#: The noise levels :math:`\sigma` of the book's data sets (:func:`experiment_data`).
+NOISES: Final = (0.0, 0.05, 5.0)
+
+
+def experiment_data(
+    noises: Sequence[float] = NOISES, *, rng: int = 4
+) -> dict[float, tuple[FloatArray, FloatArray]]:
+    r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
+
+    Drawn one after the other from one generator with the source experiment's ``n``, ``x`` and
+    true ``w``, as chapters 4 to 8 draw them: with seed 4, ``noises[1:]`` are their data sets
+    with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
+
+    Parameters
+    ----------
+    noises : sequence of float
+        Noise levels :math:`\sigma \ge 0`, no repeats.
+    rng : int
+        Seed of the generator.
+
+    Returns
+    -------
+    dict
+        For each noise level, the pair ``(x, y)``.
+
+    Examples
+    --------
+    >>> x, y = experiment_data((0.0, 5.0))[0.0]
+    >>> float(x[0]), float(y[0])
+    (2.0, 2.0)
+    """
+    if isinstance(noises, (str, bytes)) or not isinstance(noises, Sequence) or not noises:
+        raise ArgumentTypeError(
+            "noises", f"noises must be a non-empty sequence of numbers, got {_show(noises)}"
+        )
+    levels = [check_scalar(s, "noises", low=0.0) for s in noises]
+    if len(set(levels)) != len(levels):
+        raise ArgumentValueError("noises", f"noises must not repeat a value, got {_show(noises)}")
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
+        raise ArgumentTypeError("rng", f"rng must be an int seed, got {rng!r}")
+    generator = np.random.default_rng(rng)
+    return {
+        s: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=s, rng=generator)
+        for s in levels
+    }
+
 
 #: The statistics of :func:`spread`, in the order :func:`table` prints them.
 SPREAD_NAMES: Final = ("mean", "std", "iqr", "mad", "mae")

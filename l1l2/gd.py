@@ -50,6 +50,16 @@ _FIT_REDUCTIONS: Final = ("mean", "sum")
 _NO_MINIMUM: Final = "the signed loss has no minimiser: it falls without bound"
 #: The losses that settle somewhere (the signed loss falls without bound).
 SETTLING: Final = vocabulary.SETTLING
+#: The most updates one call runs. Each update is a step of a Python loop (about 13 µs for one
+#: feature on an idle machine), so the largest run accepted takes a few seconds; the book's
+#: longest is 50,000 updates.
+MAX_UPDATES: Final = 10**5
+#: The most updates times features: each feature adds about 4 µs to an update.
+MAX_FEATURE_UPDATES: Final = 5 * 10**5
+#: The most gradient terms one call computes: updates times samples per batch times runs times
+#: features (about 1 s per 10^8 on an idle machine), so that large data sets, batches or
+#: numbers of runs cannot make a run last minutes either.
+MAX_TERMS: Final = 10**8
 
 
 @dataclass(frozen=True, repr=False)
@@ -315,6 +325,32 @@ class _Start:
     intercept: FloatArray | None  # (runs,), or None without an intercept
 
 
+def _check_time(steps: int, epochs: int, *, samples: int, runs: int, features: int) -> None:
+    """Refuse a run that would take more than seconds (:data:`MAX_UPDATES` and the others)."""
+    if steps > MAX_UPDATES:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {epochs:,} epochs of {steps // epochs:,} "
+            f"update(s) are {steps:,} updates, at most {MAX_UPDATES:,} are allowed (a few "
+            "seconds); make epochs smaller or batch_size larger",
+        )
+    if steps * features > MAX_FEATURE_UPDATES:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {steps:,} updates of {features:,} features are "
+            f"{steps * features:,} coefficient updates, at most {MAX_FEATURE_UPDATES:,} are "
+            "allowed (a few seconds); make epochs smaller or batch_size larger",
+        )
+    terms = epochs * samples * runs * features  # samples seen, times runs times features
+    if terms > MAX_TERMS:
+        raise ArgumentValueError(
+            "epochs",
+            f"epochs makes the run too long: {epochs:,} passes over {samples:,} samples for "
+            f"{runs:,} run(s) and {features} feature(s) are {terms:.3g} gradient terms, at most "
+            f"{MAX_TERMS:.0e} are allowed (a few seconds); make epochs smaller",
+        )
+
+
 def _start(
     y: FloatArray,
     lr: object,
@@ -322,6 +358,7 @@ def _start(
     coef: tuple[str, FloatArray],
     intercept: tuple[str, FloatArray] | None,
     steps: int,
+    epochs: int,
     fit_intercept: bool,
 ) -> _Start:
     """Agree on the number of runs, refuse a history too large to store, then read the rates.
@@ -343,6 +380,7 @@ def _start(
         "epochs" if steps >= counts[many] else many,
         what=f"the history of {steps:,} updates for {counts[many]:,} runs",
     )
+    _check_time(steps, epochs, samples=y.shape[-1], runs=counts[many], features=p)
     try:
         runs_shape = np.broadcast_shapes(*shapes.values())
     except ValueError:
@@ -480,7 +518,15 @@ def _run(
     n = y.shape[-1]
     per_epoch = -(-n // batch)
     steps = options.epochs * per_epoch
-    start = _start(y, lr, coef=coef, intercept=intercept, steps=steps, fit_intercept=fit_intercept)
+    start = _start(
+        y,
+        lr,
+        coef=coef,
+        intercept=intercept,
+        steps=steps,
+        epochs=options.epochs,
+        fit_intercept=fit_intercept,
+    )
     runs = start.coef.shape[1]
     target = np.ascontiguousarray(np.broadcast_to(y, (runs, n)).T)
     coef_hist, b_hist, loss_hist, diverged = _loop(design, target, start, options, batch)
@@ -572,8 +618,11 @@ def descend(
         A rate >= 0, one per run, a table of shape ``(steps, runs)`` (a row per update), or a
         schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     epochs : int
-        Passes over the data, at least 0. The history is refused up front if it would need more
-        than 1 GiB (``MAX_BYTES`` of the package's input checks).
+        Passes over the data, at least 0. Refused up front if the history would need more
+        than 1 GiB (``MAX_BYTES`` of the package's input checks), or the run more than
+        :data:`MAX_UPDATES` (10^5) updates, :data:`MAX_FEATURE_UPDATES` (5 x 10^5) updates
+        times features or :data:`MAX_TERMS` (10^8) gradient terms: the largest run accepted
+        takes seconds.
     coef0 : float or array_like
         Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
     intercept0 : float or array_like
@@ -672,8 +721,8 @@ def fit(
     batch_size : int
         Samples per update, at least 1 (the last batch of an epoch may be smaller).
     epochs : int
-        Passes over the data, at least 0 (the history is limited to 1 GiB, as in
-        :func:`descend`).
+        Passes over the data, at least 0 (limited to 10^5 updates, 10^8 gradient terms and
+        a history of 1 GiB, as in :func:`descend`).
     reduction : {"mean", "sum"}
         Whether the batch loss averages or adds up the per-sample losses. The source experiment
         adds them up.

@@ -3,19 +3,22 @@ r"""Charts that move on the book's web page and in JupyterLab, with no kernel.
 Every number a chart shows is computed here, by :mod:`l1l2`, when the notebook runs, for every
 setting its controls offer; the chart only picks among them. Each chart is declared with
 `Vega-Altair <https://altair-viz.github.io/>`_ (data, marks, encodings, and parameters bound to
-sliders and radio buttons) as a Vega-Lite v5 specification. In a notebook an
-:class:`InteractiveFigure` is a Vega-Lite mime bundle, which JupyterLab 4 and Notebook 7 draw,
-with the static figure of :mod:`l1l2.plotting` as PNG; the book draws it with its own copy of
-Vega from :meth:`InteractiveFigure.to_html`. Numbers keep four significant digits.
+sliders and radio buttons) as a Vega-Lite v5 specification, in the colours, line styles and
+labels of :mod:`l1l2.vocabulary`. In a notebook an :class:`InteractiveFigure` is a Vega-Lite mime
+bundle, which JupyterLab 4 and Notebook 7 draw, with the static figure of :mod:`l1l2.plotting` as
+PNG; the book draws it with its own copy of Vega from :meth:`InteractiveFigure.to_html`. Numbers
+keep four significant digits.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import json
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -28,16 +31,15 @@ from l1l2._optional import require
 # Before l1l2.plotting is imported: a missing Matplotlib or Altair names the web extra.
 require("interactive")
 
-from l1l2 import data, gd, losses, plotting, schedules, vocabulary  # noqa: E402
+from l1l2 import data, experiments, gd, losses, plotting, schedules, vocabulary  # noqa: E402
 from l1l2._validation import (  # noqa: E402
     ArgumentTypeError,
     ArgumentValueError,
     as_float_array,
-    check_choice,
     check_int,
     check_scalar,
 )
-from l1l2.experiments import SOURCE, l1_interval  # noqa: E402
+from l1l2.experiments import SOURCE, experiment_data, l1_interval  # noqa: E402
 
 __all__ = [
     "APPLE_RANGES",
@@ -55,6 +57,7 @@ __all__ = [
     "InteractiveFigure",
     "Spec",
     "apple_harvest",
+    "apple_penalties",
     "descent",
     "descent_schedule",
     "experiment_data",
@@ -68,14 +71,14 @@ Spec = dict[str, Any]
 VEGA_LITE_MIME: Final = "application/vnd.vegalite.v5+json"
 #: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
-#: The losses :func:`descent` offers, every loss of the book.
-DESCENT_LOSSES: Final = ("signed", "l1", "l2", "huber")
+#: The losses :func:`descent` offers: every loss of the book (:data:`l1l2.vocabulary.LOSSES`).
+DESCENT_LOSSES: Final = vocabulary.LOSS_NAMES
 #: The noise levels :func:`descent` offers by default, the book's three.
-DESCENT_NOISES: Final = (0.0, 0.05, 5.0)
+DESCENT_NOISES: Final = experiments.NOISES
 #: The learning rates :func:`descent` offers by default, around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
-#: The schedules :func:`descent` offers, those of chapter 5 (:func:`descent_schedule`).
-DESCENT_SCHEDULES: Final = ("constant", "inverse_time", "exponential")
+#: The schedules :func:`descent` offers, those of chapter 5 (:func:`l1l2.schedules.named`).
+DESCENT_SCHEDULES: Final = vocabulary.SCHEDULE_NAMES
 #: The most noise levels, or learning rates, :func:`descent` offers.
 MAX_CHOICES: Final = 10
 #: The most passes over the data per run of :func:`descent`.
@@ -105,31 +108,52 @@ _DESCENT_TEXT: Final = (
     "L1, abs L1, L2, Huber), the noise \N{GREEK SMALL LETTER SIGMA}, the learning rate and the "
     "schedule (constant, inverse time, exponential). Left: the batch loss before each update; "
     "right: w after each update and the true w (dashed), both against the update number on a "
-    "logarithmic axis, in the colour of the loss. A line of text gives w and the loss after "
-    "the last update; hovering a point shows its update, w and batch loss."
+    "logarithmic axis, in the colour and line style of the loss. A line of text gives w and "
+    "the loss after the last update; with a mouse, pointing at a dot shows its update, w and "
+    "batch loss."
 )
 _HUBER_TEXT: Final = (
     "Interactive chart of Huber's fit to {n} targets y (dots, sorted), with a slider for delta "
-    "from {low:g} to {high:g}. A blue band marks the fitted values abs L1 may settle at, an "
-    "orange dashed line the least-squares fitted value, a solid green line Huber's fitted "
-    "value and a green band of plus or minus delta around it. A small delta puts Huber's "
-    "fitted value inside the abs-L1 band; as delta grows it moves to the least-squares line "
-    "and reaches it once every target lies within delta."
+    "from {low:g} to {high:g}. A blue outlined band marks the fitted values abs L1 may settle "
+    "at, an orange dashed line the least-squares fitted value, a green dash-dotted line "
+    "Huber's fitted value and a green band of plus or minus delta around it. A small delta "
+    "puts Huber's fitted value inside the abs-L1 band; as delta grows it moves to the "
+    "least-squares line and reaches it once every target lies within delta."
 )
-_SCHEDULE_LABELS: Final = ("constant", "inverse time", "exponential")
-_INVERSE_DECAY: Final = 1 / 2000  # chapter 5: the rate halves after 2000 updates
-_EXPONENTIAL_RATE: Final = 0.999
-_SIGMA: Final = "\N{GREEK SMALL LETTER SIGMA}"
 _TEXT: Final = vocabulary.PALETTE["black"]  # text on the charts' white background
-_REFERENCE: Final = vocabulary.PALETTE["grey"]  # targets and the true w, as in l1l2.plotting
-_DASH: Final = [6, 3]
-_SOLID: Final = [1, 0]
+_DATA: Final = vocabulary.PALETTE["grey"]  # the targets, grey as the reference lines
+_TRUE_W: Final = vocabulary.REFERENCES["true_w"]
+# Descent as the source experiment runs it, in the settings the descent chart does not offer.
+_source_fit: Final = functools.partial(
+    gd.fit,
+    w0=SOURCE.w0,
+    batch_size=SOURCE.batch_size,
+    reduction=SOURCE.reduction,
+    delta=SOURCE.delta,
+)
+# Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
+# symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
+_DECADES: Final = [10**k for k in range(10)]
+_LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
 
 
 def _alt() -> Any:
     import altair as alt  # noqa: PLC0415 (Altair only where a chart is declared)
 
     return alt
+
+
+def _renamed(old: str, new: Any, why: str) -> Any:
+    """Return ``new`` under its old name ``old``, warning once per call that it was renamed."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        message = f"l1l2.interactive.{old} is deprecated: {why}; call {new.__module__}."
+        warnings.warn(message + f"{new.__name__} instead", DeprecationWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = old
+    call.__doc__ = f"Deprecated: {why}; use :func:`{new.__module__}.{new.__name__}`."
+    return call
 
 
 @dataclass(frozen=True, repr=False)
@@ -187,6 +211,9 @@ class InteractiveFigure:
         return f"InteractiveFigure({self.kind!r}): {self.description}"
 
 
+# -- shared by the charts ---------------------------------------------------------------------
+
+
 def _round(value: float, digits: int = 4) -> float | int | None:
     """Round to ``digits`` significant digits; an integer stays an int, NaN becomes ``None``."""
     if not math.isfinite(value):
@@ -209,7 +236,7 @@ def _figure(name: str, chart: Any, description: str, figure: Any) -> Interactive
 
 
 def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None) -> Any:
-    """Return bold text (the expression ``text``, a line or a list of them) at ``y`` px."""
+    """Return bold text (the expression ``text``, a line or a list of them) from ``y`` px down."""
     alt = _alt()
     chart = alt.Chart(alt.Undefined if values is None else alt.Data(values=values))
     mark = chart.mark_text(align="left", baseline="bottom", fontWeight="bold", color=_TEXT)
@@ -217,12 +244,13 @@ def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None
     return encoded.transform_calculate(text=text).properties(name=name)
 
 
-def _legend(series: dict[str, tuple[str, list[int]]], field: str, **options: Any) -> Spec:
-    """Return colour and dash encodings of ``field`` with one legend: label -> (colour, dash)."""
+def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Spec:
+    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table."""
     alt = _alt()
-    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, **options)
-    colors = alt.Scale(domain=list(series), range=[c for c, _ in series.values()])
-    dashes = alt.Scale(domain=list(series), range=[d for _, d in series.values()])
+    # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
+    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, symbolSize=400, **options)
+    colors = alt.Scale(domain=list(series), range=[row.color for row in series.values()])
+    dashes = alt.Scale(domain=list(series), range=[row.dash for row in series.values()])
     return {
         "color": alt.Color(field, scale=colors, legend=legend),
         "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
@@ -230,6 +258,7 @@ def _legend(series: dict[str, tuple[str, list[int]]], field: str, **options: Any
 
 
 def _check_choices(values: object, name: str, *, positive: bool = False) -> tuple[float, ...]:
+    """Return 1 to :data:`MAX_CHOICES` distinct numbers >= 0 (> 0 if ``positive``), or raise."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
         raise ArgumentTypeError(
             name, f"{name} must be a non-empty sequence of numbers, got {values!r}"
@@ -263,7 +292,17 @@ def _check_forecasts(forecasts: Sequence[float] | None) -> list[int]:
     return [int(v) for v in start]
 
 
+def _apple_table(truth: float) -> list[Spec]:
+    """Return the L1 and L2 penalty of every forecast a slider reaches."""
+    reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
+    target = np.full_like(reach, truth)
+    absolute, squared = (f(target, reach, reduction="none") for f in (losses.l1, losses.l2))
+    rows = zip(reach.tolist(), absolute.tolist(), squared.tolist(), strict=True)
+    return [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in rows]
+
+
 def _apple_panel(field: str, loss: str, unit: str) -> Any:
+    """One panel: the three forecasts' penalties under ``loss``, their shares, mean and total."""
     alt = _alt()
     x = alt.X("bar:N", sort=None, title="forecast (truth: 100)", axis=alt.Axis(labelAngle=0))
     y = alt.Y(f"{field}:Q", title=f"{plotting.label_for(loss)} penalty ({unit})")
@@ -271,34 +310,24 @@ def _apple_panel(field: str, loss: str, unit: str) -> Any:
     tooltip = [alt.Tooltip("bar:N", title="forecast"), alt.Tooltip(f"{field}_text:N")]
     text = alt.Chart().mark_text(dy=-6, color=_TEXT)
     shares = text.encode(x=x, y=y, text=f"{field}_text:N", tooltip=tooltip)
-    mean = alt.Chart().mark_rule(color=_TEXT, strokeDash=_DASH).encode(y=f"mean({field}):Q")
+    mean = alt.Chart().mark_rule(color=_TEXT, strokeDash=list(vocabulary.DASHES["--"]))
     total = _readout(f"datum.{loss}_text", name=f"{loss}_total", y=-22)
     return alt.layer(
         bars,
         shares.properties(name=f"{loss}_bars"),
-        mean,
+        mean.encode(y=f"mean({field}):Q"),
         total.transform_filter("datum.forecast == 1"),
     ).properties(width=260, height=220)
 
 
-def _apple_table(truth: float) -> list[Spec]:
-    """Return the L1 and L2 penalty of every forecast a slider reaches."""
-    reach = np.arange(min(r[0] for r in APPLE_RANGES), max(r[1] for r in APPLE_RANGES) + 1.0)
-    target = np.full_like(reach, truth)
-    absolute, squared = (
-        f(target, reach, reduction="none").tolist() for f in (losses.l1, losses.l2)
-    )
-    penalties = zip(reach, absolute, squared, strict=True)
-    return [{"p": int(p), "a": _round(a), "s": _round(s, 8)} for p, a, s in penalties]
-
-
-def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
+def apple_penalties(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
     r"""Return the apple harvest (truth 100 apples) with a slider for each of three forecasts.
 
     For every whole number of apples a slider reaches (:data:`APPLE_RANGES`) the chart stores
     the L1 penalty :math:`|e|` and the L2 penalty :math:`e^2` (:func:`l1l2.losses.l1`,
     :func:`l1l2.losses.l2`); it shows the chosen forecasts' penalties as bars with their shares,
     and the totals :math:`L_1 = \tfrac13 \sum_i |e_i|`, :math:`L_2 = \tfrac13 \sum_i e_i^2`.
+    (The data are :func:`l1l2.data.apple_harvest`.)
 
     Parameters
     ----------
@@ -312,12 +341,12 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
 
     Examples
     --------
-    >>> [param["value"] for param in apple_harvest().spec["params"]]
+    >>> [param["value"] for param in apple_penalties().spec["params"]]
     [90, 95, 105]
     """
     alt = _alt()
     start = _check_forecasts(forecasts)
-    truth = data.apple_harvest()[0][0]
+    truth = float(data.apple_harvest()[0][0])
     sliders = [
         alt.param(
             name=f"f{k + 1}",
@@ -330,17 +359,16 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
         "format(datum.{0}, ',') + ' (' + (datum.{0}_sum > 0 ? "
         "format(datum.{0} / datum.{0}_sum, '.0%') : '-') + ')'"
     )
-    forecast = alt.Data(values=[{"forecast": k} for k in (1, 2, 3)])
-    panels = alt.hconcat(
-        _apple_panel("a", "l1", "apples"), _apple_panel("s", "l2", "apples²"), data=forecast
-    )
+    penalties = alt.LookupData(alt.Data(values=_apple_table(truth)), key="p", fields=["a", "s"])
     chart = (
-        panels.add_params(*sliders)
-        .transform_calculate(prediction="[f1, f2, f3][datum.forecast - 1]")
-        .transform_lookup(
-            lookup="prediction",
-            from_=alt.LookupData(alt.Data(values=_apple_table(truth)), key="p", fields=["a", "s"]),
+        alt.hconcat(
+            _apple_panel("a", "l1", "apples"),
+            _apple_panel("s", "l2", "apples²"),
+            data=alt.Data(values=[{"forecast": k} for k in (1, 2, 3)]),
         )
+        .add_params(*sliders)
+        .transform_calculate(prediction="[f1, f2, f3][datum.forecast - 1]")
+        .transform_lookup(lookup="prediction", from_=penalties)
         .transform_joinaggregate(l1="mean(a)", a_sum="sum(a)", l2="mean(s)", s_sum="sum(s)")
         .transform_calculate(
             bar="'forecast ' + datum.forecast + ': ' + datum.prediction",
@@ -354,62 +382,15 @@ def apple_harvest(*, forecasts: Sequence[float] | None = None) -> InteractiveFig
     return _figure("l1l2-apple-harvest", chart, _APPLE_TEXT, ax.figure)
 
 
+#: The old name of :func:`apple_penalties`, which :func:`l1l2.data.apple_harvest` also had.
+apple_harvest = _renamed(
+    "apple_harvest",
+    apple_penalties,
+    "the chart is apple_penalties (data.apple_harvest is the data)",
+)
+
+
 # -- the descent experiment -------------------------------------------------------------------
-
-
-def experiment_data(
-    noises: Sequence[float] = DESCENT_NOISES, *, rng: int = 4
-) -> dict[float, tuple[Any, Any]]:
-    r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
-
-    Drawn one after the other from one generator with the source experiment's ``n``, ``x`` and
-    true ``w``, as chapters 4 to 8 draw them: with seed 4, ``noises[1:]`` are their data sets
-    with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
-
-    Parameters
-    ----------
-    noises : sequence of float
-        Noise levels :math:`\sigma \ge 0`, no repeats, at most :data:`MAX_CHOICES`.
-    rng : int
-        Seed of the generator.
-
-    Returns
-    -------
-    dict
-        For each noise level, the pair ``(x, y)``.
-
-    Examples
-    --------
-    >>> x, y = experiment_data((0.0, 5.0))[0.0]
-    >>> float(x[0]), float(y[0])
-    (2.0, 2.0)
-    """
-    levels = _check_choices(noises, "noises")
-    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
-        raise ArgumentTypeError("rng", f"rng must be an int seed, got {rng!r}")
-    generator = np.random.default_rng(rng)
-    return {
-        s: data.linear(SOURCE.n, x=SOURCE.x, w=SOURCE.true_w, noise=s, rng=generator)
-        for s in levels
-    }
-
-
-def descent_schedule(name: str, lr: float) -> schedules.Schedule:
-    """Return the schedule called name of the descent chart, starting at lr.
-
-    Constant, chapter 5's inverse time ``lr / (1 + t / 2000)``, or exponential ``lr * 0.999**t``.
-
-    Examples
-    --------
-    >>> print(descent_schedule("exponential", 0.01))
-    lr_t = 0.01 * 0.999^t
-    """
-    check_choice(name, "name", DESCENT_SCHEDULES)
-    if name == "constant":
-        return schedules.constant(lr)
-    if name == "inverse_time":
-        return schedules.inverse_time(lr, decay=_INVERSE_DECAY)
-    return schedules.exponential(lr, rate=_EXPONENTIAL_RATE)
 
 
 def sampled_updates(steps: int, points: int) -> list[int]:
@@ -428,9 +409,14 @@ def sampled_updates(steps: int, points: int) -> list[int]:
     return [int(t) for t in np.unique(np.round(np.geomspace(1, steps, points)).astype(int))]
 
 
-def _check_start(
-    start: dict[str, Any] | None, allowed: Mapping[str, Sequence[Any]]
-) -> dict[str, Any]:
+#: The old name of :func:`l1l2.schedules.named` (the same schedules, the same defaults).
+descent_schedule = _renamed(
+    "descent_schedule", schedules.named, "the book's schedules are built by one function"
+)
+
+
+def _check_start(start: dict[str, Any] | None, allowed: Mapping[str, Sequence[Any]]) -> Spec:
+    """Return the setting shown first: abs L1, the most noise, 0.01 (or the first), constant."""
     rate = SOURCE.lr if SOURCE.lr in allowed["lr"] else allowed["lr"][0]
     first = {"loss": "l1", "noise": max(allowed["noise"]), "lr": rate, "schedule": "constant"}
     chosen = {**first, **(start or {})}
@@ -446,59 +432,43 @@ def _check_start(
     return chosen
 
 
-def _fit(x: Any, y: Any, loss: Any, lr: Any, epochs: int) -> gd.History:
-    return gd.fit(
-        x,
-        y,
-        loss=loss,
-        w0=SOURCE.w0,
-        lr=lr,
-        batch_size=SOURCE.batch_size,
-        epochs=epochs,
-        reduction=SOURCE.reduction,
-        delta=SOURCE.delta,
-    )
-
-
 def _descent_runs(
     sets: dict[float, Any], rates: Sequence[float], epochs: int, kept: list[int]
 ) -> list[Spec]:
-    """Run every loss, noise, rate and schedule (one vectorised fit per loss) and keep ``kept``."""
-    settings = [(sigma, lr, name) for sigma in sets for lr in rates for name in DESCENT_SCHEDULES]
+    """Run every noise, loss, rate and schedule (one vectorised fit per loss); keep ``kept``."""
+    grid = [(s, lr, name) for s in sets for lr in rates for name in DESCENT_SCHEDULES]
     updates = np.arange(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), dtype=np.float64)
-    table = np.column_stack([descent_schedule(name, lr)(updates) for _, lr, name in settings])
-    xs = np.stack([sets[sigma][0] for sigma, _, _ in settings])
-    ys = np.stack([sets[sigma][1] for sigma, _, _ in settings])
-    index = np.asarray(kept)
-    runs = {}
-    for loss in DESCENT_LOSSES:
-        history = _fit(xs, ys, loss, table, epochs)
-        for run, (sigma, lr, name) in enumerate(settings):
-            w, batch = history.w[index, run], history.loss[index - 1, run]
-            row = {"loss": loss, "noise": sigma, "lr": lr, "schedule": name}
-            runs[sigma, loss, lr, name] = {
-                **row,
-                "w": [_round(v) for v in w.tolist()],
-                "L": [_round(v) for v in batch.tolist()],
-            }
+    table = np.column_stack([schedules.named(name, lr)(updates) for _, lr, name in grid])
+    x, y = (np.stack([sets[s][k] for s, _, _ in grid]) for k in (0, 1))
+    runs = {n: _source_fit(x, y, loss=n, lr=table, epochs=epochs) for n in DESCENT_LOSSES}
+    index, per_noise = np.asarray(kept), len(rates) * len(DESCENT_SCHEDULES)
     return [
-        runs[s, loss, lr, name]
-        for s in sets
+        {
+            "loss": loss,
+            "noise": s,
+            "lr": lr,
+            "schedule": name,
+            "w": [_round(v) for v in runs[loss].w[index, run].tolist()],
+            "L": [_round(v) for v in runs[loss].loss[index - 1, run].tolist()],
+        }
+        for first in range(0, len(grid), per_noise)
         for loss in DESCENT_LOSSES
-        for lr in rates
-        for name in DESCENT_SCHEDULES
+        for run, (s, lr, name) in enumerate(grid[first : first + per_noise], first)
     ]
 
 
-def _descent_controls(
-    chosen: dict[str, Any], levels: Sequence[float], rates: Sequence[float]
-) -> list[Any]:
+def _descent_controls(chosen: Spec, levels: Sequence[float], rates: Sequence[float]) -> list[Any]:
+    """One group of radio buttons per setting, labelled as the vocabulary labels them."""
     alt = _alt()
     controls = {
         "loss": ("loss ", DESCENT_LOSSES, [plotting.label_for(n) for n in DESCENT_LOSSES]),
-        "noise": (f"noise {_SIGMA} ", levels, [f"{s:g}" for s in levels]),
+        "noise": ("noise \N{GREEK SMALL LETTER SIGMA} ", levels, [f"{s:g}" for s in levels]),
         "lr": ("learning rate ", rates, [f"{r:g}" for r in rates]),
-        "schedule": ("schedule ", DESCENT_SCHEDULES, _SCHEDULE_LABELS),
+        "schedule": (
+            "schedule ",
+            DESCENT_SCHEDULES,
+            [vocabulary.SCHEDULES[n].label for n in DESCENT_SCHEDULES],
+        ),
     }
     return [
         alt.param(
@@ -511,32 +481,64 @@ def _descent_controls(
 
 
 def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> Any:
+    """One panel: ``field`` (``"L"`` or ``"w"``) of the chosen run against the update."""
     alt = _alt()
-    series = {plotting.label_for(n): (plotting.color_for(n), _SOLID) for n in DESCENT_LOSSES}
-    truth = f"true w = {SOURCE.true_w:g}"
-    style = _legend({**series, truth: (_REFERENCE, _DASH)}, "label:N", orient="top", columns=5)
+    truth = _TRUE_W.label.format(SOURCE.true_w)
+    series = {vocabulary.LOSSES[n].label: vocabulary.LOSSES[n] for n in DESCENT_LOSSES}
+    labels = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
+    # The legend lists what is drawn, the chosen loss and the true w, not every loss.
+    drawn = {"expr": f"[{labels}[loss], {json.dumps(truth)}]"}
+    style = _legend({**series, truth: _TRUE_W}, "label:N", orient="top", columns=2, values=drawn)
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
+        axis=alt.Axis(values=_DECADES, format=",", labelOverlap=True),
         title="update (log scale)",
     )
-    y = alt.Y(f"{field}:Q", title=title, scale=scale)
+    axis = alt.Undefined
+    if field == "L":  # symlog: ticks at 1, 2, 5 a decade, so that small losses can be read
+        axis = alt.Axis(
+            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=",", labelOverlap=True
+        )
+    y = alt.Y(f"{field}:Q", title=title, scale=scale, axis=axis)
     tooltip = [
         alt.Tooltip("update:Q", title="update"),
         alt.Tooltip("w:Q", title="w after it", format=".4~g"),
         alt.Tooltip("L:Q", title="batch loss", format=".4~g"),
     ]
     line = alt.Chart().mark_line(strokeWidth=1.5).encode(x=x, y=y, **style)
-    points = (
-        alt.Chart()
-        .mark_point(filled=True, size=22)
-        .encode(x=x, y=y, color=style["color"], tooltip=tooltip)
-    )
+    points = alt.Chart().mark_point(filled=True, size=22)
+    points = points.encode(x=x, y=y, color=style["color"], tooltip=tooltip)
     layers = [line, points.properties(name=f"{name}_points")]
     if field == "w":
         rule = alt.Chart(alt.Data(values=[{"w": SOURCE.true_w, "label": truth}]))
-        layers.append(rule.mark_rule(strokeWidth=1.2).encode(y="w:Q", **style))
+        layers.append(rule.mark_rule(strokeWidth=_TRUE_W.linewidth).encode(y="w:Q", **style))
     return alt.layer(*layers).properties(width=260, height=220)
+
+
+def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> Any:
+    """Return the two panels under a line of text, for the run the controls choose."""
+    alt = _alt()
+    labels = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
+    loss_scale = alt.Scale(type="symlog")
+    panels = alt.hconcat(
+        _descent_panel("L", "loss", "batch loss before the update", loss_scale, kept[-1]),
+        _descent_panel("w", "w", "w after the update", alt.Scale(zero=False), kept[-1]),
+    )
+    readout = (
+        "'after ' + datum.update + ' updates: w = ' + format(datum.w, '.4~g') + "
+        "', batch loss = ' + format(datum.L, '.4~g')"
+    )
+    text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
+    top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
+    return (
+        alt.vconcat(top, panels, data=alt.Data(values=runs))
+        .add_params(*controls, alt.param(name="updates", value=kept))
+        .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
+        .transform_flatten(["w", "L"])
+        .transform_window(row="row_number()")
+        .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
+    )
 
 
 def descent(
@@ -554,7 +556,7 @@ def descent(
     :data:`DESCENT_SCHEDULES`, :func:`l1l2.gd.fit` runs the source experiment
     (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true :math:`w = 1`,
     :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the data of
-    :func:`experiment_data`. The chart keeps ``points`` updates per run
+    :func:`~l1l2.experiments.experiment_data`. The chart keeps ``points`` updates per run
     (:func:`sampled_updates`): :math:`w` after each and the batch loss just before it.
 
     Parameters
@@ -566,7 +568,7 @@ def descent(
     points : int
         Updates kept per run, from 2 to :data:`MAX_POINTS`.
     rng : int
-        Seed of the data (:func:`experiment_data`).
+        Seed of the data (:func:`~l1l2.experiments.experiment_data`).
     start : dict, optional
         The setting shown first (``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``); default
         abs L1, the largest noise, the learning rate 0.01 (or the first) and constant.
@@ -592,36 +594,11 @@ def descent(
     kept = sampled_updates(epochs * math.ceil(SOURCE.n / SOURCE.batch_size), points)
     runs = _descent_runs(sets, rates, epochs, kept)
     chart = _descent_chart(runs, kept, _descent_controls(chosen, levels, rates))
-    lr = descent_schedule(chosen["schedule"], chosen["lr"])
-    static = {chosen["loss"]: _fit(*sets[chosen["noise"]], chosen["loss"], lr, epochs)}
+    lr = schedules.named(chosen["schedule"], chosen["lr"])
+    loss, (x, y) = chosen["loss"], sets[chosen["noise"]]
+    static = {loss: _source_fit(x, y, loss=loss, lr=lr, epochs=epochs)}
     left, _ = plotting.plot_experiment(static, loss_scale="symlog")
     return _figure("l1l2-descent", chart, _DESCENT_TEXT.format(updates=kept[-1]), left.figure)
-
-
-def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> Any:
-    """Return the two panels under a line of text, for the run the controls choose."""
-    alt = _alt()
-    labels = json.dumps({n: plotting.label_for(n) for n in DESCENT_LOSSES})
-    panels = alt.hconcat(
-        _descent_panel(
-            "L", "loss", "batch loss before the update", alt.Scale(type="symlog"), kept[-1]
-        ),
-        _descent_panel("w", "w", "w after the update", alt.Scale(zero=False), kept[-1]),
-    )
-    readout = (
-        "'after ' + datum.update + ' updates: w = ' + format(datum.w, '.4~g') + "
-        "', batch loss = ' + format(datum.L, '.4~g')"
-    )
-    text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
-    top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
-    return (
-        alt.vconcat(top, panels, data=alt.Data(values=runs))
-        .add_params(*controls, alt.param(name="updates", value=kept))
-        .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
-        .transform_flatten(["w", "L"])
-        .transform_window(row="row_number()")
-        .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
-    )
 
 
 # -- Huber's delta ----------------------------------------------------------------------------
@@ -662,30 +639,27 @@ def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], floa
         )
     deltas = [round(step * k, 10) for k in range(1, math.ceil(largest / step) + 2)]
     huber = [float(gd.minimizer(inputs, y, loss="huber", delta=d)) for d in deltas]
-    return [
+    grid = [
         {"d": _round(d), "w": _round(round(w, 4), 12)} for d, w in zip(deltas, huber, strict=True)
-    ], w_l2
+    ]
+    return grid, w_l2
 
 
 def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step: float) -> Any:
+    """The targets, abs L1's band, the least-squares line and Huber's line with its ±δ band."""
     alt = _alt()
     low, high = sorted(float(v) for v in l1_interval(x0, y))
-    names = [
-        "targets y",
-        f"abs L1: w from {low:.4f} to {high:.4f}",
-        f"least squares: w = {w_l2:.4f}",
-        "Huber: w·x ± δ",
-    ]
-    colors = [_REFERENCE, *(plotting.color_for(n) for n in ("l1", "l2", "huber"))]
-    style = _legend(
-        dict(zip(names, zip(colors, [_SOLID, _SOLID, _DASH, _SOLID], strict=True), strict=True)),
-        "s:N",
-        orient="bottom",
-        columns=1,
-    )
+    rows = {
+        "targets y": vocabulary.Row("data", "targets y", _DATA),  # grey, as the reference lines
+        f"abs L1: w from {low:.4f} to {high:.4f}": vocabulary.LOSSES["l1"],
+        f"least squares: w = {w_l2:.4f}": vocabulary.LOSSES["l2"],
+        "Huber: w·x ± δ": vocabulary.LOSSES["huber"],
+    }
+    names = list(rows)
+    style = _legend(rows, "s:N", orient="bottom", columns=1)
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
-    title = "target y and fitted value w·x"
+    y_title = "target y and fitted value w·x"
     fit, chosen = f"(datum.w * {x0!r})", f"abs(datum.d - delta) < {step / 2!r}"
     huber = alt.Chart(alt.Data(values=grid)).transform_filter(chosen)
     huber = huber.transform_calculate(
@@ -693,29 +667,27 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     )
     targets = [{"rank": k + 1, "y": _round(v), "s": names[0]} for k, v in enumerate(np.sort(y))]
     answers = [{"y": _round(low * x0), "y2": _round(high * x0), "s": names[1]}]
+    l2 = [{"y": _round(w_l2 * x0), "s": names[2]}]
     rank = alt.X("rank:Q", title="sample (sorted by y)", scale=alt.Scale(domain=[0, y.size + 1]))
     readout = (
         "['δ = ' + format(datum.d, '.1f') + ': Huber settles at w = ' + format(datum.w, '.4f'),"
         f" 'fitted value w·x = ' + format({fit}, '.4f')]"
     )
+    # Drawn in this order so that each stays visible: Huber's ±δ band, abs L1's band (outlined,
+    # so that its edges show above and below a line through it), the least-squares and Huber
+    # lines, and the targets on top.
     return alt.layer(
-        huber.mark_rect(opacity=0.15).encode(y=alt.Y("lo:Q", title=title), y2="hi:Q", **band),
+        huber.mark_rect(opacity=0.15).encode(y=alt.Y("lo:Q", title=y_title), y2="hi:Q", **band),
         alt.Chart(alt.Data(values=answers))
-        .mark_rect(opacity=0.4)
+        .mark_rect(opacity=0.3, stroke=vocabulary.LOSSES["l1"].color, strokeWidth=1.5)
         .encode(y="y:Q", y2="y2:Q", **band),
-        alt.Chart(alt.Data(values=[{"y": _round(w_l2 * x0), "s": names[2]}]))
-        .mark_rule(strokeWidth=2)
-        .encode(y=alt.Y("y:Q", title=title), **wide),
+        alt.Chart(alt.Data(values=l2)).mark_rule(strokeWidth=2).encode(y="y:Q", **wide),
+        huber.mark_rule(strokeWidth=2.5).encode(y="y:Q", **wide),
         alt.Chart(alt.Data(values=targets))
         .mark_point(filled=True, size=40, opacity=1)
-        .encode(
-            x=rank,
-            y=alt.Y("y:Q", title=title),
-            tooltip=[alt.Tooltip("y:Q", title="target y")],
-            **style,
-        ),
-        huber.mark_rule(strokeWidth=2.5).encode(y=alt.Y("y:Q", title=title), **wide),
-        _readout(readout, name="readout", y=-8, values=grid).transform_filter(chosen),
+        .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **style),
+        # Two lines of text above the panel, clear of its top tick label.
+        _readout(readout, name="readout", y=-24, values=grid).transform_filter(chosen),
     ).properties(width=480, height=260)
 
 
@@ -772,9 +744,9 @@ def _huber_static(x0: float, y: np.ndarray, delta: float) -> Any:
     for loss in ("l1", "l2", "huber"):
         w = float(gd.minimizer(np.full_like(y, x0), y, loss=loss, delta=delta))
         label = f"{plotting.label_for(loss)}: w = {w:.4f}"
-        style = {"linestyle": "--" if loss == "l2" else "-", "linewidth": 2, "label": label}
+        style = {"linestyle": plotting.linestyle_for(loss), "linewidth": 2, "label": label}
         ax.axhline(w * x0, color=plotting.color_for(loss), **style)
-    ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_REFERENCE, label="targets y")
+    ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_DATA, label="targets y")
     ax.set(xlabel="sample (sorted by y)", ylabel="target y and fitted value w·x")
     ax.set_title(f"δ = {delta:g}")
     ax.legend(fontsize="small", loc="upper left")

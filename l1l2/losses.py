@@ -197,7 +197,7 @@ def _loss(
 
 
 #: Every loss by name, with its formulas (written above) next to its row of the vocabulary.
-LOSSES: Final[dict[AnyLossName, Loss]] = {
+LOSSES: Final[dict[str, Loss]] = {
     "signed": _loss("signed", _signed_value, _signed_derivative, 1, None),
     "l1": _loss("l1", _l1_value, _l1_derivative, 1, _engine.settle_l1),
     "l2": _loss("l2", _l2_value, _l2_derivative, 2, _engine.settle_l2),

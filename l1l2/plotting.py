@@ -8,7 +8,8 @@ deficiencies, and figures get an opaque white background so that they stay reada
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -19,9 +20,15 @@ from l1l2._optional import require
 try:
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import Collection, PathCollection
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
     from matplotlib.text import Text
+    from matplotlib.transforms import Bbox, ScaledTranslation
 except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
     require("plotting")
     raise
@@ -133,10 +140,7 @@ def label_for(key: str) -> str:
     'abs L1'
 
     """
-    if not isinstance(key, str):
-        raise ArgumentTypeError(
-            "key", f"key must be a loss name or another label (a str), got {key!r}"
-        )
+    _series_key(key, 0)
     return LOSS_LABELS.get(key, key)
 
 
@@ -276,7 +280,7 @@ def new_axes(
     default_height = rows * _HEIGHTS[min(count, len(_HEIGHTS)) - 1]
     h = default_height if height is None else check_scalar(height, "height", low=0.0, low_open=True)
     with plt.rc_context({**STYLE, "figure.dpi": FIGURE_DPI}):  # type: ignore[dict-item]
-        fig, axes = plt.subplots(rows, count, figsize=(w, h), layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(rows, count, figsize=(w, h), layout=_BookLayout(), squeeze=False)
     if type(fig.canvas) is FigureCanvasAgg:  # the inline backend's and Agg's, not a widget's
         _RecordingCanvas(fig)
     _opaque(fig)
@@ -286,9 +290,220 @@ def new_axes(
     return panels
 
 
-def _legend(ax: Axes, **kwargs: Any) -> None:
-    """Add the legend of ``ax`` in the book's legend font size."""
-    ax.legend(fontsize=STYLE["legend.fontsize"], **kwargs)
+def _finish(ax: Axes, *, grid: str = "both") -> Axes:
+    """Give ``ax`` a grid and, if a series has a label, a legend (placed when drawn)."""
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize=STYLE["legend.fontsize"])
+    ax.grid(axis=grid, alpha=0.3)  # type: ignore[arg-type]
+    return ax
+
+
+# -- Legends that cover no data -----------------------------------------------------------------
+#
+# Where a legend goes is decided here, once for every figure of new_axes, when the figure is
+# drawn: after the plotting functions and the chapter's own code have set the final limits and
+# scales. A legend stays where it is if it covers nothing drawn in its panel; else it takes the
+# first spot of _SPOTS inside the panel that covers nothing; else it goes below the panel, under
+# its axis label, in as many columns as the panel is wide enough for. "Drawn" is every line (its
+# segments, or its markers alone), scatter marker, bar, band, histogram outline and annotation.
+
+#: The spots a legend may take inside its panel, in order of preference.
+_SPOTS: Final = (
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "upper center",
+    "lower center",
+    "center left",
+    "center right",
+)
+_LEGEND_GAP: Final = 0.06  # inches between the axis label and a legend placed below the panel
+
+
+def _segments_cross(p0: NDArray[np.float64], p1: NDArray[np.float64], box: Bbox) -> bool:
+    """Whether a segment ``p0[i]``-``p1[i]`` (display px) crosses ``box`` (Liang-Barsky)."""
+    finite = np.all(np.isfinite(p0) & np.isfinite(p1), axis=1)
+    p0, p1 = p0[finite], p1[finite]
+    d = p1 - p0
+    enter, leave = np.zeros(len(p0)), np.ones(len(p0))
+    inside = np.ones(len(p0), dtype=bool)
+    edges = (
+        (-d[:, 0], p0[:, 0] - box.x0),
+        (d[:, 0], box.x1 - p0[:, 0]),
+        (-d[:, 1], p0[:, 1] - box.y0),
+        (d[:, 1], box.y1 - p0[:, 1]),
+    )
+    for p, q in edges:
+        inside &= (p != 0) | (q >= 0)  # parallel to this edge and outside it
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = q / p
+        enter = np.where(p < 0, np.maximum(enter, t), enter)
+        leave = np.where(p > 0, np.minimum(leave, t), leave)
+    return bool(np.any(inside & (enter <= leave)))
+
+
+def _points_in(points: NDArray[np.float64], box: Bbox, pad: float = 0.0) -> bool:
+    """Whether a point (display px), grown by ``pad`` px, reaches into ``box``."""
+    x, y = points[:, 0], points[:, 1]
+    with np.errstate(invalid="ignore"):
+        return bool(
+            np.any(
+                (x >= box.x0 - pad)
+                & (x <= box.x1 + pad)
+                & (y >= box.y0 - pad)
+                & (y <= box.y1 + pad)
+            )
+        )
+
+
+def _path_covers(xy: NDArray[np.float64], box: Bbox, *, area: bool, closed: bool = False) -> bool:
+    """Whether the outline ``xy`` (display px), or its extent when ``area``, reaches ``box``."""
+    xy = xy[np.all(np.isfinite(xy), axis=1)] if area else xy
+    if len(xy) == 0:
+        return False
+    if area:
+        low, high = xy.min(axis=0), xy.max(axis=0)
+        return bool(
+            low[0] <= box.x1 and high[0] >= box.x0 and low[1] <= box.y1 and high[1] >= box.y0
+        )
+    if closed:
+        xy = np.vstack([xy, xy[:1]])
+    return _points_in(xy, box) or _segments_cross(xy[:-1], xy[1:], box)
+
+
+def _line_covers(line: Line2D, box: Bbox, px: float) -> bool:
+    """Whether a line's segments (or its markers alone) reach into ``box`` (display px)."""
+    xy = line.get_transform().transform(line.get_xydata())
+    drawn = line.get_linestyle() not in ("None", "", " ")
+    grown = box.padded(line.get_linewidth() * px / 2)
+    marked = line.get_marker() not in ("None", "", " ", None)
+    return (drawn and _path_covers(xy, grown, area=False)) or (
+        marked and _points_in(xy, box, line.get_markersize() * px / 2)
+    )
+
+
+def _collection_covers(collection: Collection, box: Bbox, px: float) -> bool:
+    """Whether scatter markers, vertical lines or filled areas reach into ``box``."""
+    if isinstance(collection, PathCollection):  # scatter: a marker at each offset
+        offsets = collection.get_offset_transform().transform(collection.get_offsets())
+        size = float(np.sqrt(np.max(collection.get_sizes(), initial=36.0)))
+        return _points_in(np.asarray(offsets), box, size * px / 2)
+    transform = collection.get_transform()
+    area = bool(np.any(np.asarray(collection.get_facecolor())[..., 3:] > 0))
+    return any(
+        _path_covers(transform.transform(path.vertices), box, area=area)
+        for path in collection.get_paths()
+    )
+
+
+def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
+    """Whether ``legend_box`` (display px) covers anything drawn inside the panel ``ax``."""
+    box = Bbox.intersection(legend_box, ax.bbox)
+    if box is None:
+        return False  # outside the panel: it covers nothing of it
+    px = float(np.asarray(renderer.points_to_pixels(1.0)))  # display px in a point
+    return (
+        any(_line_covers(line, box, px) for line in ax.lines if line.get_visible())
+        or any(_collection_covers(c, box, px) for c in ax.collections if c.get_visible())
+        or any(
+            _path_covers(
+                patch.get_transform().transform(patch.get_path().vertices),
+                box,
+                area=patch.get_fill(),
+                closed=True,
+            )
+            for patch in ax.patches
+            if patch.get_visible()
+        )
+        or any(
+            bool(text.get_text().strip()) and text.get_window_extent(renderer).overlaps(box)
+            for text in ax.texts
+            if text.get_visible()
+        )
+    )
+
+
+def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
+    """Replace ``legend`` by the same entries below the panel, under its axis label.
+
+    Returns the height it takes there, in inches (the figure grows by it: _BookLayout).
+    """
+    figure = ax.get_figure(root=True)
+    assert figure is not None
+    under = ax.xaxis.get_tightbbox(renderer)
+    bottom = ax.bbox.y0 if under is None else min(under.y0, ax.bbox.y0)
+    drop = (ax.bbox.y0 - bottom) / figure.dpi + _LEGEND_GAP
+    anchor = ax.transAxes + ScaledTranslation(0.0, -drop, figure.dpi_scale_trans)
+    entries = zip(legend.legend_handles, legend.get_texts(), strict=True)
+    handles, labels = [], []
+    for handle, text in entries:
+        if handle is not None:
+            handles.append(handle)
+            labels.append(text.get_text())
+    size = legend.get_texts()[0].get_fontsize() if labels else STYLE["legend.fontsize"]
+    for ncols in range(max(len(labels), 1), 0, -1):  # as many columns as the panel holds
+        placed = ax.legend(
+            handles,
+            labels,
+            ncols=ncols,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            bbox_transform=anchor,
+            fontsize=size,
+            title=legend.get_title().get_text() or None,
+        )
+        if ncols == 1 or placed.get_window_extent(renderer).width <= ax.bbox.width:
+            break
+    return float(placed.get_window_extent(renderer).height) / figure.dpi + _LEGEND_GAP
+
+
+def _place_legends(figure: Figure) -> float:
+    """Move each panel's legend off its data (see above); return the height it adds below.
+
+    That is the height, in inches, of the legends moved below their panels (per row of
+    panels, the tallest).
+    """
+    renderer = figure._get_renderer()  # type: ignore[attr-defined]  # what layout engines use
+    below: dict[int, float] = {}
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        ax.get_xlim(), ax.get_ylim()  # bring pending autoscaling into the transforms
+        best = legend._get_loc() == 0  # type: ignore[attr-defined]  # matplotlib's own search
+        if not best and not _covers(ax, legend.get_window_extent(renderer), renderer):
+            continue  # where it stands covers nothing
+        legend.set_bbox_to_anchor(None)
+        for spot in _SPOTS:
+            legend.set_loc(spot)
+            if not _covers(ax, legend.get_window_extent(renderer), renderer):
+                break
+        else:
+            spec = ax.get_subplotspec()
+            row = 0 if spec is None else spec.rowspan.start
+            below[row] = max(below.get(row, 0.0), _below(ax, legend, renderer))
+    return sum(below.values())
+
+
+class _BookLayout(ConstrainedLayoutEngine):
+    """Constrained layout, with every legend placed where it covers no data (see above).
+
+    A legend moved below its panel makes the figure taller by its height, so that the panels
+    keep their size (and the other legends their free spots).
+    """
+
+    def execute(self, fig: Figure) -> Any:
+        """Lay the figure out, place its legends, and lay it out again if one went below."""
+        grid = super().execute(fig)
+        for _ in range(len(fig.axes) + 1):
+            taller = _place_legends(fig)
+            if not taller:
+                break
+            width, height = fig.get_size_inches()
+            fig.set_size_inches(width, height + taller, forward=False)
+            grid = super().execute(fig)
+        return grid
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -445,10 +660,8 @@ def plot_penalties(
     ax = _axes(ax)
     _per_sample_curves(ax, names, top, d, slope=False, formulas=formulas, samples=401)
     for name in names:
-        loss_fn, _ = losses.get(name)
-        kwargs = {"delta": d} if name == "huber" else {}
         for m in mark_at:
-            point = float(loss_fn(np.zeros(1), np.array([m]), reduction="sum", **kwargs))
+            point = float(_per_sample(name, d)(np.zeros(1), np.array([m]), reduction="sum"))
             ax.plot([m], [point], "o", color=color_for(name), gid=f"mark {name}")
             ax.annotate(
                 f"{point:g}",
@@ -458,8 +671,7 @@ def plot_penalties(
                 color=color_for(name),
             )
     ax.set_ylabel("penalty of one sample (units of y, or y² for L2)")
-    _legend(ax, loc="upper center")
-    return ax
+    return _finish(ax)
 
 
 def _marks(marks: object) -> list[float]:
@@ -477,6 +689,12 @@ def _marks(marks: object) -> list[float]:
     return [float(m) for m in array]
 
 
+def _per_sample(name: str, delta: float, *, slope: bool = False) -> Callable[..., Any]:
+    """Return the loss ``name`` (or its slope) as a function, with Huber's ``delta`` bound."""
+    fn = losses.get(name)[1 if slope else 0]
+    return functools.partial(fn, delta=delta) if name == "huber" else fn
+
+
 def _per_sample_curves(
     ax: Axes,
     names: Sequence[str],
@@ -491,11 +709,9 @@ def _per_sample_curves(
     r = np.linspace(-top, top, samples)
     zero = np.zeros_like(r)
     for name in names:
-        fn = losses.get(name)[1 if slope else 0]
-        kwargs = {"delta": delta} if name == "huber" else {}
         ax.plot(
             r,
-            fn(zero, r, reduction="none", **kwargs),
+            _per_sample(name, delta, slope=slope)(zero, r, reduction="none"),
             color=color_for(name),
             linestyle=linestyle_for(name),
             linewidth=2,
@@ -504,7 +720,6 @@ def _per_sample_curves(
         )
     ax.set_xlabel("error r = prediction - truth (units of y)")
     ax.axhline(0.0, color=_REFERENCE, linewidth=0.6)
-    ax.grid(alpha=0.3)
 
 
 def plot_penalty_bars(
@@ -546,48 +761,38 @@ def plot_penalty_bars(
             f"{truth.shape} and {pred.shape}",
         )
     ax = _axes(ax)
-    absolute = losses.l1(truth, pred, reduction="none")
-    squared = losses.l2(truth, pred, reduction="none")
     positions = np.arange(truth.size)
     width = 0.38
-    ax.bar(
-        positions - width / 2,
-        absolute,
-        width,
-        color=color_for("l1"),
-        label=f"|error| ({unit})",
-        gid="l1",
+    # Per loss: the penalty of each prediction, its bar label and hatch, its mean and dash.
+    series = (
+        ("l1", losses.l1(truth, pred, reduction="none"), f"|error| ({unit})", None, "--"),
+        ("l2", losses.l2(truth, pred, reduction="none"), f"error² ({unit}²)", "//", ":"),
     )
-    ax.bar(
-        positions + width / 2,
-        squared,
-        width,
-        color=color_for("l2"),
-        hatch="//",
-        edgecolor="white",
-        label=f"error² ({unit}²)",
-        gid="l2",
-    )
-    ax.axhline(
-        float(absolute.mean()),
-        color=color_for("l1"),
-        linestyle="--",
-        label=f"L1 = mean |error| = {absolute.mean():.2f}",
-        gid="l1 mean",
-    )
-    ax.axhline(
-        float(squared.mean()),
-        color=color_for("l2"),
-        linestyle=":",
-        label=f"L2 = mean error² = {squared.mean():.2f}",
-        gid="l2 mean",
-    )
+    means = {"l1": "L1 = mean |error|", "l2": "L2 = mean error²"}
+    for side, (name, values, label, hatch, _) in zip((-1, 1), series, strict=True):
+        ax.bar(
+            positions + side * width / 2,
+            values,
+            width,
+            color=color_for(name),
+            hatch=hatch,
+            edgecolor="white" if hatch else None,
+            label=label,
+            gid=name,
+        )
+    for name, values, _, _, dash in series:
+        mean = float(values.mean())
+        ax.axhline(
+            mean,
+            color=color_for(name),
+            linestyle=dash,
+            label=f"{means[name]} = {mean:.2f}",
+            gid=f"{name} mean",
+        )
     ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
     ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
     ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
-    _legend(ax)
-    ax.grid(axis="y", alpha=0.3)
-    return ax
+    return _finish(ax, grid="y")
 
 
 def plot_loss(
@@ -620,9 +825,7 @@ def plot_loss(
     """
     ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
     ax.set_ylabel("batch loss")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 def _trajectory(
@@ -648,7 +851,6 @@ def _trajectory(
         run_labels=_run_labels(h) if run is None else (),
     )
     ax.set_xlabel("update (mini-batch step)")
-    ax.grid(alpha=0.3)
     return ax
 
 
@@ -690,15 +892,10 @@ def plot_w(
     matplotlib.axes.Axes
 
     """
+    shade = None if band is None else _pair(band, "band", equal=True)
     ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
-    if band is not None:
-        if not isinstance(band, tuple) or len(band) != 2:
-            raise ArgumentTypeError(
-                "band", f"band must be a pair (low, high) of numbers, got {band!r}"
-            )
-        low, high = check_scalar(band[0], "band[0]"), check_scalar(band[1], "band[1]")
-        if low > high:
-            raise ArgumentValueError("band", f"band must have low <= high, got {band!r}")
+    if shade is not None:
+        low, high = shade
         ax.axhspan(
             low,
             high,
@@ -709,9 +906,7 @@ def plot_w(
         )
     _references(ax, true_w=true_w, settle=settle)
     ax.set_ylabel("estimate of w")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    return ax
+    return _finish(ax)
 
 
 # The reference lines of the w plots: the true w, and where descent settles.
@@ -787,11 +982,7 @@ def plot_experiment(
     >>> plt.close(left.figure)
 
     """
-    if not isinstance(histories, Mapping) or not histories:
-        raise ArgumentTypeError(
-            "histories",
-            f"histories must be a non-empty mapping of label to l1l2.gd.History, got {histories!r}",
-        )
+    _labelled(histories, "histories", "l1l2.gd.History")
     if loss_scale not in ("linear", "symlog", "log"):
         raise ArgumentValueError(
             "loss_scale", f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}"
@@ -809,7 +1000,7 @@ def plot_experiment(
         plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, ax=left)
         plot_w(history, label=label, ax=right)
     _references(right, true_w=true_w, settle=None)
-    _legend(right)
+    _finish(right)
     if loss_scale != "linear":
         largest = max(_largest_finite(h.loss) for h in histories.values())
         if largest > _LOG_TOP:
@@ -863,11 +1054,7 @@ def plot_lr(
 
     """
     count = check_int(steps, "steps", low=1)
-    if not isinstance(schedules, Mapping) or not schedules:
-        raise ArgumentTypeError(
-            "schedules",
-            f"schedules must be a non-empty mapping of label to Schedule, got {schedules!r}",
-        )
+    _labelled(schedules, "schedules", "Schedule")
     ax = _axes(ax)
     t = np.arange(count, dtype=np.float64)
     for index, (label, schedule) in enumerate(schedules.items()):
@@ -885,9 +1072,7 @@ def plot_lr(
         )
     ax.set_xlabel("update (mini-batch step)")
     ax.set_ylabel("learning rate")
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
 
 
 def plot_spread(
@@ -932,63 +1117,70 @@ def plot_spread(
     >>> plt.close(ax.figure)
 
     """
-    if not isinstance(estimates, Mapping) or not estimates:
-        raise ArgumentTypeError(
-            "estimates",
-            f"estimates must be a non-empty mapping of label to array, got {estimates!r}",
-        )
+    arrays = {
+        key: as_float_array(value, f"estimates[{key!r}]").ravel()
+        for key, value in _labelled(estimates, "estimates", "array").items()
+    }
     if kind not in ("hist", "box"):
         raise ArgumentValueError("kind", f"kind must be 'hist' or 'box', got {kind!r}")
     if not isinstance(label, str):
         raise ArgumentTypeError("label", f"label must be a string, got {label!r}")
-    arrays = {
-        key: as_float_array(value, f"estimates[{key!r}]").ravel()
-        for key, value in estimates.items()
-    }
     ax = _axes(ax)
-    colors = [color_for(key, i) for i, key in enumerate(arrays)]
-    labels = [label_for(key) for key in arrays]
     if kind == "hist":
-        edges: list[float]
-        if isinstance(bins, Iterable):
-            edges = as_float_array(list(bins), "bins").tolist()
-        else:
-            everything = np.concatenate(list(arrays.values()))
-            count = check_int(bins, "bins", low=1) + 1
-            edges = np.linspace(everything.min(), everything.max(), count).tolist()
-        for index, (key, values, color, name) in enumerate(
-            zip(arrays, arrays.values(), colors, labels, strict=True)
-        ):
-            ax.hist(
-                values,
-                bins=edges,
-                histtype="step",
-                linewidth=2,
-                linestyle=linestyle_for(key, index),
-                color=color,
-                label=f"{name} (std {values.std(ddof=1) if values.size > 1 else 0.0:.3g})",
-                gid=name,
-            )
+        _histograms(ax, arrays, bins)
         ax.set_xlabel(label)
         ax.set_ylabel("number of data sets")
     else:
-        parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
-        ax.set_xticks(np.arange(1, len(labels) + 1), labels)
-        for box, median, color, name in zip(
-            parts["boxes"], parts["medians"], colors, labels, strict=True
-        ):
-            box.set_facecolor(color)
-            box.set_alpha(0.6)
-            box.set_gid(f"box {name}")
-            median.set_gid(f"median {name}")
+        _boxes(ax, arrays)
         ax.set_ylabel(label)
         ax.set_xlabel("loss")
     if true_w is not None:
         _reference_line(ax, "true_w", true_w, vertical=kind == "hist")
-    if ax.get_legend_handles_labels()[1]:
-        _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
+
+
+def _histograms(ax: Axes, arrays: Mapping[str, NDArray[np.float64]], bins: object) -> None:
+    """Draw each entry as a step histogram in its loss's colour and style, on shared bins."""
+    if isinstance(bins, Iterable):
+        edges = as_float_array(list(bins), "bins").tolist()
+    else:
+        everything = np.concatenate(list(arrays.values()))
+        count = check_int(bins, "bins", low=1) + 1
+        edges = np.linspace(everything.min(), everything.max(), count).tolist()
+    for index, (key, values) in enumerate(arrays.items()):
+        spread = values.std(ddof=1) if values.size > 1 else 0.0
+        ax.hist(
+            values,
+            bins=edges,
+            histtype="step",
+            linewidth=2,
+            linestyle=linestyle_for(key, index),
+            color=color_for(key, index),
+            label=f"{label_for(key)} (std {spread:.3g})",
+            gid=label_for(key),
+        )
+
+
+def _boxes(ax: Axes, arrays: Mapping[str, NDArray[np.float64]]) -> None:
+    """Draw each entry as a box plot filled with its loss's colour, side by side."""
+    parts = ax.boxplot(list(arrays.values()), patch_artist=True, showfliers=True)
+    ax.set_xticks(np.arange(1, len(arrays) + 1), [label_for(key) for key in arrays])
+    for index, (key, box, median) in enumerate(
+        zip(arrays, parts["boxes"], parts["medians"], strict=True)
+    ):
+        box.set_facecolor(color_for(key, index))
+        box.set_alpha(0.6)
+        box.set_gid(f"box {label_for(key)}")
+        median.set_gid(f"median {label_for(key)}")
+
+
+def _labelled(values: object, name: str, what: str) -> Mapping[str, Any]:
+    """Return ``values`` checked as a non-empty mapping of label to ``what``."""
+    if not isinstance(values, Mapping) or not values:
+        raise ArgumentTypeError(
+            name, f"{name} must be a non-empty mapping of label to {what}, got {values!r}"
+        )
+    return values
 
 
 def plot_gradients(
@@ -1049,8 +1241,7 @@ def plot_gradients(
                 gid="delta",
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
-    _legend(ax, loc="upper left")
-    return ax
+    return _finish(ax)
 
 
 def _sample_ticks(ax: Axes, ratios: NDArray[np.float64], total: NDArray[np.float64]) -> None:
@@ -1075,13 +1266,19 @@ def _w_window(w_range: object, points: list[float]) -> tuple[float, float]:
         low, high = min(points), max(points)
         pad = 0.15 * (high - low) if high > low else 1.0
         return low - pad, high + pad
-    if not isinstance(w_range, tuple) or len(w_range) != 2:
+    return _pair(w_range, "w_range", equal=False)
+
+
+def _pair(value: object, name: str, *, equal: bool) -> tuple[float, float]:
+    """Return ``value`` checked as a pair (low, high) of numbers, low < high (<= if ``equal``)."""
+    if not isinstance(value, tuple) or len(value) != 2:
         raise ArgumentTypeError(
-            "w_range", f"w_range must be a pair (low, high) of numbers, got {w_range!r}"
+            name, f"{name} must be a pair (low, high) of numbers, got {value!r}"
         )
-    low, high = check_scalar(w_range[0], "w_range[0]"), check_scalar(w_range[1], "w_range[1]")
-    if not low < high:
-        raise ArgumentValueError("w_range", f"w_range must have low < high, got {w_range!r}")
+    low, high = check_scalar(value[0], f"{name}[0]"), check_scalar(value[1], f"{name}[1]")
+    if high < low or (high == low and not equal):
+        order = "<=" if equal else "<"
+        raise ArgumentValueError(name, f"{name} must have low {order} high, got {value!r}")
     return low, high
 
 
@@ -1140,53 +1337,51 @@ def plot_total_loss(
         )
     check_choice(loss, "loss", vocabulary.SETTLING, why="the signed loss has no minimum")
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    if true_w is not None:
-        true_w = check_scalar(true_w, "true_w")
+    truth = None if true_w is None else check_scalar(true_w, "true_w")
     ax = _axes(ax)
     ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
-    shown = [*ratios.tolist(), settle, *([] if true_w is None else [true_w])]
-    low, high = _w_window(w_range, shown)
+    low, high = _w_window(w_range, [*ratios.tolist(), settle, *([] if truth is None else [truth])])
     w = np.linspace(low, high, 1601)
-    loss_fn, _ = losses.get(loss)
-    kwargs = {"delta": d} if loss == "huber" else {}
     predictions = w[:, np.newaxis] * inputs
-    per_sample = loss_fn(
-        np.broadcast_to(targets, predictions.shape), predictions, reduction="none", **kwargs
+    per_sample = _per_sample(loss, d)(
+        np.broadcast_to(targets, predictions.shape), predictions, reduction="none"
     )
     total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
-    color = color_for(loss)
     ax.plot(
         w,
         total,
-        color=color,
+        color=color_for(loss),
         linestyle=linestyle_for(loss),
         linewidth=2,
         label=f"total {label_for(loss)} loss",
         gid="total",
     )
     if loss == "l1":
-        flat_low, flat_high = experiments.l1_interval(inputs, targets)
-        if float(flat_high) > float(flat_low):
-            ax.axvspan(
-                float(flat_low),
-                float(flat_high),
-                color=color,
-                alpha=0.15,
-                label=f"flat bottom [{float(flat_low):.3g}, {float(flat_high):.3g}]",
-                gid="band",
-            )
+        _flat_bottom(ax, inputs, targets)
     _sample_ticks(ax, ratios, total)
     _reference_line(ax, "settle", settle, vertical=True)
-    if true_w is not None:
-        _reference_line(ax, "true_w", true_w, vertical=True)
+    if truth is not None:
+        _reference_line(ax, "true_w", truth, vertical=True)
     squared = " squared" if loss == "l2" else ""
     ax.set_xlim(low, high)
     ax.set_xlabel("w")
     ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)
+
+
+def _flat_bottom(ax: Axes, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
+    """Shade abs L1's flat bottom (:func:`l1l2.experiments.l1_interval`) if wider than a point."""
+    low, high = (float(end) for end in experiments.l1_interval(x, y))
+    if high > low:
+        ax.axvspan(
+            low,
+            high,
+            color=color_for("l1"),
+            alpha=0.15,
+            label=f"flat bottom [{low:.3g}, {high:.3g}]",
+            gid="band",
+        )
 
 
 def _fit_list(fits: object) -> list[regression.Fit]:
@@ -1289,6 +1484,4 @@ def plot_fits(
         )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    _legend(ax)
-    ax.grid(alpha=0.3)
-    return ax
+    return _finish(ax)

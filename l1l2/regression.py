@@ -33,6 +33,7 @@ from l1l2._validation import (
     check_bool,
     check_choice,
     check_scalar,
+    frame_columns,
 )
 from l1l2.gd import History, descend
 
@@ -195,10 +196,8 @@ class Fit:
 
 
 def _frame_columns(X: object) -> tuple[str, ...] | None:
-    """The column names of a pandas DataFrame (pandas is never imported), else ``None``."""
-    if type(X).__module__.startswith("pandas") and hasattr(X, "columns"):
-        return tuple(str(c) for c in X.columns)
-    return None
+    """The column names of a pandas DataFrame (each once), else ``None``."""
+    return frame_columns(X, "X")
 
 
 def _names(columns: tuple[str, ...]) -> str:

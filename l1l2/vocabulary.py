@@ -42,6 +42,7 @@ from typing import Final, Literal, cast
 
 __all__ = [
     "CYCLE",
+    "DASHES",
     "LOSSES",
     "LOSS_NAMES",
     "PALETTE",
@@ -80,7 +81,16 @@ CYCLE: Final[tuple[str, ...]] = tuple(
 )  # fmt: skip
 
 
-#: A Matplotlib line style: a name (``"-"``, ``"--"``, ``"-."``, ``":"``, ``"none"``) or a dash
+#: Each Matplotlib line style as the dash pattern (px on, px off, ...) of the web charts, where
+#: Vega-Lite's ``strokeDash`` and SVG's ``stroke-dasharray`` draw it; ``[1, 0]`` is solid.
+DASHES: Final[dict[str, tuple[int, ...]]] = {
+    "-": (1, 0),
+    "--": (6, 3),
+    "-.": (8, 3, 2, 3),
+    ":": (2, 2),
+}
+
+#: The type of a Matplotlib line style, a name of :data:`DASHES` (or ``"none"``) or a dash
 #: pattern ``(offset, (on, off, on, off, ...))`` in multiples of the line width.
 LineStyle = str | tuple[float, tuple[float, ...]]
 
@@ -104,7 +114,8 @@ class Row:
         A colour of :data:`PALETTE`.
     linestyle : str or tuple
         Matplotlib's line style (``"-"``, ``"--"``, ``"-."``, ``":"``, ``"none"``, or a dash
-        pattern ``(0, (on, off, ...))`` where the four named ones are taken).
+        pattern ``(0, (on, off, ...))`` where the four named ones are taken); :attr:`dash`
+        gives it as the web charts draw it.
     linewidth : float
         Matplotlib's line width, in points.
     defaults : dict of str to float
@@ -137,22 +148,25 @@ class Row:
     descent: bool = True
 
     @property
-    def dash(self) -> list[float]:
-        """The line style as a Vega-Lite ``strokeDash`` (``[]`` for a solid line)."""
+    def dash(self) -> list[int]:
+        """The line style as a dash pattern in px (:data:`DASHES`), for the web charts.
+
+        A dash pattern of its own (in multiples of the line width, as Matplotlib reads it) is
+        scaled by the line width and rounded to whole px.
+        """
         if isinstance(self.linestyle, tuple):
-            return list(self.linestyle[1])
-        named: dict[str, list[float]] = {"--": [6.0, 3.0], ":": [2.0, 2.0]}
-        return named.get(self.linestyle, [])
+            return [max(1, round(v * self.linewidth)) for v in self.linestyle[1]]
+        return list(DASHES.get(self.linestyle, DASHES["-"]))
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        """Every parameter the row takes: those with a default, then the required ones."""
+        """Every parameter the row takes, those with a default first, then the required ones."""
         return (*self.defaults, *self.required)
 
 
-#: The losses of the one-weight chapters and of descent (:data:`LOSS_NAMES`).
+#: The name of a loss of the one-weight chapters and of descent (:data:`LOSS_NAMES`).
 LossName = Literal["signed", "l1", "l2", "huber"]
-#: Every loss of the table: those of descent and those fitted only exactly (the pinball loss).
+#: The name of any loss of the table, of descent or fitted only exactly (the pinball loss).
 AnyLossName = Literal[LossName, "quantile"]
 ScheduleName = Literal["constant", "inverse_time", "exponential"]
 
@@ -193,7 +207,7 @@ LOSSES: Final[dict[AnyLossName, Row]] = {
         "quantile",
         "pinball",
         PALETTE["reddish purple"],
-        (0, (6.0, 2.0, 1.0, 2.0, 1.0, 2.0)),  # dash-dot-dot: the four named styles are taken
+        (0, (5.0, 2.0, 1.5, 2.0, 1.5, 2.0)),  # dash-dot-dot: the four named styles are taken
         value=r"\max\bigl((1 - q)\,r,\ -q\,r\bigr)",
         derivative=r"(1 - q)\,[r > 0] - q\,[r < 0]",
         required=("quantile",),

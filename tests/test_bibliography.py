@@ -1,10 +1,12 @@
-"""The bibliography against the book: every entry cited, both source articles named.
+"""The bibliography against the book: every entry cited and attributed, both source articles named.
 
 Reads ``references.bib`` and the chapters, so it runs in the repository, not from the sdist.
 """
 
 import re
 from pathlib import Path
+
+import pybtex.database
 
 
 def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -> None:
@@ -15,5 +17,48 @@ def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -
     cited = set()
     for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", text):
         cited.update(key.strip() for key in group.split(","))
+    # A citation written as a link to its entry, [Huber, 1964](references.md#cite-huber1964),
+    # which reads the same in JupyterLab (book/_ext/l1l2_book/bibliography.py).
+    cited.update(re.findall(r"\]\(references\.md#cite-([^)\s]+)\)", text))
     assert set(keys) <= cited, sorted(set(keys) - cited)
     assert {"datadive2024", "absl1"} <= set(keys)
+
+
+PLACEHOLDER_AUTHORS = {"anonymous", "unknown", "n.a.", "none"}
+
+
+def _undated(fields) -> bool:
+    """An entry without a year must say so: "n.d." as its year, or at the start of its note."""
+    return fields.get("year", "").strip() == "n.d." or fields.get("note", "").startswith("n.d.")
+
+
+def _author_and_year_problems(entries) -> list[str]:
+    """What each entry lacks: an author or organisation (not a placeholder), a year or "n.d."."""
+    problems = []
+    for key, entry in entries.items():
+        authors = [str(person) for person in entry.persons.get("author", [])]
+        named = [name for name in authors if name.strip("{} ").lower() not in PLACEHOLDER_AUTHORS]
+        if not named and not entry.fields.get("organization"):
+            problems.append(f"{key}: no author or organisation (found {authors})")
+        year = entry.fields.get("year", "")
+        if not (re.fullmatch(r"\d{4}", year) or _undated(entry.fields)):
+            problems.append(f"{key}: no year, and no explicit n.d. (found {year!r})")
+    return problems
+
+
+def test_every_entry_names_an_author_or_organisation_and_a_year_or_says_n_d() -> None:
+    root = Path(__file__).resolve().parents[1]
+    entries = pybtex.database.parse_file(root / "references.bib", "bibtex").entries
+    assert _author_and_year_problems(entries) == []
+
+
+def test_an_anonymous_undated_entry_fails_the_author_and_year_check() -> None:
+    entries = pybtex.database.parse_string(
+        "@misc{old, author = {{Anonymous}}, title = {T}, note = {no date}}\n"
+        "@misc{new, author = {{An Organisation}}, title = {T}, note = {n.d. An article}}",
+        "bibtex",
+    ).entries
+    assert _author_and_year_problems(entries) == [
+        "old: no author or organisation (found ['{Anonymous}'])",
+        "old: no year, and no explicit n.d. (found '')",
+    ]

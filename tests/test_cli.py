@@ -466,3 +466,33 @@ def test_user_facing_modules_raise_only_errors_that_carry_their_argument(module:
 
     source = inspect.getsource(importlib.import_module(module))
     assert not re.search(r"raise (ValueError|TypeError)\(", source)
+
+
+def test_a_rate_that_throws_abs_l1_out_of_range_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    # abs L1's steps have a fixed size: lr = 1e300 never overflows, but w jumps to 4e300 and
+    # back, losing every digit, and happens to end 1 from where it settles.
+    assert main(["experiment", "--lr", "1e300"]) == 0
+    out = capsys.readouterr().out
+    assert "the last estimate is 1 away from it" in out
+    assert "Left the range: w swung as far as 4e+300 from where it settles" in out
+    assert main(["experiment", "--lr", "0.01"]) == 0
+    assert "Left the range" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["experiment", "--lr", "1_0"], "argument --lr: invalid float value: '1_0'"),
+        (["experiment", "--noise", "\uff15"], "argument --noise: invalid float value: '\uff15'"),
+        (["experiment", "--epochs", "2_0"], "argument --epochs: invalid int value: '2_0'"),
+        (["experiment", "--n", "\u0662\u0660"], "argument --n: invalid int value"),
+        (["experiment", "--seed", "1_0"], "argument --seed: invalid int value: '1_0'"),
+    ],
+)
+def test_number_options_take_plain_decimal_digits_only(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err

@@ -105,6 +105,57 @@ def test_integers_beyond_2_53_are_an_error_not_rounded(
     assert main(fit_args(exact)) == 0
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("1,3,9", "line 3 has 3 field(s) but the header names 2 column(s)"),
+        ("1", "line 3 has 1 field(s) but the header names 2 column(s)"),
+        ("1,1_000", "line 3, column 'y': '1_000' is not a finite number written in plain"),
+        ("1,\uff11\uff12", "line 3, column 'y': '\uff11\uff12' is not a finite number"),
+        ("1,\u0663", "line 3, column 'y': '\u0663' is not a finite number"),
+        ("1,infinity", "line 3, column 'y': 'infinity' is not a finite number"),
+        ("1,0x10", "line 3, column 'y': '0x10' is not a finite number"),
+        ("1,1e-400", "line 3, column 'y': '1e-400' is too small for float64"),
+        ("1,1.2345678901e-315", "the number '1.2345678901e-315' is below 2.23e-308"),
+        (
+            "1,12345678901234567890.0",
+            "the number '12345678901234567890.0' is beyond 2**53 and has more digits than "
+            "float64 holds there, so it would be rounded to 12345678901234567168",
+        ),
+        ("1,1.00000000000000000001e20", "the number '1.00000000000000000001e20' is beyond"),
+        ("1,-100000000000000000000000", "the integer '-100000000000000000000000' is beyond"),
+    ],
+)
+def test_rows_must_have_every_field_and_plain_decimal_numbers_float64_keeps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, message: str
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", f"x,y\n0,1\n{row}\n2,5\n3,8\n")
+    err = one_line_error(capsys, fit_args(csv))
+    assert message in err
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("1e300", 1e300),  # beyond 2**53, but float64 keeps the one digit written
+        ("6.02214076e23", 6.02214076e23),
+        ("9007199254740994", 2.0**53 + 2),  # beyond 2**53 and held exactly
+        ("-1e20", -1e20),
+        ("5e-324", 5e-324),  # the smallest float64: one digit, held
+        ("+3.", 3.0),
+        ("-.5", -0.5),
+        ("0.30000000000000001", 0.3),  # below 2**53: a fraction rounds, as everywhere
+    ],
+)
+def test_plain_numbers_that_float64_holds_to_the_digits_written_are_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str, value: float
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", f"x,y\n0,{cell}\n1,{cell}\n2,{cell}\n")
+    assert main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "l1"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1].split()
+    assert (float(line[1]), float(line[2])) == (pytest.approx(value, rel=1e-6), 0.0)
+
+
 def test_errors_quote_at_most_80_characters_of_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,7 @@ tests/browser/test_drag.py)."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -81,3 +82,55 @@ def test_bad_input_is_rejected_with_a_message_naming_it(kwargs, match):
 def test_equation_rejects_an_unknown_line():
     with pytest.raises(ValueError, match="loss must be one of"):
         drag.equation("signed", intercept=0.0, slope=1.0)
+
+
+def test_the_lines_take_label_colour_and_dash_from_the_vocabulary():
+    """Written out: L2 orange dashed, abs L1 blue solid, Huber bluish green dash-dotted."""
+    assert drag.LINES == {
+        "l2": ("L2 (least squares)", "#E69F00", "6 3"),
+        "l1": ("abs L1", "#0072B2", "1 0"),
+        "huber": ("Huber", "#009E73", "8 3 2 3"),
+    }
+
+
+def test_the_html_holds_a_static_picture_of_the_points_and_lines():
+    """What a notebook shows (the page's script replaces it by the chart)."""
+    chart = drag.drag_chart(X, Y, x_label="x (m)", y_label="y (s)")
+    match = re.search(
+        r'<img class="l1l2-drag-fallback" src="data:image/png;base64,([^"]+)" '
+        r'alt="([^"]+)"',
+        chart.to_html(),
+    )
+    assert match, chart.to_html()[:300]
+    assert base64.b64decode(match[1]) == chart.png
+    assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+    alt = html.unescape(match[2])
+    assert alt.startswith("x (m) against y (s): 6 points and ")
+    assert all(line in alt for line in repr(chart).splitlines())
+
+
+def test_the_picture_draws_the_data_and_the_three_lines_across_the_axes(monkeypatch):
+    """The figure is drawn with plotting.plot_fits, each line spanning the chart's x axis."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from l1l2 import plotting  # noqa: PLC0415
+
+    drawn = []
+    monkeypatch.setattr(plt, "close", drawn.append)
+    chart = drag.drag_chart(X, Y, x_range=(-1.0, 6.0), y_range=(-2.0, 22.0))
+    (figure,) = drawn
+    (ax,) = figure.axes
+    assert ax.get_xlim() == (-1.0, 6.0)
+    assert ax.get_ylim() == (-2.0, 22.0)
+    lines = {line.get_gid(): line for line in ax.get_lines()}
+    assert set(lines) == {"fit-l2", "fit-l1", "fit-huber"}
+    for key, line in lines.items():
+        fit = chart.fits[key.removeprefix("fit-")]
+        assert list(line.get_xdata()) == [-1.0, 6.0]
+        expected = [fit["intercept"] + fit["slope"] * x for x in (-1.0, 6.0)]
+        assert list(line.get_ydata()) == pytest.approx(expected)
+        assert line.get_color() == plotting.color_for(key.removeprefix("fit-"))
+    (data,) = [c for c in ax.collections if c.get_gid() == "data"]
+    np.testing.assert_array_equal(data.get_offsets(), np.column_stack([X, Y]))
+    monkeypatch.undo()
+    plt.close(figure)

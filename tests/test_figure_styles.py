@@ -362,17 +362,18 @@ def explorer() -> widgets.Explorer:
 
 
 @pytest.mark.parametrize("loss", ["l1", "l2", "huber", "signed"])
-def test_explorer_draws_the_chosen_loss_in_its_colour(explorer, loss):
+def test_explorer_draws_the_chosen_loss_in_its_colour_and_line_style(explorer, loss):
     explorer.controls["loss"].value = loss
     label, colour = LOSS[loss]
     left, right = explorer.figure.axes
-    assert_line(one_line(left, "loss"), Style(colour))
-    assert_line(one_line(right, "w"), Style(colour))
+    drawn_as = Style(colour, DASH[loss])  # the loss's line style, as in every figure
+    assert_line(one_line(left, "loss"), drawn_as)
+    assert_line(one_line(right, "w"), drawn_as)
     assert_line(one_line(right, "true_w"), TRUE_W)
     assert_line(one_line(right, "settle"), SETTLE)
-    assert_legend(left, {label: Style(colour)})
+    assert_legend(left, {label: drawn_as})
     entries = legend_entries(right)
-    assert_legend(right, {label: Style(colour)})
+    assert_legend(right, {label: drawn_as})
     true_entry = next(text for text in entries if text.startswith("true w"))
     settle_entry = next(text for text in entries if "settle point" in text)
     assert_legend(right, {true_entry: TRUE_W, settle_entry: SETTLE})

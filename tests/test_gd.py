@@ -754,13 +754,64 @@ def test_fit_and_descend_give_the_same_error_for_the_same_bad_argument(bad):
 def test_descend_refuses_a_history_too_large_before_allocating(lr):
     tracemalloc.start()
     try:
+        # 10^5 updates (the most allowed) for 1,000 runs: within the time caps, not in memory.
         with pytest.raises(
-            ValueError, match=r"^epochs makes the run too large: .* 22\.4 GiB .*at most 1 GiB"
+            ValueError, match=r"^epochs makes the run too large: .* 2\.24 GiB .*at most 1 GiB"
         ):
-            gd.descend(np.ones(4), np.ones(4), loss="l2", lr=lr, epochs=10**9)
+            gd.descend(
+                np.ones(4), np.ones((1000, 4)), loss="l2", lr=lr, epochs=25_000, batch_size=1
+            )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 2**20  # refused before anything in proportion to epochs was allocated
     with pytest.raises(TypeError, match=r"^epochs must be an integer, got 1000000000\.0"):
         gd.descend(np.ones(4), np.ones(4), loss="l2", lr=lr, epochs=1e9)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: gd.fit(
+                np.ones(20),
+                np.ones(20),
+                loss="l2",
+                w0=0.0,
+                lr=0.01,
+                batch_size=2,
+                epochs=gd.MAX_UPDATES // 10 + 1,
+            ),
+            r"^epochs makes the run too long: 10,001 epochs of 10 update\(s\) are 100,010 "
+            r"updates, at most 100,000 are allowed",
+        ),
+        (
+            lambda: gd.descend(
+                np.ones((100, 10)),
+                np.ones(100),
+                loss="l2",
+                lr=0.01,
+                epochs=gd.MAX_FEATURE_UPDATES // 10 + 1,
+            ),
+            r"^epochs makes the run too long: 50,001 updates of 10 features are 500,010 "
+            r"coefficient updates, at most 500,000 are allowed",
+        ),
+        (
+            lambda: gd.fit(
+                np.ones(1000),
+                np.ones((1000, 1000)),
+                loss="l1",
+                w0=0.0,
+                lr=0.01,
+                batch_size=1000,
+                epochs=101,
+            ),
+            r"^epochs makes the run too long: 101 passes over 1,000 samples for 1,000 run\(s\) "
+            r"and 1 feature\(s\) are 1\.01e\+08 gradient terms, at most 1e\+08 are allowed",
+        ),
+    ],
+)
+def test_a_run_too_long_to_finish_in_seconds_is_refused_before_it_starts(call, message):
+    with pytest.raises(ValueError, match=message) as info:
+        call()
+    assert info.value.argument == "epochs"

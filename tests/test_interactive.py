@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from l1l2 import data, gd, interactive, losses, schedules
+from l1l2 import data, gd, interactive, losses, schedules, vocabulary
 from l1l2.experiments import SOURCE, l1_interval
 
 
@@ -24,7 +24,7 @@ SPEC = re.compile(r'<script type="application/json" class="l1l2-interactive-spec
 
 @pytest.fixture(scope="module")
 def apple() -> interactive.InteractiveFigure:
-    return interactive.apple_harvest()
+    return interactive.apple_penalties()
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_mime_bundle_offers_vega_lite_v5_png_and_text_but_no_html(apple) -> None
 
 def test_the_same_call_gives_the_same_html(apple) -> None:
     """Stable stored output: nbval compares the HTML, the PNG is sanitised."""
-    again = interactive.apple_harvest()
+    again = interactive.apple_penalties()
     assert again.spec_json() == apple.spec_json()
 
 
@@ -115,7 +115,7 @@ def test_apple_sliders_span_the_explorers_ranges_and_start_at_the_forecasts(appl
 )
 def test_apple_rejects_forecasts_outside_its_sliders(forecasts, error, match) -> None:
     with pytest.raises(error, match=match):
-        interactive.apple_harvest(forecasts=forecasts)
+        interactive.apple_penalties(forecasts=forecasts)
 
 
 # -- descent ------------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_descent_stores_gd_fit_at_the_kept_updates(small_descent) -> None:
             y,
             loss=run["loss"],
             w0=SOURCE.w0,
-            lr=interactive.descent_schedule(run["schedule"], run["lr"]),
+            lr=schedules.named(run["schedule"], run["lr"]),
             batch_size=SOURCE.batch_size,
             epochs=3,
             reduction=SOURCE.reduction,
@@ -190,7 +190,7 @@ def test_experiment_data_are_the_chapters_draws() -> None:
     ],
 )
 def test_descent_schedules_are_chapter_fives(name, step, expected) -> None:
-    schedule = interactive.descent_schedule(name, 0.01)
+    schedule = schedules.named(name, 0.01)
     assert isinstance(schedule, schedules.Schedule)
     assert schedule(step) == pytest.approx(expected)
 
@@ -212,7 +212,6 @@ def test_sampled_updates_keep_the_first_and_last_update_in_order() -> None:
         (lambda: interactive.descent(epochs=0), ValueError, "epochs"),
         (lambda: interactive.descent(start={"loss": "l3"}), ValueError, "loss"),
         (lambda: interactive.descent(start={"seed": 1}), ValueError, "start"),
-        (lambda: interactive.descent_schedule("cosine", 0.01), ValueError, "cosine"),
         (lambda: interactive.sampled_updates(0, 10), ValueError, "steps"),
         (lambda: interactive.sampled_updates(10, 1), ValueError, "points"),
         (lambda: interactive.experiment_data(rng=1.5), TypeError, "rng"),
@@ -308,10 +307,11 @@ def test_huber_delta_at_the_limit_runs_without_warnings() -> None:
 
 # -- colours and dashes, read from the specification (issue 20.5) -------------------------------
 
-# The book's colours, written out: Okabe-Ito blue for abs L1, orange for L2, bluish green for
-# Huber, vermillion for signed L1 (l1l2.plotting.LOSS_COLORS); grey for targets and the true w.
+# The book's colours and line styles, written out (l1l2.vocabulary): Okabe-Ito blue and solid
+# for abs L1, orange and dashed for L2, bluish green and dash-dotted for Huber, vermillion and
+# dotted for signed L1; grey for the targets and the true w (dashed). Dashes in px, on and off.
 SIGNED, ABS_L1, L2, HUBER, GREY = "#D55E00", "#0072B2", "#E69F00", "#009E73", "#555555"
-SOLID, DASHED = [1, 0], [6, 3]
+SOLID, DASHED, DASH_DOT, DOTTED = [1, 0], [6, 3], [8, 3, 2, 3], [2, 2]
 
 
 def _walk(node):
@@ -345,6 +345,17 @@ def _legend(spec: dict) -> dict[str, tuple[str, list[int]]]:
     }
 
 
+def test_vocabulary_dashes_are_the_line_styles_of_the_table() -> None:
+    assert [row.dash for row in vocabulary.LOSSES.values()] == [
+        DOTTED,
+        SOLID,
+        DASHED,
+        DASH_DOT,
+        [8, 3, 2, 3, 2, 3],  # the pinball loss: dash-dot-dot, its own pattern at width 1.5
+    ]
+    assert vocabulary.REFERENCES["true_w"].dash == DASHED
+
+
 def test_apple_bars_are_l1_blue_and_l2_orange_with_dashed_means(apple) -> None:
     marks = [n["mark"] for n in _walk(apple.spec) if isinstance(n.get("mark"), dict)]
     assert [m["color"] for m in marks if m["type"] == "bar"] == [ABS_L1, L2]
@@ -352,14 +363,63 @@ def test_apple_bars_are_l1_blue_and_l2_orange_with_dashed_means(apple) -> None:
     assert [(m["color"], m["strokeDash"]) for m in rules] == [("#000000", DASHED)] * 2
 
 
-def test_descent_legend_colours_each_loss_and_dashes_the_true_w(small_descent) -> None:
+def test_descent_draws_each_loss_in_its_colour_and_line_style(small_descent) -> None:
     assert _legend(small_descent.spec) == {
-        "signed L1": (SIGNED, SOLID),
+        "signed L1": (SIGNED, DOTTED),
         "abs L1": (ABS_L1, SOLID),
-        "L2": (L2, SOLID),
-        "Huber": (HUBER, SOLID),
+        "L2": (L2, DASHED),
+        "Huber": (HUBER, DASH_DOT),
         "true w = 1": (GREY, DASHED),
     }
+    lines = [n for n in _walk(small_descent.spec) if n.get("mark", {}).get("type") == "line"]
+    assert len(lines) == 2
+    assert all(n["encoding"]["strokeDash"]["field"] == "label" for n in lines)
+
+
+def _legend_values(spec: dict) -> str:
+    (expr,) = {
+        node["legend"]["values"]["expr"]
+        for node in _walk(spec)
+        if isinstance(node.get("legend"), dict) and "values" in node["legend"]
+    }
+    return expr
+
+
+@pytest.mark.parametrize("loss", ["signed", "l1", "l2", "huber"])
+def test_descent_legend_lists_only_the_loss_drawn_and_the_true_w(small_descent, loss) -> None:
+    """The legend's values follow the loss control: one loss is drawn, one is listed."""
+    expr = _legend_values(small_descent.spec)
+    # [<labels by loss>[loss], <true w>]: a JSON object indexed by the control, and a string.
+    match = re.fullmatch(r"\[(\{.*\})\[loss\], (\"[^\"]*\")\]", expr)
+    assert match, expr
+    shown = [json.loads(match[1])[loss], json.loads(match[2])]
+    assert shown == [vocabulary.LOSSES[loss].label, "true w = 1"]
+    assert "loss" in {p["name"] for p in small_descent.spec["params"]}
+
+
+def _axes(spec: dict) -> dict[str, dict]:
+    return {
+        n["field"]: n["axis"]
+        for n in _walk(spec)
+        if isinstance(n.get("axis"), dict) and "field" in n
+    }
+
+
+def test_descent_axes_have_ticks_a_reader_can_read_at_small_losses_and_on_a_phone(
+    small_descent,
+) -> None:
+    axes = _axes(small_descent.spec)
+    loss, update = axes["L"], axes["update"]
+    assert {0, 1, 2, 5, 10} <= set(loss["values"])  # ticks below 20
+    assert loss["tickCount"] >= len(loss["values"])  # none dropped before they are drawn
+    assert update["values"][:4] == [1, 10, 100, 1000]  # one label a decade, no crowding
+    assert update["labelOverlap"] is True
+    assert loss["labelOverlap"] is True
+
+
+def test_descent_text_promises_no_hover_on_a_touch_screen(small_descent) -> None:
+    assert "hover" not in small_descent.description.lower()
+    assert "with a mouse" in small_descent.description
 
 
 def test_huber_legend_names_each_series_in_the_books_colours(huber) -> None:
@@ -370,5 +430,29 @@ def test_huber_legend_names_each_series_in_the_books_colours(huber) -> None:
         "targets y": (GREY, SOLID),
         f"abs L1: w from {low:.4f} to {high:.4f}": (ABS_L1, SOLID),
         f"least squares: w = {w_l2:.4f}": (L2, DASHED),
-        "Huber: w·x ± δ": (HUBER, SOLID),
+        "Huber: w·x ± δ": (HUBER, DASH_DOT),
     }
+
+
+def test_huber_abs_l1_band_is_outlined_under_the_lines_and_the_readout_clears_the_axis(
+    huber,
+) -> None:
+    figure, _, _ = huber
+    layers = figure.spec["layer"]
+    kinds = [layer["mark"]["type"] for layer in layers]
+    assert kinds == ["rect", "rect", "rule", "rule", "point", "text"]
+    band = layers[1]["mark"]
+    assert band["stroke"] == ABS_L1  # its edges show where a line runs through it
+    assert band["opacity"] < 0.5
+    # Two lines of bold text: the second ends above the panel's top tick label.
+    readout = layers[-1]["encoding"]["y"]["value"]
+    assert readout + 1.25 * 11 <= -8, readout
+
+
+def test_old_chart_names_warn_and_name_the_new_ones() -> None:
+    with pytest.warns(DeprecationWarning, match="apple_penalties"):
+        old = interactive.apple_harvest()
+    assert old.spec == interactive.apple_penalties().spec
+    with pytest.warns(DeprecationWarning, match="schedules.named"):
+        schedule = interactive.descent_schedule("inverse_time", 0.01)
+    assert schedule(2000) == pytest.approx(0.005)

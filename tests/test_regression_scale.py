@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -292,3 +293,81 @@ def test_l1_exchange_and_linear_program_agree_on_ties(seed: int) -> None:
     A = np.column_stack([np.ones(200), X])
     full = linprog(-y, A_eq=A.T, b_eq=np.zeros(3), bounds=(-1, 1), method="highs")
     assert fit.total_loss == pytest.approx(-full.fun, rel=1e-9)
+
+
+class _DuplicateFrame:
+    """A pandas-like frame whose column names may repeat (as a DataFrame's may)."""
+
+    __module__ = "pandas.core.frame"
+
+    def __init__(self, columns: list[object], values: np.ndarray) -> None:
+        self.columns = columns
+        self._values = values
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        return self._values
+
+    def to_numpy(self) -> np.ndarray:
+        return self._values
+
+
+@pytest.mark.parametrize(
+    ("columns", "shown"),
+    [
+        (["income", "age", "income"], "2 columns named 'income'"),
+        ([1, "1", 2], "2 columns named '1'"),
+    ],
+)
+def test_a_frame_with_a_column_name_used_twice_is_refused_naming_it(
+    columns: list[object], shown: str
+) -> None:
+    X, y = data(30, 3, 8)
+    message = rf"^X has {shown}: its columns are kept and matched by name"
+    with pytest.raises(ValueError, match=message):
+        regression.solve(_DuplicateFrame(columns, X), y, loss="l2")
+    fit = regression.solve(
+        _Frame({"a": list(X[:, 0]), "b": list(X[:, 1]), "c": list(X[:, 2])}), y, loss="l1"
+    )
+    with pytest.raises(ValueError, match=message):
+        fit.predict(_DuplicateFrame(columns, X))
+
+
+@pytest.mark.parametrize("far", [1e12, 1e100, 1e300, -1e300, 1.7e308])
+def test_huber_fit_is_the_same_however_far_one_outlier_lies(far: float) -> None:
+    # Beyond delta a sample pulls the Huber total with its sign only, so every outlier far
+    # beyond the others gives the same minimiser: the one with the outlier at 1e6.
+    x = np.linspace(0.0, 1.0, 50)
+    y = 2.0 * x + 0.01 * np.random.default_rng(0).normal(size=50)
+    near, away = y.copy(), y.copy()
+    near[7], away[7] = math.copysign(1e6, far), far
+    reference = regression.solve(x, near, loss="huber", delta=1.0)
+    fit = regression.solve(x, away, loss="huber", delta=1.0)
+    assert fit.slope == pytest.approx(reference.slope, rel=1e-12)
+    assert fit.intercept == pytest.approx(reference.intercept, rel=1e-12)
+    assert fit.unique
+    assert reference.unique
+    assert fit.slope == pytest.approx(2.0, rel=0.1)
+
+
+def _huber_total(x: list[float], y: list[float], b: float, w: float) -> float:
+    r = np.abs(np.array(y) - b - w * np.array(x))
+    m = np.minimum(r, 1.0)
+    return float(np.sum(m * (r - m / 2)))
+
+
+def test_huber_unique_counts_samples_at_delta_that_every_move_pushes_inside() -> None:
+    # At the minimiser (b, w) = (1, 0) only the sample at x = 2 is strictly inside delta = 1;
+    # three sit exactly at |r| = delta. Every move keeping the first on the line pushes one of
+    # those inside, where the total curves up: the minimiser is unique.
+    x, y = [1.0, 2.0, 1.0, 0.0, 0.0], [2.0, 1.0, 0.0, -1.0, 2.0]
+    fit = regression.solve(x, y, loss="huber", delta=1.0)
+    assert (fit.intercept, fit.slope) == (pytest.approx(1.0), pytest.approx(0.0, abs=1e-12))
+    assert fit.unique
+    for angle in np.linspace(0.0, 2.0 * np.pi, 73):
+        moved = _huber_total(x, y, 1.0 + 1e-3 * np.cos(angle), 1e-3 * np.sin(angle))
+        assert moved > fit.total_loss + 1e-9
+    # Two samples at x = 1 far on either side: any slope between -9 and 4 gives the same total.
+    x, y = [0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 5.0, -10.0]
+    fit = regression.solve(x, y, loss="huber", delta=1.0)
+    assert not fit.unique
+    assert _huber_total(x, y, 0.0, 2.0) == pytest.approx(fit.total_loss, rel=1e-15)

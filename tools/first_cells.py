@@ -32,6 +32,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the l1l2 of this repository, for its table of extras
+sys.path.insert(0, str(ROOT / "tools"))  # prose_numbers, which finds the notebooks for both tools
+
+from prose_numbers import ProseNumberError, notebooks  # noqa: E402
 
 from l1l2 import _optional  # noqa: E402
 
@@ -191,32 +194,20 @@ def update_addresses(root: Path, wanted: dict[str, str], *, check: bool) -> list
     return changed
 
 
-def notebooks(paths: list[str]) -> list[Path]:
-    """Return the chapters named by ``paths`` (files, or folders searched recursively)."""
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        elif path.suffix == ".ipynb" and path.is_file():
-            found.append(path)
-        else:
-            raise SystemExit(f"first_cells: {name!r} is neither a notebook nor a folder")
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     """Rewrite (or with ``--check``, check) the first cells and the addresses."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=[str(ROOT / "book")])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     args = parser.parse_args(argv)
+    try:
+        found = notebooks(args.paths)
+    except ProseNumberError as exc:
+        raise SystemExit(f"first_cells: {exc}") from None
     wanted = addresses()
     stale = update_addresses(ROOT, wanted, check=args.check)
     stale += [
-        str(path)
-        for path in notebooks(args.paths)
-        if update_notebook(path, wanted["repository"], check=args.check)
+        str(path) for path in found if update_notebook(path, wanted["repository"], check=args.check)
     ]
     verb = "stale" if args.check else "rewrote"
     for name in stale:

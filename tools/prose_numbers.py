@@ -88,7 +88,10 @@ class Problem:
 
 
 def notebooks(paths: list[str]) -> list[Path]:
-    """Return the notebooks named by ``paths`` (files, or folders searched recursively)."""
+    """Return the notebooks named by ``paths`` (files, or folders searched recursively).
+
+    ``tools/first_cells.py`` finds its chapters with this function too.
+    """
     found: list[Path] = []
     for name in paths:
         path = Path(name)

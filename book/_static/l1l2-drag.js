@@ -13,14 +13,21 @@
      reweighted least squares (weight 1 inside, delta/|r| outside) until the line moves by less
      than 1e-10, then the exact minimum of the quadratic that the split of the points into
      inside, above and below gives, kept when it leaves that split as it was.
-   Pointer events cover mouse, pen and touch; a focused point moves with the arrow keys
-   (Shift: ten times as far). The container gets data-state="ready" once drawn. */
+   Pointer events cover mouse, pen and touch; each point is grabbed within a transparent circle
+   at least TARGET CSS px across however small the chart is drawn, and a focused point moves
+   with the arrow keys (Shift: ten times as far). Once drawn, the chart replaces the static
+   image l1l2.drag puts in the container (what a notebook shows), and the container gets
+   data-state="ready". */
 (function () {
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var WIDTH = 640, HEIGHT = 400;
-  var MARGIN = {left: 64, right: 16, top: 16, bottom: 52};
+  var WIDTH = 640, HEIGHT = 436;
+  // The legend sits in the bottom margin, under the x axis: the plot area stays free for points.
+  var MARGIN = {left: 64, right: 16, top: 16, bottom: 88};
+  var FONT = 17;  // px of the 640-px drawing: 9.5 CSS px when a 390-px phone shows it 358 px wide
+  var DOT = 9;  // radius of a drawn point
+  var TARGET = 26;  // smallest diameter, in CSS px on the screen, of the area that grabs a point
 
   // -- the fits -------------------------------------------------------------------------------
 
@@ -163,13 +170,13 @@
     svg.style.maxWidth = WIDTH + "px";
     svg.style.display = "block";
     el("style", {}, svg).textContent =
-      ".l1l2-drag-point{cursor:grab;touch-action:none}" +
+      ".l1l2-drag-point,.l1l2-drag-target{cursor:grab;touch-action:none}" +
       ".l1l2-drag-point:focus{outline:none}" +
-      ".l1l2-drag-point:focus-visible,.l1l2-drag-point.l1l2-active{stroke:#000;stroke-width:4px}";
+      ".l1l2-drag-point:focus-visible .l1l2-drag-dot,.l1l2-drag-point.l1l2-active .l1l2-drag-dot{stroke:#000;stroke-width:4px}";
     el("rect", {x: 0, y: 0, width: WIDTH, height: HEIGHT, fill: "#ffffff", rx: 4}, svg);
     var clip = el("clipPath", {id: id + "-clip"}, el("defs", {}, svg));
     el("rect", {x: MARGIN.left, y: MARGIN.top, width: this.pw, height: this.ph}, clip);
-    var axes = el("g", {"aria-hidden": "true", "font-size": 15, fill: "#222222"}, svg);
+    var axes = el("g", {"aria-hidden": "true", "font-size": FONT, fill: "#222222"}, svg);
     ticks(s.x_range[0], s.x_range[1]).forEach(function (t) {
       var x = self.sx(t);
       el("line", {x1: x, x2: x, y1: MARGIN.top, y2: MARGIN.top + self.ph, stroke: "#e4e4e4"}, axes);
@@ -181,43 +188,82 @@
       el("text", {x: MARGIN.left - 6, y: y + 4, "text-anchor": "end"}, axes).textContent = String(t);
     });
     el("rect", {x: MARGIN.left, y: MARGIN.top, width: this.pw, height: this.ph, fill: "none", stroke: "#444444"}, axes);
-    el("text", {x: MARGIN.left + this.pw / 2, y: HEIGHT - 10, "text-anchor": "middle"}, axes).textContent = s.x_label;
+    el("text", {x: MARGIN.left + this.pw / 2, y: MARGIN.top + this.ph + 40, "text-anchor": "middle"}, axes)
+      .textContent = s.x_label;
     el("text", {transform: "translate(16," + (MARGIN.top + this.ph / 2) + ") rotate(-90)", "text-anchor": "middle"}, axes)
       .textContent = s.y_label;
     this.lines = {};
-    var legend = el("g", {"aria-hidden": "true", "font-size": 15, fill: "#222222"}, svg);
-    Object.keys(s.lines).forEach(function (key, k) {
+    Object.keys(s.lines).forEach(function (key) {
       var style = s.lines[key];
       self.lines[key] = el("line", {stroke: style[1], "stroke-width": 3, "stroke-dasharray": style[2] || "none",
                                     "clip-path": "url(#" + id + "-clip)", "data-loss": key}, svg);
-      var y = MARGIN.top + 18 + 20 * k;
-      el("rect", {x: MARGIN.left + 6, y: y - 11, width: 215, height: 19, fill: "#ffffff", opacity: 0.85}, legend);
-      el("line", {x1: MARGIN.left + 10, x2: MARGIN.left + 46, y1: y - 2, y2: y - 2, stroke: style[1], "stroke-width": 3,
-                  "stroke-dasharray": style[2] || "none"}, legend);
-      el("text", {x: MARGIN.left + 52, y: y + 3}, legend).textContent = style[0];
     });
-    svg.appendChild(legend);
+    // The legend: one row under the x axis title, each line's sample and label.
+    this.legend = el("g", {"aria-hidden": "true", "font-size": FONT, fill: "#222222", "class": "l1l2-drag-legend"}, svg);
+    Object.keys(s.lines).forEach(function (key) {
+      var style = s.lines[key], entry = el("g", {"data-loss": key}, self.legend);
+      el("line", {x1: 0, x2: 36, y1: -5, y2: -5, stroke: style[1], "stroke-width": 3,
+                  "stroke-dasharray": style[2] || "none"}, entry);
+      el("text", {x: 42, y: 0}, entry).textContent = style[0];
+    });
+    // Under every dot, the transparent circles that grab a point near it: a dot itself always
+    // grabs its own point, even where another point's circle reaches over it.
+    var targets = el("g", {"aria-hidden": "true"}, svg);
+    this.targets = this.points.map(function (p, i) {
+      return el("circle", {r: DOT, fill: "none", "pointer-events": "all", "class": "l1l2-drag-target",
+                           "data-index": i}, targets);
+    });
     this.circles = this.points.map(function (p, i) {
-      var c = el("circle", {r: 9, fill: "#555555", "fill-opacity": 0.85, stroke: "#ffffff", "stroke-width": 2,
-                            tabindex: 0, role: "button", "aria-roledescription": "draggable point",
-                            "class": "l1l2-drag-point", "data-index": i}, svg);
-      self.listen(c, i);
-      return c;
+      var g = el("g", {tabindex: 0, role: "button", "aria-roledescription": "draggable point",
+                       "class": "l1l2-drag-point", "data-index": i}, svg);
+      el("circle", {r: DOT, fill: "#555555", "fill-opacity": 0.85, stroke: "#ffffff", "stroke-width": 2,
+                    "class": "l1l2-drag-dot"}, g);
+      self.listen(g, self.targets[i], i);
+      return g;
     });
     this.svg = svg;
     this.container.insertBefore(svg, this.equations);
+    var fallback = this.container.querySelector(".l1l2-drag-fallback");
+    if (fallback) fallback.hidden = true;
+    this.placeLegend();
+    this.sizeTargets();
+    window.addEventListener("resize", this.sizeTargets.bind(this));
+  };
+
+  // Legend entries side by side, centred under the plot, each as wide as its text.
+  Chart.prototype.placeLegend = function () {
+    var x = 0, gap = 24, entries = Array.prototype.slice.call(this.legend.childNodes);
+    entries.forEach(function (entry) {
+      var text = entry.querySelector("text");
+      var width = text.getComputedTextLength() || 0.55 * FONT * text.textContent.length;
+      entry.setAttribute("transform", "translate(" + x + ",0)");
+      x += 42 + width + gap;
+    });
+    var left = MARGIN.left + Math.max(0, (this.pw - (x - gap)) / 2);
+    this.legend.setAttribute("transform", "translate(" + left + "," + (HEIGHT - 12) + ")");
+  };
+
+  // The transparent circle that grabs a point: TARGET CSS px across on the screen, or the dot.
+  Chart.prototype.sizeTargets = function () {
+    var shown = this.svg.getBoundingClientRect().width;
+    var radius = shown > 0 ? Math.max(DOT, TARGET / 2 * WIDTH / shown) : 2 * DOT;
+    this.svg.querySelectorAll(".l1l2-drag-target").forEach(function (target) {
+      target.setAttribute("r", radius.toFixed(1));
+    });
   };
 
   // Pointer events (mouse, pen, touch): a drag follows its own pointer, wherever it goes.
-  Chart.prototype.listen = function (circle, i) {
+  Chart.prototype.listen = function (point, target, i) {
     var self = this, s = this.settings, drag = null;
-    circle.addEventListener("pointerdown", function (event) {
+    function grab(event) {
       event.preventDefault();
       drag = event.pointerId;
-      try { circle.setPointerCapture(event.pointerId); } catch (error) { /* not a live pointer */ }
-      circle.classList.add("l1l2-active");
-      circle.focus();
-    });
+      try { event.currentTarget.setPointerCapture(event.pointerId); } catch (error) { /* not a live pointer */ }
+      point.classList.add("l1l2-active");
+      point.focus();
+    }
+    point.addEventListener("pointerdown", grab);
+    target.addEventListener("pointerdown", grab);
     window.addEventListener("pointermove", function (event) {
       if (drag !== event.pointerId) return;
       var box = self.svg.getBoundingClientRect();
@@ -229,11 +275,11 @@
     function release(event) {
       if (drag !== event.pointerId) return;
       drag = null;
-      circle.classList.remove("l1l2-active");
+      point.classList.remove("l1l2-active");
     }
     window.addEventListener("pointerup", release);
     window.addEventListener("pointercancel", release);
-    circle.addEventListener("keydown", function (event) {
+    point.addEventListener("keydown", function (event) {
       var step = event.shiftKey ? 10 : 1;
       var d = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1]}[event.key];
       if (!d) return;
@@ -255,8 +301,9 @@
     var fits = fitAll(this.points, s.delta);
     this.points.forEach(function (p, i) {
       var c = self.circles[i];
-      c.setAttribute("cx", self.sx(p[0]));
-      c.setAttribute("cy", self.sy(p[1]));
+      var at = "translate(" + self.sx(p[0]) + "," + self.sy(p[1]) + ")";
+      c.setAttribute("transform", at);
+      self.targets[i].setAttribute("transform", at);
       c.setAttribute("aria-label", "Point " + (i + 1) + " of " + self.points.length + ": " +
         s.x_label + " " + six(p[0]) + ", " + s.y_label + " " + six(p[1]) +
         ". Drag it, or move it with the arrow keys.");

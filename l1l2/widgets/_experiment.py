@@ -325,11 +325,13 @@ class Explorer(_canvas.Live):
         self._loss_line.set_data(np.arange(h.steps, dtype=np.float64), plotting.drawable(h.loss))
         self._w_line.set_data(np.arange(h.steps + 1, dtype=np.float64), plotting.drawable(h.w))
         color = plotting.color_for(s.loss)
+        style = plotting.linestyle_for(s.loss)  # the loss's line style, as in every figure
         label = losses.LOSSES[s.loss].label
         for name, line in self._trajectory_lines.items():
-            line.set_color(color)
+            for drawn in (line, self._legend_handles[name]):
+                drawn.set_color(color)
+                drawn.set_linestyle(style)
             line.set_label(label)
-            self._legend_handles[name].set_color(color)
             self._legend_texts[name].set_text(label)
         settle = result.settle
         if settle is None:

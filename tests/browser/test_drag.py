@@ -257,6 +257,72 @@ def test_on_a_390_px_phone_the_chart_fits_and_still_drags(open_chart: Any) -> No
     assert not failing, failing
 
 
+# Runs in the page: where the legend, the plot area, the points' grab areas and the static
+# picture are.
+LAYOUT = """
+(selector) => {
+  const chart = document.querySelector(selector);
+  const box = e => e.getBoundingClientRect().toJSON();
+  const plot = chart.querySelector('svg g[aria-hidden] > rect[fill="none"]');
+  const fallback = chart.querySelector('.l1l2-drag-fallback');
+  return {
+    legend: box(chart.querySelector('.l1l2-drag-legend')),
+    legendLabels: Array.from(chart.querySelectorAll('.l1l2-drag-legend text')).map(
+      t => t.textContent),
+    plot: box(plot),
+    targets: Array.from(chart.querySelectorAll('.l1l2-drag-target')).map(box),
+    dots: Array.from(chart.querySelectorAll('.l1l2-drag-dot')).map(box),
+    fallback: fallback ? {hidden: fallback.hidden, shown: fallback.offsetParent !== null} : null,
+    // the smallest text on the screen, in CSS px: its font size times the drawing's scale
+    smallestText: (() => {
+      const svg = chart.querySelector('svg');
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return Math.min(...Array.from(svg.querySelectorAll('text')).map(
+        t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    })(),
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_legend_sits_under_the_plot_and_points_are_big_targets(
+    open_chart: Any, width: int
+) -> None:
+    """Off the plot area, where stars are dropped; each point grabbed within 24 CSS px or more;
+    no text under 9 CSS px."""
+    page = open_chart(viewport={"width": width, "height": 844}, has_touch=width < 500)
+    layout = page.evaluate(LAYOUT, CHART)
+    assert layout["legend"]["top"] >= layout["plot"]["bottom"], layout
+    assert layout["legendLabels"] == [
+        line[0] for line in _state(page)["settings"]["lines"].values()
+    ]
+    assert layout["fallback"] == {"hidden": True, "shown": False}, layout["fallback"]
+    assert layout["smallestText"] >= 9, (width, layout["smallestText"])
+    for target, dot in zip(layout["targets"], layout["dots"], strict=True):
+        assert min(target["width"], target["height"]) >= 24, (width, target)
+        assert dot["width"] < target["width"]  # the drawn dot keeps its size
+    # A touch 10 CSS px beside a point's dot still grabs that point.
+    before = _state(page)
+    centre = page.evaluate(CENTRE, [CHART, 4])
+    page.evaluate(
+        """([selector, i, x, y]) => {
+          const point = document.querySelectorAll(selector + ' .l1l2-drag-point')[i];
+          const at = (type, dx, dy) => point.ownerDocument.elementFromPoint(x + dx, y + dy)
+            .dispatchEvent(new PointerEvent(type, {pointerId: 9, pointerType: 'touch',
+              isPrimary: true, bubbles: true, cancelable: true,
+              clientX: x + dx, clientY: y + dy}));
+          at('pointerdown', 10, 0);
+          for (let k = 1; k <= 5; k++) at('pointermove', 10, -12 * k);
+          at('pointerup', 10, -60);
+        }""",
+        [CHART, 4, *centre],
+    )
+    after = _state(page)
+    assert _moved(before, after) == [4], (before["points"][4], after["points"][4])
+    _check(after)
+
+
 def test_dark_mode_keeps_the_chart_readable_and_accessible(open_chart: Any) -> None:
     page = open_chart(color_scheme="dark")
     colours = page.evaluate(

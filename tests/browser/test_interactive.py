@@ -24,16 +24,10 @@ from urllib.parse import urljoin
 import numpy as np
 import pytest
 
-from l1l2 import gd, losses
+from l1l2 import gd, losses, schedules, vocabulary
 from l1l2.data import apple_harvest
 from l1l2.experiments import SOURCE, l1_interval
-from l1l2.interactive import (
-    APPLE_RANGES,
-    DESCENT_LOSSES,
-    DESCENT_SCHEDULES,
-    descent_schedule,
-    experiment_data,
-)
+from l1l2.interactive import APPLE_RANGES, DESCENT_LOSSES, DESCENT_SCHEDULES, experiment_data
 
 from .conftest import BUILD_HINT, MISSING_BUILD, discover_pages
 from .visits import TIMEOUT_MS, VIEWPORT, WAIT_FOR_FIGURES, Visits
@@ -57,6 +51,7 @@ SNAPSHOT = """
     l1Total: texts('l1_total_marks'), l2Total: texts('l2_total_marks'),
     l1Bars: texts('l1_bars_marks'), l2Bars: texts('l2_bars_marks'),
     readout: texts('readout_marks'),
+    legend: Array.from(figure.querySelectorAll('g.role-legend-label text')).map(t => t.textContent),
     controls: Array.from(figure.querySelectorAll('input')).map(input => ({
       name: input.name, type: input.type, value: input.value, checked: input.checked,
       label: (input.closest('label') || {textContent: ''}).textContent.trim(),
@@ -246,7 +241,7 @@ def _descent_run(setting: dict[str, Any]) -> gd.History:
         y,
         loss=setting["loss"],
         w0=SOURCE.w0,
-        lr=descent_schedule(setting["schedule"], setting["lr"]),
+        lr=schedules.named(setting["schedule"], setting["lr"]),
         batch_size=SOURCE.batch_size,
         epochs=200,
         reduction=SOURCE.reduction,
@@ -267,6 +262,9 @@ def _check_descent(session: Session, snapshot: dict[str, Any], figure: str) -> N
     assert update == run.steps
     assert _number(match.group(2)) == _sig(run.w[update]), (figure, setting, text)
     assert _number(match.group(3)) == _sig(run.loss[update - 1]), (figure, setting, text)
+    # The legend lists what is drawn: the chosen loss and the true w.
+    drawn = [vocabulary.LOSSES[setting["loss"]].label, "true w = 1"]
+    assert snapshot["legend"] == drawn, (figure, setting, snapshot["legend"])
     # Hover over a point of the w panel: the tooltip shows that update's w and batch loss.
     points = session.page.locator(f"#{figure} g.w_points_marks path")
     count = points.count()
@@ -392,16 +390,63 @@ LAYOUT = """
     card: embed ? getComputedStyle(embed).backgroundColor : null,
     nameColor: name ? getComputedStyle(name).color : null,
     controlScheme: radio ? getComputedStyle(radio).colorScheme : null,
+    // texts drawn over one another: tick labels, readouts, legends (hidden labels left out)
+    collisions: (() => {
+      const shown = Array.from(figure.querySelectorAll('.l1l2-interactive-chart svg text'))
+        .filter(t => t.textContent.trim() && !t.closest('[opacity="0"]')
+                && getComputedStyle(t).opacity !== '0' && t.getAttribute('opacity') !== '0')
+        .map(t => ({text: t.textContent, box: t.getBoundingClientRect()}));
+      const hits = [];
+      shown.forEach((a, i) => shown.slice(i + 1).forEach(b => {
+        if (a.box.left < b.box.right - 1 && b.box.left < a.box.right - 1 &&
+            a.box.top < b.box.bottom - 1 && b.box.top < a.box.bottom - 1) {
+          hits.push(a.text + ' / ' + b.text);
+        }
+      }));
+      // a line of text (readout, total) reaching into a plot area, over its ticks and data
+      const svg = figure.querySelector('.l1l2-interactive-chart svg');
+      const whole = svg ? svg.getBoundingClientRect().width : 0;
+      const plots = Array.from(figure.querySelectorAll('.l1l2-interactive-chart path.background'))
+        .map(p => p.getBoundingClientRect()).filter(b => b.width < whole - 10 && b.height > 40);
+      figure.querySelectorAll('g.readout_marks text, g.l1_total_marks text, g.l2_total_marks text')
+        .forEach(t => {
+          const a = t.getBoundingClientRect();
+          plots.forEach(b => {
+            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.top - 1 &&
+                a.bottom > b.top + 1 && a.top < b.bottom) {
+              hits.push(t.textContent + ' / the plot area below it');
+            }
+          });
+        });
+      return hits;
+    })(),
   };
 })
 """
 
 # Charts with several series and the legend entries each must show (the apple chart has one
-# series a panel, named by its axis and its line of text).
+# series a panel, named by its axis and its line of text). The descent chart draws one loss at
+# a time and lists only that one: abs L1 as it opens.
 LEGENDS = {
-    "descent": {"signed L1", "abs L1", "L2", "Huber", "true w = 1"},
+    "descent": {"abs L1", "true w = 1"},
     "huber-delta": {"targets y", "Huber: w·x ± δ"},
 }
+ONLY_DRAWN = {"descent"}
+
+
+def _legend_and_text_problems(figure: dict[str, Any], label: str) -> list[str]:
+    """A legend that lacks a series or lists one not drawn; texts drawn over one another."""
+    problems = []
+    expected = LEGENDS.get(figure["kind"], set())
+    missing = expected - set(figure["legendLabels"])
+    if missing or (figure["kind"] in LEGENDS and not figure["legends"]):
+        problems.append(f"{label}: legend lacks {sorted(missing)}")
+    extra = set(figure["legendLabels"]) - expected
+    if figure["kind"] in ONLY_DRAWN and extra:
+        problems.append(f"{label}: legend lists {sorted(extra)}, which is not drawn")
+    if figure["collisions"]:
+        problems.append(f"{label}: texts overlap: {figure['collisions']}")
+    return problems
 
 
 def _luminance(css: str) -> float:
@@ -445,9 +490,7 @@ def test_charts_fit_their_column_have_legends_and_read_in_both_modes(
                     problems.append(f"{label}: chart {chart} outside the window")
                 if figure["overflow"] > 1:
                     problems.append(f"{label}: scrolls {figure['overflow']} px inside its box")
-                missing = LEGENDS.get(figure["kind"], set()) - set(figure["legendLabels"])
-                if missing or (figure["kind"] in LEGENDS and not figure["legends"]):
-                    problems.append(f"{label}: legend lacks {sorted(missing)}")
+                problems += _legend_and_text_problems(figure, label)
                 # Dark mode too: a light card, dark labels, controls in their light scheme.
                 if _luminance(figure["card"]) < 0.9 or _luminance(figure["nameColor"]) > 0.3:
                     problems.append(f"{label}: card {figure['card']}, labels {figure['nameColor']}")

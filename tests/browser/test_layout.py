@@ -7,6 +7,10 @@ Every page is opened once at 1280 px (light) and once at 390 px, a phone (dark):
   PNG's pixels per inch (its ``pHYs`` chunk) / 72, times the shown width / the natural width. It
   must be at least ``MIN_TEXT_PX`` at both widths (on a phone the figure may scroll inside its
   box to keep it so, never the page).
+- **A figure that scrolls says so.** At 390 px every figure box that scrolls sideways shows its
+  hint ("scroll sideways ..., or open it full size", linking the figure's PNG) at the box's left
+  edge, before and after scrolling; a box that does not scroll, and every box at 1280 px, shows
+  none. axe-core finds no serious or critical violation in the hints, light and dark.
 - **Pages.** At 390 px no page's document is wider than the window.
 - **Printed output.** At 1280 px no output block scrolls sideways or cuts a line off.
 """
@@ -24,7 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from .conftest import discover_pages
-from .visits import TIMEOUT_MS, is_ours
+from .visits import AXE, TIMEOUT_MS, is_ours
 
 # The smallest text a figure may show, in CSS px (about 7 pt on the page).
 MIN_TEXT_PX = 9.0
@@ -33,8 +37,12 @@ TEXT_KEY = "l1l2 smallest text (pt)"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# Runs in the page: every figure image (its natural and shown width), the document's width, and
-# the output blocks whose content is wider than their box.
+# The class of a figure's scroll hint (book/_ext/l1l2_book/scrollable_figures.py).
+HINT = "l1l2-scroll-hint"
+
+# Runs in the page: every figure image (its natural and shown width), the document's width, the
+# output blocks whose content is wider than their box, and every figure box: whether it scrolls,
+# and whether its hint is shown inside it, before and after it is scrolled to its end.
 MEASURE = """
 async () => {
   const imgs = Array.from(document.querySelectorAll('article .cell_output img'));
@@ -55,9 +63,31 @@ async () => {
         width: pre.clientWidth, content: pre.scrollWidth,
         line: pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), ''),
       })),
+    boxes: Array.from(document.querySelectorAll('article .cell_output'))
+      .filter(box => box.querySelector(':scope > img, :scope > figure > img'))
+      .map(box => {
+        const img = box.querySelector(':scope > img, :scope > figure > img');
+        const hint = box.querySelector(':scope > .HINT');
+        const link = hint ? hint.querySelector('a[href]') : null;
+        const shown = () => {
+          if (!hint) return false;
+          const b = box.getBoundingClientRect(), r = hint.getBoundingClientRect();
+          const style = getComputedStyle(hint);
+          return r.width > 0 && r.height > 0 && style.display !== 'none'
+            && style.visibility !== 'hidden' && r.left >= b.left - 1 && r.right <= b.right + 1;
+        };
+        const before = shown();
+        box.scrollLeft = box.scrollWidth;
+        const after = shown();
+        box.scrollLeft = 0;
+        return {
+          src: img.currentSrc || img.src, hint: hint !== null, link: link ? link.href : null,
+          scrolls: box.scrollWidth > box.clientWidth + 1, shown: before, shownScrolled: after,
+        };
+      }),
   };
 }
-"""
+""".replace(".HINT", f".{HINT}")
 
 
 @dataclass
@@ -68,6 +98,7 @@ class Layout:
     document: int = 0
     figures: list[dict[str, Any]] = field(default_factory=list)
     wide_outputs: list[dict[str, Any]] = field(default_factory=list)
+    boxes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def png_record(data: bytes) -> tuple[float | None, float | None]:
@@ -141,7 +172,11 @@ def layouts(site: Path, server: str, browser: Any) -> dict[tuple[str, str], Layo
                 page.goto(urljoin(server, rel), wait_until="load")
                 info = page.evaluate(MEASURE)
                 found[rel, mode] = Layout(
-                    info["window"], info["document"], info["figures"], info["wideOutputs"]
+                    info["window"],
+                    info["document"],
+                    info["figures"],
+                    info["wideOutputs"],
+                    info["boxes"],
                 )
         finally:
             context.close()
@@ -196,3 +231,70 @@ def test_no_printed_output_runs_off_its_box_on_a_desktop(
         for out in layout.wide_outputs
     ]
     assert not wide, "\n".join(wide)
+
+
+def hint_problems(rel: str, mode: str, box: dict[str, Any]) -> list[str]:
+    """What is wrong with the scroll hint of one figure box, at one width."""
+    where = f"{rel} ({mode}): figure {Path(urlsplit(box['src']).path).name[:12]}…"
+    if not box["hint"]:
+        return [f"{where} has no scroll hint"]
+    if not box["scrolls"]:
+        return [f"{where} does not scroll, yet shows the scroll hint"] if box["shown"] else []
+    problems = []
+    if not (box["shown"] and box["shownScrolled"]):
+        problems.append(
+            f"{where} scrolls sideways without its hint in view "
+            f"(before scrolling: {box['shown']}, scrolled to the end: {box['shownScrolled']})"
+        )
+    if box["link"] != box["src"]:
+        problems.append(f"{where}: the hint links {box['link']}, not the figure {box['src']}")
+    return problems
+
+
+def test_a_figure_that_scrolls_says_so_and_only_then(
+    layouts: dict[tuple[str, str], Layout],
+) -> None:
+    """At 390 px a scrolling figure shows its hint; a figure that fits, or at 1280 px, none."""
+    problems = []
+    scrolling = {"desktop": 0, "phone dark": 0}
+    for (rel, mode), layout in sorted(layouts.items()):
+        for box in layout.boxes:
+            scrolling[mode] += box["scrolls"]
+            problems += hint_problems(rel, mode, box)
+    assert scrolling["phone dark"], "no figure scrolls at 390 px: the hint was never seen"
+    assert not scrolling["desktop"], f"{scrolling['desktop']} figures scroll at 1280 px"
+    assert not problems, "\n".join(problems)
+
+
+# Runs in the page after axe.min.js: the violations of axe-core's rules inside the scroll hints.
+AXE_HINTS = f"""
+async () => (await axe.run('.{HINT}', {{resultTypes: ["violations"]}}))
+  .violations.map(v => ({{id: v.id, impact: v.impact, help: v.help,
+                          nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}}))
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_scroll_hints_pass_axe_on_a_phone(
+    scheme: str, site: Path, server: str, browser: Any
+) -> None:
+    """axe-core, on a chapter's scroll hints at 390 px: no serious or critical violation."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core missing at {AXE}: run `npm ci`.", pytrace=False)
+    chapter = next(rel for rel in discover_pages(site) if rel.startswith("book/08-"))
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda r: r.continue_() if is_ours(r.request.url, server) else r.abort())
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, chapter), wait_until="load")
+        shown = page.locator(f".{HINT}").evaluate_all(
+            "hints => hints.filter(h => h.getBoundingClientRect().height > 0).length"
+        )
+        assert shown, f"{chapter} shows no scroll hint at 390 px"
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(AXE_HINTS)
+    finally:
+        context.close()
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, serious

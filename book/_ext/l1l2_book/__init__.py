@@ -13,8 +13,10 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml`` (the package ``l1
 - :mod:`~l1l2_book.widget_scripts`: the widget manager loaded only on pages that show a widget.
 - :mod:`~l1l2_book.vega`: the interactive figures of :mod:`l1l2.interactive` made live with Vega
   served from the book's own files.
-- :mod:`~l1l2_book.bibliography`: the bibliography's entries as list items for screen readers.
-- :mod:`~l1l2_book.scrollable_figures`: figure outputs that a keyboard can scroll on a phone.
+- :mod:`~l1l2_book.bibliography`: author-year citation links resolved to (and checked against)
+  the bibliography's entries, and those entries as list items for screen readers.
+- :mod:`~l1l2_book.scrollable_figures`: figure outputs that a keyboard can scroll on a phone,
+  with a hint shown while the figure is wider than its box.
 - :mod:`~l1l2_book.dedupe_scripts`: every inline script written once per page.
 - :mod:`~l1l2_book.prose_numbers`: every number the prose states next to a glue key checked
   against the glued value stored in the notebook (a difference fails the strict build).

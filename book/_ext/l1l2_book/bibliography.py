@@ -1,15 +1,96 @@
-"""The entries of the bibliography as list items, for screen readers.
+"""Citations that read the same in the book and in JupyterLab, and a bibliography they link to.
 
-docutils writes them as ``doc-biblioentry`` inside a ``role="list"``: a list without list items
-to a screen reader (axe-core's critical ``aria-required-children``). Each entry gets the ARIA
-role ``listitem``.
+The chapters cite a source as a plain Markdown link whose text is its author and year::
+
+    ([Huber, 1964](references.md#cite-huber1964))     parenthetical: (Huber, 1964)
+    [Huber (1964)](references.md#cite-huber1964)       in the sentence: Huber (1964)
+
+JupyterLab (with jupyterlab-myst) has no bibliography and would show a ``{cite}`` role as its
+raw key; a link reads right there as it is. In the book, this module resolves each such link to
+the source's entry on the References page (``cite-<key>``, set as ``bibtex_cite_id``), and checks
+it against ``references.bib``: an unknown key, or a text that is not the entry's author and year
+(:func:`author_year`), is a warning, so it fails the strict build.
+
+It also makes each entry of a ``role="list"`` bibliography a list item for screen readers:
+docutils writes them as ``doc-biblioentry`` inside a ``role="list"``, a list without list items
+(axe-core's critical ``aria-required-children``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from docutils import nodes
+from pybtex.richtext import Text  # type: ignore[import-untyped]  # sphinxcontrib-bibtex's own
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+logger = logging.getLogger(__name__)
+
+#: The id of a source's entry in the bibliography, and the anchor a citation links to.
+CITE_ID = "cite-{key}"
+_PREFIX = CITE_ID.split("{", 1)[0]
+
+
+def _plain(latex: str) -> str:
+    """``latex`` as plain text: accents resolved, braces dropped."""
+    return str(Text.from_latex(latex).render_as("text"))
+
+
+def author_year(entry: Any) -> tuple[str, str]:
+    """Return the (authors, year) a citation of ``entry`` (a pybtex entry) shows.
+
+    One author by surname, two joined by "and", three or more as the first "et al."; the year,
+    or "n.d." for a source without one.
+    """
+    people = entry.persons.get("author", [])
+    names = [_plain(" ".join(person.prelast_names + person.last_names)) for person in people]
+    authors = f"{names[0]} et al." if len(names) > 2 else " and ".join(names)
+    return authors, _plain(entry.fields.get("year", "n.d."))
+
+
+def _cite_ids(app: Sphinx, config: Config) -> None:
+    """Give every bibliography entry the id ``cite-<key>`` that the citations link to."""
+    config.bibtex_cite_id = CITE_ID
+
+
+class CitationLinks(SphinxPostTransform):
+    """Resolve ``[Author, year](references.md#cite-key)`` to the entry of ``key``, and check it."""
+
+    default_priority = 5  # before myst-parser's resolver (9), which knows only heading anchors
+
+    def run(self, **kwargs: Any) -> None:
+        """Replace each citation link by a link to its entry, warning on a wrong key or text."""
+        entries = self.env.get_domain("cite").bibdata.data.entries  # type: ignore[attr-defined]
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            anchor = node.get("reftargetid") or ""
+            if node.get("reftype") != "myst" or not anchor.startswith(_PREFIX):
+                continue
+            key = anchor[len(_PREFIX) :]
+            text, title = node.astext(), ""
+            if key not in entries:
+                logger.warning("citation of an unknown source %r: %r", key, text, location=node)
+            else:
+                title = _plain(entries[key].fields.get("title", ""))
+                authors, year = author_year(entries[key])
+                allowed = (f"{authors}, {year}", f"{authors} ({year})")
+                if text not in allowed:
+                    logger.warning(
+                        "citation %r of %r should read %s",
+                        text,
+                        key,
+                        " or ".join(map(repr, allowed)),
+                        location=node,
+                    )
+            assert self.app.builder is not None
+            inner = nodes.inline(text, "", *node[0].children, classes=["l1l2-cite"])
+            target = node["reftarget"]
+            link = make_refnode(self.app.builder, self.env.docname, target, anchor, inner, title)
+            node.replace_self(link)
 
 
 def _bibliography_as_list(
@@ -22,5 +103,7 @@ def _bibliography_as_list(
 
 
 def setup(app: Sphinx) -> None:
-    """Register the rewrite of the bibliography's roles."""
+    """Register the citation links, the entries' ids and the bibliography's list roles."""
+    app.connect("config-inited", _cite_ids)
+    app.add_post_transform(CitationLinks)
     app.connect("html-page-context", _bibliography_as_list)
