@@ -40,7 +40,16 @@ from l1l2._validation import (
 from l1l2.losses import LOSS_NAMES, LOSSES, GradFn, LossFn, LossName
 from l1l2.schedules import Schedule
 
-__all__ = ["History", "descend", "fit", "minimizer", "stability_limit"]
+__all__ = [
+    "MAX_FEATURE_UPDATES",
+    "MAX_TERMS",
+    "MAX_UPDATES",
+    "History",
+    "descend",
+    "fit",
+    "minimizer",
+    "stability_limit",
+]
 
 BoolArray = NDArray[np.bool_]
 LossSpec = LossName | tuple[LossFn, GradFn]
@@ -54,10 +63,10 @@ SETTLING: Final = vocabulary.SETTLING
 #: feature on an idle machine), so the largest run accepted takes a few seconds; the book's
 #: longest is 50,000 updates.
 MAX_UPDATES: Final = 10**5
-#: The most updates times features: each feature adds about 4 µs to an update.
+#: The most updates times features (each feature adds about 4 µs to an update).
 MAX_FEATURE_UPDATES: Final = 5 * 10**5
-#: The most gradient terms one call computes: updates times samples per batch times runs times
-#: features (about 1 s per 10^8 on an idle machine), so that large data sets, batches or
+#: The most gradient terms one call computes, that is updates times samples per batch times runs
+#: times features (about 1 s per 10^8 on an idle machine), so that large data sets, batches or
 #: numbers of runs cannot make a run last minutes either.
 MAX_TERMS: Final = 10**8
 
@@ -620,8 +629,8 @@ def descend(
     epochs : int
         Passes over the data, at least 0. Refused up front if the history would need more
         than 1 GiB (``MAX_BYTES`` of the package's input checks), or the run more than
-        :data:`MAX_UPDATES` (10^5) updates, :data:`MAX_FEATURE_UPDATES` (5 x 10^5) updates
-        times features or :data:`MAX_TERMS` (10^8) gradient terms: the largest run accepted
+        :data:`~l1l2.gd.MAX_UPDATES` (10^5) updates, :data:`~l1l2.gd.MAX_FEATURE_UPDATES` (5 x 10^5) updates
+        times features or :data:`~l1l2.gd.MAX_TERMS` (10^8) gradient terms: the largest run accepted
         takes seconds.
     coef0 : float or array_like
         Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.

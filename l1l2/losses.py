@@ -3,17 +3,17 @@ r"""Regression losses and their gradients with respect to the prediction.
 Arguments follow scikit-learn's order, truth first and prediction second; ``reduction`` follows
 PyTorch (``"mean"``, ``"sum"`` or ``"none"``). With the residual :math:`r_i = \hat y_i - y_i`:
 
-=========  ============================================  =========================================
-name       per-sample loss :math:`\ell(r)`               derivative :math:`\ell'(r)`
-=========  ============================================  =========================================
-signed     :math:`r`                                     :math:`1`
-l1         :math:`|r|`                                   :math:`\operatorname{sign}(r)`
-l2         :math:`r^2`                                   :math:`2r`
-huber      :math:`\tfrac12 r^2` if :math:`|r|\le\delta`  :math:`\mathrm{clip}(r, -\delta, \delta)`
-           else :math:`\delta(|r| - \tfrac12\delta)`
-quantile   :math:`\max\bigl((1 - q)\,r,\ -q\,r\bigr)`   :math:`1 - q` if :math:`r > 0`,
-                                                         :math:`-q` if :math:`r < 0`, 0 at 0
-=========  ============================================  =========================================
+========  ============================================  =========================================
+name      per-sample loss :math:`\ell(r)`               derivative :math:`\ell'(r)`
+========  ============================================  =========================================
+signed    :math:`r`                                     :math:`1`
+l1        :math:`|r|`                                   :math:`\operatorname{sign}(r)`
+l2        :math:`r^2`                                   :math:`2r`
+huber     :math:`\tfrac12 r^2` if :math:`|r|\le\delta`  :math:`\mathrm{clip}(r, -\delta, \delta)`
+          else :math:`\delta(|r| - \tfrac12\delta)`
+quantile  :math:`\max\bigl((1 - q)\,r,\ -q\,r\bigr)`    :math:`1 - q` if :math:`r > 0`,
+                                                        :math:`-q` if :math:`r < 0`, 0 at 0
+========  ============================================  =========================================
 
 The pinball (quantile) loss, :func:`pinball`, is the only one with a parameter that is not a
 scale: its ``quantile`` :math:`q \in (0, 1)`, always given by the caller. Written with

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -224,10 +225,19 @@ def _small_book(folder: Path) -> Path:
     # The chapter's {term} links need the book's glossary.
     shutil.copy(BOOK / "glossary.md", folder / "glossary.md")
     (folder / "index.md").write_text(
-        "# Small book\n\n```{toctree}\nchapter\nglossary\n```\n", encoding="utf-8"
+        "# Small book\n\n```{toctree}\nchapter\nglossary\nelsewhere\n```\n", encoding="utf-8"
     )
     chapter = folder / "chapter.ipynb"
     chapter.write_text(json.dumps(nb), encoding="utf-8")
+    # The sections of other chapters that the chapter and the glossary link to, as stand-ins.
+    text = chapter.read_text(encoding="utf-8") + (folder / "glossary.md").read_text(
+        encoding="utf-8"
+    )
+    labels = sorted(set(re.findall(r"\{ref\}`(?:[^`<]*<)?([a-z0-9-]+)>?`", text)))
+    (folder / "elsewhere.md").write_text(
+        "# Elsewhere\n\n" + "".join(f"({label})=\n## {label}\n\n" for label in labels),
+        encoding="utf-8",
+    )
     return chapter
 
 

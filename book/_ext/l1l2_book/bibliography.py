@@ -65,11 +65,22 @@ class CitationLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         """Replace each citation link by a link to its entry, warning on a wrong key or text."""
+        citations = [
+            node
+            for node in self.document.findall(addnodes.pending_xref)
+            if node.get("reftype") == "myst" and (node.get("reftargetid") or "").startswith(_PREFIX)
+        ]
+        if not citations:
+            return
+        if "cite" not in self.env.domains:  # a book without sphinxcontrib-bibtex
+            for node in citations:
+                logger.warning(
+                    "citation %r needs sphinxcontrib.bibtex", node.astext(), location=node
+                )
+            return
         entries = self.env.get_domain("cite").bibdata.data.entries  # type: ignore[attr-defined]
-        for node in list(self.document.findall(addnodes.pending_xref)):
-            anchor = node.get("reftargetid") or ""
-            if node.get("reftype") != "myst" or not anchor.startswith(_PREFIX):
-                continue
+        for node in citations:
+            anchor = node["reftargetid"]
             key = anchor[len(_PREFIX) :]
             text, title = node.astext(), ""
             if key not in entries:
