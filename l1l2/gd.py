@@ -629,9 +629,9 @@ def descend(
     epochs : int
         Passes over the data, at least 0. Refused up front if the history would need more
         than 1 GiB (``MAX_BYTES`` of the package's input checks), or the run more than
-        :data:`~l1l2.gd.MAX_UPDATES` (10^5) updates, :data:`~l1l2.gd.MAX_FEATURE_UPDATES` (5 x 10^5) updates
-        times features or :data:`~l1l2.gd.MAX_TERMS` (10^8) gradient terms: the largest run accepted
-        takes seconds.
+        :data:`~l1l2.gd.MAX_UPDATES` (10^5) updates,
+        :data:`~l1l2.gd.MAX_FEATURE_UPDATES` (5 x 10^5) updates times features or
+        :data:`~l1l2.gd.MAX_TERMS` (10^8) gradient terms: the largest run accepted takes seconds.
     coef0 : float or array_like
         Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
     intercept0 : float or array_like
