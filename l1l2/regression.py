@@ -138,7 +138,8 @@ class Fit:
         r"""Return Xβ + b for new inputs X of shape (m,) or (m, p).
 
         A pandas DataFrame is taken by column name when the fit was made on one; a frame with
-        other columns is refused. A prediction beyond float64 is an error, not ``inf``.
+        other columns is refused. A prediction beyond float64 is an error, not ``inf``; so is one
+        below the smallest normal float64 (about 2.2e-308), where it has lost digits.
         """
         design = _as_design(self._by_name(X), "X")
         if design.shape[1] != self.coef.size:
@@ -153,7 +154,33 @@ class Fit:
             raise ArgumentValueError(
                 "X", "the prediction for this X is beyond float64 (about 1.8e308): rescale X"
             )
+        self._refuse_underflow(design, prediction)
         return prediction
+
+    def _refuse_underflow(self, design: FloatArray, prediction: FloatArray) -> None:
+        """Raise if products x * coef below the smallest normal float64 may move a prediction.
+
+        Each such product is rounded (a subnormal, or 0) by up to half the smallest subnormal:
+        a rounding or less unless the prediction is itself that small.
+        """
+        tiny = float(np.finfo(np.float64).tiny)
+        near = np.flatnonzero(np.abs(prediction) < (self.coef.size + 1) * 2.0 * tiny)
+        if near.size == 0:
+            return
+        rows = design[near]
+        with np.errstate(all="ignore"):
+            products = rows * self.coef
+        lost = np.count_nonzero((rows != 0.0) & (self.coef != 0.0) & (np.abs(products) < tiny), 1)
+        small = np.abs(prediction[near])
+        bad = ((small != 0.0) & (small < tiny)) | (small < 2.0 * lost * tiny)
+        if np.any(bad):
+            i = int(near[np.argmax(bad)])
+            raise ArgumentValueError(
+                "X",
+                f"the prediction for row {i} of this X ({prediction[i]:.6g}) is below or near the "
+                f"smallest normal float64 ({tiny:.4g}), where it loses digits or becomes 0: "
+                "rescale X",
+            )
 
     def _by_name(self, X: ArrayLike) -> ArrayLike:
         """A DataFrame's columns in the order of the fit's ``feature_names``, as an array."""
