@@ -139,7 +139,8 @@ class Fit:
 
         A pandas DataFrame is taken by column name when the fit was made on one; a frame with
         other columns is refused. A prediction beyond float64 is an error, not ``inf``; so is one
-        below the smallest normal float64 (about 2.2e-308), where it has lost digits.
+        that products ``x * coef`` below the smallest normal float64 (about 2.2e-308), rounded
+        there, may have moved by more than a rounding.
         """
         design = _as_design(self._by_name(X), "X")
         if design.shape[1] != self.coef.size:
@@ -164,7 +165,7 @@ class Fit:
         a rounding or less unless the prediction is itself that small.
         """
         tiny = float(np.finfo(np.float64).tiny)
-        near = np.flatnonzero(np.abs(prediction) < (self.coef.size + 1) * 2.0 * tiny)
+        near = np.flatnonzero(np.abs(prediction) < self.coef.size * tiny)
         if near.size == 0:
             return
         rows = design[near]
@@ -172,7 +173,7 @@ class Fit:
             products = rows * self.coef
         lost = np.count_nonzero((rows != 0.0) & (self.coef != 0.0) & (np.abs(products) < tiny), 1)
         small = np.abs(prediction[near])
-        bad = ((small != 0.0) & (small < tiny)) | (small < 2.0 * lost * tiny)
+        bad = small < lost * tiny
         if np.any(bad):
             i = int(near[np.argmax(bad)])
             raise ArgumentValueError(

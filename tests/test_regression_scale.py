@@ -157,13 +157,23 @@ def test_subnormal_coefficients_are_refused() -> None:
         regression.solve(x * 1e160, y * 1e-160, loss="l2")
 
 
-def test_an_intercept_below_the_smallest_normal_float_is_refused() -> None:
-    x = np.array([1.0, 2.0, 3.0])
+def test_an_intercept_from_products_below_the_smallest_normal_float_is_refused() -> None:
+    # The slope (about 7e-24) is normal, but its products with x and the intercept are not.
+    x = np.array([1.0, 2.0, 3.0]) * 1e-300
+    y = np.array([0.0, 1.0, 3.0]) * 5e-324
     with pytest.raises(
         ValueError, match=r"intercept .* below or near the smallest normal"
     ) as caught:
-        regression.solve(x, np.array([1.0, 2.0, 3.0]) * 1e-300 + 1e-320, loss="l2")
+        regression.solve(x, y, loss="l2")
     assert getattr(caught.value, "argument", None) == "y"
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_a_subnormal_intercept_added_from_exact_terms_stands(loss: str) -> None:
+    # Halving every term of the intercept (against overflow) turned the shift 5e-324 into 0.
+    fit = regression.solve([0.0, 1.0, 2.0], [5e-324] * 3, loss=loss)
+    assert (fit.intercept, fit.coef[0]) == (5e-324, 0.0)
+    assert fit.predict([7.0]) == 5e-324
 
 
 def test_coefficients_near_the_smallest_normal_float_are_exact() -> None:
