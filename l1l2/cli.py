@@ -660,7 +660,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped reading (``l1l2 ... | head -1``): nothing more to say to anyone.
         _silence_stdout()
         return EXIT_CLOSED_PIPE
-    except OSError as exc:  # the output could not be written: a full disk, a failing device
+    except OSError as exc:  # the output could not be written: a full disk, a failing device,
+        # or no standard output at all; one line on stderr (print skips a closed stderr)
         _silence_stdout()
         print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -671,6 +672,8 @@ def _run(argv: Sequence[str] | None) -> int:
     """Parse the arguments and run the command they name."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if sys.stdout is None:  # started with standard output closed (``l1l2 >&-``)
+        raise OSError(errno.EBADF, "standard output is closed")
     if args.command == "experiment":
         return _experiment(args, args.parser)
     if args.command == "fit":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -200,6 +201,21 @@ def test_a_closed_pipe_in_a_real_process_prints_nothing() -> None:
         os.close(write)
     assert done.returncode == 141
     assert done.stderr == b""
+
+
+@pytest.mark.parametrize("command", ["", "experiment", "fit {csv} --x x --y y"])
+def test_a_closed_stdout_is_one_line_on_stderr_and_status_1(command: str, tmp_path: Path) -> None:
+    # Started with standard output closed, Python's sys.stdout is None: the final flush was an
+    # AttributeError traceback with status 1.
+    csv = tmp_path / "ok.csv"
+    csv.write_text("x,y\n1,2\n2,3\n3,5\n")
+    arguments = command.format(csv=shlex.quote(str(csv)))
+    line = f"{shlex.quote(sys.executable)} -m l1l2 {arguments} >&-"
+    done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr == "l1l2: error: cannot write the output: standard output is closed\n"
+    silent = subprocess.run(["bash", "-c", line + " 2>&-"], capture_output=True, check=False)
+    assert (silent.returncode, silent.stdout, silent.stderr) == (1, b"", b"")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
