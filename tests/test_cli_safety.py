@@ -125,6 +125,11 @@ def test_integers_beyond_2_53_are_an_error_not_rounded(
         ),
         ("1,1.00000000000000000001e20", "the number '1.00000000000000000001e20' is beyond"),
         ("1,-100000000000000000000000", "the integer '-100000000000000000000000' is beyond"),
+        # Only an empty line is skipped: a line of empty fields is a row with no numbers.
+        (",", "line 3, column 'x': '' is not a finite number"),
+        # Spaces and tabs around a number are dropped; no-break spaces and line breaks are not.
+        ("1,\xa04", "line 3, column 'y': '\\xa04' is not a finite number"),
+        ('1,"4\n"', "line 3, column 'y': '4\\n' is not a finite number"),
     ],
 )
 def test_rows_must_have_every_field_and_plain_decimal_numbers_float64_keeps(
@@ -155,6 +160,44 @@ def test_plain_numbers_that_float64_holds_to_the_digits_written_are_read(
     assert main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "l1"]) == 0
     line = capsys.readouterr().out.splitlines()[-1].split()
     assert (float(line[1]), float(line[2])) == (pytest.approx(value, rel=1e-6), 0.0)
+
+
+def test_empty_lines_and_blanks_around_numbers_are_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", "x,y\n0,1\n\n 1 ,\t3\t\n2,5\n\n")
+    assert main(fit_args(csv)) == 0
+    assert "3 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("1.2345678912345e-320", "the number '1.2345678912345e-320' is below 2.23e-308"),
+        ("1e-400", "'1e-400' is too small for float64"),
+        ("\xa01", "invalid float value: '\\xa01'"),
+    ],
+)
+def test_number_options_follow_the_csv_number_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, message: str
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    argv = ["fit", str(csv), "--x", "x", "--y", "y", "--loss", "huber", "--delta", option]
+    err = one_line_error(capsys, argv)
+    assert "argument --delta" in err
+    assert message in err
+
+
+def test_a_tiny_delta_is_shown_as_written_and_the_table_stays_aligned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    assert (
+        main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "all", "--delta", "1e-320"]) == 0
+    )
+    table = capsys.readouterr().out.splitlines()[1:5]
+    assert table[3].startswith("huber (delta=1e-320) ")
+    assert len({len(line) for line in table}) == 1  # every column ends where the header's does
 
 
 def test_errors_quote_at_most_80_characters_of_input(
