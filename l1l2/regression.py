@@ -17,6 +17,7 @@ which line is best:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -445,7 +446,10 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         )
     # In standard units (exact shifts and power-of-two scales), so that no slope, intercept or
     # total overflows or underflows, and ties are decided relative to the data.
-    data = _exact.standardise(design, target, intercept=True)
+    try:
+        data = _exact.standardise(design, target, intercept=True)
+    except ArgumentValueError as exc:
+        raise _for_x(exc) from None
     xs, ys = data.A[:, 1], data.y
     i, j = np.triu_indices(n, k=1)
     keep = xs[i] != xs[j]
@@ -464,13 +468,16 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
     # The same line through three or more collinear samples appears once per pair: keep one.
     _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
     pairs = np.column_stack([i, j])[optimal][first]
-    result = np.array(
-        [
-            _line_through(design[:, 0], target, pair, data, line)
-            for pair, line in zip(pairs, lines[first], strict=True)
-        ],
-        dtype=np.float64,
-    )
+    try:
+        result = np.array(
+            [
+                _line_through(design[:, 0], target, pair, data, line)
+                for pair, line in zip(pairs, lines[first], strict=True)
+            ],
+            dtype=np.float64,
+        )
+    except ArgumentValueError as exc:
+        raise _for_x(exc) from None
     order = np.lexsort((result[:, 0], result[:, 1]))
     sorted_lines: FloatArray = result[order]
     return sorted_lines
@@ -509,6 +516,12 @@ def _through_samples(
     return intercept, np.asarray(coef, dtype=np.float64)
 
 
+def _for_x(error: ArgumentValueError) -> ArgumentValueError:
+    """An error of the fit's ``X`` (its column 0) said of ``l1_lines``'s argument ``x``."""
+    message = re.sub(r"\bX\b", "x", str(error).replace("X column 0", "x"))
+    return ArgumentValueError("x" if error.argument == "X" else error.argument, message)
+
+
 def _line_through(
     x: FloatArray,
     y: FloatArray,
@@ -522,10 +535,16 @@ def _line_through(
     compute them; in standard units only when a difference overflows float64.
     """
     i, j = int(pair[0]), int(pair[1])
+    tiny = np.finfo(np.float64).tiny
     with np.errstate(all="ignore"):
         slope = (y[j] - y[i]) / (x[j] - x[i])
         intercept = y[i] - slope * x[i]
-    if np.isfinite(slope) and np.isfinite(intercept):
+        # Below the smallest normal float64 a slope or its product with x has lost digits or
+        # become 0: unscaling refuses those, naming the column.
+        underflow = (y[j] != y[i] and abs(slope) < tiny) or (
+            slope != 0.0 and x[i] != 0.0 and abs(slope * x[i]) < tiny
+        )
+    if np.isfinite(slope) and np.isfinite(intercept) and not underflow:
         return float(intercept), float(slope)
     b, coef = data.unscale(standard)
     return b, float(coef[0])

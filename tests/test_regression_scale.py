@@ -205,6 +205,14 @@ def test_l1_lines_scale_with_the_data(scale: float) -> None:
     np.testing.assert_allclose(lines / [scale, 1.0], regression.l1_lines(x, y), rtol=1e-12)
 
 
+def test_l1_lines_below_the_smallest_normal_float_are_refused_naming_x() -> None:
+    # The slope 1e-340 of the line through two samples came out 0 without a word.
+    x, y = np.arange(4.0), np.array([0.0, 1.0, 0.0, 3.0])
+    with pytest.raises(ValueError, match=r"coefficient of x \(about 1e-340\)") as caught:
+        regression.l1_lines(x * 1e170, y * 1e-170)
+    assert getattr(caught.value, "argument", None) == "x"
+
+
 def test_l1_lines_near_the_largest_float() -> None:
     x = np.array([1.7e308, 1.6e308, 1.5e308, 1.4e308, 1.45e308])
     y = 0.5 * x + np.array([0.0, 1e306, -1e306, 0.0, 3e305])
