@@ -712,6 +712,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         fits = {loss: regression.solve(x, y, loss=loss, delta=delta) for loss in chosen}
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc)
+    ends = _line_ends(x, fits, parser) if args.save is not None else {}
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     labels = {loss: f"huber (delta={_option(delta)})" if loss == "huber" else loss for loss in fits}
     width = max(16, *map(len, labels.values()))  # the columns stay aligned with any delta
@@ -727,7 +728,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "(l1l2.regression.l1_lines lists them)."
         )
     if args.save is not None:
-        return _save_lines(x, y, fits, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
+        return _save_lines(x, y, ends, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
     return 0
 
 
@@ -872,17 +873,39 @@ def _shown(number: float) -> str:
     return f"{int(number):d}" if 1.0 <= abs(number) < 1e25 else f"{number:.17g}"
 
 
+def _line_ends(
+    x: np.ndarray, fits: dict[str, regression.Fit], parser: argparse.ArgumentParser
+) -> dict[str, np.ndarray]:
+    """Each fitted line at the least and the greatest x, as the figure draws it, or exit 2.
+
+    Computed before anything is printed: ``predict`` refuses a value that products below the
+    smallest normal float64 may have moved by more than a rounding.
+    """
+    ends = {}
+    for loss, fit in fits.items():
+        try:
+            ends[loss] = fit.predict(np.array([x.min(), x.max()]))
+        except ValueError:
+            parser.error(
+                f"the {loss} line cannot be drawn for --save: at x = {x.min():.6g} or "
+                f"{x.max():.6g} its value is below or near the smallest normal float64 "
+                f"({np.finfo(np.float64).tiny:.4g}), where it loses digits; rescale the "
+                "columns, or leave out --save"
+            )
+    return ends
+
+
 def _save_lines(
     x: np.ndarray,
     y: np.ndarray,
-    fits: dict[str, regression.Fit],
+    ends: dict[str, np.ndarray],
     path: Path,
     *,
     xlabel: str,
     ylabel: str,
     force: bool,
 ) -> int:
-    """Save the data and the fitted lines to the PNG file ``path``."""
+    """Save the data and the fitted lines (``ends``: each at min and max x) to ``path``."""
     figure = _agg_figure((6.4, 4.4))
     if figure is None:
         return 1
@@ -893,10 +916,8 @@ def _save_lines(
     data_mark = vocabulary.REFERENCES["data"]
     ax.scatter(x, y, color=data_mark.color, s=16, zorder=3, label=data_mark.label)
     grid = np.array([x.min(), x.max()])
-    for loss, fit in fits.items():
-        ax.plot(
-            grid, fit.predict(grid), color=plotting.color_for(loss), label=plotting.label_for(loss)
-        )
+    for loss, line in ends.items():
+        ax.plot(grid, line, color=plotting.color_for(loss), label=plotting.label_for(loss))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()

@@ -200,6 +200,18 @@ def test_a_tiny_delta_is_shown_as_written_and_the_table_stays_aligned(
     assert len({len(line) for line in table}) == 1  # every column ends where the header's does
 
 
+def test_a_line_the_figure_cannot_draw_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The l2 line at x = 1e-20 is about 1e-320: predict refuses it, which was a traceback.
+    csv = write_csv(tmp_path / "d.csv", "x,y\n1e-20,0\n1,1e-300\n2,2e-300\n")
+    png = tmp_path / "lines.png"
+    err = one_line_error(capsys, fit_args(csv, "--save", str(png)))
+    assert "the l2 line cannot be drawn for --save: at x = 1e-20 or 2" in err
+    assert not png.exists()
+    assert main(fit_args(csv)) == 0  # the fit itself stands
+
+
 def test_errors_quote_at_most_80_characters_of_input(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
