@@ -101,21 +101,69 @@ class Standard:
             coef = np.ldexp(beta[int(self.intercept) :], exponent)
             b = 0.0
             if self.intercept:
-                # Half of each term, added exactly (fsum), then doubled: no term or partial sum
-                # overflows when the intercept itself is representable.
-                halves = [
-                    0.5 * self.y_shift,
-                    0.5 * self.y_scale * float(beta[0]),
-                    *(-(0.5 * self.x_shift) * coef).tolist(),
-                ]
-                b = 2.0 * math.fsum(halves) if all(map(math.isfinite, halves)) else math.inf
+                # The terms added exactly (fsum); when one or the sum overflows, half of each,
+                # then doubled: no term or partial sum overflows when the intercept itself is
+                # representable. Halving only then, it rounds no subnormal shift (5e-324 / 2).
+                terms = [self.y_shift, self.y_scale * float(beta[0]), *(-self.x_shift * coef)]
+                try:
+                    b = math.fsum(terms) if all(map(math.isfinite, terms)) else math.inf
+                except OverflowError:  # a partial sum beyond float64
+                    b = math.inf
+                if not math.isfinite(b):
+                    halves = [
+                        0.5 * self.y_shift,
+                        0.5 * self.y_scale * float(beta[0]),
+                        *(-(0.5 * self.x_shift) * coef).tolist(),
+                    ]
+                    b = 2.0 * math.fsum(halves) if all(map(math.isfinite, halves)) else math.inf
         if not (np.all(np.isfinite(coef)) and math.isfinite(b)):
             raise ArgumentValueError(
                 "X",
                 "the fitted coefficients of these X and y are beyond float64 (about 1.8e308): "
                 "rescale X or y",
             )
+        self._refuse_underflow(beta, exponent, coef, b)
         return b, np.array(coef, dtype=np.float64)
+
+    def _refuse_underflow(
+        self, beta: FloatArray, exponent: FloatArray, coef: FloatArray, b: float
+    ) -> None:
+        """Raise if a coefficient fell below the smallest normal float64 on the way back.
+
+        There it loses digits (a subnormal) or becomes 0, and the intercept, which subtracts
+        ``shift * coef``, goes wrong with it. The intercept is refused when terms of its sum that
+        underflowed (each off by up to half the smallest subnormal) may move it by more than a
+        rounding; a subnormal intercept added from exact terms (data of 5e-324) stands.
+        """
+        tiny = float(np.finfo(np.float64).tiny)
+        slopes = beta[int(self.intercept) :]
+        for j in np.flatnonzero((slopes != 0.0) & (np.abs(coef) < tiny)):
+            digits = math.log10(abs(float(slopes[j]))) + float(exponent[j]) * math.log10(2.0)
+            power = math.floor(digits)
+            value = f"{math.copysign(10 ** (digits - power), float(slopes[j])):.3g}e{power}"
+            raise ArgumentValueError(
+                "X",
+                f"the fitted coefficient of X column {j} (about {value}) is below "
+                f"the smallest normal float64 ({tiny:.4g}), where it loses digits or becomes 0: "
+                "rescale X or y so every coefficient is 0 or between 2.2e-308 and 1.8e308 in "
+                "magnitude",
+            )
+        if not self.intercept:
+            return
+        # Each product of the intercept's sum whose factors are nonzero but which came out below
+        # the smallest normal float64 was rounded or lost (the shift of y is added as it is).
+        left = np.concatenate(([self.y_scale], self.x_shift))
+        right = np.concatenate(([beta[0]], coef))
+        with np.errstate(all="ignore"):
+            products = left * right
+        lost = int(np.count_nonzero((left != 0.0) & (right != 0.0) & (np.abs(products) < tiny)))
+        if abs(b) < lost * tiny:
+            raise ArgumentValueError(
+                "y",
+                f"the fitted intercept of these X and y ({b:.6g}) is below or near the "
+                f"smallest normal float64 ({tiny:.4g}), where it loses digits or becomes 0: "
+                "rescale y so the intercept is 0 or between 2.2e-308 and 1.8e308 in magnitude",
+            )
 
 
 def _probe(n: int) -> NDArray[np.intp]:

@@ -13,11 +13,11 @@ import math
 import numbers
 import operator
 from collections.abc import Collection
-from typing import Final, Literal, TypeGuard, TypeVar
+from typing import Any, Final, Literal, TypeGuard, TypeVar
 
 import numpy as np
 from numpy.ma import MaskedArray
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from l1l2._typing import FloatArray
 
@@ -148,7 +148,8 @@ def as_float_array(
         If ``value`` is masked, or not an array of real numbers (strings, booleans, complex,
         objects).
     ArgumentValueError
-        If ``value`` is ragged or empty, or (with ``finite``) holds NaN or an infinite value.
+        If ``value`` is ragged or empty, holds integers that float64 would round (beyond
+        2**53: ``2**53 + 1``), or (with ``finite``) holds NaN or an infinite value.
     """
     if type(value) is np.ndarray and value.dtype == np.float64 and (value.size or empty):
         if finite:
@@ -176,11 +177,35 @@ def as_float_array(
     if array.size == 0 and not empty:
         raise ArgumentValueError(name, f"{name} must not be empty, got {_show(value)}")
     if array.dtype != np.float64:
+        integers = array
         with np.errstate(over="ignore"):  # float128 beyond float64: caught as infinite below
             array = array.astype(np.float64)
+        if integers.dtype.kind in "iu" and integers.dtype.itemsize > 4:
+            _check_exact_integers(integers, array, name)
     if finite:
         check_finite(array, name)
     return array
+
+
+def _check_exact_integers(integers: NDArray[Any], converted: FloatArray, name: str) -> None:
+    """Raise naming ``name`` if float64 rounded an integer of ``integers`` (beyond 2**53)."""
+    big = np.flatnonzero(np.abs(converted) >= 2.0**53)  # 2**53 + 1 rounds down to 2**53
+    if big.size == 0:
+        return
+    rounded = converted.flat[big]
+    limit = 2.0 ** (63 if integers.dtype.kind == "i" else 64)
+    fits = (rounded >= -limit) & (rounded < limit)  # back to the integer type without overflow
+    back = np.where(fits, rounded, 0.0).astype(integers.dtype)
+    wrong = ~fits | (back != integers.flat[big])
+    if wrong.any():
+        first = int(big[np.argmax(wrong)])
+        raise ArgumentValueError(
+            name,
+            f"{name} must hold integers that float64 holds exactly (all up to 2**53 = "
+            f"9007199254740992 in size, some beyond), got {int(integers.flat[first])} at flat "
+            f"index {first}, which float64 would round to {int(converted.flat[first])}; "
+            "subtract an offset or rescale it first",
+        )
 
 
 def as_per_run(

@@ -93,17 +93,22 @@ def _plain_float(text: str) -> float:
     other program would read the same way; ``inf`` and ``nan`` stay for the package's own
     checks to refuse with their reason.
     """
-    plain = _PLAIN_NUMBER.fullmatch(text.strip()) is not None
-    if not plain and text.strip().lower().lstrip("+-") not in {"inf", "infinity", "nan"}:
+    word = text.strip(_ASCII_BLANKS)
+    plain = _PLAIN_NUMBER.fullmatch(word) is not None
+    if not plain and word.lower().lstrip("+-") not in {"inf", "infinity", "nan"}:
         raise argparse.ArgumentTypeError(
             f"invalid float value: {_quote(text)} (plain decimal digits, such as -12.5 or 3e4)"
         )
-    return float(text)
+    number = float(word)
+    # The digits float64 holds, as for a number in the CSV file (1.2345678912345e-320 is not).
+    if plain and (problem := _lost_digits(word, number, "give a number float64 holds")):
+        raise argparse.ArgumentTypeError(f"invalid float value: {problem}")
+    return number
 
 
 def _plain_int(text: str) -> int:
     """Parse an integer option written in plain ASCII decimal digits."""
-    if re.fullmatch(r"[+-]?[0-9]+", text.strip()) is None:
+    if re.fullmatch(r"[+-]?[0-9]+", text.strip(_ASCII_BLANKS)) is None:
         raise argparse.ArgumentTypeError(
             f"invalid int value: {_quote(text)} (plain decimal digits, such as 200)"
         )
@@ -493,7 +498,7 @@ def _report(
     """Print the settings and what the run did."""
     history = result.history
     outcome = _source.outcome(result, w0=args.w0)
-    huber = f", delta={delta:g}" if args.loss == "huber" else ""
+    huber = f", delta={_option(delta)}" if args.loss == "huber" else ""
     print(
         f"Experiment: loss={args.loss}{huber}, noise={args.noise:g}, {schedule} "
         f"({args.schedule}), epochs={args.epochs}, batch size={args.batch_size}, n={args.n}, "
@@ -660,7 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader stopped reading (``l1l2 ... | head -1``): nothing more to say to anyone.
         _silence_stdout()
         return EXIT_CLOSED_PIPE
-    except OSError as exc:  # the output could not be written: a full disk, a failing device
+    except OSError as exc:  # the output could not be written: a full disk, a failing device,
+        # or no standard output at all; one line on stderr (print skips a closed stderr)
         _silence_stdout()
         print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -671,6 +677,8 @@ def _run(argv: Sequence[str] | None) -> int:
     """Parse the arguments and run the command they name."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if sys.stdout is None:  # started with standard output closed (``l1l2 >&-``)
+        raise OSError(errno.EBADF, "standard output is closed")
     if args.command == "experiment":
         return _experiment(args, args.parser)
     if args.command == "fit":
@@ -704,18 +712,23 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         fits = {loss: regression.solve(x, y, loss=loss, delta=delta) for loss in chosen}
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc)
+    ends = _line_ends(x, fits, parser) if args.save is not None else {}
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
-    print(f"{'loss':16s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
+    labels = {loss: f"huber (delta={_option(delta)})" if loss == "huber" else loss for loss in fits}
+    width = max(16, *map(len, labels.values()))  # the columns stay aligned with any delta
+    print(f"{'loss':{width}s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
     for loss, fit in fits.items():
-        label = f"huber (delta={delta:g})" if loss == "huber" else loss
-        print(f"{label:16s} {fit.intercept:14.6g} {fit.slope:14.6g} {fit.total_loss:14.6g}")
+        print(
+            f"{labels[loss]:{width}s} {fit.intercept:14.6g} {fit.slope:14.6g} "
+            f"{fit.total_loss:14.6g}"
+        )
     if "l1" in fits and not fits["l1"].unique:
         print(
             "The l1 line is not unique: other lines fit equally well "
             "(l1l2.regression.l1_lines lists them)."
         )
     if args.save is not None:
-        return _save_lines(x, y, fits, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
+        return _save_lines(x, y, ends, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
     return 0
 
 
@@ -746,8 +759,8 @@ def _read_columns(
     columns = [_column_index(header, wanted, name, parser) for wanted in (args.x, args.y)]
     values: list[list[float]] = [[], []]
     for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank line
+        if not row:
+            continue  # an empty line; a line of empty fields (",") is refused below
         if len(row) != len(header):
             # A row with more or fewer fields than the header: its values may sit under the
             # wrong names (a comma inside an unquoted number, a missing field), so none is used.
@@ -757,7 +770,11 @@ def _read_columns(
             )
         for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
             values[k].append(
-                _number(row[column].strip(), f"{name} line {line}, column {_quote(wanted)}", parser)
+                _number(
+                    row[column].strip(_ASCII_BLANKS),
+                    f"{name} line {line}, column {_quote(wanted)}",
+                    parser,
+                )
             )
     return np.array(values[0]), np.array(values[1])
 
@@ -786,6 +803,9 @@ _EXACT_INTEGERS: Final = 2**53
 # exponent. Not Python's other spellings (1_000, fullwidth or other Unicode digits, nan, inf),
 # which another program reading the same file would not take for the same number.
 _PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# The blanks around a number that are dropped: spaces and tabs only. Not a line break inside a
+# quoted field ("4\n") or Unicode spaces (no-break space), which str.strip would also drop.
+_ASCII_BLANKS: Final = " \t"
 
 
 def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
@@ -799,18 +819,29 @@ def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
     below 2.2e-308, where float64 has fewer digits (``1.2345678901e-315``), and a nonzero number
     that float64 would turn into 0 is refused too.
     """
-    import decimal  # noqa: PLC0415 - only this command reads numbers from text
-
     if _PLAIN_NUMBER.fullmatch(cell) is None or not math.isfinite(number := float(cell)):
         parser.error(
             f"{where}: {_quote(cell)} is not a finite number written in plain decimal digits "
             "(such as -12.5 or 3e4)"
         )
+    problem = _lost_digits(cell, number)
+    if problem is not None:
+        parser.error(f"{where}: {problem}")
+    return number
+
+
+def _lost_digits(cell: str, number: float, remedy: str | None = None) -> str | None:
+    """Why float64's ``number`` does not keep the digits of ``cell`` (see :func:`_number`).
+
+    ``remedy`` ends the message; by default it is what to do to a CSV column.
+    """
+    import decimal  # noqa: PLC0415 - only this command reads numbers from text
+
     written = decimal.Decimal(cell)
     if number == 0.0 and written != 0:
-        parser.error(
-            f"{where}: {_quote(cell)} is too small for float64 (below about 5e-324), which "
-            "would read it as 0; rescale the column first"
+        return (
+            f"{_quote(cell)} is too small for float64 (below about 5e-324), which "
+            f"would read it as 0; {remedy or 'rescale the column first'}"
         )
     tiny = abs(number) < sys.float_info.min  # subnormal: fewer than 53 bits left
     if abs(written) > _EXACT_INTEGERS or tiny:
@@ -823,12 +854,18 @@ def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
                 if tiny
                 else "beyond 2**53"
             )
-            parser.error(
-                f"{where}: the {what} {_quote(cell)} is {where_in_range} and has more digits "
+            return (
+                f"the {what} {_quote(cell)} is {where_in_range} and has more digits "
                 f"than float64 holds there, so it would be rounded to {_shown(number)}; "
-                "subtract an offset or rescale the column first"
+                f"{remedy or 'subtract an offset or rescale the column first'}"
             )
-    return number
+    return None
+
+
+def _option(number: float) -> str:
+    """A number option in 6 significant digits, or all it has (``1e-320``, not 9.99989e-321)."""
+    short, whole = f"{number:g}", repr(number)  # repr: the fewest digits that read back
+    return short if float(short) == number and len(short) <= len(whole) else whole
 
 
 def _shown(number: float) -> str:
@@ -836,17 +873,39 @@ def _shown(number: float) -> str:
     return f"{int(number):d}" if 1.0 <= abs(number) < 1e25 else f"{number:.17g}"
 
 
+def _line_ends(
+    x: np.ndarray, fits: dict[str, regression.Fit], parser: argparse.ArgumentParser
+) -> dict[str, np.ndarray]:
+    """Each fitted line at the least and the greatest x, as the figure draws it, or exit 2.
+
+    Computed before anything is printed: ``predict`` refuses a value that products below the
+    smallest normal float64 may have moved by more than a rounding.
+    """
+    ends = {}
+    for loss, fit in fits.items():
+        try:
+            ends[loss] = fit.predict(np.array([x.min(), x.max()]))
+        except ValueError:
+            parser.error(
+                f"the {loss} line cannot be drawn for --save: at x = {x.min():.6g} or "
+                f"{x.max():.6g} its value is below or near the smallest normal float64 "
+                f"({np.finfo(np.float64).tiny:.4g}), where it loses digits; rescale the "
+                "columns, or leave out --save"
+            )
+    return ends
+
+
 def _save_lines(
     x: np.ndarray,
     y: np.ndarray,
-    fits: dict[str, regression.Fit],
+    ends: dict[str, np.ndarray],
     path: Path,
     *,
     xlabel: str,
     ylabel: str,
     force: bool,
 ) -> int:
-    """Save the data and the fitted lines to the PNG file ``path``."""
+    """Save the data and the fitted lines (``ends``: each at min and max x) to ``path``."""
     figure = _agg_figure((6.4, 4.4))
     if figure is None:
         return 1
@@ -857,10 +916,8 @@ def _save_lines(
     data_mark = vocabulary.REFERENCES["data"]
     ax.scatter(x, y, color=data_mark.color, s=16, zorder=3, label=data_mark.label)
     grid = np.array([x.min(), x.max()])
-    for loss, fit in fits.items():
-        ax.plot(
-            grid, fit.predict(grid), color=plotting.color_for(loss), label=plotting.label_for(loss)
-        )
+    for loss, line in ends.items():
+        ax.plot(grid, line, color=plotting.color_for(loss), label=plotting.label_for(loss))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend()

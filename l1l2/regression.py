@@ -18,6 +18,7 @@ which line is best, with a fourth, the pinball loss, for lines at any quantile:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal, cast
 
@@ -152,7 +153,9 @@ class Fit:
         r"""Return Xβ + b for new inputs X of shape (m,) or (m, p).
 
         A pandas DataFrame is taken by column name when the fit was made on one; a frame with
-        other columns is refused. A prediction beyond float64 is an error, not ``inf``.
+        other columns is refused. A prediction beyond float64 is an error, not ``inf``; so is one
+        that products ``x * coef`` below the smallest normal float64 (about 2.2e-308), rounded
+        there, may have moved by more than a rounding.
         """
         design = _as_design(self._by_name(X), "X")
         if design.shape[1] != self.coef.size:
@@ -167,7 +170,33 @@ class Fit:
             raise ArgumentValueError(
                 "X", "the prediction for this X is beyond float64 (about 1.8e308): rescale X"
             )
+        self._refuse_underflow(design, prediction)
         return prediction
+
+    def _refuse_underflow(self, design: FloatArray, prediction: FloatArray) -> None:
+        """Raise if products x * coef below the smallest normal float64 may move a prediction.
+
+        Each such product is rounded (a subnormal, or 0) by up to half the smallest subnormal:
+        a rounding or less unless the prediction is itself that small.
+        """
+        tiny = float(np.finfo(np.float64).tiny)
+        near = np.flatnonzero(np.abs(prediction) < self.coef.size * tiny)
+        if near.size == 0:
+            return
+        rows = design[near]
+        with np.errstate(all="ignore"):
+            products = rows * self.coef
+        lost = np.count_nonzero((rows != 0.0) & (self.coef != 0.0) & (np.abs(products) < tiny), 1)
+        small = np.abs(prediction[near])
+        bad = small < lost * tiny
+        if np.any(bad):
+            i = int(near[np.argmax(bad)])
+            raise ArgumentValueError(
+                "X",
+                f"the prediction for row {i} of this X ({prediction[i]:.6g}) is below or near the "
+                f"smallest normal float64 ({tiny:.4g}), where it loses digits or becomes 0: "
+                "rescale X",
+            )
 
     def _by_name(self, X: ArrayLike) -> ArrayLike:
         """A DataFrame's columns in the order of the fit's ``feature_names``, as an array."""
@@ -501,7 +530,10 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         )
     # In standard units (exact shifts and power-of-two scales), so that no slope, intercept or
     # total overflows or underflows, and ties are decided relative to the data.
-    data = _exact.standardise(design, target, intercept=True)
+    try:
+        data = _exact.standardise(design, target, intercept=True)
+    except ArgumentValueError as exc:
+        raise _for_x(exc) from None
     xs, ys = data.A[:, 1], data.y
     i, j = np.triu_indices(n, k=1)
     keep = xs[i] != xs[j]
@@ -520,13 +552,16 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
     # The same line through three or more collinear samples appears once per pair: keep one.
     _, first = np.unique(np.round(lines, 9), axis=0, return_index=True)
     pairs = np.column_stack([i, j])[optimal][first]
-    result = np.array(
-        [
-            _line_through(design[:, 0], target, pair, data, line)
-            for pair, line in zip(pairs, lines[first], strict=True)
-        ],
-        dtype=np.float64,
-    )
+    try:
+        result = np.array(
+            [
+                _line_through(design[:, 0], target, pair, data, line)
+                for pair, line in zip(pairs, lines[first], strict=True)
+            ],
+            dtype=np.float64,
+        )
+    except ArgumentValueError as exc:
+        raise _for_x(exc) from None
     order = np.lexsort((result[:, 0], result[:, 1]))
     sorted_lines: FloatArray = result[order]
     return sorted_lines
@@ -573,6 +608,12 @@ def _through_samples(
     return intercept, np.asarray(coef, dtype=np.float64)
 
 
+def _for_x(error: ArgumentValueError) -> ArgumentValueError:
+    """An error of the fit's ``X`` (its column 0) said of ``l1_lines``'s argument ``x``."""
+    message = re.sub(r"\bX\b", "x", str(error).replace("X column 0", "x"))
+    return ArgumentValueError("x" if error.argument == "X" else error.argument, message)
+
+
 def _line_through(
     x: FloatArray,
     y: FloatArray,
@@ -586,10 +627,16 @@ def _line_through(
     compute them; in standard units only when a difference overflows float64.
     """
     i, j = int(pair[0]), int(pair[1])
+    tiny = np.finfo(np.float64).tiny
     with np.errstate(all="ignore"):
         slope = (y[j] - y[i]) / (x[j] - x[i])
         intercept = y[i] - slope * x[i]
-    if np.isfinite(slope) and np.isfinite(intercept):
+        # Below the smallest normal float64 a slope or its product with x has lost digits or
+        # become 0: unscaling refuses those, naming the column.
+        underflow = (y[j] != y[i] and abs(slope) < tiny) or (
+            slope != 0.0 and x[i] != 0.0 and abs(slope * x[i]) < tiny
+        )
+    if np.isfinite(slope) and np.isfinite(intercept) and not underflow:
         return float(intercept), float(slope)
     b, coef = data.unscale(standard)
     return b, float(coef[0])

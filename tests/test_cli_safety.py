@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,11 @@ def test_integers_beyond_2_53_are_an_error_not_rounded(
         ),
         ("1,1.00000000000000000001e20", "the number '1.00000000000000000001e20' is beyond"),
         ("1,-100000000000000000000000", "the integer '-100000000000000000000000' is beyond"),
+        # Only an empty line is skipped: a line of empty fields is a row with no numbers.
+        (",", "line 3, column 'x': '' is not a finite number"),
+        # Spaces and tabs around a number are dropped; no-break spaces and line breaks are not.
+        ("1,\xa04", "line 3, column 'y': '\\xa04' is not a finite number"),
+        ('1,"4\n"', "line 3, column 'y': '4\\n' is not a finite number"),
     ],
 )
 def test_rows_must_have_every_field_and_plain_decimal_numbers_float64_keeps(
@@ -154,6 +160,56 @@ def test_plain_numbers_that_float64_holds_to_the_digits_written_are_read(
     assert main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "l1"]) == 0
     line = capsys.readouterr().out.splitlines()[-1].split()
     assert (float(line[1]), float(line[2])) == (pytest.approx(value, rel=1e-6), 0.0)
+
+
+def test_empty_lines_and_blanks_around_numbers_are_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", "x,y\n0,1\n\n 1 ,\t3\t\n2,5\n\n")
+    assert main(fit_args(csv)) == 0
+    assert "3 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("1.2345678912345e-320", "the number '1.2345678912345e-320' is below 2.23e-308"),
+        ("1e-400", "'1e-400' is too small for float64"),
+        ("\xa01", "invalid float value: '\\xa01'"),
+    ],
+)
+def test_number_options_follow_the_csv_number_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str, message: str
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    argv = ["fit", str(csv), "--x", "x", "--y", "y", "--loss", "huber", "--delta", option]
+    err = one_line_error(capsys, argv)
+    assert "argument --delta" in err
+    assert message in err
+
+
+def test_a_tiny_delta_is_shown_as_written_and_the_table_stays_aligned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    assert (
+        main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "all", "--delta", "1e-320"]) == 0
+    )
+    table = capsys.readouterr().out.splitlines()[1:5]
+    assert table[3].startswith("huber (delta=1e-320) ")
+    assert len({len(line) for line in table}) == 1  # every column ends where the header's does
+
+
+def test_a_line_the_figure_cannot_draw_is_one_line_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The l2 line at x = 1e-20 is about 1e-320: predict refuses it, which was a traceback.
+    csv = write_csv(tmp_path / "d.csv", "x,y\n1e-20,0\n1,1e-300\n2,2e-300\n")
+    png = tmp_path / "lines.png"
+    err = one_line_error(capsys, fit_args(csv, "--save", str(png)))
+    assert "the l2 line cannot be drawn for --save: at x = 1e-20 or 2" in err
+    assert not png.exists()
+    assert main(fit_args(csv)) == 0  # the fit itself stands
 
 
 def test_errors_quote_at_most_80_characters_of_input(
@@ -200,6 +256,21 @@ def test_a_closed_pipe_in_a_real_process_prints_nothing() -> None:
         os.close(write)
     assert done.returncode == 141
     assert done.stderr == b""
+
+
+@pytest.mark.parametrize("command", ["", "experiment", "fit {csv} --x x --y y"])
+def test_a_closed_stdout_is_one_line_on_stderr_and_status_1(command: str, tmp_path: Path) -> None:
+    # Started with standard output closed, Python's sys.stdout is None: the final flush was an
+    # AttributeError traceback with status 1.
+    csv = tmp_path / "ok.csv"
+    csv.write_text("x,y\n1,2\n2,3\n3,5\n")
+    arguments = command.format(csv=shlex.quote(str(csv)))
+    line = f"{shlex.quote(sys.executable)} -m l1l2 {arguments} >&-"
+    done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert done.stderr == "l1l2: error: cannot write the output: standard output is closed\n"
+    silent = subprocess.run(["bash", "-c", line + " 2>&-"], capture_output=True, check=False)
+    assert (silent.returncode, silent.stdout, silent.stderr) == (1, b"", b"")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")

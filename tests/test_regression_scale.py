@@ -135,6 +135,63 @@ def test_unrepresentable_coefficients_are_an_error_not_inf() -> None:
         regression.solve([0.0, 1e-300, 2e-300], [0.0, 1e300, 2e300], loss="l2")
 
 
+@pytest.mark.parametrize(
+    ("options", "slope"),
+    [({"loss": "l2"}, "2e-340"), ({"loss": "huber", "delta": 1e-170}, "5e-341")],
+)
+def test_coefficients_below_the_smallest_normal_float_are_refused_naming_the_column(
+    options: dict[str, object], slope: str
+) -> None:
+    # The slope underflowed to 0, and the intercept came out +2e-170 instead of -2e-170.
+    x, y = np.arange(5.0), np.array([0.0, 0.0, 0.0, 0.0, 10.0])
+    pattern = rf"X column 0 \(about {slope}\).*smallest normal"
+    with pytest.raises(ValueError, match=pattern) as caught:
+        regression.solve(x * 1e170, y * 1e-170, **options)  # type: ignore[arg-type]
+    assert getattr(caught.value, "argument", None) == "X"
+
+
+def test_subnormal_coefficients_are_refused() -> None:
+    # A slope of 2e-320 has lost digits: the intercept came out -1.99996e-160.
+    x, y = np.arange(5.0), np.array([0.0, 0.0, 0.0, 0.0, 10.0])
+    with pytest.raises(ValueError, match=r"X column 0 \(about 2e-320\)"):
+        regression.solve(x * 1e160, y * 1e-160, loss="l2")
+
+
+def test_an_intercept_from_products_below_the_smallest_normal_float_is_refused() -> None:
+    # The slope (about 7e-24) is normal, but its products with x and the intercept are not.
+    x = np.array([1.0, 2.0, 3.0]) * 1e-300
+    y = np.array([0.0, 1.0, 3.0]) * 5e-324
+    with pytest.raises(
+        ValueError, match=r"intercept .* below or near the smallest normal"
+    ) as caught:
+        regression.solve(x, y, loss="l2")
+    assert getattr(caught.value, "argument", None) == "y"
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_a_subnormal_intercept_added_from_exact_terms_stands(loss: str) -> None:
+    # Halving every term of the intercept (against overflow) turned the shift 5e-324 into 0.
+    fit = regression.solve([0.0, 1.0, 2.0], [5e-324] * 3, loss=loss)
+    assert (fit.intercept, fit.coef[0]) == (5e-324, 0.0)
+    assert fit.predict([7.0]) == 5e-324
+
+
+def test_coefficients_near_the_smallest_normal_float_are_exact() -> None:
+    x, y = np.arange(5.0), np.array([0.0, 0.0, 0.0, 0.0, 10.0])
+    fit = regression.solve(x * 1e150, y * 1e-150, loss="l2")
+    assert fit.coef[0] == pytest.approx(2e-300, rel=1e-12)
+    assert fit.intercept == pytest.approx(-2e-150, rel=1e-12)
+    np.testing.assert_allclose(fit.predict([4e150]), [6e-150], rtol=1e-12)
+
+
+def test_predict_below_the_smallest_normal_float_is_an_error() -> None:
+    fit = regression.solve([0.0, 1.0, 2.0], [0.0, 1e-300, 2e-300], loss="l2")
+    assert fit.predict([1e-7]) == pytest.approx(1e-307, rel=1e-12)
+    with pytest.raises(ValueError, match=r"row 1 .* smallest normal") as caught:
+        fit.predict([1.0, 1e-20])
+    assert getattr(caught.value, "argument", None) == "X"
+
+
 # --- l1_lines -----------------------------------------------------------------------------------
 
 
@@ -146,6 +203,14 @@ def test_l1_lines_scale_with_the_data(scale: float) -> None:
         warnings.simplefilter("error")
         lines = regression.l1_lines(x * scale, y * scale)
     np.testing.assert_allclose(lines / [scale, 1.0], regression.l1_lines(x, y), rtol=1e-12)
+
+
+def test_l1_lines_below_the_smallest_normal_float_are_refused_naming_x() -> None:
+    # The slope 1e-340 of the line through two samples came out 0 without a word.
+    x, y = np.arange(4.0), np.array([0.0, 1.0, 0.0, 3.0])
+    with pytest.raises(ValueError, match=r"coefficient of x \(about 1e-340\)") as caught:
+        regression.l1_lines(x * 1e170, y * 1e-170)
+    assert getattr(caught.value, "argument", None) == "x"
 
 
 def test_l1_lines_near_the_largest_float() -> None:

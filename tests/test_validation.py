@@ -264,3 +264,34 @@ def test_check_choice_names_the_argument_the_value_and_the_choices():
         check_choice("c", "loss", ("a", "b"))
     assert info.value.argument == "loss"
     assert check_choice("b", "loss", ("a", "b")) == "b"
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "first"),
+    [
+        ([2**53 + 1, 0, 0, 0, 0], np.int64, 2**53 + 1),  # rounds down to 2**53: same size
+        ([0, 0, -(2**53) - 1, 0, 0], np.int64, -(2**53) - 1),
+        ([2**63 - 1, 0, 0, 0, 0], np.int64, 2**63 - 1),  # rounds to 2**63, beyond int64
+        ([2**64 - 1, 0, 0, 0, 0], np.uint64, 2**64 - 1),
+    ],
+)
+@pytest.mark.parametrize("argument", ["X", "y"])
+def test_integers_that_float64_would_round_are_refused_naming_the_argument(
+    values: list[int], dtype: type, first: int, argument: str
+) -> None:
+    from l1l2.regression import solve  # noqa: PLC0415
+
+    given = {"X": np.arange(5.0), "y": np.arange(5.0)}
+    given[argument] = np.array(values, dtype=dtype)
+    with pytest.raises(ValueError, match=f"got {first} at flat index") as caught:
+        solve(given["X"], given["y"], loss="l1")
+    assert getattr(caught.value, "argument", None) == argument
+    assert "float64 holds exactly" in str(caught.value)
+
+
+def test_integers_that_float64_holds_exactly_are_read_at_any_size() -> None:
+    from l1l2._validation import as_float_array  # noqa: PLC0415
+
+    held = np.array([2**53, -(2**53), 2**53 + 2, 2**62, -(2**63), 7], dtype=np.int64)
+    assert as_float_array(held, "y").tolist() == [float(v) for v in held.tolist()]
+    assert as_float_array(np.array([2**31 - 1], dtype=np.int32), "y").tolist() == [2**31 - 1]
