@@ -45,6 +45,11 @@ MAX_SAMPLES: Final = 10**6
 MAX_SAMPLE_UPDATES: Final = gd.MAX_TERMS  # epochs times samples: the gradient terms computed
 #: The largest CSV file ``l1l2 fit`` reads (it holds the file's rows in memory while parsing).
 MAX_CSV_BYTES: Final = 256 * 2**20
+#: The losses ``l1l2 fit --loss all`` fits: every loss of the table that ``solve`` fits with no
+#: parameter the caller must give (the pinball loss needs ``--quantile``).
+FIT_ALL: Final = tuple(
+    name for name in vocabulary.SOLVE_NAMES if not vocabulary.LOSSES[name].required
+)
 
 # Which option stands behind each argument of the package's functions (the ``argument`` of the
 # errors they raise). The functions the experiment calls name their arguments as below.
@@ -338,9 +343,9 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         prog=f"{PROG} fit",
         help="fit a straight line y = intercept + slope * x to two columns of a CSV file",
         description=(
-            "Fit the line y = intercept + slope * x that minimises the total L1, L2 or Huber\n"
-            "loss over the rows of a CSV file (first line: column names), exactly, with\n"
-            "l1l2.regression.solve, and print its intercept, slope and total loss."
+            "Fit the line y = intercept + slope * x that minimises the total L1, L2, Huber or\n"
+            "pinball (quantile) loss over the rows of a CSV file (first line: column names),\n"
+            "exactly, with l1l2.regression.solve, and print its intercept, slope and total loss."
         ),
         epilog=("example:\n  l1l2 fit phones.csv --x year --y calls --loss all --save lines.png"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -351,9 +356,19 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     fit.add_argument("--y", required=True, metavar="COLUMN", help="the column of the targets")
     fit.add_argument(
         "--loss",
-        choices=("l1", "l2", "huber", "all"),
+        choices=(*vocabulary.SOLVE_NAMES, "all"),
         default="all",
-        help="the loss to minimise, or all three (default: %(default)s)",
+        help=(
+            f"the loss to minimise, or all of {', '.join(FIT_ALL)} (default: %(default)s); "
+            "quantile is the pinball loss of --quantile"
+        ),
+    )
+    fit.add_argument(
+        "--quantile",
+        type=_plain_float,
+        default=None,
+        metavar="Q",
+        help="the quantile q, strictly between 0 and 1, for --loss quantile (0.5: the median line)",
     )
     fit.add_argument(
         "--delta",
@@ -523,11 +538,19 @@ def _report(
             f"{outcome.final_w:.6g}, and more epochs only take it further."
         )
     else:
-        basis = {"l1": "median-based", "l2": "mean-based, least squares", "huber": "Huber"}
+        basis = vocabulary.LOSSES[args.loss].settles
         print(
-            f"Minimizer: w* = {result.settle:.6g} ({basis[args.loss]}), where descent on this "
+            f"Minimizer: w* = {result.settle:.6g} ({basis}), where descent on this "
             f"loss would settle; the last estimate is {outcome.distance:.3g} away from it"
         )
+    _report_stability(args, result, outcome)
+
+
+def _report_stability(
+    args: argparse.Namespace, result: _source.Run, outcome: _source.Outcome
+) -> None:
+    """Say whether the run diverged or left the range, and which learning rates settle."""
+    history = result.history
     limit = _source.stability_limit(
         args.loss, x=result.x, batch_size=args.batch_size, reduction=args.reduction
     )
@@ -701,20 +724,31 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Read two columns of a CSV file, fit the lines asked for, print them, save the figure."""
     if args.delta is not None and args.loss not in {"huber", "all"}:
         parser.error("--delta applies to --loss huber or all only")
+    if args.loss == "quantile" and args.quantile is None:
+        parser.error("--loss quantile needs --quantile Q, a number strictly between 0 and 1")
+    if args.loss != "quantile" and args.quantile is not None:
+        parser.error(f"--quantile applies to --loss quantile only, not --loss {args.loss}")
     _check_save(args, parser)
     delta = regression.DEFAULT_DELTA if args.delta is None else args.delta
     name = _quote(str(args.file))
     x, y = _read_columns(args, parser)
     if x.size < 2:
         parser.error(f"{name} has {x.size} data row(s): a line needs at least 2")
-    chosen = ("l2", "l1", "huber") if args.loss == "all" else (args.loss,)
+    chosen = FIT_ALL if args.loss == "all" else (args.loss,)
     try:
-        fits = {loss: regression.solve(x, y, loss=loss, delta=delta) for loss in chosen}
+        fits = {
+            loss: regression.solve(x, y, loss=loss, delta=delta, quantile=args.quantile)
+            for loss in chosen
+        }
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc)
     ends = _line_ends(x, fits, parser) if args.save is not None else {}
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
-    labels = {loss: f"huber (delta={_option(delta)})" if loss == "huber" else loss for loss in fits}
+    labels = {loss: loss for loss in fits}
+    if "huber" in fits:
+        labels["huber"] = f"huber (delta={_option(delta)})"
+    if "quantile" in fits:
+        labels["quantile"] = f"quantile (q={_option(args.quantile)})"
     width = max(16, *map(len, labels.values()))  # the columns stay aligned with any delta
     print(f"{'loss':{width}s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
     for loss, fit in fits.items():

@@ -24,7 +24,7 @@ def rows(out: str) -> dict[str, list[float]]:
     table = {}
     for line in out.splitlines():
         parts = line.split()
-        if parts and parts[0] in {"l1", "l2", "huber"}:
+        if parts and parts[0] in {"l1", "l2", "huber", "quantile"}:
             table[parts[0]] = [float(v) for v in parts[-3:]]
     return table
 
@@ -73,6 +73,58 @@ def test_fit_skips_blank_lines_and_reads_quoted_numbers(
     csv.write_text('a,b,c\n0,"1",x\n\n1,3,y\n2,5,z\n', encoding="utf-8")
     assert main(["fit", str(csv), "--x", "a", "--y", "b", "--loss", "l2"]) == 0
     assert rows(capsys.readouterr().out)["l2"] == pytest.approx([1.0, 2.0, 0.0], abs=1e-9)
+
+
+@pytest.mark.parametrize("q", [0.1, 0.5, 0.9])
+def test_fit_a_quantile_line_is_the_pinball_minimiser(
+    q: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    argv = ["fit", str(csv), "--x", "year", "--y", "calls", "--loss", "quantile"]
+    assert main([*argv, "--quantile", str(q)]) == 0
+    out = capsys.readouterr().out
+    assert f"quantile (q={q:g})" in out
+    b, a, total = rows(out)["quantile"]
+    year, calls = data.belgian_phones()
+    r = calls - b - a * year  # the pinball loss of the printed line, written out here
+    assert total == pytest.approx(np.maximum(q * r, (q - 1) * r).sum(), rel=1e-5)
+    # no line through two of the points (where an exact pinball line lies) does better
+    i, j = np.triu_indices(year.size, 1)
+    slopes = (calls[j] - calls[i]) / (year[j] - year[i])
+    lines = np.stack([calls[i] - slopes * year[i], slopes], axis=1)
+    residuals = calls[None, :] - lines[:, :1] - lines[:, 1:] * year[None, :]
+    best = np.maximum(q * residuals, (q - 1) * residuals).sum(axis=1).min()
+    assert total == pytest.approx(best, rel=1e-5)
+
+
+def test_fit_all_fits_every_loss_of_the_table_that_needs_no_parameter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    assert main(["fit", str(csv), "--x", "year", "--y", "calls"]) == 0
+    assert list(rows(capsys.readouterr().out)) == ["l1", "l2", "huber"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--loss", "quantile"], "--loss quantile needs --quantile Q"),
+        (["--quantile", "0.5"], "--quantile applies to --loss quantile only, not --loss all"),
+        (["--loss", "quantile", "--quantile", "1"], "strictly between 0 and 1"),
+        (["--loss", "quantile", "--quantile", "nan"], "quantile"),
+    ],
+)
+def test_fit_refuses_a_quantile_it_cannot_use(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(csv), "--x", "year", "--y", "calls", *argv])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err
 
 
 @pytest.mark.parametrize(
