@@ -134,6 +134,8 @@ _source_fit: Final = functools.partial(
 # Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
+_LOSS_FORMAT: Final = "~s"
+_W_FORMAT: Final = ",~r"
 _LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
 
 
@@ -488,17 +490,27 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
     labels = json.dumps({n: row.label for n, row in vocabulary.LOSSES.items()})
     # The legend lists what is drawn, the chosen loss and the true w, not every loss.
     drawn = {"expr": f"[{labels}[loss], {json.dumps(truth)}]"}
-    style = _legend({**series, truth: _TRUE_W}, "label:N", orient="top", columns=2, values=drawn)
+    # Room between the two entries, so that a long loss label stays clear of the next symbol.
+    style = _legend(
+        {**series, truth: _TRUE_W},
+        "label:N",
+        orient="top",
+        columns=2,
+        columnPadding=24,
+        values=drawn,
+    )
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
         axis=alt.Axis(values=_DECADES, format=",", labelOverlap=True),
         title="update (log scale)",
     )
-    axis = alt.Undefined
+    # One tick format per axis, whatever the run: the loss in SI steps ("2k", "-1M": short, so
+    # that the axis title stays inside the chart), w in plain digits (never "2e+3").
+    axis = alt.Axis(format=_W_FORMAT)
     if field == "L":  # symlog: ticks at 1, 2, 5 a decade, so that small losses can be read
         axis = alt.Axis(
-            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=",", labelOverlap=True
+            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=_LOSS_FORMAT, labelOverlap=True
         )
     y = alt.Y(f"{field}:Q", title=title, scale=scale, axis=axis)
     tooltip = [

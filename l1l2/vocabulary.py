@@ -109,6 +109,8 @@ class Row:
         ``decay``).
     settles : str
         For a loss, where descent on it settles, in words (empty: it never settles).
+    web_dash : tuple of int
+        The web charts' dash pattern in px when it is not :attr:`linestyle`'s (empty: it is).
     """
 
     name: str
@@ -120,11 +122,12 @@ class Row:
     derivative: str = ""
     defaults: dict[str, float] = field(default_factory=dict)
     settles: str = ""
+    web_dash: tuple[int, ...] = ()
 
     @property
     def dash(self) -> list[int]:
         """The line style as a dash pattern in px (:data:`DASHES`), for the web charts."""
-        return list(DASHES.get(self.linestyle, DASHES["-"]))
+        return list(self.web_dash or DASHES.get(self.linestyle, DASHES["-"]))
 
 
 LossName = Literal["signed", "l1", "l2", "huber"]
@@ -190,7 +193,10 @@ SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = tuple(SCHEDULES)
 
 #: The reference lines and marks drawn next to the losses' curves.
 REFERENCES: Final[dict[str, Row]] = {
-    "true_w": Row("true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2),
+    # On the web a dash-dot-dot that no loss uses: a web chart may draw it beside any loss.
+    "true_w": Row(
+        "true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2, web_dash=(10, 3, 2, 3, 2, 3)
+    ),
     "settle": Row("settle", "settle point = {:.4g}", PALETTE["reddish purple"], ":", 1.6),
     "zero": Row("zero", "", PALETTE["grey"], "-", 0.6),
     "data": Row("data", "data", PALETTE["black"], "none"),
