@@ -247,15 +247,22 @@ def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None
 
 
 def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Spec:
-    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table."""
+    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table.
+
+    Also ``"shape"``, for the marks drawn as dots: the legend's symbol of a row whose line
+    style is ``"none"`` (data points) is a dot, every other a line.
+    """
     alt = _alt()
     # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
     legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, symbolSize=400, **options)
     colors = alt.Scale(domain=list(series), range=[row.color for row in series.values()])
     dashes = alt.Scale(domain=list(series), range=[row.dash for row in series.values()])
+    symbols = ["circle" if row.linestyle == "none" else "stroke" for row in series.values()]
+    shapes = alt.Scale(domain=list(series), range=symbols)
     return {
         "color": alt.Color(field, scale=colors, legend=legend),
         "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
+        "shape": alt.Shape(field, scale=shapes, legend=legend),
     }
 
 
@@ -499,6 +506,7 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
         columnPadding=24,
         values=drawn,
     )
+    del style["shape"]  # only lines: the legend's symbols are strokes
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
@@ -662,13 +670,16 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     alt = _alt()
     low, high = sorted(float(v) for v in l1_interval(x0, y))
     rows = {
-        "targets y": vocabulary.Row("data", "targets y", _DATA),  # grey, as the reference lines
+        # grey, as the reference lines; drawn as dots
+        "targets y": vocabulary.Row("data", "targets y", _DATA, "none"),
         f"abs L1: w from {low:.4f} to {high:.4f}": vocabulary.LOSSES["l1"],
         f"least squares: w = {w_l2:.4f}": vocabulary.LOSSES["l2"],
         "Huber: w·x ± δ": vocabulary.LOSSES["huber"],
     }
     names = list(rows)
-    style = _legend(rows, "s:N", orient="bottom", columns=1)
+    # The targets are dots, in the legend too (their row's line style is "none").
+    dots = _legend(rows, "s:N", orient="bottom", columns=1)
+    style = {k: v for k, v in dots.items() if k != "shape"}
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
     y_title = "target y and fitted value w·x"
@@ -697,7 +708,7 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
         huber.mark_rule(strokeWidth=2.5).encode(y="y:Q", **wide),
         alt.Chart(alt.Data(values=targets))
         .mark_point(filled=True, size=40, opacity=1)
-        .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **style),
+        .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **dots),
         # Two lines of text above the panel, clear of its top tick label.
         _readout(readout, name="readout", y=-24, values=grid).transform_filter(chosen),
     ).properties(width=480, height=260)

@@ -483,3 +483,22 @@ def test_descent_legend_leaves_room_between_its_two_entries(small_descent) -> No
         if isinstance(node.get("legend"), dict) and "values" in node["legend"]
     }
     assert paddings == {24}, paddings
+
+
+def test_huber_legend_shows_the_targets_as_a_dot_and_the_rest_as_lines(huber) -> None:
+    figure, _, _ = huber
+    shapes = [
+        node["shape"]
+        for node in _walk(figure.spec)
+        if isinstance(node.get("shape"), dict) and "scale" in node["shape"]
+    ]
+    assert len(shapes) == 1, shapes  # only on the dots
+    scale = shapes[0]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True))["targets y"] == "circle"
+    assert scale["range"][1:] == ["stroke"] * 3
+    points = [n for n in _walk(figure.spec) if n.get("mark", {}).get("type") == "point"]
+    assert all("shape" in n["encoding"] for n in points)
+
+
+def test_descent_legend_symbols_are_strokes_only(small_descent) -> None:
+    assert not any(isinstance(n.get("shape"), dict) for n in _walk(small_descent.spec))
