@@ -134,6 +134,7 @@ _source_fit: Final = functools.partial(
 # Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
+_DESCENT_PADDING: Final = {"left": 16, "right": 12, "top": 5, "bottom": 5}
 _LOSS_FORMAT: Final = "~s"
 _W_FORMAT: Final = ",~r"
 _LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
@@ -551,8 +552,11 @@ def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> An
     )
     text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
     top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
+    # Vega sizes the chart from its own measure of the texts, a few px short of what the browser
+    # draws: without more padding the loss axis title and the longest readout were clipped.
     return (
         alt.vconcat(top, panels, data=alt.Data(values=runs))
+        .properties(padding=_DESCENT_PADDING)
         .add_params(*controls, alt.param(name="updates", value=kept))
         .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
         .transform_flatten(["w", "L"])

@@ -502,3 +502,11 @@ def test_huber_legend_shows_the_targets_as_a_dot_and_the_rest_as_lines(huber) ->
 
 def test_descent_legend_symbols_are_strokes_only(small_descent) -> None:
     assert not any(isinstance(n.get("shape"), dict) for n in _walk(small_descent.spec))
+
+
+def test_descent_chart_pads_its_left_and_right_edges(small_descent) -> None:
+    """Room for the rotated loss-axis title and the longest readout, which Vega's own measure
+    of the texts left a few px outside the svg (tests/browser checks the drawn chart)."""
+    padding = small_descent.spec["padding"]
+    assert padding["left"] >= 12, padding
+    assert padding["right"] >= 8, padding
