@@ -250,8 +250,8 @@ def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None
 def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Spec:
     """Return colour and dash encodings of ``field`` with one legend: label -> row of the table.
 
-    Also ``"shape"``, for the marks drawn as dots: the legend's symbol of a row whose line
-    style is ``"none"`` (data points) is a dot, every other a line.
+    Also ``"shape"`` and ``"size"``, for the marks drawn as dots: the legend's symbol of a row
+    whose line style is ``"none"`` (data points) is a dot of the drawn size, every other a line.
     """
     alt = _alt()
     # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
@@ -260,10 +260,13 @@ def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Sp
     dashes = alt.Scale(domain=list(series), range=[row.dash for row in series.values()])
     symbols = ["circle" if row.linestyle == "none" else "stroke" for row in series.values()]
     shapes = alt.Scale(domain=list(series), range=symbols)
+    # A dot's symbol as big as the dots drawn (area 40 px²); a line's 20 px long.
+    sizes = alt.Scale(domain=list(series), range=[40 if s == "circle" else 400 for s in symbols])
     return {
         "color": alt.Color(field, scale=colors, legend=legend),
         "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
         "shape": alt.Shape(field, scale=shapes, legend=legend),
+        "size": alt.Size(field, scale=sizes, legend=legend),
     }
 
 
@@ -507,7 +510,7 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
         columnPadding=24,
         values=drawn,
     )
-    del style["shape"]  # only lines: the legend's symbols are strokes
+    del style["shape"], style["size"]  # only lines: the legend's symbols are strokes
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
@@ -683,7 +686,7 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     names = list(rows)
     # The targets are dots, in the legend too (their row's line style is "none").
     dots = _legend(rows, "s:N", orient="bottom", columns=1)
-    style = {k: v for k, v in dots.items() if k != "shape"}
+    style = {k: v for k, v in dots.items() if k not in ("shape", "size")}
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
     y_title = "target y and fitted value w·x"

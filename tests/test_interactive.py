@@ -496,12 +496,20 @@ def test_huber_legend_shows_the_targets_as_a_dot_and_the_rest_as_lines(huber) ->
     scale = shapes[0]["scale"]
     assert dict(zip(scale["domain"], scale["range"], strict=True))["targets y"] == "circle"
     assert scale["range"][1:] == ["stroke"] * 3
+    (size,) = [
+        node["size"]
+        for node in _walk(figure.spec)
+        if isinstance(node.get("size"), dict) and "scale" in node["size"]
+    ]
+    assert size["scale"]["range"] == [40, 400, 400, 400]  # the dot as drawn, 20-px lines
     points = [n for n in _walk(figure.spec) if n.get("mark", {}).get("type") == "point"]
     assert all("shape" in n["encoding"] for n in points)
 
 
 def test_descent_legend_symbols_are_strokes_only(small_descent) -> None:
-    assert not any(isinstance(n.get("shape"), dict) for n in _walk(small_descent.spec))
+    assert not any(
+        isinstance(n.get(key), dict) for n in _walk(small_descent.spec) for key in ("shape", "size")
+    )
 
 
 def test_descent_chart_pads_its_left_and_right_edges(small_descent) -> None:
