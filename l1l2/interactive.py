@@ -255,10 +255,13 @@ def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Sp
     """
     alt = _alt()
     # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
-    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, symbolSize=400, **options)
+    symbols = ["circle" if row.linestyle == "none" else "stroke" for row in series.values()]
+    # With a dot among the symbols their sizes come from the "size" scale below (a fixed
+    # symbolSize would override it).
+    fixed = {} if "circle" in symbols else {"symbolSize": 400}
+    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, **fixed, **options)
     colors = alt.Scale(domain=list(series), range=[row.color for row in series.values()])
     dashes = alt.Scale(domain=list(series), range=[row.dash for row in series.values()])
-    symbols = ["circle" if row.linestyle == "none" else "stroke" for row in series.values()]
     shapes = alt.Scale(domain=list(series), range=symbols)
     # A dot's symbol as big as the dots drawn (area 40 px²); a line's 20 px long.
     sizes = alt.Scale(domain=list(series), range=[40 if s == "circle" else 400 for s in symbols])

@@ -502,6 +502,7 @@ def test_huber_legend_shows_the_targets_as_a_dot_and_the_rest_as_lines(huber) ->
         if isinstance(node.get("size"), dict) and "scale" in node["size"]
     ]
     assert size["scale"]["range"] == [40, 400, 400, 400]  # the dot as drawn, 20-px lines
+    assert "symbolSize" not in size["legend"]  # which would override the sizes
     points = [n for n in _walk(figure.spec) if n.get("mark", {}).get("type") == "point"]
     assert all("shape" in n["encoding"] for n in points)
 
