@@ -134,6 +134,9 @@ _source_fit: Final = functools.partial(
 # Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
+_DESCENT_PADDING: Final = {"left": 16, "right": 12, "top": 5, "bottom": 5}
+_LOSS_FORMAT: Final = "~s"
+_W_FORMAT: Final = ",~r"
 _LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
 
 
@@ -245,15 +248,28 @@ def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None
 
 
 def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Spec:
-    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table."""
+    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table.
+
+    Also ``"shape"`` and ``"size"``, for the marks drawn as dots: the legend's symbol of a row
+    whose line style is ``"none"`` (data points) is a dot of the drawn size, every other a line.
+    """
     alt = _alt()
     # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
-    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, symbolSize=400, **options)
+    symbols = ["circle" if row.linestyle == "none" else "stroke" for row in series.values()]
+    # With a dot among the symbols their sizes come from the "size" scale below (a fixed
+    # symbolSize would override it).
+    fixed = {} if "circle" in symbols else {"symbolSize": 400}
+    legend = alt.Legend(title=None, symbolType="stroke", symbolOpacity=1, **fixed, **options)
     colors = alt.Scale(domain=list(series), range=[row.color for row in series.values()])
     dashes = alt.Scale(domain=list(series), range=[row.dash for row in series.values()])
+    shapes = alt.Scale(domain=list(series), range=symbols)
+    # A dot's symbol as big as the dots drawn (area 40 px²); a line's 20 px long.
+    sizes = alt.Scale(domain=list(series), range=[40 if s == "circle" else 400 for s in symbols])
     return {
         "color": alt.Color(field, scale=colors, legend=legend),
         "strokeDash": alt.StrokeDash(field, scale=dashes, legend=legend),
+        "shape": alt.Shape(field, scale=shapes, legend=legend),
+        "size": alt.Size(field, scale=sizes, legend=legend),
     }
 
 
@@ -488,17 +504,28 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
     labels = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
     # The legend lists what is drawn, the chosen loss and the true w, not every loss.
     drawn = {"expr": f"[{labels}[loss], {json.dumps(truth)}]"}
-    style = _legend({**series, truth: _TRUE_W}, "label:N", orient="top", columns=2, values=drawn)
+    # Room between the two entries, so that a long loss label stays clear of the next symbol.
+    style = _legend(
+        {**series, truth: _TRUE_W},
+        "label:N",
+        orient="top",
+        columns=2,
+        columnPadding=24,
+        values=drawn,
+    )
+    del style["shape"], style["size"]  # only lines: the legend's symbols are strokes
     x = alt.X(
         "update:Q",
         scale=alt.Scale(type="log", domain=[1, last], nice=False),
         axis=alt.Axis(values=_DECADES, format=",", labelOverlap=True),
         title="update (log scale)",
     )
-    axis = alt.Undefined
+    # One tick format per axis, whatever the run: the loss in SI steps ("2k", "-1M": short, so
+    # that the axis title stays inside the chart), w in plain digits (never "2e+3").
+    axis = alt.Axis(format=_W_FORMAT)
     if field == "L":  # symlog: ticks at 1, 2, 5 a decade, so that small losses can be read
         axis = alt.Axis(
-            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=",", labelOverlap=True
+            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=_LOSS_FORMAT, labelOverlap=True
         )
     y = alt.Y(f"{field}:Q", title=title, scale=scale, axis=axis)
     tooltip = [
@@ -531,8 +558,11 @@ def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> An
     )
     text = _readout(readout, name="readout", y=14).transform_filter(f"datum.update == {kept[-1]}")
     top = text.properties(width=200, height=16, view=alt.ViewConfig(stroke=None))
+    # Vega sizes the chart from its own measure of the texts, a few px short of what the browser
+    # draws: without more padding the loss axis title and the longest readout were clipped.
     return (
         alt.vconcat(top, panels, data=alt.Data(values=runs))
+        .properties(padding=_DESCENT_PADDING)
         .add_params(*controls, alt.param(name="updates", value=kept))
         .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
         .transform_flatten(["w", "L"])
@@ -650,13 +680,16 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     alt = _alt()
     low, high = sorted(float(v) for v in l1_interval(x0, y))
     rows = {
-        "targets y": vocabulary.Row("data", "targets y", _DATA),  # grey, as the reference lines
+        # grey, as the reference lines; drawn as dots
+        "targets y": vocabulary.Row("data", "targets y", _DATA, "none"),
         f"abs L1: w from {low:.4f} to {high:.4f}": vocabulary.LOSSES["l1"],
         f"least squares: w = {w_l2:.4f}": vocabulary.LOSSES["l2"],
         "Huber: w·x ± δ": vocabulary.LOSSES["huber"],
     }
     names = list(rows)
-    style = _legend(rows, "s:N", orient="bottom", columns=1)
+    # The targets are dots, in the legend too (their row's line style is "none").
+    dots = _legend(rows, "s:N", orient="bottom", columns=1)
+    style = {k: v for k, v in dots.items() if k not in ("shape", "size")}
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
     y_title = "target y and fitted value w·x"
@@ -685,7 +718,7 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
         huber.mark_rule(strokeWidth=2.5).encode(y="y:Q", **wide),
         alt.Chart(alt.Data(values=targets))
         .mark_point(filled=True, size=40, opacity=1)
-        .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **style),
+        .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **dots),
         # Two lines of text above the panel, clear of its top tick label.
         _readout(readout, name="readout", y=-24, values=grid).transform_filter(chosen),
     ).properties(width=480, height=260)

@@ -133,6 +133,8 @@ class Row:
         (:func:`l1l2.gd.fit`), the experiments, the explorer, the command line's experiment
         and the one-weight charts, which pass no parameter but Huber's ``delta``. The pinball
         loss is not offered there: it is fitted exactly, as a line (``regression.solve``).
+    web_dash : tuple of int
+        The web charts' dash pattern in px when it is not :attr:`linestyle`'s (empty: it is).
     """
 
     name: str
@@ -146,14 +148,17 @@ class Row:
     required: tuple[str, ...] = ()
     settles: str = ""
     descent: bool = True
+    web_dash: tuple[int, ...] = ()
 
     @property
     def dash(self) -> list[int]:
         """The line style as a dash pattern in px (:data:`DASHES`), for the web charts.
 
-        A dash pattern of its own (in multiples of the line width, as Matplotlib reads it) is
-        scaled by the line width and rounded to whole px.
+        :attr:`web_dash` when it is given; else a dash pattern of its own (in multiples of the
+        line width, as Matplotlib reads it) scaled by the line width and rounded to whole px.
         """
+        if self.web_dash:
+            return list(self.web_dash)
         if isinstance(self.linestyle, tuple):
             return [max(1, round(v * self.linewidth)) for v in self.linestyle[1]]
         return list(DASHES.get(self.linestyle, DASHES["-"]))
@@ -252,7 +257,10 @@ SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = tuple(SCHEDULES)
 
 #: The reference lines and marks drawn next to the losses' curves.
 REFERENCES: Final[dict[str, Row]] = {
-    "true_w": Row("true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2),
+    # On the web a dash-dot-dot that no loss uses: a web chart may draw it beside any loss.
+    "true_w": Row(
+        "true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2, web_dash=(10, 3, 2, 3, 2, 3)
+    ),
     "settle": Row("settle", "settle point = {:.4g}", PALETTE["reddish purple"], ":", 1.6),
     "zero": Row("zero", "", PALETTE["grey"], "-", 0.6),
     "data": Row("data", "data", PALETTE["black"], "none"),

@@ -312,6 +312,7 @@ def test_huber_delta_at_the_limit_runs_without_warnings() -> None:
 # dotted for signed L1; grey for the targets and the true w (dashed). Dashes in px, on and off.
 SIGNED, ABS_L1, L2, HUBER, GREY = "#D55E00", "#0072B2", "#E69F00", "#009E73", "#555555"
 SOLID, DASHED, DASH_DOT, DOTTED = [1, 0], [6, 3], [8, 3, 2, 3], [2, 2]
+DASH_DOT_DOT = [10, 3, 2, 3, 2, 3]
 
 
 def _walk(node):
@@ -353,7 +354,13 @@ def test_vocabulary_dashes_are_the_line_styles_of_the_table() -> None:
         DASH_DOT,
         [8, 3, 2, 3, 2, 3],  # the pinball loss: dash-dot-dot, its own pattern at width 1.5
     ]
-    assert vocabulary.REFERENCES["true_w"].dash == DASHED
+    assert vocabulary.REFERENCES["true_w"].dash == DASH_DOT_DOT
+
+
+def test_the_true_w_lines_dash_is_no_losss() -> None:
+    """Beside the chosen loss the true-w line differs by its dash too, not by colour alone."""
+    dash = vocabulary.REFERENCES["true_w"].dash
+    assert all(dash != row.dash for row in vocabulary.LOSSES.values()), dash
 
 
 def test_apple_bars_are_l1_blue_and_l2_orange_with_dashed_means(apple) -> None:
@@ -369,7 +376,7 @@ def test_descent_draws_each_loss_in_its_colour_and_line_style(small_descent) -> 
         "abs L1": (ABS_L1, SOLID),
         "L2": (L2, DASHED),
         "Huber": (HUBER, DASH_DOT),
-        "true w = 1": (GREY, DASHED),
+        "true w = 1": (GREY, DASH_DOT_DOT),
     }
     lines = [n for n in _walk(small_descent.spec) if n.get("mark", {}).get("type") == "line"]
     assert len(lines) == 2
@@ -456,3 +463,65 @@ def test_old_chart_names_warn_and_name_the_new_ones() -> None:
     with pytest.warns(DeprecationWarning, match="schedules.named"):
         schedule = interactive.descent_schedule("inverse_time", 0.01)
     assert schedule(2000) == pytest.approx(0.005)
+
+
+def _y_axes(spec: dict) -> list[dict]:
+    return [
+        node["y"]["axis"]
+        for node in _walk(spec)
+        if isinstance(node.get("y"), dict) and isinstance(node["y"].get("axis"), dict)
+    ]
+
+
+def test_descent_axes_each_keep_one_tick_format(small_descent) -> None:
+    """Each y axis names its format, so that Vega never mixes "2e+3" with plain numbers; the
+    loss axis in SI steps ("-1M", not "-1,000,000", which pushed its title out of the chart)."""
+    formats = {axis.get("format") for axis in _y_axes(small_descent.spec)}
+    assert formats == {"~s", ",~r"}, formats
+    loss_axis = next(a for a in _y_axes(small_descent.spec) if "values" in a)
+    assert loss_axis["format"] == "~s"
+
+
+def test_descent_legend_leaves_room_between_its_two_entries(small_descent) -> None:
+    paddings = {
+        node["legend"].get("columnPadding")
+        for node in _walk(small_descent.spec)
+        if isinstance(node.get("legend"), dict) and "values" in node["legend"]
+    }
+    assert paddings == {24}, paddings
+
+
+def test_huber_legend_shows_the_targets_as_a_dot_and_the_rest_as_lines(huber) -> None:
+    figure, _, _ = huber
+    shapes = [
+        node["shape"]
+        for node in _walk(figure.spec)
+        if isinstance(node.get("shape"), dict) and "scale" in node["shape"]
+    ]
+    assert len(shapes) == 1, shapes  # only on the dots
+    scale = shapes[0]["scale"]
+    assert dict(zip(scale["domain"], scale["range"], strict=True))["targets y"] == "circle"
+    assert scale["range"][1:] == ["stroke"] * 3
+    (size,) = [
+        node["size"]
+        for node in _walk(figure.spec)
+        if isinstance(node.get("size"), dict) and "scale" in node["size"]
+    ]
+    assert size["scale"]["range"] == [40, 400, 400, 400]  # the dot as drawn, 20-px lines
+    assert "symbolSize" not in size["legend"]  # which would override the sizes
+    points = [n for n in _walk(figure.spec) if n.get("mark", {}).get("type") == "point"]
+    assert all("shape" in n["encoding"] for n in points)
+
+
+def test_descent_legend_symbols_are_strokes_only(small_descent) -> None:
+    assert not any(
+        isinstance(n.get(key), dict) for n in _walk(small_descent.spec) for key in ("shape", "size")
+    )
+
+
+def test_descent_chart_pads_its_left_and_right_edges(small_descent) -> None:
+    """Room for the rotated loss-axis title and the longest readout, which Vega's own measure
+    of the texts left a few px outside the svg (tests/browser checks the drawn chart)."""
+    padding = small_descent.spec["padding"]
+    assert padding["left"] >= 12, padding
+    assert padding["right"] >= 8, padding

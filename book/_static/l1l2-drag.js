@@ -169,6 +169,11 @@
     svg.style.height = "auto";
     svg.style.maxWidth = WIDTH + "px";
     svg.style.display = "block";
+    // A finger on the chart drags a point, not the page: Chromium reads touch-action from the
+    // <svg> box and ignores it on the <g> and <circle> inside, so without this it starts
+    // scrolling at the first move and cancels the drag. The page still scrolls by touch outside
+    // the chart.
+    svg.style.touchAction = "none";
     el("style", {}, svg).textContent =
       ".l1l2-drag-point,.l1l2-drag-target{cursor:grab;touch-action:none}" +
       ".l1l2-drag-point:focus{outline:none}" +
@@ -278,6 +283,8 @@
       point.classList.remove("l1l2-active");
     }
     window.addEventListener("pointerup", release);
+    // The browser took the pointer over (a system gesture, say): the drag ends there, the point
+    // stays where the last move put it, and no later move of that pointer moves it.
     window.addEventListener("pointercancel", release);
     point.addEventListener("keydown", function (event) {
       var step = event.shiftKey ? 10 : 1;
@@ -289,10 +296,16 @@
     });
   };
 
+  // A point stays inside the plot area, its whole dot and white ring included: at a corner it
+  // would otherwise sit half on the tick labels.
   Chart.prototype.move = function (i, x, y) {
-    var s = this.settings;
+    var s = this.settings, inset = DOT + 2;
+    var inside = function (r, size) {
+      var pad = inset / size * (r[1] - r[0]);
+      return [r[0] + pad, r[1] - pad];
+    };
     var clamp = function (v, r) { return Math.min(r[1], Math.max(r[0], v)); };
-    this.points[i] = [clamp(x, s.x_range), clamp(y, s.y_range)];
+    this.points[i] = [clamp(x, inside(s.x_range, this.pw)), clamp(y, inside(s.y_range, this.ph))];
     this.refit();
   };
 

@@ -354,3 +354,86 @@ def test_the_page_lists_the_chart_script_from_the_books_own_files(site: Path, ch
         re.search(r'data-settings="([^"]+)"', text)[1].replace("&quot;", '"')  # type: ignore[index]
     )
     assert settings["delta"] == 0.5
+
+
+def test_a_finger_drag_moves_the_point_and_not_the_page(open_chart: Any) -> None:
+    """Real touch input through the DevTools protocol on a 390-px phone: Chromium decides from
+    the <svg>'s computed touch-action whether a finger scrolls the page (and cancels the drag)."""
+    page = open_chart(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    actions = page.evaluate(
+        f"""() => [...document.querySelectorAll('{CHART} svg')].map(
+          s => getComputedStyle(s).touchAction)"""
+    )
+    assert actions == ["none"], actions
+    # the page itself still scrolls by touch outside the chart
+    assert page.evaluate("getComputedStyle(document.body).touchAction") != "none"
+    before = _state(page)
+    i = 6
+    x, y = page.evaluate(CENTRE, [CHART, i])
+    scroll = page.evaluate("window.scrollY")
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, dy: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y + dy, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 0)
+    for k in range(1, 21):
+        touch("touchMove", -5 * k)  # 100 CSS px up, in 20 steps
+    touch("touchEnd", -100)
+    after = _state(page)
+    assert _moved(before, after) == [i], (before["points"][i], after["points"][i])
+    _, y1 = page.evaluate(CENTRE, [CHART, i])
+    assert y1 - y == pytest.approx(-100, abs=3), (y, y1)
+    assert page.evaluate("window.scrollY") == scroll
+    _check(after)
+
+
+def test_a_cancelled_drag_ends_where_it_was(open_chart: Any) -> None:
+    page = open_chart(has_touch=True)
+    before = _state(page)
+    page.evaluate(
+        """([selector, i]) => {
+          const point = document.querySelectorAll(selector + ' .l1l2-drag-point')[i];
+          const box = point.getBoundingClientRect();
+          const x = box.left + box.width / 2, y = box.top + box.height / 2;
+          const at = (type, dy) => point.dispatchEvent(new PointerEvent(type, {pointerId: 5,
+            pointerType: 'touch', isPrimary: true, bubbles: true, cancelable: true,
+            clientX: x, clientY: y + dy}));
+          at('pointerdown', 0);
+          at('pointermove', -20);
+          at('pointercancel', -20);
+          at('pointermove', -80);  // after the cancel: no longer a drag
+        }""",
+        [CHART, 1],
+    )
+    after = _state(page)
+    assert _moved(before, after) == [1]
+    y_step = (before["settings"]["y_range"][1] - before["settings"]["y_range"][0]) / 10
+    assert 0 < after["points"][1][1] - before["points"][1][1] < y_step  # 20 px, not 80
+    assert "l1l2-active" not in page.locator(f"{CHART} .l1l2-drag-point").nth(1).get_attribute(
+        "class"
+    )
+
+
+@pytest.mark.parametrize("corner", [(-1e3, 1e3), (1e3, -1e3)])
+def test_a_point_pushed_into_a_corner_stays_inside_the_plot(
+    open_chart: Any, corner: tuple[float, float]
+) -> None:
+    page = open_chart()
+    point = page.locator(f"{CHART} .l1l2-drag-point").nth(0)
+    point.focus()
+    keys = (
+        ("Shift+ArrowLeft", "Shift+ArrowUp")
+        if corner[0] < 0
+        else ("Shift+ArrowRight", "Shift+ArrowDown")
+    )
+    for _ in range(40):
+        for key in keys:
+            page.keyboard.press(key)
+    layout = page.evaluate(LAYOUT, CHART)
+    dot, plot = layout["dots"][0], layout["plot"]
+    for low, high in (("left", "right"), ("top", "bottom")):
+        assert plot[low] <= dot[low], (low, dot, plot)
+        assert dot[high] <= plot[high], (high, dot, plot)
+    _check(_state(page))

@@ -542,3 +542,75 @@ def test_page_weight_of_interactive_pages_is_reported(site: Path) -> None:
         print(f"{rel}: page {size / 1024:.0f} KiB + scripts {(scripts + own) / 1024:.0f} KiB")
         assert size < 1024 * 1024, f"{rel} weighs {size / 1024:.0f} KiB"
     assert math.isfinite(scripts)
+
+
+# Runs in the page: texts of one figure's chart that reach outside its svg, and legend labels
+# that run into another entry's symbol.
+OUTSIDE = """
+(id) => {
+  const figure = document.getElementById(id);
+  const svg = figure.querySelector('.l1l2-interactive-chart svg');
+  const s = svg.getBoundingClientRect();
+  const out = [];
+  svg.querySelectorAll('text').forEach(t => {
+    const b = t.getBoundingClientRect();
+    if (!t.textContent || b.width === 0) return;
+    if (b.left < s.left - 0.5 || b.right > s.right + 0.5 || b.top < s.top - 0.5 ||
+        b.bottom > s.bottom + 0.5) {
+      out.push(`${t.textContent} [${b.left.toFixed(1)}, ${b.right.toFixed(1)}] outside ` +
+               `[${s.left.toFixed(1)}, ${s.right.toFixed(1)}]`);
+    }
+  });
+  const labels = Array.from(svg.querySelectorAll('g.role-legend-label text'));
+  const symbols = Array.from(svg.querySelectorAll('g.role-legend-symbol path'));
+  labels.forEach(t => symbols.forEach(p => {
+    const a = t.getBoundingClientRect(), b = p.getBoundingClientRect();
+    if (b.width > 0 && a.left < b.right - 0.5 && b.left < a.right - 0.5 &&
+        a.top < b.bottom && b.top < a.bottom) {
+      out.push(`legend label ${t.textContent} runs into a symbol`);
+    }
+  }));
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_descent_chart_keeps_its_texts_inside_its_svg_for_every_loss(
+    site: Path, server: str, browser: Any, width: int
+) -> None:
+    """Each loss button, and the settings with the widest labels (L2 and Huber at lr 0.1):
+    no axis title, tick label, legend label or readout reaches outside the chart."""
+    pages = [
+        rel
+        for rel in _interactive_pages(site)
+        if 'data-l1l2-figure="descent"' in (site / rel).read_text(encoding="utf-8")
+    ]
+    assert pages
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort())
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, pages[0]), wait_until="load")
+        figures = [f for f in page.evaluate(WAIT_FOR_FIGURES) if f["kind"] == "descent"]
+        figure = figures[0]["id"]
+        session = Session(page)
+        settings = [{"loss": loss} for loss in DESCENT_LOSSES] + [
+            {"loss": "l2", "lr": "0.1"},
+            {"loss": "huber", "lr": "0.1", "schedule": "inverse_time"},
+        ]
+        for setting in settings:
+            for name, value in setting.items():
+                before = page.evaluate(SNAPSHOT, figure)["svg"]
+                locator = page.locator(f"#{figure} input[name='{name}'][value='{value}']")
+                if locator.is_checked():
+                    continue
+                locator.check()
+                _wait_for_change(session, figure, before)
+            page.wait_for_timeout(100)
+            problems += [f"{setting} at {width} px: {p}" for p in page.evaluate(OUTSIDE, figure)]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
