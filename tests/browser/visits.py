@@ -13,6 +13,7 @@ per colour mode, whichever asks first opens it.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.request
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # reference, some 63,000 px, is cut), the dark one the first screen. A full-page screenshot costs
 # about 0.16 ms a pixel row (10 s for the API reference on a busy machine), a screen 0.1 s.
 SCREENSHOT_MAX_HEIGHT = 20_000
+# The whole-page screenshots are for people to look at (no check compares them), and cost more
+# CPU than any check: taken only with L1L2_WHOLE_SCREENSHOTS=1; else each page's first screen.
+WHOLE_SCREENSHOTS = os.environ.get("L1L2_WHOLE_SCREENSHOTS") == "1"
 # How long the requests a page started may take to finish after the checks have read it.
 REQUESTS_SETTLE_MS = 20_000
 
@@ -261,7 +265,7 @@ def open_page(
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             height = min(visit.info["height"], SCREENSHOT_MAX_HEIGHT)
-            whole = not dark and height > VIEWPORT["height"]
+            whole = WHOLE_SCREENSHOTS and not dark and height > VIEWPORT["height"]
             clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
             page.screenshot(path=str(screenshot), full_page=whole, clip=clip if whole else None)
         _wait_for_requests(page, pending, visit)

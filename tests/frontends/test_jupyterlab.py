@@ -14,14 +14,15 @@ the same environment by nbval (``make nbval``), which compares each output with 
 that this test reads; running them a second time here would check the kernel twice and the
 frontend no more (it took half of ``make test``'s time).
 
-A screenshot of each chapter, as tall as the chapter, lands in ``_build/jupyterlab-screenshots/``
-(about 1 to 2.5 s of CPU each, measured: the price of seeing a whole chapter, figures included,
-which no check compares).
+A screenshot of each chapter's first screen lands in ``_build/jupyterlab-screenshots/``; with
+``L1L2_WHOLE_SCREENSHOTS=1``, one as tall as the chapter (about 1 to 2.5 s of CPU each, measured:
+the price of seeing a whole chapter, figures included, which no check compares).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -321,7 +322,14 @@ def markup_problems(reading: Reading) -> list[str]:
 
 
 def screenshot(page: Any, panel: str, path: Path) -> None:
-    """The whole notebook: the window made as tall as the notebook (up to Chromium's limit)."""
+    """The whole notebook: the window made as tall as the notebook (up to Chromium's limit).
+
+    Only with ``L1L2_WHOLE_SCREENSHOTS=1`` (for people to look at: no check compares them, and
+    they cost more CPU than the checks); else the first screen.
+    """
+    if os.environ.get("L1L2_WHOLE_SCREENSHOTS") != "1":
+        page.screenshot(path=str(path))
+        return
     outer = f"{panel} .jp-WindowedPanel-outer"
     sizes = page.evaluate(
         """(outer) => { const s = document.querySelector(outer);
