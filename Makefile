@@ -15,6 +15,9 @@ JOBS   ?= auto
 # Steps of `make test` that run at the same time (each pytest step has its own JOBS workers):
 # after lint and typecheck (a second each), the four long ones at once.
 TEST_JOBS ?= 4
+# A command that runs a step behind the others (`make test` runs unit, nbval and jupyterlab
+# behind the book and the browser test); empty when a step runs on its own.
+BEHIND ?=
 LINTED := l1l2 tests benchmarks tools book conftest.py
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
@@ -27,9 +30,11 @@ book: $(STAMP) $(NODE_STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 # Everything, side by side: the book builds and the browser opens it while the unit tests, nbval
-# and the JupyterLab test run. Each step's output is printed whole when the step ends.
+# and the JupyterLab test run. Each step's output is printed whole when the step ends. The book
+# and the browser test are the longest chain, so the other steps run behind them (nice): they
+# take the CPU the chain leaves, instead of the chain running last and alone.
 test: $(STAMP) $(NODE_STAMP)
-	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target \
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target BEHIND="nice -n 10" \
 		lint typecheck browser unit nbval jupyterlab
 
 # The check to run before every commit, in under a minute: lint, then the unit tests and
@@ -88,13 +93,13 @@ typecheck: $(STAMP)
 # process would leave one idle. (The module-scoped fixtures, the chapters' data, take well under a
 # second each to compute again.)
 unit: $(STAMP)
-	$(BIN)/pytest -n $(JOBS)
+	$(BEHIND) $(BIN)/pytest -n $(JOBS)
 
 # Every notebook against its stored outputs, and the test that nbval fails when a number changes.
 # --dist loadfile keeps a notebook's cells in order in one process (one kernel). The bites test
 # (three nbval runs one after another) comes first, so that it does not start last and run alone.
 nbval: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider $(NBVAL) -n $(JOBS) --dist loadfile \
+	$(BEHIND) $(BIN)/pytest -p no:cacheprovider $(NBVAL) -n $(JOBS) --dist loadfile \
 		-o addopts="-ra --strict-markers --strict-config" -o testpaths="" \
 		tests/test_nbval_bites.py book/
 
@@ -110,7 +115,7 @@ browser: book
 # headless Chromium; screenshots in _build/jupyterlab-screenshots/.
 .PHONY: jupyterlab
 jupyterlab: $(STAMP)
-	$(BIN)/pytest -p no:cacheprovider tests/frontends -o addopts="-ra --strict-markers" -o testpaths=""
+	$(BEHIND) $(BIN)/pytest -p no:cacheprovider tests/frontends -o addopts="-ra --strict-markers" -o testpaths=""
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -1,6 +1,7 @@
 """The rendered book at the widths readers use: legible figures, nothing wider than the screen.
 
-Every page is opened once at 1280 px (light) and once at 390 px, a phone (dark):
+Every page with figures or printed output is opened once at 1280 px (light), and every page
+once at 390 px, a phone (dark):
 
 - **Figures.** For every figure image a page shows, its smallest text on the page in CSS px:
   the size that text was drawn at (points, recorded in the PNG by ``l1l2.plotting``), times the
@@ -169,6 +170,10 @@ def layouts(site: Path, server: str, browser: Any) -> dict[tuple[str, str], Layo
         try:
             page = context.new_page()
             for rel in pages:
+                if mode == "desktop" and "cell_output" not in (site / rel).read_text("utf-8"):
+                    # No figure and no printed output to measure at 1280 px (the API reference,
+                    # the glossary, ...): only the phone's page width is checked there.
+                    continue
                 page.goto(urljoin(server, rel), wait_until="load")
                 info = page.evaluate(MEASURE)
                 found[rel, mode] = Layout(
