@@ -724,8 +724,6 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
     when no direction :math:`s \ne 0` keeps all of those conditions: a few tiny LPs decide it.
     All tolerances are relative, so the answer does not depend on the units.
     """
-    from scipy.optimize import linprog  # noqa: PLC0415
-
     k = A.shape[1]
     residual = y - A @ beta
     on_line = np.abs(residual) <= _row_tolerance(A, y, beta)
@@ -738,12 +736,23 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
     upper = _distinct_rows(
         np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
     )
+    return _pinned(eq, upper, k)
+
+
+def _pinned(eq: FloatArray, upper: FloatArray, k: int) -> bool:
+    """Whether no direction s != 0 keeps ``eq @ s == 0`` and ``upper @ s <= 0``.
+
+    ``eq`` holds the samples a move must keep where they are, ``upper`` those it may only push
+    outward; the minimiser is unique when no such move exists.
+    """
     if not _full_rank(np.vstack([eq, upper]), k):
-        return False  # a direction keeps every sample on the line: a whole line of minimisers
+        return False  # a direction moves none of these samples: a whole line of minimisers
     # With full rank, a direction s != 0 of the cone {eq s = 0, upper s <= 0} moves some sample
     # strictly: one LP decides whether such a direction exists.
     if upper.shape[0] == 0:
         return True
+    from scipy.optimize import linprog  # noqa: PLC0415 - only for ties
+
     res = linprog(
         upper.sum(axis=0),
         A_ub=upper,
@@ -924,8 +933,6 @@ def _huber_unique(A: FloatArray, residual: FloatArray, delta: float) -> bool:
     do not pin the fit, a rank test and one small linear program (as for abs L1) decide it.
     "At" is to a relative 1e-9 of delta.
     """
-    from scipy.optimize import linprog  # noqa: PLC0415 - only for ties at the bounds
-
     k = A.shape[1]
     size = np.abs(residual)
     strictly = size < delta * (1.0 - 1e-9)
@@ -935,20 +942,7 @@ def _huber_unique(A: FloatArray, residual: FloatArray, delta: float) -> bool:
     eq = _distinct_rows(A[strictly])
     # A sample at +delta moves outward when a_i s <= 0, one at -delta when -a_i s <= 0.
     upper = _distinct_rows(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]))
-    if not _full_rank(np.vstack([eq, upper]), k):
-        return False  # a direction moves no sample inside or at the bounds: a line of minimisers
-    if upper.shape[0] == 0:  # pragma: no cover - full rank without bound rows: eq pins the fit
-        return True
-    res = linprog(
-        upper.sum(axis=0),
-        A_ub=upper,
-        b_ub=np.zeros(upper.shape[0]),
-        A_eq=eq if eq.size else None,
-        b_eq=np.zeros(eq.shape[0]) if eq.size else None,
-        bounds=(-1.0, 1.0),
-        method="highs",
-    )
-    return not (res.status == 0 and -res.fun > 1e-7)
+    return _pinned(eq, upper, k)
 
 
 def _residual(A: FloatArray, y: FloatArray, beta: FloatArray, *, out: FloatArray) -> FloatArray:
