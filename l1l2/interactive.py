@@ -107,10 +107,10 @@ _DESCENT_TEXT: Final = (
     f"{SOURCE.batch_size} summed, {{updates}} updates. Radio buttons choose the loss (signed "
     "L1, abs L1, L2, Huber), the noise \N{GREEK SMALL LETTER SIGMA}, the learning rate and the "
     "schedule (constant, inverse time, exponential). Left: the batch loss before each update; "
-    "right: w after each update and the true w (dashed), both against the update number on a "
-    "logarithmic axis, in the colour and line style of the loss. A line of text gives w and "
-    "the loss after the last update; with a mouse, pointing at a dot shows its update, w and "
-    "batch loss."
+    "right: w after each update and the true w (grey, dash-dot-dot), both against the update "
+    "number on a logarithmic axis, in the colour and line style of the loss. A line of text "
+    "gives w and the loss after the last update; with a mouse, pointing at a dot shows its "
+    "update, w and batch loss."
 )
 _HUBER_TEXT: Final = (
     "Interactive chart of Huber's fit to {n} targets y (dots, sorted), with a slider for delta "

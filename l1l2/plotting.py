@@ -872,7 +872,7 @@ def plot_w(
     history : l1l2.gd.History
         A run (or many) from :func:`l1l2.gd.fit`.
     true_w : float, optional
-        Draw the true w as a dashed reference line.
+        Draw the true w as a reference line (grey, dash-dot-dot).
     settle : float, optional
         Draw the point where descent settles (:func:`l1l2.gd.minimizer`) as a dotted line.
     label : str, optional
@@ -1091,7 +1091,7 @@ def plot_spread(
     estimates : mapping of str to array_like
         Label (or loss name) to a 1-D array of estimates, one per data set.
     true_w : float, optional
-        Draw the true w as a dashed line.
+        Draw the true w as a grey dash-dot-dot line.
     kind : {"hist", "box"}
         Overlaid step histograms, or box plots side by side.
     bins : int or sequence of float
@@ -1312,7 +1312,7 @@ def plot_total_loss(
     delta : float
         The Huber threshold, for ``loss="huber"``.
     true_w : float, optional
-        Draw the true w as a dashed line.
+        Draw the true w as a grey dash-dot-dot line.
     w_range : (float, float), optional
         The range of w to show; by default all samples, the minimiser and the true w, padded.
     ax : matplotlib.axes.Axes, optional

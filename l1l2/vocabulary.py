@@ -133,8 +133,6 @@ class Row:
         (:func:`l1l2.gd.fit`), the experiments, the explorer, the command line's experiment
         and the one-weight charts, which pass no parameter but Huber's ``delta``. The pinball
         loss is not offered there: it is fitted exactly, as a line (``regression.solve``).
-    web_dash : tuple of int
-        The web charts' dash pattern in px when it is not :attr:`linestyle`'s (empty: it is).
     """
 
     name: str
@@ -148,17 +146,14 @@ class Row:
     required: tuple[str, ...] = ()
     settles: str = ""
     descent: bool = True
-    web_dash: tuple[int, ...] = ()
 
     @property
     def dash(self) -> list[int]:
         """The line style as a dash pattern in px (:data:`DASHES`), for the web charts.
 
-        :attr:`web_dash` when it is given; else a dash pattern of its own (in multiples of the
-        line width, as Matplotlib reads it) scaled by the line width and rounded to whole px.
+        A dash pattern of the row's own (in multiples of the line width, as Matplotlib reads it)
+        is scaled by the line width and rounded to whole px.
         """
-        if self.web_dash:
-            return list(self.web_dash)
         if isinstance(self.linestyle, tuple):
             return [max(1, round(v * self.linewidth)) for v in self.linestyle[1]]
         return list(DASHES.get(self.linestyle, DASHES["-"]))
@@ -257,9 +252,10 @@ SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = tuple(SCHEDULES)
 
 #: The reference lines and marks drawn next to the losses' curves.
 REFERENCES: Final[dict[str, Row]] = {
-    # On the web a dash-dot-dot that no loss uses: a web chart may draw it beside any loss.
+    # Dash-dot-dot, in the figures and on the web alike ([10, 3, 2, 3, 2, 3] px): drawn beside
+    # the losses of the one-weight chapters, it shares no line style with them.
     "true_w": Row(
-        "true_w", "true w = {:g}", PALETTE["grey"], "--", 1.2, web_dash=(10, 3, 2, 3, 2, 3)
+        "true_w", "true w = {:g}", PALETTE["grey"], (0, (8, 2.5, 1.5, 2.5, 1.5, 2.5)), 1.2
     ),
     "settle": Row("settle", "settle point = {:.4g}", PALETTE["reddish purple"], ":", 1.6),
     "zero": Row("zero", "", PALETTE["grey"], "-", 0.6),

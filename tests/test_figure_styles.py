@@ -4,7 +4,7 @@ Each test draws a figure of :mod:`l1l2.plotting` or an explorer of :mod:`l1l2.wi
 its Matplotlib artists (``get_color``, ``get_linestyle``, ``get_marker``, bar and band face
 colours, hatches, and the legend's own handles) against the book's vocabulary written out below
 as literals: what the captions and alt texts tell the reader ("abs L1 (blue)", "L2 (orange)",
-"Huber (green)", "the true w = 1 (dashed)", "the settle point dotted", "hatched orange bars",
+"Huber (green)", "the true w = 1 (dash-dot-dot)", "the settle point dotted", "hatched orange bars",
 "a dashed blue and a dotted orange line for the L1 and L2 totals"), with the Okabe-Ito hex code
 of each named colour. Nothing here asks the package for a colour, so a colour swapped in the
 package, a dash turned into dots, or a marker changed fails a test here.
@@ -43,10 +43,11 @@ WHITE = "#ffffff"  # every figure's background (readable on a dark page)
 
 
 class Style(NamedTuple):
-    """How one artist looks: colour, line style ('-', '--', ':', 'None') and marker."""
+    """How one artist looks: colour, line style ('-', '--', ':', 'None' or a dash pattern
+    ``(0, (on, off, ...))``) and marker."""
 
     color: str
-    linestyle: str = "-"
+    linestyle: str | tuple[float, tuple[float, ...]] = "-"
     marker: str = "None"
 
 
@@ -63,7 +64,8 @@ DASH = {"signed": ":", "l1": "-", "l2": "--", "huber": "-."}
 # Several runs or schedules that are not losses take the palette and these styles in order.
 FIRST_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE)
 FIRST_DASHES = ("-", "--", "-.", ":")
-TRUE_W = Style(GREY, "--")  # "the true w = 1 (dashed)"
+# "the true w = 1 (dash-dot-dot)": a dash and two dots, in multiples of its line width
+TRUE_W = Style(GREY, (0, (8, 2.5, 1.5, 2.5, 1.5, 2.5)))
 SETTLE = Style(PURPLE, ":")  # "the settle point dotted", "its centre (dotted)"
 DELTA_EDGE = Style(GREY, ":")  # "Huber's slope ... up to delta (dotted lines)"
 SAMPLE_TICKS = Style(GREY, "None", "|")  # the samples y / x along the bottom of the total loss
@@ -95,8 +97,9 @@ def line_style(line: Line2D) -> Style:
 
 
 def assert_line(line: Line2D, want: Style) -> None:
-    assert line_style(line) == want, (line.get_gid(), line.get_label())
     named = Line2D([], [], linestyle=want.linestyle)
+    expected = Style(want.color, named.get_linestyle(), want.marker)
+    assert line_style(line) == expected, (line.get_gid(), line.get_label())
     assert dash_pattern(line) == dash_pattern(named), (line.get_gid(), "dash pattern")
 
 
@@ -241,7 +244,7 @@ def test_many_runs_are_thin_solid_lines_of_one_colour():
         assert_line(line, Style(BLUE))
 
 
-def test_plot_w_true_w_dashed_settle_dotted_band_purple():
+def test_plot_w_true_w_dash_dot_dot_settle_dotted_band_purple():
     ax = plotting.plot_w(source_run("l1"), true_w=1.0, settle=0.75, band=(0.7, 0.8), label="l1")
     assert_line(one_line(ax, "true_w"), TRUE_W)
     assert_line(one_line(ax, "settle"), SETTLE)
@@ -268,6 +271,10 @@ def test_plot_experiment_draws_each_loss_in_its_colour_on_both_panels():
             assert_legend(ax, {label: Style(colour, DASH[name])})
     assert_line(one_line(right, "true_w"), TRUE_W)
     assert_legend(right, {"true w = 1": TRUE_W})
+    # Without colour the lines still differ: no two entries of a legend share a dash pattern.
+    for ax in (left, right):
+        patterns = [str(dash_pattern(handle)) for handle in legend_entries(ax).values()]
+        assert len(set(patterns)) == len(patterns), patterns
 
 
 def test_plot_experiment_gives_other_keys_the_palette_in_order():
@@ -320,7 +327,7 @@ def test_plot_spread_histograms_are_step_lines_in_each_losss_colour():
 
 
 def test_plot_spread_boxes_are_filled_with_each_losss_colour():
-    # "The blue abs-L1 and green Huber boxes sit just above the dashed line at w = 1"
+    # "The blue abs-L1 and green Huber boxes sit just above the dash-dot-dot line at w = 1"
     ax = plotting.plot_spread(spread_estimates(), true_w=1.0, kind="box")
     for name in ("l1", "l2", "huber"):
         label, colour = LOSS[name]

@@ -309,7 +309,7 @@ def test_huber_delta_at_the_limit_runs_without_warnings() -> None:
 
 # The book's colours and line styles, written out (l1l2.vocabulary): Okabe-Ito blue and solid
 # for abs L1, orange and dashed for L2, bluish green and dash-dotted for Huber, vermillion and
-# dotted for signed L1; grey for the targets and the true w (dashed). Dashes in px, on and off.
+# dotted for signed L1; grey for the targets, and dash-dot-dot for the true w. Dashes in px.
 SIGNED, ABS_L1, L2, HUBER, GREY = "#D55E00", "#0072B2", "#E69F00", "#009E73", "#555555"
 SOLID, DASHED, DASH_DOT, DOTTED = [1, 0], [6, 3], [8, 3, 2, 3], [2, 2]
 DASH_DOT_DOT = [10, 3, 2, 3, 2, 3]

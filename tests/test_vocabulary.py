@@ -86,7 +86,8 @@ def test_reference_lines_are_drawn_in_the_style_of_their_row():
             row = vocabulary.REFERENCES[gid]
             (line,) = [artist for artist in ax.get_lines() if artist.get_gid() == gid]
             assert mpl.colors.to_hex(line.get_color()).upper() == row.color
-            assert line.get_linestyle() == row.linestyle
+            styled = mpl.lines.Line2D([], [], linestyle=row.linestyle)
+            assert line._unscaled_dash_pattern == styled._unscaled_dash_pattern
             assert line.get_label() == row.label.format(value)
     finally:
         plt.close(figure)

@@ -200,7 +200,7 @@ class Explorer(_canvas.Live):
         A logarithmic slider that drags ``controls["lr"]`` between 1e-5 and 1.
     figure : matplotlib.figure.Figure
         Two panels: the batch loss per update (symmetric log scale when it falls by decades) and
-        w per update, with the true w (dashed) and the settle point (dotted,
+        w per update, with the true w (dash-dot-dot) and the settle point (dotted,
         :func:`l1l2.gd.minimizer`) marked.
     status : ipywidgets.HTML
         What the run did (final w, settle point, divergence), or why the controls cannot run.
