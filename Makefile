@@ -78,12 +78,14 @@ notebooks: $(STAMP)
 	$(BIN)/jupyter nbconvert $(EXECUTE) book/*.ipynb
 	$(BIN)/python tools/prose_numbers.py book
 
-# Ruff on the code and the notebooks' cells, and the notebooks' stored outputs checked as the
-# record nbval compares against (tools/check_notebooks.py).
+# Ruff on the code and the notebooks' cells, the notebooks' stored outputs checked as the record
+# nbval compares against (tools/check_notebooks.py), and the References page's list checked
+# against references.bib (tools/references.py).
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/python tools/check_notebooks.py
+	$(BIN)/python tools/references.py --check
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -3,6 +3,7 @@
 Reads ``references.bib`` and the chapters, so it runs in the repository, not from the sdist.
 """
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -62,3 +63,48 @@ def test_an_anonymous_undated_entry_fails_the_author_and_year_check() -> None:
         "old: no author or organisation (found ['{Anonymous}'])",
         "old: no year, and no explicit n.d. (found '')",
     ]
+
+
+def _references_tool():
+    """``tools/references.py``, which writes the References page's list from the .bib."""
+    path = Path(__file__).resolve().parents[1] / "tools" / "references.py"
+    spec = importlib.util.spec_from_file_location("references_tool", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_references_page_lists_every_entry_of_the_bibliography_in_plain_markdown() -> None:
+    # Plain Markdown, not a {bibliography} directive: a citation followed in JupyterLab leads
+    # to a list it can read.
+    tool = _references_tool()
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "book" / "references.md").read_text(encoding="utf-8")
+    assert tool.updated(page, tool.render()) == page, "run python tools/references.py"
+    assert "{bibliography}" not in page
+    keys = re.findall(r"^@\w+\{(\w+),", (root / "references.bib").read_text(), flags=re.M)
+    assert sorted(re.findall(r"^- \(cite-(\w+)\)=$", page, flags=re.M)) == sorted(keys)
+    entries = pybtex.database.parse_file(root / "references.bib", "bibtex").entries
+    for key, entry in entries.items():
+        item = page.split(f"- (cite-{key})=\n", 1)[1].split("\n", 1)[0]
+        title = " ".join(entry.fields["title"].replace("{", "").replace("}", "").split())
+        assert title.lower() in item.lower(), (key, item)
+
+
+def test_an_entry_added_to_the_bibliography_makes_the_page_out_of_date(tmp_path: Path) -> None:
+    tool = _references_tool()
+    bib = tmp_path / "one.bib"
+    bib.write_text(
+        "@article{doe2020, author = {Jane Doe}, title = {A title (with brackets)},"
+        " journal = {J. Tests}, year = {2020}, doi = {10.1/x}}\n"
+    )
+    listing = tool.render(bib)
+    assert listing == (
+        "- (cite-doe2020)=\n  Jane Doe. A title (with brackets). *J. Tests*, 2020."
+        " [doi:10.1/x](https://doi.org/10.1/x).\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "book" / "references.md").read_text(encoding="utf-8")
+    assert tool.updated(page, listing) != page

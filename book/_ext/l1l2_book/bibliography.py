@@ -1,4 +1,4 @@
-"""Citations that read the same in the book and in JupyterLab, and a bibliography they link to.
+"""Citations that read the same in the book and in JupyterLab, checked against the bibliography.
 
 The chapters cite a source as a plain Markdown link whose text is its author and year::
 
@@ -6,14 +6,12 @@ The chapters cite a source as a plain Markdown link whose text is its author and
     [Huber (1964)](references.md#cite-huber1964)       in the sentence: Huber (1964)
 
 JupyterLab (with jupyterlab-myst) has no bibliography and would show a ``{cite}`` role as its
-raw key; a link reads right there as it is. In the book, this module resolves each such link to
-the source's entry on the References page (``cite-<key>``, set as ``bibtex_cite_id``), and checks
-it against ``references.bib``: an unknown key, or a text that is not the entry's author and year
-(:func:`author_year`), is a warning, so it fails the strict build.
-
-It also makes each entry of a ``role="list"`` bibliography a list item for screen readers:
-docutils writes them as ``doc-biblioentry`` inside a ``role="list"``, a list without list items
-(axe-core's critical ``aria-required-children``).
+raw key; a link reads right there as it is, and leads to ``references.md``, whose list of sources
+is plain Markdown (written from ``references.bib`` by ``tools/references.py``), readable there too.
+In the book, this module resolves each such link to the source's entry on the References page
+(the target ``cite-<key>``), and checks it against ``references.bib``: an unknown key, a key with
+no entry on the page, or a text that is not the entry's author and year (:func:`author_year`) is
+a warning, so it fails the strict build.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ from docutils import nodes
 from pybtex.richtext import Text  # type: ignore[import-untyped]  # sphinxcontrib-bibtex's own
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
@@ -53,11 +50,6 @@ def author_year(entry: Any) -> tuple[str, str]:
     return authors, _plain(entry.fields.get("year", "n.d."))
 
 
-def _cite_ids(app: Sphinx, config: Config) -> None:
-    """Give every bibliography entry the id ``cite-<key>`` that the citations link to."""
-    config.bibtex_cite_id = CITE_ID
-
-
 class CitationLinks(SphinxPostTransform):
     """Resolve ``[Author, year](references.md#cite-key)`` to the entry of ``key``, and check it."""
 
@@ -79,12 +71,20 @@ class CitationLinks(SphinxPostTransform):
                 )
             return
         entries = self.env.get_domain("cite").bibdata.data.entries  # type: ignore[attr-defined]
+        labels = self.env.get_domain("std").anonlabels  # type: ignore[attr-defined]
         for node in citations:
             anchor = node["reftargetid"]
             key = anchor[len(_PREFIX) :]
             text, title = node.astext(), ""
             if key not in entries:
                 logger.warning("citation of an unknown source %r: %r", key, text, location=node)
+            elif anchor not in labels:
+                logger.warning(
+                    "citation %r: the References page has no entry %r (run tools/references.py)",
+                    text,
+                    anchor,
+                    location=node,
+                )
             else:
                 title = _plain(entries[key].fields.get("title", ""))
                 authors, year = author_year(entries[key])
@@ -104,17 +104,6 @@ class CitationLinks(SphinxPostTransform):
             node.replace_self(link)
 
 
-def _bibliography_as_list(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
-) -> None:
-    """Make each entry of a ``role="list"`` bibliography a ``listitem``, as the list requires."""
-    body = context.get("body", "")
-    if 'role="list" class="citation-list"' in body:
-        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
-
-
 def setup(app: Sphinx) -> None:
-    """Register the citation links, the entries' ids and the bibliography's list roles."""
-    app.connect("config-inited", _cite_ids)
+    """Register the citation links."""
     app.add_post_transform(CitationLinks)
-    app.connect("html-page-context", _bibliography_as_list)
