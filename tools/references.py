@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-import pybtex.database
-import pybtex.plugin
+import pybtex.database  # type: ignore[import-untyped]
+import pybtex.plugin  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "references.bib"
