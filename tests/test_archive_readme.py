@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import SimpleNamespace
+
+from repo_files import load
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = "https://github.com/example/l1l2"
 
 
 def _extension() -> object:
-    spec = importlib.util.spec_from_file_location(
-        "l1l2_book_archive", ROOT / "book" / "_ext" / "l1l2_book" / "archive.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("l1l2_book_archive", module)
-    spec.loader.exec_module(module)
-    return module
+    return load("l1l2_book_archive", ROOT / "book" / "_ext" / "l1l2_book" / "archive.py")
 
 
 def test_archive_readme_installs_jupyter_with_jupyterlab_myst() -> None:

@@ -3,11 +3,11 @@
 Reads ``references.bib`` and the chapters, so it runs in the repository, not from the sdist.
 """
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pybtex.database
+from repo_files import ROOT, load
 
 
 def test_every_entry_of_the_bibliography_is_cited_and_both_sources_are_named() -> None:
@@ -65,21 +65,10 @@ def test_an_anonymous_undated_entry_fails_the_author_and_year_check() -> None:
     ]
 
 
-def _references_tool():
-    """``tools/references.py``, which writes the References page's list from the .bib."""
-    path = Path(__file__).resolve().parents[1] / "tools" / "references.py"
-    spec = importlib.util.spec_from_file_location("references_tool", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_references_page_lists_every_entry_of_the_bibliography_in_plain_markdown() -> None:
     # Plain Markdown, not a {bibliography} directive: a citation followed in JupyterLab leads
     # to a list it can read.
-    tool = _references_tool()
+    tool = load("references", ROOT / "tools" / "references.py")
     root = Path(__file__).resolve().parents[1]
     page = (root / "book" / "references.md").read_text(encoding="utf-8")
     assert tool.updated(page, tool.render()) == page, "run python tools/references.py"
@@ -94,7 +83,7 @@ def test_the_references_page_lists_every_entry_of_the_bibliography_in_plain_mark
 
 
 def test_an_entry_added_to_the_bibliography_makes_the_page_out_of_date(tmp_path: Path) -> None:
-    tool = _references_tool()
+    tool = load("references", ROOT / "tools" / "references.py")
     bib = tmp_path / "one.bib"
     bib.write_text(
         "@article{doe2020, author = {Jane Doe}, title = {A title (with brackets)},"

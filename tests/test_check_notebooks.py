@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from repo_files import load
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPLORE = ROOT / "book" / "11-explore.ipynb"  # the one notebook with widget state
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "check_notebooks", ROOT / "tools" / "check_notebooks.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["check_notebooks"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-check = _load()
+check = load("check_notebooks", ROOT / "tools" / "check_notebooks.py")
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda p: p.name)

@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 import pytest
 import yaml
+from repo_files import load
 
 import l1l2
 from l1l2 import _optional
@@ -171,17 +172,8 @@ def test_importing_a_module_without_its_extra_says_what_to_install(
     assert f"l1l2.{module} needs {_optional.DISTRIBUTIONS.get(hidden, hidden)}" in str(caught.value)
 
 
-def _first_cells_tool() -> Any:
-    spec = importlib.util.spec_from_file_location("first_cells", ROOT / "tools" / "first_cells.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_tool_moves_a_merged_chapters_glue_import_to_l1l2() -> None:
-    tool = _first_cells_tool()
+    tool = load("first_cells", ROOT / "tools" / "first_cells.py")
     cell = "import numpy as np\nfrom myst_nb import glue\n\nfrom l1l2 import data\n\nrng = 1"
     assert tool.glue_from_l1l2(cell) == (
         "import numpy as np\n\nfrom l1l2 import data\nfrom l1l2.book import glue\n\nrng = 1"
@@ -190,7 +182,7 @@ def test_tool_moves_a_merged_chapters_glue_import_to_l1l2() -> None:
 
 
 def test_tool_refuses_an_import_the_notebooks_extra_does_not_install() -> None:
-    tool = _first_cells_tool()
+    tool = load("first_cells", ROOT / "tools" / "first_cells.py")
     cells = [nbformat.v4.new_code_cell("import pandas as pd\nfrom l1l2 import widgets")]
     with pytest.raises(SystemExit, match="imports pandas, which l1l2\\[notebooks\\] does not"):
         tool.needed_modules(cells, "new.ipynb")

@@ -10,16 +10,15 @@ Sphinx build) fail when one literal is edited.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from repo_files import load
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -28,17 +27,7 @@ LITERAL = "6.67<!-- glue l1_apple:.2f -->"
 TIMEOUT_S = 600
 
 
-def _load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-prose_numbers = _load("prose_numbers", ROOT / "tools" / "prose_numbers.py")
+prose_numbers = load("prose_numbers", ROOT / "tools" / "prose_numbers.py")
 
 
 def _markdown(path: Path) -> str:
@@ -195,7 +184,7 @@ def test_doc_and_short_python_roles_get_explicit_texts(tmp_path: Path) -> None:
 
 
 def test_the_extension_and_the_tool_read_literals_alike() -> None:
-    extension = _load("l1l2_book_prose_numbers", BOOK / "_ext" / "l1l2_book" / "prose_numbers.py")
+    extension = load("l1l2_book_prose_numbers", BOOK / "_ext" / "l1l2_book" / "prose_numbers.py")
     assert extension.LITERAL_BOUNDARY == prose_numbers.LITERAL_BOUNDARY
     assert extension.GLUE_COMMENT.pattern == prose_numbers.GLUE_MARK.pattern
 
