@@ -184,13 +184,10 @@ class AppleExplorer(_canvas.Live):
 
 
 def apple_explorer(**initial: Any) -> AppleExplorer:
-    r"""Return an explorer of the apple harvest: three predictions and their L1 and L2 penalties.
+    """Return an explorer of the apple harvest: three predictions and their L1 and L2 penalties.
 
     The truth is 100 apples (:func:`l1l2.data.apple_harvest`); the totals are the mean absolute
-    and the mean squared error (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`):
-
-    .. math:: L_1 = \frac13 \sum_{i=1}^{3} |y_i - \hat y_i|, \qquad
-              L_2 = \frac13 \sum_{i=1}^{3} (y_i - \hat y_i)^2
+    and the mean squared error (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`).
 
     Parameters
     ----------

@@ -136,10 +136,8 @@ def _make_controls(start: Mapping[str, Any]) -> dict[str, Any]:
 
 def _artist(artists: list[Any], gid: str) -> Any:
     """Return the one artist drawn with this id (the plotting functions give each one an id)."""
-    found = [artist for artist in artists if artist.get_gid() == gid]
-    if len(found) != 1:
-        raise LookupError(f"expected one artist with gid {gid!r}, found {len(found)}")
-    return found[0]
+    (found,) = [artist for artist in artists if artist.get_gid() == gid]
+    return found
 
 
 class Explorer(_canvas.Live):
