@@ -64,7 +64,7 @@ _LR_RANGE: Final = (1e-5, 1.0)  # the log slider's
 def check_control(name: str, value: object) -> object:
     """Return ``value`` as control ``name`` uses it, or raise the error that says why not.
 
-    The one rule, from :func:`explorer`, a control or code: a ``TypeError`` for a value of the
+    The one rule for the constructor, the controls and code: a ``TypeError`` for a value of the
     wrong type, a ``ValueError`` for one that cannot run.
     """
     if name in ("loss", "schedule"):
@@ -146,16 +146,14 @@ class Explorer(_canvas.Live):
     Attributes
     ----------
     controls : dict of str to ipywidgets widget
-        One per setting of :func:`explorer`. Setting a control's ``.value`` recomputes and
-        redraws before the assignment returns; a value that cannot run is kept and explained in
-        :attr:`status`, a value of the wrong type raises a ``TypeError`` naming the control.
+        One per setting of :func:`explorer`. A value that cannot run is kept and explained in
+        :attr:`status`; a value of the wrong type raises a ``TypeError`` naming the control.
     lr_slider : ipywidgets.FloatLogSlider
         A logarithmic slider that drags ``controls["lr"]`` between 1e-5 and 1.
     figure : matplotlib.figure.Figure
-        The batch loss per update (symmetric log scale when it falls by decades) and w per
-        update, with the true w and the settle point (:func:`l1l2.gd.minimizer`) marked.
+        The batch loss and w per update, with the true w and the settle point marked.
     status : ipywidgets.HTML
-        What the run did (final w, settle point, divergence), or why the controls cannot run.
+        What the run did, or why the controls cannot run.
     message : str
         The status as plain text.
     outcome : Status
