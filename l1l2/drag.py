@@ -1,23 +1,11 @@
 r"""A chart on the web page whose points the reader drags, and the L2, abs-L1 and Huber lines refit.
 
-Unlike the figures of :mod:`l1l2.interactive`, which pick among numbers computed in advance, this
-one computes on the page: a dozen points are few enough for the exact fits to take a blink in
-the browser. The book's script ``book/_static/l1l2-drag.js`` draws the chart and refits after
-every move:
-
-- least squares in closed form, on centred :math:`x`;
-- the exact abs-L1 line, which passes through two data points: the best line through a pair,
-  over every pair;
-- Huber by iteratively reweighted least squares to :math:`10^{-10}`, then one exact step on the
-  split of the points into inside and outside :math:`\pm\delta`, with the same loss and
-  :math:`\delta` (in units of :math:`y`) as :func:`l1l2.regression.solve`.
-
-:func:`drag_chart` returns a :class:`DragChart`. Shown in a notebook it is HTML: a container that
-holds the points, the axes and the fits as JSON in ``data-*`` attributes, a still picture of the
-points and the three lines (drawn by :func:`l1l2.plotting.plot_fits`) and the three equations as
-text. That is what Jupyter shows, as the script runs only on the book's pages, where the chart
-takes the picture's place. The browser test drags points and checks the equations the page
-shows against :func:`l1l2.regression.solve`.
+Unlike the charts of :mod:`l1l2.interactive`, which pick among numbers computed in advance, this
+one computes on the page (a dozen points are few enough): the book's script
+``book/_static/l1l2-drag.js`` draws it and refits after every move, least squares in closed form,
+the exact abs-L1 line over every pair of points, and Huber as :func:`l1l2.regression.solve` does.
+In a notebook, where the script does not run, a :class:`DragChart` shows a still picture and the
+three equations.
 """
 
 from __future__ import annotations
@@ -43,9 +31,8 @@ from l1l2._validation import (
 
 __all__ = ["LINES", "DragChart", "drag_chart", "equation"]
 
-#: The three lines the chart draws, by loss name, each as (legend label, colour, SVG dash
-#: pattern): the label, colour and line style of the loss's row of :mod:`l1l2.vocabulary` (L2
-#: dashed, abs L1 solid, Huber dash-dotted), so that the lines differ without colour too.
+#: The lines the chart draws, by loss: (legend label, colour, SVG dash pattern), from the loss's
+#: row of :mod:`l1l2.vocabulary`, so that the lines differ without colour too.
 _LABELS: Final[dict[vocabulary.LossName, str]] = {"l2": "L2 (least squares)", "l1": "", "huber": ""}
 LINES: Final[dict[str, tuple[str, str, str]]] = {
     key: (
@@ -70,15 +57,12 @@ class DragChart:
     points : list of (float, float)
         The starting points, ``(x, y)``.
     fits : dict
-        ``{"l2": {"intercept": b, "slope": a}, "l1": ..., "huber": ...}`` for those points,
-        from :func:`l1l2.regression.solve`.
+        ``{"l2": {"intercept": b, "slope": a}, "l1": ..., "huber": ...}`` for those points.
     settings : dict
         The axes (``x_range``, ``y_range``, ``x_label``, ``y_label``), the keyboard steps
-        (``x_step``, ``y_step``) and Huber's ``delta``.
+        (``x_step``, ``y_step``), Huber's ``delta`` and the ``lines``' styles.
     png : bytes
-        The static figure of the starting points and lines (:func:`l1l2.plotting.plot_fits`),
-        shown where the page's script does not run (a notebook, JavaScript off); empty when
-        matplotlib is not installed.
+        The still picture shown where the page's script does not run; empty without matplotlib.
     """
 
     name: str
@@ -90,27 +74,22 @@ class DragChart:
     def to_html(self) -> str:
         """Return the chart's container: its data as JSON attributes, its equations as text.
 
-        Returns
-        -------
-        str
-            A ``<div class="l1l2-drag">`` with ``data-points``, ``data-fits`` and
-            ``data-settings`` (JSON), a line that says how to move the points, the static
-            figure (which the page's script replaces by the chart), and the equations in an
-            ``aria-live`` region.
+        The page's script replaces the still picture by the chart; the equations are in an
+        ``aria-live`` region.
         """
 
         def attribute(value: object) -> str:
             return html.escape(json.dumps(value, separators=(",", ":"), allow_nan=False))
 
         lines = "".join(
-            f'<li data-loss="{key}">{html.escape(equation(key, **fit))}</li>'
-            for key, fit in self.fits.items()
+            f'<li data-loss="{key}">{html.escape(text)}</li>'
+            for key, text in zip(self.fits, self.fits_text, strict=True)
         )
         image = ""
         if self.png:
             alt = html.escape(
                 f"{self.settings['x_label']} against {self.settings['y_label']}: "
-                f"{len(self.points)} points and {'; '.join(map(str, self.fits_text))}"
+                f"{len(self.points)} points and {'; '.join(self.fits_text)}"
             )
             source = base64.b64encode(self.png).decode("ascii")
             image = (
@@ -161,7 +140,7 @@ def equation(loss: str, *, intercept: float, slope: float) -> str:
     Returns
     -------
     str
-        For example ``"abs L1: y = 1.5 + 2 x"``; the chart's script writes the same text.
+        The text the chart's script writes.
 
     Examples
     --------
@@ -208,10 +187,7 @@ def drag_chart(
 ) -> DragChart:
     r"""Return a chart whose points the reader drags on the web page, the three lines refitting.
 
-    The starting lines come from :func:`l1l2.regression.solve`; after a move the page's script
-    refits them (least squares in closed form, the exact abs-L1 line over every pair of points,
-    Huber by reweighted least squares) and rewrites the equations, which an ``aria-live``
-    region announces.
+    The starting lines come from :func:`l1l2.regression.solve`.
 
     Parameters
     ----------
@@ -222,8 +198,7 @@ def drag_chart(
     x_label, y_label : str
         The axis titles, with units.
     x_range, y_range : (float, float), optional
-        The axes; by default the data's range with a quarter of it added on each side. Points
-        can be dragged anywhere inside.
+        The axes; by default the data's range with a quarter of it added on each side.
     name : str
         The container's HTML id (one per page).
 
@@ -271,10 +246,7 @@ def drag_chart(
 
 
 def _picture(x: np.ndarray, y: np.ndarray, fits: list[Any], settings: dict[str, Any]) -> bytes:
-    """The PNG of the points and the lines (:func:`l1l2.plotting.plot_fits`), on the chart's axes.
-
-    Empty when matplotlib is not installed: the HTML then holds the equations only.
-    """
+    """The PNG of the points and the lines on the chart's axes; empty without matplotlib."""
     try:
         from matplotlib import pyplot as plt  # noqa: PLC0415 (only where it is drawn)
 

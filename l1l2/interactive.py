@@ -1,13 +1,10 @@
 r"""Charts that move on the book's web page and in JupyterLab, with no kernel.
 
-Every number a chart shows is computed here, by :mod:`l1l2`, when the notebook runs, for every
-setting its controls offer; the chart only picks among them. Each chart is declared with
-`Vega-Altair <https://altair-viz.github.io/>`_ (data, marks, encodings, and parameters bound to
-sliders and radio buttons) as a Vega-Lite v5 specification, in the colours, line styles and
-labels of :mod:`l1l2.vocabulary`. In a notebook an :class:`InteractiveFigure` is a Vega-Lite mime
-bundle, which JupyterLab 4 and Notebook 7 draw, with the static figure of :mod:`l1l2.plotting` as
-PNG; the book draws it with its own copy of Vega from :meth:`InteractiveFigure.to_html`. Numbers
-keep four significant digits.
+Every number a chart shows is computed here, for every setting its controls offer (to four
+significant digits); the chart, a Vega-Lite v5 specification declared with
+`Vega-Altair <https://altair-viz.github.io/>`_ in the styles of :mod:`l1l2.vocabulary`, only
+picks among them. An :class:`InteractiveFigure` carries the spec and a static PNG of
+:mod:`l1l2.plotting`.
 """
 
 from __future__ import annotations
@@ -69,15 +66,15 @@ Spec = dict[str, Any]
 
 #: The mime type of a chart in a notebook output (JupyterLab 4 draws Vega-Lite up to v5).
 VEGA_LITE_MIME: Final = "application/vnd.vegalite.v5+json"
-#: Slider range of each apple forecast, in apples (the third reaches far out, to an outlier).
+#: Slider range of each apple forecast, in apples (the third reaches out to an outlier).
 APPLE_RANGES: Final[tuple[tuple[int, int], ...]] = ((50, 150), (50, 150), (0, 600))
-#: The losses :func:`descent` offers: every loss of the book (:data:`l1l2.vocabulary.LOSSES`).
+#: The losses :func:`descent` offers: every loss of the one-weight chapters.
 DESCENT_LOSSES: Final = vocabulary.LOSS_NAMES
-#: The noise levels :func:`descent` offers by default, the book's three.
+#: The noise levels :func:`descent` offers by default.
 DESCENT_NOISES: Final = experiments.NOISES
 #: The learning rates :func:`descent` offers by default, around the source's 0.01.
 DESCENT_RATES: Final = (0.0001, 0.001, 0.01, 0.03, 0.1)
-#: The schedules :func:`descent` offers, those of chapter 5 (:func:`l1l2.schedules.named`).
+#: The schedules :func:`descent` offers, those of chapter 5.
 DESCENT_SCHEDULES: Final = vocabulary.SCHEDULE_NAMES
 #: The most noise levels, or learning rates, :func:`descent` offers.
 MAX_CHOICES: Final = 10
@@ -134,10 +131,9 @@ _source_fit: Final = functools.partial(
 # Ticks a reader can read on the charts' logarithmic axes: the powers of ten, and on the
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
-_DESCENT_PADDING: Final = {"left": 16, "right": 12, "top": 5, "bottom": 5}
-_LOSS_FORMAT: Final = "~s"
-_W_FORMAT: Final = ",~r"
 _LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
+# The descent chart's loss labels by name, a JSON object its expressions index by the loss.
+_LOSS_LABELS: Final = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
 
 
 def _alt() -> Any:
@@ -201,10 +197,7 @@ class InteractiveFigure:
     def _repr_mimebundle_(
         self, include: Sequence[str] | None = None, exclude: Sequence[str] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Return Vega-Lite, PNG, text and the figure's id; not HTML, which JupyterLab prefers.
-
-        The book builds the HTML from this bundle.
-        """
+        """Return Vega-Lite, PNG, text and the figure's id; not HTML, which JupyterLab prefers."""
         png = base64.b64encode(self.png).decode("ascii")
         bundle = {VEGA_LITE_MIME: self.spec, "image/png": png, "text/plain": repr(self)}
         return bundle, {"l1l2_interactive": {"name": self.name, "kind": self.kind}}
@@ -248,10 +241,9 @@ def _readout(text: str, *, name: str, y: float, values: list[Spec] | None = None
 
 
 def _legend(series: dict[str, vocabulary.Row], field: str, **options: Any) -> Spec:
-    """Return colour and dash encodings of ``field`` with one legend: label -> row of the table.
+    """Return the colour, dash, shape and size encodings of ``field`` (label -> row), one legend.
 
-    Also ``"shape"`` and ``"size"``, for the marks drawn as dots: the legend's symbol of a row
-    whose line style is ``"none"`` (data points) is a dot of the drawn size, every other a line.
+    A row whose line style is ``"none"`` (data points) has a dot as its symbol, any other a line.
     """
     alt = _alt()
     # Symbols long enough (20 px) to show each dash pattern, dash-dot included.
@@ -339,11 +331,8 @@ def _apple_panel(field: str, loss: str, unit: str) -> Any:
 def apple_penalties(*, forecasts: Sequence[float] | None = None) -> InteractiveFigure:
     r"""Return the apple harvest (truth 100 apples) with a slider for each of three forecasts.
 
-    For every whole number of apples a slider reaches (:data:`APPLE_RANGES`) the chart stores
-    the L1 penalty :math:`|e|` and the L2 penalty :math:`e^2` (:func:`l1l2.losses.l1`,
-    :func:`l1l2.losses.l2`); it shows the chosen forecasts' penalties as bars with their shares,
-    and the totals :math:`L_1 = \tfrac13 \sum_i |e_i|`, :math:`L_2 = \tfrac13 \sum_i e_i^2`.
-    (The data are :func:`l1l2.data.apple_harvest`.)
+    The chart stores the L1 and L2 penalty of every forecast a slider reaches and shows the
+    chosen forecasts' penalties as bars, with their shares and the totals (the means).
 
     Parameters
     ----------
@@ -413,7 +402,7 @@ def sampled_updates(steps: int, points: int) -> list[int]:
     """Return about ``points`` of the updates 1 to ``steps``, evenly spaced on a log axis.
 
     ``points`` from 2 to :data:`MAX_POINTS`, ``steps`` at most ``10 * MAX_EPOCHS``; the first
-    and the last update are kept.
+    and the last are kept.
 
     Examples
     --------
@@ -501,9 +490,8 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
     alt = _alt()
     truth = _TRUE_W.label.format(SOURCE.true_w)
     series = {vocabulary.LOSSES[n].label: vocabulary.LOSSES[n] for n in DESCENT_LOSSES}
-    labels = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
     # The legend lists what is drawn, the chosen loss and the true w, not every loss.
-    drawn = {"expr": f"[{labels}[loss], {json.dumps(truth)}]"}
+    drawn = {"expr": f"[{_LOSS_LABELS}[loss], {json.dumps(truth)}]"}
     # Room between the two entries, so that a long loss label stays clear of the next symbol.
     style = _legend(
         {**series, truth: _TRUE_W},
@@ -522,10 +510,10 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
     )
     # One tick format per axis, whatever the run: the loss in SI steps ("2k", "-1M": short, so
     # that the axis title stays inside the chart), w in plain digits (never "2e+3").
-    axis = alt.Axis(format=_W_FORMAT)
+    axis = alt.Axis(format=",~r")
     if field == "L":  # symlog: ticks at 1, 2, 5 a decade, so that small losses can be read
         axis = alt.Axis(
-            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format=_LOSS_FORMAT, labelOverlap=True
+            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format="~s", labelOverlap=True
         )
     y = alt.Y(f"{field}:Q", title=title, scale=scale, axis=axis)
     tooltip = [
@@ -546,7 +534,6 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
 def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> Any:
     """Return the two panels under a line of text, for the run the controls choose."""
     alt = _alt()
-    labels = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
     loss_scale = alt.Scale(type="symlog")
     panels = alt.hconcat(
         _descent_panel("L", "loss", "batch loss before the update", loss_scale, kept[-1]),
@@ -562,12 +549,12 @@ def _descent_chart(runs: list[Spec], kept: list[int], controls: list[Any]) -> An
     # draws: without more padding the loss axis title and the longest readout were clipped.
     return (
         alt.vconcat(top, panels, data=alt.Data(values=runs))
-        .properties(padding=_DESCENT_PADDING)
+        .properties(padding={"left": 16, "right": 12, "top": 5, "bottom": 5})
         .add_params(*controls, alt.param(name="updates", value=kept))
         .transform_filter(" && ".join(f"datum.{p.name} == {p.name}" for p in controls))
         .transform_flatten(["w", "L"])
         .transform_window(row="row_number()")
-        .transform_calculate(update="updates[datum.row - 1]", label=f"{labels}[datum.loss]")
+        .transform_calculate(update="updates[datum.row - 1]", label=f"{_LOSS_LABELS}[datum.loss]")
     )
 
 
@@ -582,11 +569,8 @@ def descent(
 ) -> InteractiveFigure:
     r"""Return the descent experiment with a choice of loss, noise, learning rate and schedule.
 
-    For every combination of :data:`DESCENT_LOSSES`, ``noises``, ``learning_rates`` and
-    :data:`DESCENT_SCHEDULES`, :func:`l1l2.gd.fit` runs the source experiment
-    (:data:`l1l2.experiments.SOURCE`: 20 samples at :math:`x = 2`, true :math:`w = 1`,
-    :math:`w_0 = 20`, batches of 2 summed, Huber's :math:`\delta = 1`) on the data of
-    :func:`~l1l2.experiments.experiment_data`. The chart keeps ``points`` updates per run
+    For every combination of the choices, :func:`l1l2.gd.fit` runs the source experiment
+    (:data:`l1l2.experiments.SOURCE`); the chart keeps ``points`` updates per run
     (:func:`sampled_updates`): :math:`w` after each and the batch loss just before it.
 
     Parameters
@@ -601,7 +585,7 @@ def descent(
         Seed of the data (:func:`~l1l2.experiments.experiment_data`).
     start : dict, optional
         The setting shown first (``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``); default
-        abs L1, the largest noise, the learning rate 0.01 (or the first) and constant.
+        abs L1, the largest noise, 0.01 (or the first rate) and constant.
 
     Returns
     -------
@@ -730,10 +714,9 @@ def huber_delta(
     r"""Return the targets of a data set and Huber's fitted value, with a slider for δ.
 
     For every :math:`\delta` of the slider (``step``, ``2 step``, ... up to just past the
-    largest error at the least-squares answer) the chart stores Huber's settle point
-    :math:`w_\delta` (:func:`l1l2.gd.minimizer`). It draws the targets, the band of abs L1's
-    answers (:func:`l1l2.experiments.l1_interval`), the least-squares fitted value, and
-    :math:`w_\delta x` with the band :math:`\pm\delta` of the samples Huber treats like L2.
+    largest least-squares error) the chart stores Huber's minimizer (:func:`l1l2.gd.minimizer`),
+    and draws it with its band :math:`\pm\delta`, the band of abs L1's answers and the
+    least-squares fitted value.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any, Final
@@ -11,7 +11,6 @@ import ipywidgets as ipw
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from l1l2 import data, losses, plotting
@@ -25,15 +24,19 @@ RANGES: Final = {
     "prediction_2": (50.0, 150.0),
     "prediction_3": (0.0, 600.0),  # wide: drag it far out to make an outlier
 }
-_WARN: Final = plotting.OKABE_ITO["vermillion"]
+_UNITS: Final = {"l1": "apples", "l2": "apples²"}
+_TITLES: Final = {
+    "l1": "L1 = mean |error| = {:.2f} apples",
+    "l2": "L2 = mean error² = {:.2f} apples²",
+}
+_HEAD: Final = ("prediction", "error", "|error|", "share of L1", "error²", "share of L2")
 
 
 def check_prediction(name: str, value: object) -> float:
     """Return prediction ``name`` as a float, or raise the error that says why it cannot be used.
 
-    The one rule for a prediction, whether it comes from :func:`apple_explorer`, a slider or
-    code: a ``TypeError`` for a value that is not a number, a ``ValueError`` for NaN, infinity
-    or a value outside the slider's range.
+    The one rule, from :func:`apple_explorer`, a slider or code: a ``TypeError`` for a value
+    that is not a number, a ``ValueError`` for NaN, infinity or a value outside the slider's range.
     """
     number = check_scalar(value, name)
     low, high = RANGES[name]
@@ -52,20 +55,16 @@ class AppleExplorer(_canvas.Live):
     Attributes
     ----------
     controls : dict of str to ipywidgets.FloatSlider
-        ``"prediction_1"``, ``"prediction_2"`` (50 to 150 apples) and ``"prediction_3"``
-        (0 to 600 apples: drag it far out to make an outlier). A control keeps the value it is
-        given; a value that cannot be used (NaN, outside the range) is explained in
-        :attr:`message` and the figure keeps the last valid predictions.
+        ``"prediction_1"``, ``"prediction_2"`` and ``"prediction_3"``. A slider keeps the value
+        it is given; one that cannot be used is explained in :attr:`message`.
     figure : matplotlib.figure.Figure
-        Two panels, each in its own unit: every prediction's L1 penalty :math:`|e|` (apples) and
-        L2 penalty :math:`e^2` (apples²) as bars, the total (the mean) as a dashed line and in the
-        panel's title.
+        Each prediction's L1 penalty (apples) and L2 penalty (apples²) as bars, with the total
+        (the mean) as a dashed line and in the panel's title.
     table : ipywidgets.HTML
-        Every error with its two penalties and its share of each total, and the totals; or why
-        the predictions cannot be used.
+        Every error, its penalties and their shares of the totals; or why the predictions
+        cannot be used.
     totals : dict of str to float
-        ``"l1"`` (mean absolute error, apples) and ``"l2"`` (mean squared error, apples²) of the
-        predictions shown.
+        ``"l1"`` and ``"l2"``: the mean absolute and the mean squared error shown.
     message : str
         Empty, or why the predictions on the sliders cannot be used.
     widget : ipywidgets.VBox
@@ -74,13 +73,9 @@ class AppleExplorer(_canvas.Live):
 
     def __init__(self, start: Mapping[str, float]) -> None:
         self.y_true, _ = data.apple_harvest()
-
-        def checker(name: str) -> _canvas.Check:
-            return lambda value: check_prediction(name, value)
-
         self.controls = {
             name: _canvas.FloatSlider(
-                check=checker(name),
+                check=functools.partial(check_prediction, name),
                 value=start[name],
                 min=RANGES[name][0],
                 max=RANGES[name][1],
@@ -92,19 +87,15 @@ class AppleExplorer(_canvas.Live):
             for k, name in enumerate(PREDICTIONS)
         }
         self.table = ipw.HTML()
-        self.status = self.table
         self.message = ""
         self.totals: dict[str, float] = {}
         self._shown_predictions = np.asarray([start[name] for name in PREDICTIONS], dtype=float)
-        figure = Figure(figsize=(8.4, 3.3))
-        figure.patch.set_facecolor("white")
-        figure.subplots_adjust(left=0.095, right=0.985, bottom=0.16, top=0.9, wspace=0.28)
-        view = self._setup_canvas(figure)
+        view = self._setup_canvas(
+            (8.4, 3.3), left=0.095, right=0.985, bottom=0.16, top=0.9, wspace=0.28
+        )
         positions = np.arange(len(PREDICTIONS), dtype=np.float64)
         self._panels: dict[str, tuple[Axes, BarContainer, Line2D]] = {}
-        for ax, name, unit in zip(
-            figure.subplots(1, 2), ("l1", "l2"), ("apples", "apples²"), strict=True
-        ):
+        for ax, (name, unit) in zip(self.figure.subplots(1, 2), _UNITS.items(), strict=True):
             color = plotting.color_for(name)
             bars = ax.bar(positions, np.zeros_like(positions), width=0.6, color=color, gid=name)
             mean = ax.axhline(
@@ -141,9 +132,7 @@ class AppleExplorer(_canvas.Live):
                 f"Cannot use these predictions: {error}. The figure still shows the last valid "
                 "predictions."
             )
-            self.table.value = (
-                f'<span style="color:{_WARN}"><b>⚠</b> {html.escape(self.message)}</span>'
-            )
+            self.table.value = _canvas.warning(self.message)
             return
         self.message = ""
         self._shown_predictions = pred
@@ -152,17 +141,12 @@ class AppleExplorer(_canvas.Live):
             "l2": losses.l2(self.y_true, pred, reduction="none"),
         }
         self.totals = {"l1": losses.l1(self.y_true, pred), "l2": losses.l2(self.y_true, pred)}
-        ticks = [f"predicted {p:g}" for p in pred]
-        titles = {
-            "l1": f"L1 = mean |error| = {self.totals['l1']:.2f} apples",
-            "l2": f"L2 = mean error² = {self.totals['l2']:.2f} apples²",
-        }
         for name, (ax, bars, mean) in self._panels.items():
             for rect, height in zip(bars.patches, penalties[name], strict=True):
                 rect.set_height(float(height))
             mean.set_ydata([self.totals[name], self.totals[name]])
-            ax.set_title(titles[name], fontsize=10)
-            ax.set_xticks(np.arange(pred.size), ticks)
+            ax.set_title(_TITLES[name].format(self.totals[name]), fontsize=10)
+            ax.set_xticks(np.arange(pred.size), [f"predicted {p:g}" for p in pred])
             ax.relim()
             ax.autoscale_view()
         self._redraw()
@@ -178,21 +162,16 @@ class AppleExplorer(_canvas.Live):
             f"<td>{q:g}</td><td>{share(q, squared)}</td></tr>"
             for p, t, a, q in zip(pred, self.y_true, absolute, squared, strict=True)
         )
+        head = "".join(f"<th>{h}</th>" for h in _HEAD)
         l1, l2 = self.totals["l1"], self.totals["l2"]
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in ("prediction", "error", "|error|", "share of L1", "error²", "share of L2")
+        text = (
+            f"<table><tr>{head}</tr>{rows}</table>"
+            f"<p>L1 = mean |error| = <b>{l1:.2f}</b> apples; "
+            f"L2 = mean error² = <b>{l2:.2f}</b> apples² "
+            f"(its root, {math.sqrt(l2):.2f} apples, is on the scale of L1)</p>"
         )
-        return (
-            (
-                f"<table><tr>{head}</tr>{rows}</table>"
-                f"<p>L1 = mean |error| = <b>{l1:.2f}</b> apples; "
-                f"L2 = mean error² = <b>{l2:.2f}</b> apples² "
-                f"(its root, {math.sqrt(l2):.2f} apples, is on the scale of L1)</p>"
-            )
-            .replace("<td>", '<td style="padding: 0 0.8em; text-align: right">')
-            .replace("<th>", '<th style="padding: 0 0.8em">')
-        )
+        text = text.replace("<td>", '<td style="padding: 0 0.8em; text-align: right">')
+        return text.replace("<th>", '<th style="padding: 0 0.8em">')
 
     def _summary(self) -> str:
         if self.message:
@@ -205,13 +184,10 @@ class AppleExplorer(_canvas.Live):
 
 
 def apple_explorer(**initial: Any) -> AppleExplorer:
-    r"""Return an explorer of the apple harvest: three predictions and their L1 and L2 penalties.
+    """Return an explorer of the apple harvest: three predictions and their L1 and L2 penalties.
 
     The truth is 100 apples (:func:`l1l2.data.apple_harvest`); the totals are the mean absolute
-    and the mean squared error (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`):
-
-    .. math:: L_1 = \frac13 \sum_{i=1}^{3} |y_i - \hat y_i|, \qquad
-              L_2 = \frac13 \sum_{i=1}^{3} (y_i - \hat y_i)^2
+    and the mean squared error (:func:`l1l2.losses.l1`, :func:`l1l2.losses.l2`).
 
     Parameters
     ----------
@@ -222,15 +198,15 @@ def apple_explorer(**initial: Any) -> AppleExplorer:
     Returns
     -------
     AppleExplorer
-        Displays itself in Jupyter; see :class:`AppleExplorer` for its parts.
+        Displays itself in Jupyter.
 
     Raises
     ------
     TypeError
         For an unknown name, or a value that is not a number.
     ValueError
-        For NaN, infinity or a value outside its slider's range. The same values set later on a
-        slider are explained in the table instead.
+        For NaN, infinity or a value outside its slider's range (set later on a slider, the
+        table explains it instead).
 
     Examples
     --------
@@ -244,5 +220,4 @@ def apple_explorer(**initial: Any) -> AppleExplorer:
     _canvas.check_names("apple_explorer", initial, PREDICTIONS)
     defaults = dict(zip(PREDICTIONS, data.apple_harvest()[1].tolist(), strict=True))
     start = {**defaults, **initial}
-    checked = {name: check_prediction(name, start[name]) for name in PREDICTIONS}
-    return AppleExplorer(checked)
+    return AppleExplorer({name: check_prediction(name, start[name]) for name in PREDICTIONS})

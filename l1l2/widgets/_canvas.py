@@ -1,13 +1,12 @@
 """Canvas plumbing shared by the explorers: where the figure lives, and how it is shown.
 
-- In a Jupyter kernel with ``ipympl`` installed, the figure lives on an ipympl canvas: a live
-  widget that the kernel redraws in place (``canvas.draw_idle()``), with pan and zoom.
-- Elsewhere (no kernel, or no ipympl) the figure has a plain Agg canvas that draws at once; when
-  the explorer is displayed, each redraw is also shown as a PNG in an ``ipywidgets.Image``.
+In a Jupyter kernel with ``ipympl`` the figure lives on a live ipympl canvas, redrawn in place;
+elsewhere it has an Agg canvas, and each redraw of a displayed explorer is shown as a PNG.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import numbers
 import sys
@@ -22,9 +21,11 @@ from IPython import get_ipython
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from l1l2 import vocabulary
 from l1l2._validation import ArgumentTypeError
 
 STYLE: Final = {"description_width": "7.5em"}
+_WARN: Final = vocabulary.PALETTE["vermillion"]
 
 
 def in_kernel() -> bool:
@@ -33,20 +34,15 @@ def in_kernel() -> bool:
 
 
 def _ipympl_classes() -> tuple[Any, Any] | None:
-    """Return ipympl's canvas and manager classes, or ``None`` without ipympl.
-
-    Importing ipympl switches matplotlib's backend to ipympl for the whole session (its package
-    calls ``matplotlib.use``); the explorers only want its canvas, so the reader's backend (the
-    inline one, say) is put back.
-    """
+    """Return ipympl's canvas and manager classes, or ``None`` without ipympl."""
+    # Importing ipympl switches matplotlib's backend for the whole session: the reader's
+    # backend is loaded first (the inline one sets up its display hooks only when loaded as
+    # the backend) and put back afterwards.
     previous = dict.__getitem__(matplotlib.rcParams, "backend")  # without resolving "auto"
     pyplot = sys.modules.get("matplotlib.pyplot")
     if isinstance(previous, str) and pyplot is not None:
-        # Load the reader's backend now, under its own name, as pyplot would for its first
-        # figure: the inline backend sets up its display hooks only when loaded as the backend.
         pyplot.switch_backend(previous)
     try:
-        # Imported here: importing ipympl hooks into the running kernel.
         from ipympl.backend_nbagg import Canvas, FigureManager  # noqa: PLC0415
     except ImportError:
         return None
@@ -56,25 +52,22 @@ def _ipympl_classes() -> tuple[Any, Any] | None:
 
 
 def attach_canvas(figure: Figure) -> Any:
-    """Give ``figure`` an ipympl canvas in a kernel with ipympl, else an Agg canvas.
-
-    Returns the ipympl canvas (itself a widget) or ``None`` for the Agg canvas.
-    """
+    """Give ``figure`` an ipympl canvas in a kernel (returned: a widget), else Agg (``None``)."""
     classes = _ipympl_classes() if in_kernel() else None
-    if classes is not None:
-        canvas_class, manager_class = classes
-        canvas = canvas_class(figure)
-        with warnings.catch_warnings():
-            # ipympl's toolbar passes its canvas on to traitlets, which warns about it.
-            warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
-            manager_class(canvas, 0)  # ipympl needs a manager; it sets itself on the canvas
-        canvas.header_visible = False
-        canvas.footer_visible = False
-        canvas.resizable = False
-        canvas.toolbar_position = "right"
-        return canvas
-    FigureCanvasAgg(figure)
-    return None
+    if classes is None:
+        FigureCanvasAgg(figure)
+        return None
+    canvas_class, manager_class = classes
+    canvas = canvas_class(figure)
+    with warnings.catch_warnings():
+        # ipympl's toolbar passes its canvas on to traitlets, which warns about it.
+        warnings.filterwarnings("ignore", "Passing unrecognized arguments", DeprecationWarning)
+        manager_class(canvas, 0)  # ipympl needs a manager; it sets itself on the canvas
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.resizable = False
+    canvas.toolbar_position = "right"
+    return canvas
 
 
 def check_names(function: str, initial: Mapping[str, object], allowed: tuple[str, ...]) -> None:
@@ -88,26 +81,32 @@ def check_names(function: str, initial: Mapping[str, object], allowed: tuple[str
         )
 
 
-# ---------------------------------------------------------------------------------------------
-# Controls that hold the value they are given
-# ---------------------------------------------------------------------------------------------
+def warning(text: str) -> str:
+    """Return ``text`` as HTML marked as a warning: a vermillion ⚠."""
+    return f'<span style="color:{_WARN}"><b>⚠</b> {html.escape(text)}</span>'
+
 
 #: ``check(value)`` returns the value as the explorer uses it, or raises a TypeError (a value
 #: the control cannot hold) or a ValueError (a value it holds but the explorer cannot run).
 Check = Callable[[object], object]
 
 
-class _Holds(traitlets.HasTraits):
+class _Checked(traitlets.HasTraits):
+    """A control that runs the explorer's ``check`` on every value it is given."""
+
+    def __init__(self, check: Check, **kwargs: Any) -> None:
+        self._check = check
+        super().__init__(**kwargs)
+
+
+class _Holds(_Checked):
     """A numeric control that keeps the value it is given: no clamping, no rounding.
 
-    A value of the wrong type (a string, a bool, a float for a count) raises the explorer's own
-    ``TypeError`` naming the control, and the control keeps its value. A number it can hold is
-    kept as it is, even outside the slider's range or below zero: the explorer then checks it
-    with the same rule as its constructor and says in its status line why it cannot run.
+    A value of the wrong type raises the check's ``TypeError`` and the control keeps its value;
+    a number the explorer cannot run is kept, and the explorer's status line says why.
     """
 
     value = traitlets.Any().tag(sync=True)
-    _check: Check
 
     @traitlets.validate("value")
     def _validate_value(self, proposal: Mapping[str, Any]) -> object:
@@ -115,55 +114,31 @@ class _Holds(traitlets.HasTraits):
         try:
             return self._check(value)
         except ValueError:
-            if isinstance(value, numbers.Integral):
-                return int(value)
-            return float(value)  # the check accepted its type
+            return int(value) if isinstance(value, numbers.Integral) else float(value)
 
 
 class FloatSlider(_Holds, ipw.FloatSlider):  # type: ignore[misc]
-    """A float slider that keeps the value it is given (see ``_Holds``)."""
-
-    def __init__(self, check: Check, **kwargs: Any) -> None:
-        self._check = check
-        super().__init__(**kwargs)
+    """A float slider that keeps the value it is given."""
 
 
 class IntSlider(_Holds, ipw.IntSlider):  # type: ignore[misc]
-    """An integer slider that keeps the value it is given (see ``_Holds``)."""
-
-    def __init__(self, check: Check, **kwargs: Any) -> None:
-        self._check = check
-        super().__init__(**kwargs)
+    """An integer slider that keeps the value it is given."""
 
 
 class FloatText(_Holds, ipw.FloatText):  # type: ignore[misc]
-    """A number box that keeps the value it is given (see ``_Holds``)."""
-
-    def __init__(self, check: Check, **kwargs: Any) -> None:
-        self._check = check
-        super().__init__(**kwargs)
+    """A number box that keeps the value it is given."""
 
 
 class IntText(_Holds, ipw.IntText):  # type: ignore[misc]
-    """An integer box that keeps the value it is given (see ``_Holds``)."""
-
-    def __init__(self, check: Check, **kwargs: Any) -> None:
-        self._check = check
-        super().__init__(**kwargs)
+    """An integer box that keeps the value it is given."""
 
 
-class Dropdown(ipw.Dropdown):  # type: ignore[misc]
+class Dropdown(_Checked, ipw.Dropdown):  # type: ignore[misc]
     """A dropdown whose unknown value raises the explorer's ``ValueError`` naming the control."""
-
-    def __init__(self, check: Check, **kwargs: Any) -> None:
-        self._check = check
-        super().__init__(**kwargs)
 
     @traitlets.validate("value")
     def _validate_value(self, proposal: Mapping[str, Any]) -> object:
-        value = proposal["value"]
-        if getattr(self, "_check", None) is not None:
-            self._check(value)
+        self._check(proposal["value"])
         return super()._validate_value(proposal)
 
 
@@ -174,11 +149,15 @@ class Live:
     figure: Figure
     widget: Any
 
-    def _setup_canvas(self, figure: Figure) -> Any:
-        self.figure = figure
-        self._ipympl = attach_canvas(figure)
-        self._image: Any = None
+    def _setup_canvas(self, figsize: tuple[float, float], **adjust: float) -> Any:
+        """Make the white figure with fixed margins; return the widget that shows it."""
+        # Fixed margins: constrained layout would cost about as much as the rest of a redraw.
+        self.figure = Figure(figsize=figsize)
+        self.figure.patch.set_facecolor("white")
+        self.figure.subplots_adjust(**adjust)
+        self._ipympl = attach_canvas(self.figure)
         self._shown = False
+        self._image: Any = None
         if self._ipympl is not None:
             return self._ipympl
         self._image = ipw.Image(format="png", layout=ipw.Layout(max_width="100%"))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Final
 
 import ipywidgets as ipw
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -23,18 +21,7 @@ from l1l2._validation import ArgumentValueError, check_choice, check_int, check_
 from l1l2.experiments import SOURCE
 from l1l2.widgets import _canvas
 
-CONTROL_NAMES: Final = (
-    "loss",
-    "noise",
-    "lr",
-    "schedule",
-    "decay",
-    "rate",
-    "w0",
-    "epochs",
-    "batch_size",
-    "seed",
-)
+#: Every control and its start value, as in the source experiment.
 DEFAULTS: Final[dict[str, object]] = {
     "loss": "l1",
     "noise": 0.05,
@@ -47,6 +34,7 @@ DEFAULTS: Final[dict[str, object]] = {
     "batch_size": SOURCE.batch_size,
     "seed": 0,
 }
+CONTROL_NAMES: Final = tuple(DEFAULTS)
 #: The range of each slider: a value outside it cannot run, from the constructor or from code.
 RANGES: Final[dict[str, tuple[float, float]]] = {
     "noise": (0.0, 10.0),
@@ -61,7 +49,7 @@ _SCHEDULE_LABELS: Final = {
     "inverse_time": "inverse time: lr / (1 + decay·t)",
     "exponential": "exponential: lr · rate^t",
 }
-# Which schedule uses which parameter control.
+# The parameter control each schedule uses.
 _PARAMETER_OF: Final = {"inverse_time": "decay", "exponential": "rate"}
 _SETTLE_KIND: Final = {
     "l1": "median-based",
@@ -70,14 +58,14 @@ _SETTLE_KIND: Final = {
 }
 _SETTLE_SHORT: Final = {"l1": "median", "l2": "mean", "huber": "Huber"}
 _SIGMA: Final = "\N{GREEK SMALL LETTER SIGMA}"
-_WARN: Final = plotting.OKABE_ITO["vermillion"]
+_LR_RANGE: Final = (1e-5, 1.0)  # the log slider's
 
 
 def check_control(name: str, value: object) -> object:
     """Return ``value`` as control ``name`` uses it, or raise the error that says why not.
 
-    The one rule for a control's value, whether it comes from :func:`explorer`, a slider or
-    code: a ``TypeError`` for a value of the wrong type, a ``ValueError`` for one that cannot run.
+    The one rule for the constructor, the controls and code: a ``TypeError`` for a value of the
+    wrong type, a ``ValueError`` for one that cannot run.
     """
     if name in ("loss", "schedule"):
         allowed = losses.LOSS_NAMES if name == "loss" else _source.SCHEDULE_KINDS
@@ -103,86 +91,53 @@ def check_control(name: str, value: object) -> object:
     return number
 
 
-@dataclass(frozen=True)
-class _Settings:
-    loss: losses.LossName
-    noise: float
-    schedule: schedules.Schedule
-    w0: float
-    epochs: int
-    batch_size: int
-    seed: int
+def _settings(values: Mapping[str, object]) -> dict[str, Any]:
+    """Check the values a run uses; return the keyword arguments of ``_source.run``.
 
-
-def _settings(values: Mapping[str, object]) -> _Settings:
-    """Check the control values a run uses; raise ValueError or TypeError naming the control.
-
-    A schedule's parameter is checked only when that schedule is chosen: the decay of the
-    inverse-time schedule, the rate of the exponential one.
+    A schedule's parameter (decay, rate) is checked only when that schedule is chosen.
     """
-    used = [name for name in CONTROL_NAMES if name not in ("decay", "rate")]
-    v = {name: check_control(name, values[name]) for name in used}
-    kind = str(v["schedule"])
-    lr = float(v["lr"])  # type: ignore[arg-type]
-    if kind == "inverse_time":
-        schedule = schedules.inverse_time(lr, decay=float(check_control("decay", values["decay"])))  # type: ignore[arg-type]
-    elif kind == "exponential":
-        schedule = schedules.exponential(lr, rate=float(check_control("rate", values["rate"])))  # type: ignore[arg-type]
-    else:
-        schedule = schedules.constant(lr)
-    return _Settings(
-        loss=check_choice(v["loss"], "loss", losses.LOSS_NAMES),
-        noise=float(v["noise"]),  # type: ignore[arg-type]
-        schedule=schedule,
-        w0=float(v["w0"]),  # type: ignore[arg-type]
-        epochs=int(v["epochs"]),  # type: ignore[call-overload]
-        batch_size=int(v["batch_size"]),  # type: ignore[call-overload]
-        seed=int(v["seed"]),  # type: ignore[call-overload]
-    )
+    used = [name for name in CONTROL_NAMES if name not in _PARAMETER_OF.values()]
+    settings: dict[str, Any] = {name: check_control(name, values[name]) for name in used}
+    kind = settings.pop("schedule")
+    parameter = _PARAMETER_OF.get(kind)
+    options: dict[str, Any] = {}
+    if parameter is not None:
+        options[parameter] = check_control(parameter, values[parameter])
+    settings["lr"] = schedules.named(kind, settings["lr"], **options)
+    return settings
 
 
 def _make_controls(start: Mapping[str, Any]) -> dict[str, Any]:
-    def common(name: str, description: str) -> dict[str, Any]:
-        def check(value: object) -> object:
-            return check_control(name, value)
-
-        return {
-            "check": check,
-            "value": start[name],
-            "description": description,
-            "style": _canvas.STYLE,
-        }
-
-    def slider(name: str) -> dict[str, Any]:
-        low, high = RANGES[name]
-        return {"min": low, "max": high}
+    def make(name: str, control: type, description: str, **options: Any) -> Any:
+        if name in RANGES:
+            options["min"], options["max"] = RANGES[name]
+        check = functools.partial(check_control, name)
+        return control(
+            **options, check=check, value=start[name], description=description, style=_canvas.STYLE
+        )
 
     loss_options = [(losses.LOSSES[name].label, name) for name in losses.LOSS_NAMES]
     schedule_options = [(_SCHEDULE_LABELS[k], k) for k in _source.SCHEDULE_KINDS]
     return {
-        "loss": _canvas.Dropdown(options=loss_options, **common("loss", "loss")),
-        "noise": _canvas.FloatSlider(
-            step=0.05, readout_format=".2f", **slider("noise"), **common("noise", f"noise {_SIGMA}")
+        "loss": make("loss", _canvas.Dropdown, "loss", options=loss_options),
+        "noise": make(
+            "noise", _canvas.FloatSlider, f"noise {_SIGMA}", step=0.05, readout_format=".2f"
         ),
-        "lr": _canvas.FloatText(step=0.001, **common("lr", "learning rate")),
-        "schedule": _canvas.Dropdown(options=schedule_options, **common("schedule", "schedule")),
-        "decay": _canvas.FloatText(step=0.0001, **common("decay", "decay d")),
-        "rate": _canvas.FloatText(step=0.001, **common("rate", "rate r")),
-        "w0": _canvas.FloatSlider(step=0.5, **slider("w0"), **common("w0", "start w₀")),
-        "epochs": _canvas.IntSlider(**slider("epochs"), **common("epochs", "epochs")),
-        "batch_size": _canvas.IntSlider(
-            **slider("batch_size"), **common("batch_size", "batch size")
-        ),
-        "seed": _canvas.IntText(**common("seed", "noise seed")),
+        "lr": make("lr", _canvas.FloatText, "learning rate", step=0.001),
+        "schedule": make("schedule", _canvas.Dropdown, "schedule", options=schedule_options),
+        "decay": make("decay", _canvas.FloatText, "decay d", step=0.0001),
+        "rate": make("rate", _canvas.FloatText, "rate r", step=0.001),
+        "w0": make("w0", _canvas.FloatSlider, "start w₀", step=0.5),
+        "epochs": make("epochs", _canvas.IntSlider, "epochs"),
+        "batch_size": make("batch_size", _canvas.IntSlider, "batch size"),
+        "seed": make("seed", _canvas.IntText, "noise seed"),
     }
 
 
 def _artist(artists: list[Any], gid: str) -> Any:
-    """Return the artist drawn with this id (the plotting functions give each one an id)."""
-    found = [artist for artist in artists if artist.get_gid() == gid]
-    if len(found) != 1:
-        raise LookupError(f"expected one artist with gid {gid!r}, found {len(found)}")
-    return found[0]
+    """Return the one artist drawn with this id (the plotting functions give each one an id)."""
+    (found,) = [artist for artist in artists if artist.get_gid() == gid]
+    return found
 
 
 class Explorer(_canvas.Live):
@@ -191,26 +146,20 @@ class Explorer(_canvas.Live):
     Attributes
     ----------
     controls : dict of str to ipywidgets widget
-        ``"loss"``, ``"noise"``, ``"lr"``, ``"schedule"``, ``"decay"``, ``"rate"``, ``"w0"``,
-        ``"epochs"``, ``"batch_size"``, ``"seed"``. Setting a control's ``.value`` recomputes and
-        redraws before the assignment returns. A control keeps the value it is given (it is never
-        clamped or rounded); a value that cannot run is explained in :attr:`status`, and a value
-        of the wrong type raises a ``TypeError`` naming the control.
+        One per setting of :func:`explorer`. A value that cannot run is kept and explained in
+        :attr:`status`; a value of the wrong type raises a ``TypeError`` naming the control.
     lr_slider : ipywidgets.FloatLogSlider
         A logarithmic slider that drags ``controls["lr"]`` between 1e-5 and 1.
     figure : matplotlib.figure.Figure
-        Two panels: the batch loss per update (symmetric log scale when it falls by decades) and
-        w per update, with the true w (dash-dot-dot) and the settle point (dotted,
-        :func:`l1l2.gd.minimizer`) marked.
+        The batch loss and w per update, with the true w and the settle point marked.
     status : ipywidgets.HTML
-        What the run did (final w, settle point, divergence), or why the controls cannot run.
+        What the run did, or why the controls cannot run.
     message : str
         The status as plain text.
     outcome : Status
-        What the shown run did: settles, no minimum, diverging, diverged, or cannot run (the
-        controls hold a value that cannot run; the figure shows the last valid run).
+        What the shown run did, or that the controls cannot run (the figure keeps the last run).
     history : l1l2.gd.History
-        The run shown in the figure (the last valid settings).
+        The run shown in the figure.
     x, y : numpy.ndarray
         The data of that run.
     widget : ipywidgets.VBox
@@ -221,7 +170,7 @@ class Explorer(_canvas.Live):
         self.controls = _make_controls(start)
         lr = float(start["lr"])
         self.lr_slider = ipw.FloatLogSlider(
-            value=min(max(lr, 1e-5), 1.0) if np.isfinite(lr) else 0.01,
+            value=min(max(lr, _LR_RANGE[0]), _LR_RANGE[1]) if np.isfinite(lr) else 0.01,
             base=10,
             min=-5,
             max=0,
@@ -234,19 +183,14 @@ class Explorer(_canvas.Live):
         self.message = ""
         self.outcome = Status.SETTLES
         self._syncing = False
-
-        figure = Figure(figsize=(8.6, 3.7))
-        figure.patch.set_facecolor("white")
-        # A fixed layout: constrained layout would cost about as much as the rest of a redraw.
-        figure.subplots_adjust(left=0.085, right=0.985, bottom=0.13, top=0.87, wspace=0.22)
-        view = self._setup_canvas(figure)
+        view = self._setup_canvas(
+            (8.6, 3.7), left=0.085, right=0.985, bottom=0.13, top=0.87, wspace=0.22
+        )
         self._build_figure(_settings(start))
-
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.lr_slider.observe(self._on_slider, names="value")
         self._enable_parameters(str(start["schedule"]))
-
         c = self.controls
         columns = [
             ipw.VBox([c["loss"], c["schedule"], c["decay"], c["rate"]]),
@@ -255,44 +199,20 @@ class Explorer(_canvas.Live):
         ]
         self.widget = ipw.VBox([ipw.HBox(columns), self.status, view])
 
-    # -- computing ------------------------------------------------------------------------------
-
-    def _values(self) -> dict[str, object]:
-        return {name: control.value for name, control in self.controls.items()}
-
-    @staticmethod
-    def _run(s: _Settings) -> _source.Run:
-        return _source.run(
-            loss=s.loss,
-            noise=s.noise,
-            lr=s.schedule,
-            w0=s.w0,
-            epochs=s.epochs,
-            batch_size=s.batch_size,
-            seed=s.seed,
-        )
-
-    # -- drawing --------------------------------------------------------------------------------
-
-    def _build_figure(self, s: _Settings) -> None:
-        result = self._run(s)
+    def _build_figure(self, s: dict[str, Any]) -> None:
+        """Draw the first run with the plotting functions; later runs update these artists."""
+        result = _source.run(**s)
         self.x, self.y, self.history = result.x, result.y, result.history
         left, right = self.figure.subplots(1, 2)
-        label = losses.LOSSES[s.loss].label
-        color = plotting.color_for(s.loss)
+        label, color = losses.LOSSES[s["loss"]].label, plotting.color_for(s["loss"])
         plotting.plot_loss(self.history, label=label, color=color, ax=left)
+        settle = SOURCE.true_w if result.settle is None else result.settle
         plotting.plot_w(
-            self.history,
-            true_w=SOURCE.true_w,
-            settle=SOURCE.true_w if result.settle is None else result.settle,
-            label=label,
-            color=color,
-            ax=right,
+            self.history, true_w=SOURCE.true_w, settle=settle, label=label, color=color, ax=right
         )
-        self._loss_line: Line2D = _artist(left.lines, "loss")
-        self._w_line: Line2D = _artist(right.lines, "w")
-        self._settle_line: Line2D = _artist(right.lines, "settle")
-        true_line: Line2D = _artist(right.lines, "true_w")
+        self._lines: dict[str, Line2D] = {"loss": _artist(left.lines, "loss")}
+        for gid in ("w", "true_w", "settle"):
+            self._lines[gid] = _artist(right.lines, gid)
         # Abs L1's flat bottom: every w between the two middle targets / x fits equally well.
         self._band: Rectangle = right.axhspan(
             0.0, 1.0, color=plotting.OKABE_ITO["reddish purple"], alpha=0.15, linewidth=0
@@ -300,85 +220,74 @@ class Explorer(_canvas.Live):
         self._band.set_gid("flat_bottom")
         # Legends above the panels: they never cover a curve, and need no search for a free spot.
         above = {"ncols": 3, "frameon": False, "fontsize": 9, "columnspacing": 1.2}
-        legends: tuple[Legend, Legend] = (
-            left.legend(
-                handles=[self._loss_line], loc="lower left", bbox_to_anchor=(0.0, 1.0), **above
-            ),
-            right.legend(
-                handles=[self._w_line, true_line, self._settle_line],
-                loc="lower right",
-                bbox_to_anchor=(1.0, 1.0),
-                **above,
-            ),
-        )
         self._legend_texts: dict[str, Text] = {}
         self._legend_handles: dict[str, Any] = {}
-        for legend, names in zip(legends, (("loss",), ("w", "true_w", "settle")), strict=True):
+        corners = (
+            (left, ("loss",), "lower left", 0.0),
+            (right, ("w", "true_w", "settle"), "lower right", 1.0),
+        )
+        for ax, names, loc, x in corners:
+            handles = [self._lines[name] for name in names]
+            legend = ax.legend(handles=handles, loc=loc, bbox_to_anchor=(x, 1.0), **above)
             self._legend_texts.update(zip(names, legend.get_texts(), strict=True))
             self._legend_handles.update(zip(names, legend.legend_handles, strict=True))
-        self._trajectory_lines = {"loss": self._loss_line, "w": self._w_line}
         self._axes: tuple[Axes, Axes] = (left, right)
         self._show(s, result)
 
-    def _show(self, s: _Settings, result: _source.Run) -> None:
-        h = self.history
-        self._loss_line.set_data(np.arange(h.steps, dtype=np.float64), plotting.drawable(h.loss))
-        self._w_line.set_data(np.arange(h.steps + 1, dtype=np.float64), plotting.drawable(h.w))
-        color = plotting.color_for(s.loss)
-        style = plotting.linestyle_for(s.loss)  # the loss's line style, as in every figure
-        label = losses.LOSSES[s.loss].label
-        for name, line in self._trajectory_lines.items():
-            for drawn in (line, self._legend_handles[name]):
-                drawn.set_color(color)
-                drawn.set_linestyle(style)
-            line.set_label(label)
+    def _show(self, s: dict[str, Any], result: _source.Run) -> None:
+        """Draw ``result`` on the existing artists, rescale and redraw, and update the status."""
+        h, loss = self.history, s["loss"]
+        self._lines["loss"].set_data(
+            np.arange(h.steps, dtype=np.float64), plotting.drawable(h.loss)
+        )
+        self._lines["w"].set_data(np.arange(h.steps + 1, dtype=np.float64), plotting.drawable(h.w))
+        label, color = losses.LOSSES[loss].label, plotting.color_for(loss)
+        style = plotting.linestyle_for(loss)  # the loss's line style, as in every figure
+        for name in ("loss", "w"):
+            for drawn in (self._lines[name], self._legend_handles[name]):
+                drawn.set(color=color, linestyle=style)
+            self._lines[name].set_label(label)
             self._legend_texts[name].set_text(label)
-        settle = result.settle
+        settle_line, settle = self._lines["settle"], result.settle
+        settle_line.set_visible(settle is not None)
         if settle is None:
-            self._settle_line.set_visible(False)
             text = "no settle point (no minimum)"
         else:
-            self._settle_line.set_ydata([settle, settle])
-            self._settle_line.set_visible(True)
-            text = f"settle point {settle:.4g} ({_SETTLE_SHORT[s.loss]})"
-        self._settle_line.set_label(text)
+            settle_line.set_ydata([settle, settle])
+            text = f"settle point {settle:.4g} ({_SETTLE_SHORT[loss]})"
+        settle_line.set_label(text)
         self._legend_texts["settle"].set_text(text)
         self._flat: tuple[float, float] | None = None
-        if s.loss == "l1":
+        if loss == "l1":
             low, high = (float(end) for end in experiments.l1_interval(self.x, self.y))
             self._flat = (low, high)
             self._band.set_y(low)
             self._band.set_height(high - low)
         self._band.set_visible(self._flat is not None)
-        left = self._axes[0]
-        scale = _loss_scale(h.loss)
+        left, scale = self._axes[0], _loss_scale(h.loss)
         if left.get_yscale() != scale:
-            if scale == "symlog":
-                left.set_yscale("symlog", linthresh=1.0)
-                left.set_ylabel("batch loss (symmetric log scale)")
-            else:
-                left.set_yscale("linear")
-                left.set_ylabel("batch loss")
+            left.set_yscale(scale, **({"linthresh": 1.0} if scale == "symlog" else {}))
+            left.set_ylabel(
+                "batch loss (symmetric log scale)" if scale == "symlog" else "batch loss"
+            )
         for ax in self._axes:
             ax.relim(visible_only=True)
             ax.autoscale_view()
         self._redraw()
-        outcome = _source.outcome(result, w0=s.w0)
+        outcome = _source.outcome(result, w0=s["w0"])
         self._set_status(self._describe(s, result, outcome), outcome.status)
 
-    # -- status ---------------------------------------------------------------------------------
-
-    def _describe(self, s: _Settings, result: _source.Run, outcome: _source.Outcome) -> str:
-        h = self.history
-        label = losses.LOSSES[s.loss].label
+    def _describe(self, s: dict[str, Any], result: _source.Run, outcome: _source.Outcome) -> str:
+        """Say in words what the run did."""
+        h, label, schedule = self.history, losses.LOSSES[s["loss"]].label, s["lr"]
         head = (
             f"{label}, {h.steps} updates ({h.steps_per_epoch} per epoch), "
-            f"{s.schedule}: final w = {outcome.final_w:.6g}"
+            f"{schedule}: final w = {outcome.final_w:.6g}"
         )
         settle = result.settle
         if outcome.status is Status.DIVERGED:
             return (
-                f"{label}, {s.schedule}. Diverged: the estimate overflowed at update "
+                f"{label}, {schedule}. Diverged: the estimate overflowed at update "
                 f"{outcome.diverged_at} of {h.steps}; the last finite w = {outcome.final_w:.6g}, "
                 f"after {outcome.updates} updates. {self._stability_hint(s)}"
             )
@@ -400,32 +309,29 @@ class Explorer(_canvas.Live):
                 f"{high:.4f}, shaded, fits equally well, and the mark is the midpoint)"
             )
         else:
-            where = f"the settle point is {settle:.4f} ({_SETTLE_KIND[s.loss]})"
+            where = f"the settle point is {settle:.4f} ({_SETTLE_KIND[s['loss']]})"
         return f"{head}; {where}, the true w is {SOURCE.true_w:g}."
 
-    def _stability_hint(self, s: _Settings) -> str:
-        batch = min(s.batch_size, SOURCE.n)
+    def _stability_hint(self, s: dict[str, Any]) -> str:
+        batch = min(s["batch_size"], SOURCE.n)
         limit = _source.stability_limit(
-            s.loss, x=self.x, batch_size=batch, reduction=SOURCE.reduction
+            s["loss"], x=self.x, batch_size=batch, reduction=SOURCE.reduction
         )
         if limit is None:
             return "Try a smaller learning rate."
-        label = losses.LOSSES[s.loss].label
+        label = losses.LOSSES[s["loss"]].label
         return f"With batches of {batch}, {label} settles only for lr < {limit:.3g}."
 
     def _set_status(self, text: str, outcome: Status) -> None:
         self.message = text
         self.outcome = outcome
-        escaped = html.escape(text)
-        if outcome.is_problem:
-            self.status.value = f'<span style="color:{_WARN}"><b>⚠</b> {escaped}</span>'
-        else:
-            self.status.value = f"<span>{escaped}</span>"
+        problem = outcome.is_problem
+        self.status.value = (
+            _canvas.warning(text) if problem else f"<span>{html.escape(text)}</span>"
+        )
 
     def _summary(self) -> str:
         return f"l1l2 explorer: {self.message}"
-
-    # -- events ---------------------------------------------------------------------------------
 
     def update(self) -> None:
         """Recompute from the controls and redraw; show a message instead if they cannot run.
@@ -433,8 +339,8 @@ class Explorer(_canvas.Live):
         Every control change calls this; call it directly to time one recompute-and-redraw.
         """
         try:
-            s = _settings(self._values())
-            result = self._run(s)
+            s = _settings({name: control.value for name, control in self.controls.items()})
+            result = _source.run(**s)
         except (TypeError, ValueError) as error:
             self._set_status(
                 f"Cannot run these settings: {error}. The figure still shows the last valid run.",
@@ -449,39 +355,32 @@ class Explorer(_canvas.Live):
         for schedule_kind, name in _PARAMETER_OF.items():
             self.controls[name].disabled = kind != schedule_kind
 
-    def _on_change(self, change: Mapping[str, Any]) -> None:
-        if change["owner"] is self.controls["schedule"]:
-            self._enable_parameters(str(change["new"]))
-        if change["owner"] is self.controls["lr"] and not self._syncing:
-            self._follow_lr(change["new"])
-        self.update()
-
-    def _follow_lr(self, value: object) -> None:
-        """Move the log slider to a typed learning rate it can show."""
-        if isinstance(value, float) and 1e-5 <= value <= 1.0:
-            self._syncing = True
-            try:
-                self.lr_slider.value = value
-            finally:
-                self._syncing = False
-
-    def _on_slider(self, change: Mapping[str, Any]) -> None:
-        if self._syncing:
-            return
+    def _set_lr(self, control: Any, value: float) -> None:
+        """Set one of the two lr controls without its observer setting the other back."""
         self._syncing = True
         try:
-            self.controls["lr"].value = float(f"{change['new']:.3g}")
+            control.value = value
         finally:
             self._syncing = False
 
+    def _on_change(self, change: Mapping[str, Any]) -> None:
+        owner, new = change["owner"], change["new"]
+        if owner is self.controls["schedule"]:
+            self._enable_parameters(str(new))
+        typed_lr = owner is self.controls["lr"] and not self._syncing and isinstance(new, float)
+        if typed_lr and _LR_RANGE[0] <= new <= _LR_RANGE[1]:  # one the log slider can show
+            self._set_lr(self.lr_slider, new)
+        self.update()
+
+    def _on_slider(self, change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self._set_lr(self.controls["lr"], float(f"{change['new']:.3g}"))
+
 
 def _loss_scale(loss: FloatArray) -> str:
-    """Return ``"symlog"`` for a loss that falls by decades, ``"linear"`` otherwise.
-
-    A diverged run stays linear: its values reach the largest floats, whose symmetric-log limits
-    overflow.
-    """
+    """Return ``"symlog"`` for a loss that falls by decades, ``"linear"`` otherwise."""
     finite = np.abs(loss[np.isfinite(loss)])
+    # A diverged run stays linear: its symmetric-log limits would overflow.
     if finite.size == 0 or finite.max() > 1e100:
         return "linear"
     tail = float(np.median(np.abs(loss[-max(1, loss.size // 10) :])))  # NaN if it diverged
@@ -491,25 +390,21 @@ def _loss_scale(loss: FloatArray) -> str:
 def explorer(**initial: Any) -> Explorer:
     r"""Return an interactive explorer of the w-estimation experiment.
 
-    The experiment: 20 samples at :math:`x = 2` with true :math:`w = 1` and Gaussian noise,
-    fitted by mini-batch descent on the batch loss summed over the batch (see
-    :data:`l1l2.experiments.SOURCE` and :func:`l1l2.gd.fit`):
-
-    .. math:: w_{t+1} = w_t - \eta_t \sum_{i \in B_t} \ell'(w_t x_i - y_i)\, x_i
+    The source experiment (:data:`l1l2.experiments.SOURCE`): 20 samples at :math:`x = 2` with
+    true :math:`w = 1`, fitted by mini-batch descent (:func:`l1l2.gd.fit`) on the summed batch
+    loss, :math:`w_{t+1} = w_t - \eta_t \sum_{i \in B_t} \ell'(w_t x_i - y_i)\, x_i`.
 
     Parameters
     ----------
     **initial
-        Start values of the controls, by name (keyword only); the others start as in the
-        source experiment:
+        Start values of the controls, keyword only; the others start as in the source:
 
         - ``loss``: ``"signed"``, ``"l1"`` (default), ``"l2"`` or ``"huber"``;
         - ``noise``: the standard deviation of the noise, 0 to 10 (0.05);
         - ``lr``: the learning rate :math:`\eta_0`, >= 0 (0.01);
         - ``schedule``: ``"constant"`` (default), ``"inverse_time"`` for
           :math:`\eta_0 / (1 + d\,t)`, or ``"exponential"`` for :math:`\eta_0\, r^t`;
-        - ``decay``: :math:`d` >= 0 (0.0005), used by the inverse-time schedule only;
-        - ``rate``: :math:`r`, 0 < r <= 1 (0.999), used by the exponential schedule only;
+        - ``decay``: :math:`d` >= 0 (0.0005); ``rate``: :math:`r`, 0 < r <= 1 (0.999);
         - ``w0``: the starting w, -40 to 40 (20);
         - ``epochs``: 1 to 200 (20); ``batch_size``: 1 to 20 (2);
         - ``seed``: the seed of the noise, an integer >= 0 (0).
@@ -517,15 +412,15 @@ def explorer(**initial: Any) -> Explorer:
     Returns
     -------
     Explorer
-        Displays itself in Jupyter; see :class:`Explorer` for its parts.
+        Displays itself in Jupyter.
 
     Raises
     ------
     TypeError
         For an unknown control name, or a value of the wrong type.
     ValueError
-        For a value the explorer cannot run. The same values set later on a control (from a
-        slider or from code) are explained in the status line instead.
+        For a value the explorer cannot run (set later on a control, the status line explains
+        it instead).
 
     Examples
     --------
