@@ -124,18 +124,8 @@ _HEADERS: Final = {"iqr": "IQR", "mad": "MAD", "mae": "mean |w_hat - w|"}
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     r"""Summarise how estimates of w scatter, and how far they lie from the truth.
 
-    With estimates :math:`\hat w_1, \dots, \hat w_R`:
-
-    .. math::
-
-        \text{std} = \sqrt{\tfrac{1}{R-1}\textstyle\sum_k (\hat w_k - \bar w)^2}, \quad
-        \text{IQR} = Q_3 - Q_1, \quad
-        \text{MAD} = \operatorname{median}_k \lvert \hat w_k - \operatorname{median}(\hat w)
-        \rvert, \quad
-        \text{MAE} = \tfrac1R \textstyle\sum_k \lvert \hat w_k - w \rvert
-
-    A few wild estimates pull the standard deviation up, not the IQR or MAD; the mean absolute
-    error also counts a bias.
+    A few wild estimates pull the standard deviation up, not the interquartile range or the
+    median absolute deviation; the mean absolute error also counts a bias.
 
     Parameters
     ----------
@@ -147,7 +137,8 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     Returns
     -------
     dict of str to float
-        ``"mean"``, ``"std"`` (with :math:`R-1`), ``"iqr"``, ``"mad"`` and ``"mae"``.
+        ``"mean"``, ``"std"`` (``ddof=1``), ``"iqr"`` (:math:`Q_3 - Q_1`), ``"mad"`` (the median
+        distance to the median) and ``"mae"`` (the mean distance to ``true_w``).
 
     Examples
     --------
@@ -165,8 +156,7 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     largest = max(float(np.max(np.abs(values))), abs(truth))
     # Scaled down by a power of two (exactly), so that no intermediate sum or square overflows.
     scale = _engine.power_of_two(largest)
-    if scale != 1.0:
-        values, truth = values / scale, truth / scale
+    values, truth = values / scale, truth / scale
     q1, median, q3 = np.percentile(values, [25.0, 50.0, 75.0])
     stats = {
         "mean": float(np.mean(values)),
@@ -247,10 +237,8 @@ def compare(
 
     Parameters
     ----------
-    x : array_like
-        Inputs, broadcastable to the shape of ``y``.
-    y : array_like
-        Targets of shape ``(runs, n)``: one row per data set, at least two rows.
+    x, y : array_like
+        Inputs, broadcastable to ``y``, and targets of shape ``(runs, n)`` with two or more runs.
     true_w : float
         The weight the data were drawn with.
     losses : sequence of {"l1", "l2", "huber"}
@@ -280,15 +268,12 @@ def compare(
         )
     truth = check_scalar(true_w, "true_w")
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    if isinstance(losses, str):
-        names = [losses]
-    elif isinstance(losses, Sequence):
-        names = list(losses)
-    else:
+    if not isinstance(losses, Sequence):
         raise ArgumentTypeError(
             "losses",
             f"losses must be a sequence of loss names such as ('l1', 'l2'), got {_show(losses)}",
         )
+    names = [losses] if isinstance(losses, str) else list(losses)
     if not names or len(set(map(str, names))) != len(names):
         raise ArgumentValueError(
             "losses", f"losses must name at least one loss, without repeats, got {_show(losses)}"
@@ -345,21 +330,19 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
             cells = [f"{stats[key]:.{places}f}" for key in SPREAD_NAMES]
             label_of = losses.LOSSES[name].label if name in losses.LOSSES else name
             rows.append([str(label), label_of, *cells])
-    header = ["noise", "loss", *(_HEADERS.get(key, key) for key in SPREAD_NAMES)]
-    with_label = any(row[0] for row in rows)
-    if not with_label:
-        header, rows = header[1:], [row[1:] for row in rows]
-    text_columns = 2 if with_label else 1
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        parts = [
+    rows.insert(0, ["noise", "loss", *(_HEADERS.get(key, key) for key in SPREAD_NAMES)])
+    if not any(row[0] for row in rows[1:]):  # no labels (a Comparison printed): no noise column
+        rows = [row[1:] for row in rows]
+    text_columns = len(rows[0]) - len(SPREAD_NAMES)  # left-aligned; the numbers right-aligned
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    lines = [
+        "  ".join(
             cell.ljust(width) if i < text_columns else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join(line(row) for row in [header, *rows])
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    return "\n".join(lines)
 
 
 def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float | FloatArray]:

@@ -391,11 +391,9 @@ def _gradient(
 
 
 def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the signed loss with respect to y_pred: a constant.
+    """Gradient of the signed loss with respect to y_pred: 1, whatever the predictions.
 
-    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
-
-    (1 for ``"sum"`` and ``"none"``). It never shrinks: descent on the signed loss never stops.
+    It never shrinks, so descent on the signed loss never stops.
 
     Examples
     --------
@@ -406,13 +404,9 @@ def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean"
 
 
 def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the L1 loss with respect to y_pred: the sign of the residual.
+    """Gradient of the L1 loss with respect to y_pred: the sign of the residual, 0 at 0.
 
-    .. math::
-
-        \frac{\partial L_1}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
-
-    with :math:`\operatorname{sign}(0) = 0`. Its size is the same however close the prediction is.
+    Its size is the same however close the prediction is.
 
     Examples
     --------
@@ -423,9 +417,7 @@ def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 
 
 def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the L2 loss with respect to y_pred: twice the residual.
-
-    .. math:: \frac{\partial L_2}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i)
+    """Gradient of the L2 loss with respect to y_pred: twice the residual.
 
     It shrinks to zero as the prediction nears the target.
 
@@ -440,10 +432,7 @@ def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 def huber_grad(
     y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
 ) -> FloatArray:
-    r"""Gradient of the Huber loss with respect to y_pred: the residual, clipped at delta.
-
-    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}\operatorname{clip}(\hat y_i - y_i,
-        -\delta, \delta)
+    """Gradient of the Huber loss with respect to y_pred: the residual, clipped at delta.
 
     Like L2 near the target, like L1 (scaled by ``delta``) far from it.
 
@@ -458,15 +447,9 @@ def huber_grad(
 def pinball_grad(
     y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: str = "mean"
 ) -> FloatArray:
-    r"""Gradient of the pinball loss with respect to y_pred: :math:`1 - q` or :math:`-q`.
+    """Gradient of the pinball loss with respect to y_pred: 1 - q above the target, -q below.
 
-    .. math::
-
-        \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
-        \begin{cases} 1 - q & \hat y_i > y_i \\ -q & \hat y_i < y_i \\ 0 & \hat y_i = y_i
-        \end{cases}
-
-    Zero at the kink, as :func:`l1_grad` is; with :math:`q = 1/2` it is half of ``l1_grad``.
+    Zero on the target, as :func:`l1_grad` is; with :math:`q = 1/2` it is half of ``l1_grad``.
 
     Examples
     --------
