@@ -190,20 +190,7 @@ LOSSES: Final[dict[str, Loss]] = {
 
 
 def check_quantile(quantile: object) -> float:
-    """Return the pinball loss's ``quantile`` as a float strictly between 0 and 1, or raise.
-
-    The one check of it, so that :mod:`l1l2.regression` and :mod:`l1l2.robust` say the same.
-
-    Examples
-    --------
-    >>> check_quantile(0.9)
-    0.9
-    >>> check_quantile(1)
-    Traceback (most recent call last):
-    ...
-    l1l2._validation.ArgumentValueError: quantile must be strictly between 0 and 1 (the fraction \
-of the data below the fit), got 1.0
-    """
+    """Return ``quantile`` as a float strictly between 0 and 1, or raise: one check, one message."""
     q = check_scalar(quantile, "quantile")
     if not 0.0 < q < 1.0:
         raise ArgumentValueError(
