@@ -1,4 +1,4 @@
-r"""Many simulated data sets at once: where each loss settles, and how far from the true w.
+"""Many simulated data sets at once: where each loss settles, and how far from the true w.
 
 One data set says little about which loss estimates :math:`w` better: its two estimates differ by
 luck. :func:`compare` finds where each loss settles on every data set of a stack, and
@@ -122,7 +122,7 @@ _HEADERS: Final = {"iqr": "IQR", "mad": "MAD", "mae": "mean |w_hat - w|"}
 
 
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
-    r"""Summarise how estimates of w scatter, and how far they lie from the truth.
+    """Summarise how estimates of w scatter, and how far they lie from the truth.
 
     A few wild estimates pull the standard deviation up, not the interquartile range or the
     median absolute deviation; the mean absolute error also counts a bias.
@@ -233,7 +233,7 @@ def compare(
     losses: Sequence[str] = ("l1", "l2"),
     delta: float = 1.0,
 ) -> Comparison:
-    r"""Find where descent on each loss settles (:func:`l1l2.gd.minimizer`), on every data set.
+    """Find where descent on each loss settles (:func:`l1l2.gd.minimizer`), on every data set.
 
     Parameters
     ----------

@@ -2,8 +2,8 @@ r"""Regression losses and their gradients with respect to the prediction.
 
 Every loss takes the targets ``y_true`` and the predictions ``y_pred`` (array_like, of one
 shape), in scikit-learn's order, and ``reduction`` as PyTorch has it: ``"mean"`` (the default)
-or ``"sum"`` over all values, returned as a ``float``, or ``"none"``, an array of one value per
-sample. Its gradient (``l1_grad`` for ``l1``) takes the same arguments and returns an array
+or ``"sum"`` over all values, each a ``float``, or ``"none"``, an array of one value per sample.
+The gradient of each loss (``l1_grad`` of ``l1``) takes the same arguments and returns an array
 shaped like ``y_pred``, divided by the number of values for ``"mean"``. With the residual
 :math:`r_i = \hat y_i - y_i`:
 
