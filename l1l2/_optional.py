@@ -43,7 +43,6 @@ def missing(module: str) -> list[str]:
     --------
     >>> missing("plotting")  # the tests run with matplotlib
     []
-
     """
     return [name for name in NEEDS[module][1] if find_spec(name) is None]
 
@@ -55,7 +54,6 @@ def hint(module: str, absent: list[str]) -> str:
     --------
     >>> print(hint("plotting", ["matplotlib"]))
     l1l2.plotting needs matplotlib, which is not installed: pip install 'l1l2[plot]'
-
     """
     extra = NEEDS[module][0]
     names = " and ".join(DISTRIBUTIONS.get(name, name) for name in absent)
@@ -71,7 +69,6 @@ def require(module: str) -> None:
     Examples
     --------
     >>> require("plotting")  # nothing happens: matplotlib is installed
-
     """
     absent = missing(module)
     if absent:

@@ -42,7 +42,6 @@ def glue(name: str, variable: object, display: bool = True) -> None:
     Examples
     --------
     >>> glue("answer", 42, display=False)  # in a notebook: stored in the output, not shown
-
     """
     bundle, metadata = format_display_data(variable)
     prefix = "" if display else GLUE_PREFIX
