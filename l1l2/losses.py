@@ -1,7 +1,11 @@
 r"""Regression losses and their gradients with respect to the prediction.
 
-Arguments follow scikit-learn's order, truth first and prediction second; ``reduction`` follows
-PyTorch (``"mean"``, ``"sum"`` or ``"none"``). With the residual :math:`r_i = \hat y_i - y_i`:
+Every loss takes the targets ``y_true`` and the predictions ``y_pred`` (array_like, of one
+shape), in scikit-learn's order, and ``reduction`` as PyTorch has it: ``"mean"`` (the default)
+or ``"sum"`` over all values, each a ``float``, or ``"none"``, an array of one value per sample.
+The gradient of each loss (``l1_grad`` of ``l1``) takes the same arguments and returns an array
+shaped like ``y_pred``, divided by the number of values for ``"mean"``. With the residual
+:math:`r_i = \hat y_i - y_i`:
 
 ========  ============================================  =========================================
 name      per-sample loss :math:`\ell(r)`               derivative :math:`\ell'(r)`
@@ -15,23 +19,10 @@ quantile  :math:`\max\bigl((1 - q)\,r,\ -q\,r\bigr)`    :math:`1 - q` if :math:`
                                                         :math:`-q` if :math:`r < 0`, 0 at 0
 ========  ============================================  =========================================
 
-The pinball (quantile) loss, :func:`pinball`, is the only one with a parameter that is not a
-scale: its ``quantile`` :math:`q \in (0, 1)`, always given by the caller. Written with
-:math:`u = y - \hat y = -r`, as chapter 10 does, it is
-:math:`\rho_q(u) = \max\bigl(q\,u,\ (q - 1)\,u\bigr)`, and at :math:`q = 1/2` it is half
-of abs L1. It is not offered by gradient descent (see the ``descent`` column of
-:mod:`l1l2.vocabulary`): :func:`l1l2.regression.solve` fits it exactly.
-
-Each loss is written once, as a :class:`Loss` record in :data:`LOSSES`: its per-sample value and
-derivative side by side, and where descent on it settles. Every function of the package takes
-what it needs from that record. ``"mean"`` divides by the number of values, for the loss and for
-its gradient alike. The losses return a Python ``float`` for ``"mean"`` and ``"sum"`` and an
-array for ``"none"``; the gradients always return an array shaped like ``y_pred``.
-
-The formulas are written in place (``np.abs(r, out=r)``), so that a private engine can apply
-them to a large array block by block in cache-sized buffers, without full-size temporaries: a
-mean or sum costs about one read of both inputs, and is never slower than the plain NumPy
-expression.
+Each loss is written once, as a :class:`Loss` record in :data:`LOSSES`, and every function of
+the package takes what it needs from that record. The formulas work in place
+(``np.abs(r, out=r)``) so that a private engine can apply them block by block in cache-sized
+buffers, without full-size temporaries.
 """
 
 from __future__ import annotations
@@ -81,6 +72,9 @@ LOSS_NAMES: Final = vocabulary.LOSS_NAMES
 #: ``settle(x, y, delta)``: the weight minimising the total loss of each row of ``y``.
 Settle = Callable[[FloatArray, FloatArray, float], FloatArray]
 
+# The reductions to one number, for the overloads that return a float.
+_MeanOrSum = Literal["mean", "sum"]
+
 
 @dataclass(frozen=True)
 class Loss:
@@ -88,30 +82,21 @@ class Loss:
 
     Attributes
     ----------
-    name : str
-        ``"signed"``, ``"l1"``, ``"l2"``, ``"huber"`` or ``"quantile"``.
-    label : str
-        The name the book gives it, for legends and tables.
+    name, label : str
+        Its key in :data:`LOSSES`, and the name the book gives it in legends and tables.
     value, derivative : collections.abc.Callable
-        The per-sample loss :math:`\ell(r)` and its derivative :math:`\ell'(r)` in the residual
-        :math:`r = \hat y - y`, as ``formula(r, parameter, spare) -> r``: computed in place on
-        the array ``r``, with ``spare`` (shaped like ``r``) as scratch space. ``parameter`` is
-        Huber's ``delta`` or the pinball loss's ``quantile`` (ignored by the others).
+        :math:`\ell(r)` and :math:`\ell'(r)` as ``formula(r, parameter, spare) -> r``, computed
+        in place on ``r`` with ``spare`` as scratch space (``parameter``: ``delta`` or ``q``).
     degree : int
-        Degree of homogeneity: :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)` for
-        :math:`s > 0` (1 for signed and abs L1, 2 for L2 and Huber). It lets a mean whose sum
-        overflows float64 be computed on scaled inputs.
-    uses_delta : bool
-        Whether the loss has the threshold ``delta`` (Huber only).
+        :math:`k` in :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)` for :math:`s > 0`, so that
+        a mean whose sum overflows float64 can be computed on scaled inputs.
+    uses_delta, uses_quantile : bool
+        Whether the loss takes Huber's ``delta`` or the pinball loss's ``quantile``.
     settles : str or None
         Where a constant model settles under this loss, in words (``None``: it never settles).
     settle : collections.abc.Callable or None
-        ``settle(x, y, delta)``: the weight :math:`w` minimising :math:`\sum_i \ell(w x_i - y_i)`
-        for each row of ``y`` (finite, checked inputs). ``None`` for the signed loss, which
-        falls without bound, and for the losses descent does not take (the pinball loss).
-    uses_quantile : bool
-        Whether the loss has the parameter ``quantile`` (the pinball loss only). It is not a
-        scale: :math:`\ell_q(s r) = s\,\ell_q(r)` with the same :math:`q`.
+        ``settle(x, y, delta)``: the weight minimising :math:`\sum_i \ell(w x_i - y_i)` for each
+        row of ``y``; ``None`` for the signed loss (no minimum) and the pinball loss (no descent).
     """
 
     name: AnyLossName
@@ -125,9 +110,7 @@ class Loss:
     uses_quantile: bool = False
 
 
-# ---------------------------------------------------------------------------------------------
-# The per-sample formulas, in place on the residual r (see Loss.value and Loss.derivative)
-# ---------------------------------------------------------------------------------------------
+# The per-sample formulas, in place on the residual r (see Loss.value and Loss.derivative).
 
 
 def _signed_value(r: FloatArray, delta: float, spare: FloatArray) -> FloatArray:
@@ -207,21 +190,7 @@ LOSSES: Final[dict[str, Loss]] = {
 
 
 def check_quantile(quantile: object) -> float:
-    """Return the pinball loss's ``quantile`` as a float strictly between 0 and 1, or raise.
-
-    The one check of the argument, shared by :func:`pinball`, :func:`l1l2.regression.solve` and
-    :mod:`l1l2.robust`: the same value gets the same message everywhere.
-
-    Examples
-    --------
-    >>> check_quantile(0.9)
-    0.9
-    >>> check_quantile(1)
-    Traceback (most recent call last):
-    ...
-    l1l2._validation.ArgumentValueError: quantile must be strictly between 0 and 1 (the fraction \
-of the data below the fit), got 1.0
-    """
+    """Return ``quantile`` as a float strictly between 0 and 1, or raise: one check, one message."""
     q = check_scalar(quantile, "quantile")
     if not 0.0 < q < 1.0:
         raise ArgumentValueError(
@@ -233,17 +202,12 @@ of the data below the fit), got 1.0
 
 
 def _bound(formula: Formula, parameter: float) -> Formula:
-    """``formula`` with its parameter fixed: the engine's ``delta`` (a scale) is not passed on."""
+    """Return ``formula`` with its parameter fixed, ignoring the ``delta`` the engine passes."""
 
     def bound(r: FloatArray, _delta: float, spare: FloatArray) -> FloatArray:
         return formula(r, parameter, spare)
 
     return bound
-
-
-# ---------------------------------------------------------------------------------------------
-# The public losses and gradients: check the input, then apply the record's formula
-# ---------------------------------------------------------------------------------------------
 
 
 def _evaluate(
@@ -256,6 +220,7 @@ def _evaluate(
     quantile: object = None,
     gradient: bool = False,
 ) -> float | FloatArray:
+    """Check the arguments, then apply the formula of the loss ``name`` (or its derivative)."""
     loss = LOSSES[name]
     truth = as_float_array(y_true, "y_true", finite=False)
     pred = as_float_array(y_pred, "y_pred", finite=False)
@@ -268,21 +233,15 @@ def _evaluate(
         q = check_quantile(quantile)
         value, derivative = _bound(value, q), _bound(derivative, q)
     if gradient:
+        divide_by = pred.size if how == "mean" else 1
         return _engine.per_sample(
-            truth,
-            pred,
-            derivative,
-            delta=d,
-            degree=loss.degree - 1,
-            divide_by=pred.size if how == "mean" else 1,
+            truth, pred, derivative, delta=d, degree=loss.degree - 1, divide_by=divide_by
         )
     return _engine.reduce(truth, pred, value, delta=d, degree=loss.degree, reduction=how)
 
 
 @overload
-def signed(
-    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
-) -> float: ...
+def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: _MeanOrSum = ...) -> float: ...
 @overload
 def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
@@ -293,18 +252,6 @@ def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> 
     It is not a distance: over-predictions cancel under-predictions, and making every prediction
     smaller always makes it smaller, without bound.
 
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        Average over all values, add them up, or return one value per sample.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The reduced loss, or the per-sample residuals for ``"none"``.
-
     Examples
     --------
     >>> signed([100, 100, 100], [90, 95, 105])
@@ -314,27 +261,13 @@ def signed(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> 
 
 
 @overload
-def l1(
-    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
-) -> float: ...
+def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: _MeanOrSum = ...) -> float: ...
 @overload
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
     r"""L1 loss: mean(abs(y_pred - y_true)), the mean absolute error (MAE).
 
     .. math:: L_1 = \frac{1}{n}\sum_{i=1}^{n} \lvert y_i - \hat y_i \rvert
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        Average over all values, add them up, or return one value per sample.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The reduced loss, or the per-sample absolute errors for ``"none"``.
 
     Examples
     --------
@@ -345,27 +278,13 @@ def l1(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
 
 
 @overload
-def l2(
-    y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["mean", "sum"] = ...
-) -> float: ...
+def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: _MeanOrSum = ...) -> float: ...
 @overload
 def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: Literal["none"]) -> FloatArray: ...
 def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> float | FloatArray:
     r"""L2 loss: mean((y_pred - y_true)²), the mean squared error (MSE), no factor one half.
 
     .. math:: L_2 = \frac{1}{n}\sum_{i=1}^{n} (y_i - \hat y_i)^2
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        Average over all values, add them up, or return one value per sample.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The reduced loss, or the per-sample squared errors for ``"none"``.
 
     Examples
     --------
@@ -377,11 +296,7 @@ def l2(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> floa
 
 @overload
 def huber(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    delta: float = ...,
-    reduction: Literal["mean", "sum"] = ...,
+    y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = ..., reduction: _MeanOrSum = ...
 ) -> float: ...
 @overload
 def huber(
@@ -401,22 +316,10 @@ def huber(
         \end{cases}
         \qquad L = \frac{1}{n}\sum_{i=1}^{n} \ell_\delta(\hat y_i - y_i)
 
-    With :math:`m = \min(\lvert r\rvert, \delta)` both branches are :math:`m(\lvert r\rvert -
-    \tfrac12 m)`, which is how it is computed.
-
     Parameters
     ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
     delta : float
         Where the quadratic part turns linear; a finite number > 0.
-    reduction : {"mean", "sum", "none"}
-        Average over all values, add them up, or return one value per sample.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The reduced loss, or the per-sample losses for ``"none"``.
 
     Examples
     --------
@@ -428,11 +331,7 @@ def huber(
 
 @overload
 def pinball(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    quantile: float,
-    reduction: Literal["mean", "sum"] = ...,
+    y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: _MeanOrSum = ...
 ) -> float: ...
 @overload
 def pinball(
@@ -450,23 +349,13 @@ def pinball(
 
     A prediction above the target costs :math:`1 - q` per unit, one below it :math:`q`: the
     constant that minimises the total is a :math:`q`-quantile of ``y_true``, and
-    :math:`q = 1/2` gives half of abs L1 (the median's loss). Written with :math:`y - \hat y`,
-    as chapter 10 does, it is :math:`\rho_q(y - \hat y)` with
-    :math:`\rho_q(u) = \max(q\,u,\ (q - 1)\,u)`.
+    :math:`q = 1/2` gives half of abs L1. Chapter 10 writes it :math:`\rho_q(y - \hat y)` with
+    :math:`\rho_q(u) = \max(q\,u,\ (q - 1)\,u)`. Only :func:`l1l2.regression.solve` fits it.
 
     Parameters
     ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
     quantile : float
         :math:`q`, strictly between 0 and 1; there is no default.
-    reduction : {"mean", "sum", "none"}
-        Average over all values, add them up, or return one value per sample.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The reduced loss, or the per-sample losses for ``"none"``.
 
     Examples
     --------
@@ -489,24 +378,9 @@ def _gradient(
 
 
 def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the signed loss with respect to y_pred: a constant.
+    """Gradient of the signed loss with respect to y_pred: 1, whatever the predictions.
 
-    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
-
-    (1 for ``"sum"`` and ``"none"``). It never shrinks, whatever the predictions: descent on the
-    signed loss never stops.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        The reduction of the loss being differentiated.
-
-    Returns
-    -------
-    numpy.ndarray
-        One value per element of ``y_pred``.
+    It never shrinks, so descent on the signed loss never stops.
 
     Examples
     --------
@@ -517,25 +391,9 @@ def signed_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean"
 
 
 def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the L1 loss with respect to y_pred: the sign of the residual.
+    """Gradient of the L1 loss with respect to y_pred: the sign of the residual, 0 at 0.
 
-    .. math::
-
-        \frac{\partial L_1}{\partial \hat y_i} = \frac{1}{n}\operatorname{sign}(\hat y_i - y_i)
-
-    with :math:`\operatorname{sign}(0) = 0`. Its size is the same however close the prediction is.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        The reduction of the loss being differentiated.
-
-    Returns
-    -------
-    numpy.ndarray
-        One value per element of ``y_pred``.
+    Its size is the same however close the prediction is.
 
     Examples
     --------
@@ -546,23 +404,9 @@ def l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 
 
 def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") -> FloatArray:
-    r"""Gradient of the L2 loss with respect to y_pred: twice the residual.
-
-    .. math:: \frac{\partial L_2}{\partial \hat y_i} = \frac{2}{n}(\hat y_i - y_i)
+    """Gradient of the L2 loss with respect to y_pred: twice the residual.
 
     It shrinks to zero as the prediction nears the target.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    reduction : {"mean", "sum", "none"}
-        The reduction of the loss being differentiated.
-
-    Returns
-    -------
-    numpy.ndarray
-        One value per element of ``y_pred``.
 
     Examples
     --------
@@ -575,26 +419,9 @@ def l2_grad(y_true: ArrayLike, y_pred: ArrayLike, *, reduction: str = "mean") ->
 def huber_grad(
     y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0, reduction: str = "mean"
 ) -> FloatArray:
-    r"""Gradient of the Huber loss with respect to y_pred: the residual, clipped at delta.
-
-    .. math:: \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}\operatorname{clip}(\hat y_i - y_i,
-        -\delta, \delta)
+    """Gradient of the Huber loss with respect to y_pred: the residual, clipped at delta.
 
     Like L2 near the target, like L1 (scaled by ``delta``) far from it.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    delta : float
-        Where the quadratic part turns linear; a finite number > 0.
-    reduction : {"mean", "sum", "none"}
-        The reduction of the loss being differentiated.
-
-    Returns
-    -------
-    numpy.ndarray
-        One value per element of ``y_pred``.
 
     Examples
     --------
@@ -607,30 +434,9 @@ def huber_grad(
 def pinball_grad(
     y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float, reduction: str = "mean"
 ) -> FloatArray:
-    r"""Gradient of the pinball loss with respect to y_pred: :math:`1 - q` or :math:`-q`.
+    """Gradient of the pinball loss with respect to y_pred: 1 - q above the target, -q below.
 
-    .. math::
-
-        \frac{\partial L}{\partial \hat y_i} = \frac{1}{n}
-        \begin{cases} 1 - q & \hat y_i > y_i \\ -q & \hat y_i < y_i \\ 0 & \hat y_i = y_i
-        \end{cases}
-
-    Zero at a zero residual, where the loss has a kink (0 lies between :math:`-q` and
-    :math:`1 - q`), as :func:`l1_grad` is; with :math:`q = 1/2` it is half of ``l1_grad``.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Targets and predictions, of one shape.
-    quantile : float
-        :math:`q`, strictly between 0 and 1; there is no default.
-    reduction : {"mean", "sum", "none"}
-        The reduction of the loss being differentiated.
-
-    Returns
-    -------
-    numpy.ndarray
-        One value per element of ``y_pred``.
+    Zero on the target, as :func:`l1_grad` is; with :math:`q = 1/2` it is half of ``l1_grad``.
 
     Examples
     --------
@@ -658,8 +464,7 @@ def get(name: str) -> tuple[LossFn, GradFn]:
     Parameters
     ----------
     name : {"signed", "l1", "l2", "huber", "quantile"}
-        The loss's name: any row of :data:`LOSSES` (``"quantile"`` gives :func:`pinball` and
-        :func:`pinball_grad`, which need ``quantile=``).
+        A key of :data:`LOSSES` (``"quantile"`` gives :func:`pinball` and :func:`pinball_grad`).
 
     Returns
     -------
