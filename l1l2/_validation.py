@@ -316,13 +316,8 @@ def as_xy(x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2) -> tuple[FloatArray,
 
 def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
     """Return ``numpy.random.default_rng(rng)``, or raise an error naming ``name``."""
-    if rng is not None and (
-        isinstance(rng, (bool, np.bool_))
-        or not isinstance(
-            rng,
-            (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator),
-        )
-    ):
+    seeds = (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)
+    if rng is not None and (isinstance(rng, (bool, np.bool_)) or not isinstance(rng, seeds)):
         raise ArgumentTypeError(
             name,
             f"{name} must be None, an int seed, a numpy.random.Generator or a SeedSequence, "
