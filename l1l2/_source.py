@@ -1,9 +1,7 @@
 """The source experiment run from a set of options, and what the run did.
 
-One implementation behind the command line (``l1l2 experiment``) and the experiment explorer
-(:func:`l1l2.widgets.explorer`): both build the learning-rate schedule, run :func:`l1l2.gd.fit` on
-:func:`l1l2.data.linear`, and read the outcome of the run with these functions, so that the two
-can never disagree on what a run did or where it diverged.
+Shared by ``l1l2 experiment`` and :func:`l1l2.widgets.explorer`, so the two never disagree on
+what a run did or where it diverged.
 """
 
 from __future__ import annotations
@@ -93,10 +91,10 @@ def run(
     reduction: str = SOURCE.reduction,
     delta: float = SOURCE.delta,
 ) -> Run:
-    """Run the source experiment with these settings (checked by the package's own checks).
+    """Run the source experiment with these settings.
 
-    A NumPy warning on the way (an overflow, say) is raised as a ``ValueError`` naming the
-    setting that caused it, never shown as a warning next to a result that may be wrong.
+    A NumPy warning (an overflow, say) is raised as a ``ValueError`` naming the setting behind it,
+    never shown next to a result that may be wrong.
     """
     name = check_choice(loss, "loss", losses.LOSS_NAMES)
     _rates_of(lr, n=n, batch_size=batch_size, epochs=epochs)
@@ -142,14 +140,11 @@ def _blame(argument: str, what: str) -> Iterator[None]:
 
 
 def _rates_of(lr: schedules.Schedule, *, n: object, batch_size: object, epochs: object) -> None:
-    """Compute the schedule's rates once, blaming its parameter for any warning.
-
-    Counts that are not integers are left for :func:`l1l2.gd.fit` to reject.
-    """
+    """Compute the schedule's rates once, blaming its parameter for any warning."""
     try:
         per_epoch = -(-operator.index(n) // operator.index(batch_size))  # type: ignore[arg-type]
         steps = operator.index(epochs) * per_epoch  # type: ignore[arg-type]
-    except (TypeError, ZeroDivisionError):
+    except (TypeError, ZeroDivisionError):  # left for gd.fit to reject
         return
     if not 0 < steps <= 10**7 or not isinstance(lr, schedules.Schedule):
         return
@@ -161,10 +156,8 @@ def _rates_of(lr: schedules.Schedule, *, n: object, batch_size: object, epochs: 
 def diverged_at(history: gd.History) -> int | None:
     """Return the number (from 1) of the update that overflowed, or ``None`` if none did.
 
-    :func:`l1l2.gd.fit` keeps a diverged run at its last finite estimate and records a NaN batch
-    loss for every update after the one that overflowed. That update's own batch loss is
-    infinite or NaN if the loss overflowed, and finite if only the new estimate did; in the
-    second case the estimate did not move at that update.
+    :func:`l1l2.gd.fit` keeps a diverged run at its last finite estimate, and records a NaN batch
+    loss for every update after the one that overflowed.
     """
     if not bool(history.diverged):
         return None
@@ -182,38 +175,20 @@ def diverged_at(history: gd.History) -> int | None:
 
 
 def stability_limit(loss: str, *, x: FloatArray, batch_size: int, reduction: str) -> float | None:
-    """Return the largest learning rate at which ``loss`` settles, or ``None`` without a limit.
-
-    :func:`l1l2.gd.stability_limit`, with ``None`` for the losses whose steps never blow up.
-    """
+    """Return the largest learning rate at which ``loss`` settles, or ``None`` without a limit."""
     limit = gd.stability_limit(x, loss=loss, batch_size=batch_size, reduction=reduction)
     return None if math.isinf(limit) else limit
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a run did: its status, where it ended, and where it diverged.
-
-    Attributes
-    ----------
-    status : Status
-        Settles, no minimum (the signed loss), diverging (far from the settle point but still
-        finite) or diverged (overflowed).
-    final_w : float
-        The last estimate (the last finite one for a diverged run).
-    updates : int
-        The updates applied: all of them, or those before the one that overflowed.
-    diverged_at : int or None
-        The number (from 1) of the update that overflowed.
-    distance : float or None
-        How far the final estimate is from the settle point.
-    """
+    """What a run did: its status, where it ended, and where it diverged."""
 
     status: Status
-    final_w: float
-    updates: int
-    diverged_at: int | None
-    distance: float | None
+    final_w: float  # the last estimate (the last finite one for a diverged run)
+    updates: int  # all updates, or those before the one that overflowed
+    diverged_at: int | None  # the number (from 1) of the update that overflowed
+    distance: float | None  # from final_w to the settle point
 
 
 def outcome(result: Run, *, w0: float) -> Outcome:

@@ -1,10 +1,8 @@
 """Input checks shared by every public function of :mod:`l1l2`: one check per kind of argument.
 
-Each check raises an :class:`ArgumentTypeError` or :class:`ArgumentValueError` (subclasses of
-:class:`TypeError` and :class:`ValueError`) whose message names the argument, shows the value it
-was given, and says what is allowed, so that a reader can fix the call at once. The exception's
-``argument`` attribute holds the argument's name, so that a caller (the command line, an
-explorer) can tell which of its inputs is wrong without reading the message.
+Each check raises an :class:`ArgumentTypeError` or :class:`ArgumentValueError` whose message names
+the argument, shows the value given and says what is allowed; the exception's ``argument`` holds
+the name, so a caller (the command line, an explorer) can tell which input is wrong.
 """
 
 from __future__ import annotations
@@ -32,7 +30,21 @@ MAX_BYTES: Final = 2**30
 _T = TypeVar("_T")
 
 
-class ArgumentValueError(ValueError):
+class _ArgumentError(Exception):
+    """An error about one argument, whose name is in its ``argument`` attribute."""
+
+    argument: str
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+    def __reduce__(self) -> tuple[type[_ArgumentError], tuple[str, str]]:
+        """Pickle with both the argument and the message."""
+        return type(self), (self.argument, str(self))
+
+
+class ArgumentValueError(_ArgumentError, ValueError):
     """A ValueError about one argument, whose name is in its argument attribute.
 
     Examples
@@ -44,29 +56,9 @@ class ArgumentValueError(ValueError):
     lr | lr must be >= 0, got -1.0
     """
 
-    argument: str
 
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
-
-    def __reduce__(self) -> tuple[type[ArgumentValueError], tuple[str, str]]:
-        """Pickle with both the argument and the message."""
-        return type(self), (self.argument, str(self))
-
-
-class ArgumentTypeError(TypeError):
+class ArgumentTypeError(_ArgumentError, TypeError):
     """A TypeError about one argument, whose name is in its argument attribute."""
-
-    argument: str
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
-
-    def __reduce__(self) -> tuple[type[ArgumentTypeError], tuple[str, str]]:
-        """Pickle with both the argument and the message."""
-        return type(self), (self.argument, str(self))
 
 
 def _show(value: object) -> str:
@@ -79,6 +71,7 @@ def _show(value: object) -> str:
 
 
 def _size_text(nbytes: float) -> str:
+    """Return ``nbytes`` in KiB, MiB, GiB or TiB, 3 significant digits."""
     if nbytes >= 2**60:  # beyond any memory; an int this large may not even convert to float
         return f"about 1e{len(str(int(nbytes))) - 1} bytes"
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
@@ -90,7 +83,7 @@ def _size_text(nbytes: float) -> str:
 def check_choice(value: object, name: str, allowed: Collection[_T], *, why: str = "") -> _T:
     """Return ``value`` if it is one of ``allowed`` (strings), or raise naming ``name``.
 
-    ``why``, if given, is added to the message in parentheses (why a value is not allowed).
+    ``why``, if given, says in parentheses why other values are not allowed.
 
     Examples
     --------
@@ -107,10 +100,7 @@ def check_choice(value: object, name: str, allowed: Collection[_T], *, why: str 
 
 
 def check_size(count: int, name: str, *, what: str, itemsize: int = 8) -> None:
-    """Raise if ``count`` values of ``itemsize`` bytes would need more than :data:`MAX_BYTES`.
-
-    ``name`` is the argument that makes the request large, ``what`` says what would be stored.
-    """
+    """Raise naming ``name`` if ``count`` values of ``itemsize`` bytes exceed MAX_BYTES."""
     nbytes = int(count) * itemsize  # exact: the count may be beyond float64
     if nbytes > MAX_BYTES:
         raise ArgumentValueError(
@@ -123,33 +113,17 @@ def check_size(count: int, name: str, *, what: str, itemsize: int = 8) -> None:
 def as_float_array(
     value: ArrayLike, name: str, *, finite: bool = True, empty: bool = False
 ) -> FloatArray:
-    """Return ``value`` as a float64 array, or raise an error that names ``name``.
+    """Return ``value`` as a float64 array (no copy if it is one), or raise naming ``name``.
 
     Parameters
     ----------
     value
-        Anything NumPy turns into an array of real numbers; not a masked array (its hidden
-        values would be used).
+        A rectangular array of real numbers: not masked (its hidden values would be used), not
+        booleans, strings or complex, and no integer that float64 would round (``2**53 + 1``).
     name
-        The argument's name, used in error messages.
-    finite
-        Whether NaN and infinite values are rejected.
-    empty
-        Whether an empty array is allowed.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``value`` as float64 (no copy when it already is one).
-
-    Raises
-    ------
-    ArgumentTypeError
-        If ``value`` is masked, or not an array of real numbers (strings, booleans, complex,
-        objects).
-    ArgumentValueError
-        If ``value`` is ragged or empty, holds integers that float64 would round (beyond
-        2**53: ``2**53 + 1``), or (with ``finite``) holds NaN or an infinite value.
+        The argument's name, for the error messages.
+    finite, empty
+        Whether NaN and infinite values are rejected, and whether an empty array is allowed.
     """
     if type(value) is np.ndarray and value.dtype == np.float64 and (value.size or empty):
         if finite:
@@ -213,8 +187,7 @@ def as_per_run(
 ) -> FloatArray:
     """Return a number, or a 1-D array with one value per run, as a fresh float64 array.
 
-    Given ``rows`` (a learning rate, with ``rows`` updates), ``value`` may also be a table of
-    shape ``(rows, runs)``: one value per update and run.
+    Given ``rows`` (updates), ``value`` may also be a table of one per update and run.
     """
     array = np.array(as_float_array(value, name), dtype=np.float64)  # a copy: never an alias
     table = rows is not None and array.ndim == 2 and array.shape[0] == rows
@@ -241,7 +214,7 @@ def _holds_bool(value: object) -> bool:
 
 
 def check_finite(array: FloatArray, name: str) -> None:
-    """Raise an :class:`ArgumentValueError` naming ``name`` if ``array`` holds NaN or inf."""
+    """Raise naming ``name`` if ``array`` holds NaN or inf."""
     # One reduction is cheaper than a boolean temporary; NaN and inf both poison the sum.
     with np.errstate(over="ignore", invalid="ignore"):
         total = np.add.reduce(array, axis=None)
@@ -257,7 +230,7 @@ def check_finite(array: FloatArray, name: str) -> None:
 
 
 def check_same_shape(a: FloatArray, b: FloatArray, names: tuple[str, str]) -> None:
-    """Raise an :class:`ArgumentValueError` naming ``names[1]`` if the shapes differ."""
+    """Raise naming ``names[1]`` if the shapes differ."""
     if a.shape != b.shape:
         raise ArgumentValueError(
             names[1],
@@ -283,19 +256,16 @@ def check_scalar(
     low_open: bool = False,
     high_open: bool = False,
 ) -> float:
-    """Return ``value`` as a finite float inside the given bounds, or raise.
-
-    ``low_open`` / ``high_open`` exclude the bound itself.
-    """
+    """Return ``value`` as a finite float within the bounds (``*_open``: excluded), or raise."""
     if type(value) is float:  # the usual case, without the slower abstract-class check
         number = value
-    elif not _is_real(value):
-        raise ArgumentTypeError(name, f"{name} must be a real number, got {_show(value)}")
-    else:
+    elif _is_real(value):
         try:
             number = float(value)
         except OverflowError:  # an int or Fraction beyond float64
             number = math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    else:
+        raise ArgumentTypeError(name, f"{name} must be a real number, got {_show(value)}")
     if not math.isfinite(number):
         raise ArgumentValueError(name, f"{name} must be finite, got {_show(value)}")
     if low is not None and (number < low or (low_open and number == low)):
@@ -330,10 +300,7 @@ def check_bool(value: object, name: str) -> bool:
 
 
 def as_xy(x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2) -> tuple[FloatArray, FloatArray]:
-    """Return inputs ``x`` broadcast to the shape of targets ``y``, both finite float64 arrays.
-
-    ``y`` has shape ``(n,)`` (one data set) or, when ``max_ndim`` is 2, ``(runs, n)``.
-    """
+    """Return ``x`` broadcast to ``y``, of shape ``(n,)`` or (``max_ndim`` 2) ``(runs, n)``."""
     y_arr = as_float_array(y, "y")
     if not 1 <= y_arr.ndim <= max_ndim:
         allowed = "(n,)" if max_ndim == 1 else "(n,) or (runs, n)"
@@ -349,13 +316,8 @@ def as_xy(x: ArrayLike, y: ArrayLike, *, max_ndim: int = 2) -> tuple[FloatArray,
 
 def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
     """Return ``numpy.random.default_rng(rng)``, or raise an error naming ``name``."""
-    if rng is not None and (
-        isinstance(rng, (bool, np.bool_))
-        or not isinstance(
-            rng,
-            (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator),
-        )
-    ):
+    seeds = (numbers.Integral, np.random.Generator, np.random.SeedSequence, np.random.BitGenerator)
+    if rng is not None and (isinstance(rng, (bool, np.bool_)) or not isinstance(rng, seeds)):
         raise ArgumentTypeError(
             name,
             f"{name} must be None, an int seed, a numpy.random.Generator or a SeedSequence, "
@@ -369,8 +331,7 @@ def as_rng(rng: object, name: str = "rng") -> np.random.Generator:
 def frame_columns(value: object, name: str) -> tuple[str, ...] | None:
     """The column names of a pandas DataFrame ``value`` (pandas is never imported), else ``None``.
 
-    A fit keeps its columns by name, so a name given to two columns (``1`` and ``"1"`` read
-    the same) is an error naming it.
+    A fit matches columns by name, so a name used twice (``1`` and ``"1"`` alike) is an error.
     """
     if not (type(value).__module__.startswith("pandas") and hasattr(value, "columns")):
         return None

@@ -1,4 +1,4 @@
-"""The ``l1l2`` command line: the apple-harvest example and the w-estimation experiment.
+"""The ``l1l2`` command line: the apple-harvest example, the w-estimation experiment and line fits.
 
 Run ``l1l2`` (or ``python -m l1l2``) to print the apple example, and ``l1l2 experiment --help`` for
 the descent experiment. Every number comes from :mod:`l1l2.losses` and :func:`l1l2.gd.fit`.
@@ -15,7 +15,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import numpy as np
 
@@ -34,22 +34,29 @@ QUOTE_LIMIT: Final = 80
 # A quoted piece of input in an argparse message ('...'), to be cut to QUOTE_LIMIT characters.
 _QUOTED: Final = re.compile(rf"'([^']{{{QUOTE_LIMIT + 1},}})'")
 #: Exit status after the reader closed the pipe we print to (``l1l2 ... | head -1``): 128 plus
-#: SIGPIPE, what a command killed by the signal reports, so ``set -o pipefail`` scripts see the
-#: same as with any Unix tool that was cut off.
+#: SIGPIPE, as for any Unix tool cut off, so ``set -o pipefail`` scripts see the same.
 EXIT_CLOSED_PIPE: Final = 141
-#: The most updates and samples one ``l1l2 experiment`` runs (a few seconds at the limit, as
-#: :func:`l1l2.gd.fit` allows): larger runs are refused up front instead of running for
-#: minutes or exhausting memory.
+#: The most updates and samples one ``l1l2 experiment`` runs (a few seconds at the limit): larger
+#: runs are refused up front instead of running for minutes or exhausting memory.
 MAX_UPDATES: Final = gd.MAX_UPDATES
 MAX_SAMPLES: Final = 10**6
 MAX_SAMPLE_UPDATES: Final = gd.MAX_TERMS  # epochs times samples: the gradient terms computed
 #: The largest CSV file ``l1l2 fit`` reads (it holds the file's rows in memory while parsing).
 MAX_CSV_BYTES: Final = 256 * 2**20
-#: The losses ``l1l2 fit --loss all`` fits: every loss of the table that ``solve`` fits with no
-#: parameter the caller must give (the pinball loss needs ``--quantile``).
+#: The losses ``l1l2 fit --loss all`` fits: every loss ``solve`` fits with no parameter the
+#: caller must give (the pinball loss needs ``--quantile``).
 FIT_ALL: Final = tuple(
     name for name in vocabulary.SOLVE_NAMES if not vocabulary.LOSSES[name].required
 )
+# Integers beyond this are not all held exactly by a float64 (2**53 + 1 is not).
+_EXACT_INTEGERS: Final = 2**53
+# A number as a CSV cell or an option may hold it: plain ASCII decimal digits with an optional
+# sign, point and exponent. Not Python's other spellings (1_000, fullwidth or other Unicode
+# digits), which another program reading the same file would not take for the same number.
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# The blanks around a number that are dropped: not a line break inside a quoted field ("4\n")
+# or Unicode spaces (no-break space), which str.strip would also drop.
+_ASCII_BLANKS: Final = " \t"
 
 # Which option stands behind each argument of the package's functions (the ``argument`` of the
 # errors they raise). The functions the experiment calls name their arguments as below.
@@ -75,11 +82,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on stderr (exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``<prog>: error: <message>`` as one line and exit with status 2.
-
-        Any quoted input in the message is cut to :data:`QUOTE_LIMIT` characters, and the
-        message is one line, however long or multi-line the input was.
-        """
+        """Print the message as one line, its quoted input cut to QUOTE_LIMIT; exit 2."""
         line = _QUOTED.sub(lambda m: _quote(m.group(1)), " ".join(message.split()))
         self.exit(2, f"{self.prog}: error: {line} (see '{self.prog} --help')\n")
 
@@ -94,9 +97,7 @@ def _quote(text: str) -> str:
 def _plain_float(text: str) -> float:
     """Parse a number option written in plain ASCII decimal digits, as CSV data must be.
 
-    Python's ``float`` also takes ``1_000``, fullwidth or other Unicode digits, which no
-    other program would read the same way; ``inf`` and ``nan`` stay for the package's own
-    checks to refuse with their reason.
+    ``inf`` and ``nan`` pass, for the package's own checks to refuse with their reason.
     """
     word = text.strip(_ASCII_BLANKS)
     plain = _PLAIN_NUMBER.fullmatch(word) is not None
@@ -105,7 +106,6 @@ def _plain_float(text: str) -> float:
             f"invalid float value: {_quote(text)} (plain decimal digits, such as -12.5 or 3e4)"
         )
     number = float(word)
-    # The digits float64 holds, as for a number in the CSV file (1.2345678912345e-320 is not).
     if plain and (problem := _lost_digits(word, number, "give a number float64 holds")):
         raise argparse.ArgumentTypeError(f"invalid float value: {problem}")
     return number
@@ -158,13 +158,13 @@ def _png_path(text: str) -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``l1l2`` command, with its two subcommands.
+    """Return the argument parser of the ``l1l2`` command, with its subcommands.
 
     Returns
     -------
     argparse.ArgumentParser
-        The parser. The parsed namespace holds ``command`` (``"apple"`` or ``"experiment"``)
-        and ``parser``, the (sub)parser that reports errors for that command.
+        The parser. The parsed namespace holds ``command`` (``"apple"``, ``"experiment"`` or
+        ``"fit"``) and ``parser``, the (sub)parser that reports errors for that command.
 
     Examples
     --------
@@ -184,16 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.set_defaults(command="apple", parser=parser)
     commands = parser.add_subparsers(title="subcommands", metavar="{apple,experiment,fit}")
-
-    _add_apple_parser(commands)
-    _add_experiment_parser(commands)
-    _add_fit_parser(commands)
-    return parser
-
-
-def _add_apple_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
-    """Register ``l1l2 apple``, the default command."""
-    apple = commands.add_parser(
+    _add_command(
+        commands,
         "apple",
         help="print L1 and L2 loss of the apple-harvest example (the default)",
         description=(
@@ -201,12 +193,39 @@ def _add_apple_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
             "100 apples and the predictions 90, 95 and 105."
         ),
     )
-    apple.set_defaults(command="apple", parser=apple)
+    _add_experiment_parser(commands)
+    _add_fit_parser(commands)
+    return parser
+
+
+def _add_command(
+    commands: argparse._SubParsersAction[_Parser], name: str, **settings: Any
+) -> argparse.ArgumentParser:
+    """Register the subcommand ``name``; its namespace names it and the parser of its errors."""
+    command = commands.add_parser(name, **settings)
+    command.set_defaults(command=name, parser=command)
+    return command
+
+
+def _add_save_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--save PATH.png``, to save ``what``, and ``--force``."""
+    parser.add_argument(
+        "--save",
+        type=_png_path,
+        metavar="PATH.png",
+        help=f"also save {what} to this PNG file (needs matplotlib)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the --save file if it exists (never through a symbolic link)",
+    )
 
 
 def _add_experiment_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     """Register ``l1l2 experiment`` and its options."""
-    exp = commands.add_parser(
+    experiment = _add_command(
+        commands,
         "experiment",
         prog=f"{PROG} experiment",
         help="estimate w in y = w*x by mini-batch gradient descent",
@@ -228,14 +247,14 @@ def _add_experiment_parser(commands: argparse._SubParsersAction[_Parser]) -> Non
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    exp.set_defaults(command="experiment", parser=exp)
-    _add_loss_options(exp)
-    _add_run_options(exp)
+    _add_loss_options(experiment)
+    _add_run_options(experiment)
+    _add_save_options(experiment, "the loss and the estimate of w per update, side by side,")
 
 
-def _add_loss_options(exp: argparse.ArgumentParser) -> None:
+def _add_loss_options(experiment: argparse.ArgumentParser) -> None:
     """The experiment's loss, noise and learning-rate options."""
-    exp.add_argument(
+    experiment.add_argument(
         "--loss",
         choices=losses.LOSS_NAMES,
         default="l1",
@@ -243,102 +262,71 @@ def _add_loss_options(exp: argparse.ArgumentParser) -> None:
         "'l2' the squared error, 'huber' quadratic within --delta and linear beyond "
         "(default: %(default)s)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--noise",
         type=_plain_float,
         default=0.0,
         metavar="SIGMA",
         help="standard deviation of the Gaussian noise added to y (default: %(default)g)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--lr",
         type=_plain_float,
         default=SOURCE.lr,
         help="learning rate at step 0 (default: %(default)g)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--schedule",
         choices=_source.SCHEDULE_KINDS,
         default="constant",
         help="learning rate at step t: lr, lr / (1 + decay*t), or lr * rate**t "
         "(default: %(default)s)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--decay",
         type=_plain_float,
-        default=None,
         help=f"decay d for --schedule inverse_time (default: {_source.DEFAULT_DECAY:g} = 1/2000)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--rate",
         type=_plain_float,
-        default=None,
         help="factor r per step for --schedule exponential, 0 < r <= 1 "
         f"(default: {_source.DEFAULT_RATE:g})",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--delta",
         type=_plain_float,
-        default=None,
         help=f"Huber threshold, for --loss huber (default: {SOURCE.delta:g})",
     )
 
 
-def _add_run_options(exp: argparse.ArgumentParser) -> None:
-    """The experiment's size, start, seed and output options."""
-    exp.add_argument(
-        "--epochs",
-        type=_plain_int,
-        default=SOURCE.epochs,
-        help="passes over the data (default: %(default)s)",
-    )
-    exp.add_argument(
-        "--batch-size",
-        type=_plain_int,
-        default=SOURCE.batch_size,
-        help="samples per update (default: %(default)s)",
-    )
-    exp.add_argument(
-        "--n", type=_plain_int, default=SOURCE.n, help="number of samples (default: %(default)s)"
-    )
-    exp.add_argument(
-        "--w0",
-        type=_plain_float,
-        default=SOURCE.w0,
-        help="starting estimate of w (default: %(default)g)",
-    )
-    exp.add_argument(
+def _add_run_options(experiment: argparse.ArgumentParser) -> None:
+    """The experiment's size, start and seed options."""
+    # The run's size and start, with the book's experiment (SOURCE) as defaults.
+    for flag, parse, text in (
+        ("--epochs", _plain_int, "passes over the data (default: %(default)s)"),
+        ("--batch-size", _plain_int, "samples per update (default: %(default)s)"),
+        ("--n", _plain_int, "number of samples (default: %(default)s)"),
+        ("--w0", _plain_float, "starting estimate of w (default: %(default)g)"),
+    ):
+        default = getattr(SOURCE, flag[2:].replace("-", "_"))
+        experiment.add_argument(flag, type=parse, default=default, help=text)
+    experiment.add_argument(
         "--reduction",
         choices=("sum", "mean"),
         default=SOURCE.reduction,
         help="whether the batch loss adds up or averages the per-sample losses "
         "(default: %(default)s, as in the book's experiment)",
     )
-    exp.add_argument(
+    experiment.add_argument(
         "--seed", type=_seed, default=0, help="seed of the noise, >= 0 (default: %(default)s)"
-    )
-    exp.add_argument(
-        "--save",
-        type=_png_path,
-        default=None,
-        metavar="PATH.png",
-        help="also save the loss and the estimate of w per update, side by side, to this PNG "
-        "file (needs matplotlib)",
-    )
-    _add_force_option(exp)
-
-
-def _add_force_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--force",
-        action="store_true",
-        help="replace the --save file if it exists (never through a symbolic link)",
     )
 
 
 def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     """Register ``l1l2 fit FILE.csv --x COLUMN --y COLUMN``: a line through a reader's data."""
-    fit = commands.add_parser(
+    fit = _add_command(
+        commands,
         "fit",
         prog=f"{PROG} fit",
         help="fit a straight line y = intercept + slope * x to two columns of a CSV file",
@@ -347,10 +335,9 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
             "pinball (quantile) loss over the rows of a CSV file (first line: column names),\n"
             "exactly, with l1l2.regression.solve, and print its intercept, slope and total loss."
         ),
-        epilog=("example:\n  l1l2 fit phones.csv --x year --y calls --loss all --save lines.png"),
+        epilog="example:\n  l1l2 fit phones.csv --x year --y calls --loss all --save lines.png",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    fit.set_defaults(command="fit", parser=fit)
     fit.add_argument("file", type=Path, metavar="FILE.csv", help="the data, with a header row")
     fit.add_argument("--x", required=True, metavar="COLUMN", help="the column of the inputs")
     fit.add_argument("--y", required=True, metavar="COLUMN", help="the column of the targets")
@@ -358,35 +345,85 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--loss",
         choices=(*vocabulary.SOLVE_NAMES, "all"),
         default="all",
-        help=(
-            f"the loss to minimise, or all of {', '.join(FIT_ALL)} (default: %(default)s); "
-            "quantile is the pinball loss of --quantile"
-        ),
+        help=f"the loss to minimise, or all of {', '.join(FIT_ALL)} (default: %(default)s); "
+        "quantile is the pinball loss of --quantile",
     )
     fit.add_argument(
         "--quantile",
         type=_plain_float,
-        default=None,
         metavar="Q",
         help="the quantile q, strictly between 0 and 1, for --loss quantile (0.5: the median line)",
     )
     fit.add_argument(
         "--delta",
         type=_plain_float,
-        default=None,
-        help=(
-            "Huber threshold in units of y, for --loss huber or all "
-            f"(default: {regression.DEFAULT_DELTA:g})"
-        ),
+        help="Huber threshold in units of y, for --loss huber or all "
+        f"(default: {regression.DEFAULT_DELTA:g})",
     )
-    fit.add_argument(
-        "--save",
-        type=_png_path,
-        default=None,
-        metavar="PATH.png",
-        help="also save the data and the fitted lines to this PNG file (needs matplotlib)",
-    )
-    _add_force_option(fit)
+    _add_save_options(fit, "the data and the fitted lines")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``l1l2`` command and return its exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``None`` reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 1 if the figure could not be saved. Wrong options exit with status 2
+        (``SystemExit``) after a one-line message on stderr.
+
+    Examples
+    --------
+    >>> main([])
+    Calculating loss...
+    L1 loss: 6.67
+    L2 loss: 50.00
+    Observation: L2 is not larger because of the big error: L1 is in apples, L2 in apples
+    squared (three errors of 10 would give L1 = 10 and L2 = 100). On one scale, RMSE = 7.07
+    apples against L1 = 6.67 apples. Squaring shows in the shares: the error of 10 is 50% of L1
+    but 67% of L2.
+    0
+
+    """
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped reading (``l1l2 ... | head -1``)
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
+    except OSError as exc:  # a full disk, a failing device, or no standard output at all
+        _silence_stdout()
+        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    """Parse the arguments and run the command they name."""
+    args = build_parser().parse_args(argv)
+    if sys.stdout is None:  # started with standard output closed (``l1l2 >&-``)
+        raise OSError(errno.EBADF, "standard output is closed")
+    if args.command == "experiment":
+        return _experiment(args, args.parser)
+    if args.command == "fit":
+        return _fit(args, args.parser)
+    _apple()
+    return 0
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that the exit flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (captured output)
+        pass
 
 
 def _apple() -> None:
@@ -410,19 +447,13 @@ def _apple() -> None:
 
 
 def _usage_error(parser: argparse.ArgumentParser, exc: Exception) -> NoReturn:
-    """Report an l1l2 error as a one-line usage error naming the option behind it (exit 2).
-
-    The option comes from the error's ``argument`` (the name of the function argument it is
-    about), never from the wording of its message.
-    """
+    """Report an l1l2 error as a usage error naming the option behind its ``argument`` (exit 2)."""
     message = " ".join(str(exc).split())
     argument = getattr(exc, "argument", None)
-    option = _OPTION_OF.get(argument) if isinstance(argument, str) else None
-    if isinstance(argument, str) and option is not None:
-        if message.startswith(f"{argument} "):
-            message = f"{option} {message[len(argument) + 1 :]}"
-        else:
-            message = f"{option}: {message}"
+    if isinstance(argument, str) and argument in _OPTION_OF:
+        option = _OPTION_OF[argument]
+        named = message.startswith(f"{argument} ")
+        message = f"{option} {message[len(argument) + 1 :]}" if named else f"{option}: {message}"
     parser.error(message)
 
 
@@ -496,15 +527,7 @@ def _experiment(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     except MemoryError:
         parser.error("these options need more memory than this machine has; make --n smaller")
     _report(args, schedule, result, delta=delta)
-    if args.save is not None:
-        return _save(
-            result,
-            args.save,
-            loss=args.loss,
-            title=f"loss={args.loss}, noise={args.noise:g}, {schedule}",
-            force=args.force,
-        )
-    return 0
+    return 0 if args.save is None else _save_run(args, schedule, result)
 
 
 def _report(
@@ -530,7 +553,6 @@ def _report(
         print(f"Last batch loss: {shown}")
     else:
         print("Last batch loss: none (no updates with --epochs 0)")
-
     if result.settle is None:
         print(
             "No minimum: the signed loss falls without bound (its gradient is the constant sum "
@@ -538,10 +560,10 @@ def _report(
             f"{outcome.final_w:.6g}, and more epochs only take it further."
         )
     else:
-        basis = vocabulary.LOSSES[args.loss].settles
         print(
-            f"Minimizer: w* = {result.settle:.6g} ({basis}), where descent on this "
-            f"loss would settle; the last estimate is {outcome.distance:.3g} away from it"
+            f"Minimizer: w* = {result.settle:.6g} ({vocabulary.LOSSES[args.loss].settles}), "
+            "where descent on this loss would settle; the last estimate is "
+            f"{outcome.distance:.3g} away from it"
         )
     _report_stability(args, result, outcome)
 
@@ -550,7 +572,6 @@ def _report_stability(
     args: argparse.Namespace, result: _source.Run, outcome: _source.Outcome
 ) -> None:
     """Say whether the run diverged or left the range, and which learning rates settle."""
-    history = result.history
     limit = _source.stability_limit(
         args.loss, x=result.x, batch_size=args.batch_size, reduction=args.reduction
     )
@@ -559,8 +580,8 @@ def _report_stability(
     )
     if outcome.status is Status.DIVERGED:
         print(
-            f"Diverged: the run overflowed at update {outcome.diverged_at} of {history.steps} "
-            f"and w stopped at its last finite value; {hint}."
+            f"Diverged: the run overflowed at update {outcome.diverged_at} of "
+            f"{result.history.steps} and w stopped at its last finite value; {hint}."
         )
     elif outcome.status is Status.DIVERGING:
         print(
@@ -570,154 +591,13 @@ def _report_stability(
     elif result.settle is not None:
         # abs L1's steps have a fixed size, so a huge rate never overflows: w jumps out of range
         # and back (losing every digit of where it was) and may end anywhere, even near w*.
-        swing = float(np.max(np.abs(history.w - result.settle)))
+        swing = float(np.max(np.abs(result.history.w - result.settle)))
         if swing > _source.GROWTH * max(abs(args.w0 - result.settle), 1.0):
             print(
                 f"Left the range: w swung as far as {swing:.3g} from where it settles, over "
                 f"{_source.GROWTH:g} times farther than it started, so where it ended means "
                 f"nothing; {hint}."
             )
-
-
-def _agg_figure(size: tuple[float, float]) -> Figure | None:
-    """Return an off-screen figure, or say that --save needs matplotlib and return ``None``."""
-    # matplotlib is optional (l1l2[plot]) and slow to import: load it only to save a figure.
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-        from matplotlib.figure import Figure  # noqa: PLC0415
-    except ImportError as exc:
-        print(
-            f"{PROG}: error: --save needs matplotlib ({exc}); install it with "
-            "pip install 'l1l2[plot]'",
-            file=sys.stderr,
-        )
-        return None
-    figure = Figure(figsize=size, layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _write_png(figure: Figure, path: Path, what: str, *, force: bool) -> int:
-    """Write ``figure`` to the PNG file ``path``; return the exit status.
-
-    The file is opened without following a symbolic link (``O_NOFOLLOW``), and without
-    ``force`` only if it does not exist yet (``O_EXCL``): a file that appeared since the options
-    were checked is not replaced either. A file left half-written (a full disk) is removed.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-    flags |= os.O_TRUNC if force else os.O_EXCL
-    try:
-        descriptor = os.open(path, flags, 0o666)
-    except OSError as exc:
-        if exc.errno == errno.EEXIST:
-            reason = "it exists; add --force to replace it"
-        elif exc.errno == errno.ELOOP:
-            reason = "it is a symbolic link, and l1l2 never writes through one"
-        else:
-            reason = exc.strerror or str(exc)
-        print(f"{PROG}: error: cannot write {_quote(str(path))}: {reason}", file=sys.stderr)
-        return 1
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            figure.savefig(handle, format="png")
-    except OSError as exc:
-        if not force:
-            path.unlink(missing_ok=True)
-        reason = exc.strerror or str(exc)
-        print(f"{PROG}: error: cannot write {_quote(str(path))}: {reason}", file=sys.stderr)
-        return 1
-    print(f"Saved the {what} to {path}")
-    return 0
-
-
-def _check_save(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """Refuse, before anything runs, to replace an existing ``--save`` file without --force."""
-    if args.save is not None and args.save.exists() and not args.force:
-        parser.error(f"--save {_quote(str(args.save))} exists: add --force to replace it")
-
-
-def _save(result: _source.Run, path: Path, *, loss: str, title: str, force: bool) -> int:
-    """Save the loss and w per update side by side to the PNG file ``path``."""
-    figure = _agg_figure((10, 4))
-    if figure is None:
-        return 1
-    from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
-
-    loss_ax, w_ax = figure.subplots(1, 2)
-    label, color = plotting.label_for(loss), plotting.color_for(loss)
-    history = result.history
-    plotting.plot_loss(history, ax=loss_ax, label=label, color=color)
-    plotting.plot_w(
-        history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
-    )
-    figure.suptitle(title)
-    return _write_png(figure, path, "figures", force=force)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``l1l2`` command and return its exit status.
-
-    Parameters
-    ----------
-    argv : sequence of str, optional
-        The arguments after the program name; ``None`` reads ``sys.argv[1:]``.
-
-    Returns
-    -------
-    int
-        0 on success, 1 if the figure could not be saved. Wrong options exit with status 2
-        (``SystemExit``) after a one-line message on stderr.
-
-    Examples
-    --------
-    >>> main([])
-    Calculating loss...
-    L1 loss: 6.67
-    L2 loss: 50.00
-    Observation: L2 is not larger because of the big error: L1 is in apples, L2 in apples
-    squared (three errors of 10 would give L1 = 10 and L2 = 100). On one scale, RMSE = 7.07
-    apples against L1 = 6.67 apples. Squaring shows in the shares: the error of 10 is 50% of L1
-    but 67% of L2.
-    0
-
-    """
-    try:
-        status = _run(argv)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader stopped reading (``l1l2 ... | head -1``): nothing more to say to anyone.
-        _silence_stdout()
-        return EXIT_CLOSED_PIPE
-    except OSError as exc:  # the output could not be written: a full disk, a failing device,
-        # or no standard output at all; one line on stderr (print skips a closed stderr)
-        _silence_stdout()
-        print(f"{PROG}: error: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    return status
-
-
-def _run(argv: Sequence[str] | None) -> int:
-    """Parse the arguments and run the command they name."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if sys.stdout is None:  # started with standard output closed (``l1l2 >&-``)
-        raise OSError(errno.EBADF, "standard output is closed")
-    if args.command == "experiment":
-        return _experiment(args, args.parser)
-    if args.command == "fit":
-        return _fit(args, args.parser)
-    _apple()
-    return 0
-
-
-def _silence_stdout() -> None:
-    """Point standard output at the null device, so that the exit flush cannot fail again."""
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
-    except (OSError, ValueError, AttributeError):  # no file descriptor (captured output)
-        pass
 
 
 def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -730,10 +610,9 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"--quantile applies to --loss quantile only, not --loss {args.loss}")
     _check_save(args, parser)
     delta = regression.DEFAULT_DELTA if args.delta is None else args.delta
-    name = _quote(str(args.file))
     x, y = _read_columns(args, parser)
     if x.size < 2:
-        parser.error(f"{name} has {x.size} data row(s): a line needs at least 2")
+        parser.error(f"{_quote(str(args.file))} has {x.size} data row(s): a line needs at least 2")
     chosen = FIT_ALL if args.loss == "all" else (args.loss,)
     try:
         fits = {
@@ -761,9 +640,9 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "The l1 line is not unique: other lines fit equally well "
             "(l1l2.regression.l1_lines lists them)."
         )
-    if args.save is not None:
-        return _save_lines(x, y, ends, args.save, xlabel=args.x, ylabel=args.y, force=args.force)
-    return 0
+    if args.save is None:
+        return 0
+    return _save_lines(args, x, y, ends)
 
 
 def _read_columns(
@@ -790,26 +669,22 @@ def _read_columns(
     if not rows:
         parser.error(f"{name} is empty: the first line must name the columns")
     header = [column.strip() for column in rows[0]]
-    columns = [_column_index(header, wanted, name, parser) for wanted in (args.x, args.y)]
+    wanted = (args.x, args.y)
+    columns = [_column_index(header, column, name, parser) for column in wanted]
     values: list[list[float]] = [[], []]
     for line, row in enumerate(rows[1:], start=2):
         if not row:
             continue  # an empty line; a line of empty fields (",") is refused below
         if len(row) != len(header):
-            # A row with more or fewer fields than the header: its values may sit under the
-            # wrong names (a comma inside an unquoted number, a missing field), so none is used.
+            # Its values may sit under the wrong names (a comma inside an unquoted number, a
+            # missing field), so none is used.
             parser.error(
                 f"{name} line {line} has {len(row):,} field(s) but the header names "
                 f"{len(header):,} column(s): every row needs one field per column"
             )
-        for k, (column, wanted) in enumerate(zip(columns, (args.x, args.y), strict=True)):
-            values[k].append(
-                _number(
-                    row[column].strip(_ASCII_BLANKS),
-                    f"{name} line {line}, column {_quote(wanted)}",
-                    parser,
-                )
-            )
+        for k, column in enumerate(columns):
+            where = f"{name} line {line}, column {_quote(wanted[k])}"
+            values[k].append(_number(row[column].strip(_ASCII_BLANKS), where, parser))
     return np.array(values[0]), np.array(values[1])
 
 
@@ -831,28 +706,8 @@ def _column_index(
     return header.index(wanted)
 
 
-# Integers beyond this are not all held exactly by a float64 (2**53 + 1 is not).
-_EXACT_INTEGERS: Final = 2**53
-# The numbers a CSV cell may hold: plain ASCII decimal digits with an optional sign, point and
-# exponent. Not Python's other spellings (1_000, fullwidth or other Unicode digits, nan, inf),
-# which another program reading the same file would not take for the same number.
-_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-# The blanks around a number that are dropped: spaces and tabs only. Not a line break inside a
-# quoted field ("4\n") or Unicode spaces (no-break space), which str.strip would also drop.
-_ASCII_BLANKS: Final = " \t"
-
-
 def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
-    """A CSV cell as a finite float64 that keeps every digit written beyond 2**53.
-
-    Below 2**53 in size a float64 holds every integer, and rounds only beyond the sixteenth
-    significant digit of a fraction, as every program reading decimals does. Beyond it, a
-    float64 cannot hold every integer: a number there is refused when float64 would change a
-    digit it is written with (``9007199254740993`` or ``12345678901234567890.0`` would be
-    rounded), and kept when it holds them all (``1e300``, ``6.02214076e23``). The same holds
-    below 2.2e-308, where float64 has fewer digits (``1.2345678901e-315``), and a nonzero number
-    that float64 would turn into 0 is refused too.
-    """
+    """A CSV cell as a finite float64 that keeps every digit written (see :func:`_lost_digits`)."""
     if _PLAIN_NUMBER.fullmatch(cell) is None or not math.isfinite(number := float(cell)):
         parser.error(
             f"{where}: {_quote(cell)} is not a finite number written in plain decimal digits "
@@ -865,9 +720,13 @@ def _number(cell: str, where: str, parser: argparse.ArgumentParser) -> float:
 
 
 def _lost_digits(cell: str, number: float, remedy: str | None = None) -> str | None:
-    """Why float64's ``number`` does not keep the digits of ``cell`` (see :func:`_number`).
+    """Why float64's ``number`` does not keep the digits of ``cell``, or ``None`` if it does.
 
-    ``remedy`` ends the message; by default it is what to do to a CSV column.
+    Below 2**53 in size float64 holds every integer and rounds only beyond the sixteenth
+    significant digit, as every program reading decimals does. Beyond it (or below 2.2e-308,
+    where it has fewer digits), a number is refused if float64 would change a digit it is
+    written with (``9007199254740993``), and kept if not (``1e300``); a nonzero number float64
+    would turn into 0 is refused too. ``remedy`` ends the message (default: for a CSV column).
     """
     import decimal  # noqa: PLC0415 - only this command reads numbers from text
 
@@ -930,16 +789,9 @@ def _line_ends(
 
 
 def _save_lines(
-    x: np.ndarray,
-    y: np.ndarray,
-    ends: dict[str, np.ndarray],
-    path: Path,
-    *,
-    xlabel: str,
-    ylabel: str,
-    force: bool,
+    args: argparse.Namespace, x: np.ndarray, y: np.ndarray, ends: dict[str, np.ndarray]
 ) -> int:
-    """Save the data and the fitted lines (``ends``: each at min and max x) to ``path``."""
+    """Save the data and the fitted lines (``ends``: each at min and max x) to ``--save``."""
     figure = _agg_figure((6.4, 4.4))
     if figure is None:
         return 1
@@ -952,7 +804,76 @@ def _save_lines(
     grid = np.array([x.min(), x.max()])
     for loss, line in ends.items():
         ax.plot(grid, line, color=plotting.color_for(loss), label=plotting.label_for(loss))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(args.x)
+    ax.set_ylabel(args.y)
     ax.legend()
-    return _write_png(figure, path, "figure", force=force)
+    return _write_png(figure, args.save, "figure", force=args.force)
+
+
+def _save_run(args: argparse.Namespace, schedule: schedules.Schedule, result: _source.Run) -> int:
+    """Save the loss and w per update side by side to ``--save``."""
+    figure = _agg_figure((10, 4))
+    if figure is None:
+        return 1
+    from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
+
+    loss_ax, w_ax = figure.subplots(1, 2)
+    label, color = plotting.label_for(args.loss), plotting.color_for(args.loss)
+    history = result.history
+    plotting.plot_loss(history, ax=loss_ax, label=label, color=color)
+    plotting.plot_w(
+        history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
+    )
+    figure.suptitle(f"loss={args.loss}, noise={args.noise:g}, {schedule}")
+    return _write_png(figure, args.save, "figures", force=args.force)
+
+
+def _check_save(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse, before anything runs, to replace an existing ``--save`` file without --force."""
+    if args.save is not None and args.save.exists() and not args.force:
+        parser.error(f"--save {_quote(str(args.save))} exists: add --force to replace it")
+
+
+def _agg_figure(size: tuple[float, float]) -> Figure | None:
+    """Return an off-screen figure, or say that --save needs matplotlib and return ``None``."""
+    # matplotlib is optional (l1l2[plot]) and slow to import: load it only to save a figure.
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+        from matplotlib.figure import Figure  # noqa: PLC0415
+    except ImportError as exc:
+        print(
+            f"{PROG}: error: --save needs matplotlib ({exc}); install it with "
+            "pip install 'l1l2[plot]'",
+            file=sys.stderr,
+        )
+        return None
+    figure = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _write_png(figure: Figure, path: Path, what: str, *, force: bool) -> int:
+    """Write ``figure`` to the PNG file ``path``; return the exit status.
+
+    Never through a symbolic link (``O_NOFOLLOW``), and without ``force`` only to a new file
+    (``O_EXCL``), even one made since the options were checked; a half-written file is removed.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_TRUNC if force else os.O_EXCL
+    opened = False
+    try:
+        with os.fdopen(os.open(path, flags, 0o666), "wb") as handle:
+            opened = True
+            figure.savefig(handle, format="png")
+    except OSError as exc:
+        if opened and not force:
+            path.unlink(missing_ok=True)
+        reason = exc.strerror or str(exc)
+        if not opened and exc.errno == errno.EEXIST:
+            reason = "it exists; add --force to replace it"
+        elif not opened and exc.errno == errno.ELOOP:
+            reason = "it is a symbolic link, and l1l2 never writes through one"
+        print(f"{PROG}: error: cannot write {_quote(str(path))}: {reason}", file=sys.stderr)
+        return 1
+    print(f"Saved the {what} to {path}")
+    return 0
