@@ -473,7 +473,7 @@ def _linear_program_fit(
     """
     _exact.check_independent(data)
     q = 0.5 if quantile is None else quantile
-    beta, unique, rows = _exact.solve_l1_rows(data, quantile=q)
+    beta, unique, rows = _exact.solve_l1(data, quantile=q)
     intercept, coef = _through_samples(design, target, data, beta, rows)
     if name == "l1":
         total = _total(name, data, beta, 1.0)
@@ -584,16 +584,13 @@ def _through_samples(
     finite.
     """
     if through is None:
-        residual = np.abs(data.y - data.A @ beta)
-        size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
-        rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
-        residual, size = residual[rows], size[rows]
-    else:
-        rows_a = data.A[through]
-        residual = np.abs(data.y[through] - rows_a @ beta)
-        size = np.abs(data.y[through]) + np.abs(rows_a) @ np.abs(beta) + 1e-300
-        order = np.argsort(residual / size, kind="stable")
-        rows, residual, size = through[order], residual[order], size[order]
+        nearest = _exact.nearest_first(data.A, data.y, beta)
+        through = _exact.independent_rows(data.A, nearest, data.k)
+    rows_a = data.A[through]
+    residual = np.abs(data.y[through] - rows_a @ beta)
+    size = np.abs(data.y[through]) + np.abs(rows_a) @ np.abs(beta) + 1e-300
+    order = np.argsort(residual / size, kind="stable")
+    rows, residual, size = through[order], residual[order], size[order]
     if rows.size != data.k or not np.all(residual <= 1e-9 * size):
         return data.unscale(beta)
     first, others = rows[0], rows[1:]
