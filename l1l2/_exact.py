@@ -45,13 +45,6 @@ _EPS: Final = float(np.finfo(np.float64).eps)
 _CLIP: Final = 1e4
 
 
-def _power_of_two(value: float) -> float:
-    """The power of two at or just below ``value`` > 0 (1.0 for 0): dividing by it is exact."""
-    if not value > 0.0:
-        return 1.0
-    return math.ldexp(1.0, math.frexp(value)[1] - 1)
-
-
 @dataclass(frozen=True)
 class Standard:
     r"""The data in standard units: :math:`A = [1, (X - c) / s]`, :math:`y' = (y - c_y) / s_y`.
@@ -171,8 +164,9 @@ def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
         raise ArgumentValueError(
             "y", "y spans more than float64 can hold (about 1.8e308): rescale it"
         )
-    x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)  # _power_of_two of each (spread > 0)
-    y_scale = _power_of_two(y_spread)
+    # The powers of two at or just below the spreads: dividing by them is exact.
+    x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)
+    y_scale = math.ldexp(1.0, math.frexp(y_spread)[1] - 1) if y_spread > 0.0 else 1.0
     # [1, X', y'] in one array: the least-squares factorisations read it whole.
     augmented = np.empty((n, k + 1))
     if intercept:
@@ -253,17 +247,8 @@ def least_squares(data: Standard) -> FloatArray:
 
 def check_independent(data: Standard) -> None:
     """Refuse dependent columns as :func:`least_squares` does, without computing its fit."""
-    lapack = _lapack()
-    upper, info = lapack.dpotrf(data.A.T @ data.A)
-    if info == 0:
-        # ||R||_F ||R^-1||_F bounds the condition number: below 1e4 it settles it without an SVD.
-        inverse, info = lapack.dtrtri(upper)
-        if info == 0 and np.linalg.norm(upper) * np.linalg.norm(inverse) < 1e4:
-            return
-        s = np.linalg.svd(upper, compute_uv=False)
-        if s[-1] > s[0] * 1e-4:
-            return
-    check_rank(data, triangular(data))
+    if _conditioned_cholesky(data.A.T @ data.A) is None:
+        check_rank(data, triangular(data))
 
 
 def _cholesky_solve(upper: FloatArray, rhs: FloatArray) -> FloatArray:
@@ -615,10 +600,10 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
     inside = on_line & (np.abs(d) < 1.0 - 1e-9)
     if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
         return True  # k equalities with independent rows pin beta
-    # A move s of beta gives a sample on the line the residual -a_i s.
-    eq = _distinct_rows(A[inside])
-    upper = _distinct_rows(
-        np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
+    # A move s of beta gives a sample on the line the residual -a_i s; tied rows count once.
+    eq = np.unique(A[inside], axis=0)
+    upper = np.unique(
+        np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]]), axis=0
     )
     return _pinned(eq, upper, k)
 
@@ -642,14 +627,6 @@ def _pinned(eq: FloatArray, upper: FloatArray, k: int) -> bool:
         method="highs",
     )
     return not (res.status == 0 and -res.fun > 1e-7)
-
-
-def _distinct_rows(M: FloatArray) -> FloatArray:
-    """The rows of ``M``, each once."""
-    if M.shape[0] < 2:
-        return M
-    distinct: FloatArray = np.unique(M, axis=0)
-    return distinct
 
 
 def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) -> float:
@@ -782,9 +759,9 @@ def _huber_unique(
     if (clear and np.array_equal(strictly, zone == 0)) or _full_rank(A[strictly], k):
         return True
     bound = ~strictly & (size <= delta * (1.0 + 1e-9))
-    eq = _distinct_rows(A[strictly])
+    eq = np.unique(A[strictly], axis=0)
     # A sample at +delta moves outward when a_i s <= 0, one at -delta when -a_i s <= 0.
-    upper = _distinct_rows(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]))
+    upper = np.unique(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]), axis=0)
     return _pinned(eq, upper, k)
 
 
