@@ -379,12 +379,10 @@ def solve_l1(
 def _l1_exchange(
     A: FloatArray, y: FloatArray, tilt: float
 ) -> tuple[FloatArray, NDArray[np.intp]] | None:
-    r"""Exchange the k samples the fit passes through until the dual multipliers certify it.
+    r"""Exchange the k samples the fit passes through (Barrodale and Roberts, 1973).
 
-    The fit through the basis ``B`` is optimal when :math:`d_B = -A_B^{-\top}
-    (A_N^\top \operatorname{sign}(r_N) + t\,A^\top\mathbf 1)` lies in :math:`[-1, 1]`; otherwise
-    the sample with the largest :math:`|d_j|` leaves for the best one along that edge (Barrodale
-    and Roberts, 1973). ``None`` without a certificate of a unique minimiser: the LP decides.
+    The fit through the basis is optimal when the dual multipliers :math:`d_B` lie in
+    :math:`[-1, 1]`; ``None`` without that certificate of a unique minimiser (the LP decides).
     """
     lapack = _lapack()
     k = A.shape[1]
@@ -430,11 +428,7 @@ def _l1_exchange(
 def _best_on_edge(
     A: FloatArray, residual: FloatArray, direction: FloatArray, leaving: int, tilt: float
 ) -> int | None:
-    r"""The sample at the minimum of the total along ``beta + s * direction``.
-
-    Sample i crosses the fit at :math:`s_i = r_i / c_i`, :math:`c = A\,\mathrm{direction}`; the
-    minimum is the weighted median of those crossings, weights :math:`|c_i|`, shifted by the tilt.
-    """
+    """The sample at the weighted median of where the samples cross ``beta + s * direction``."""
     change = A @ direction
     weight = np.abs(change)
     index = np.flatnonzero(weight > 1e-12 * weight.max())
@@ -450,10 +444,7 @@ def _best_on_edge(
 
 
 def _irls(A: FloatArray, y: FloatArray, tilt: float) -> FloatArray:
-    """A start near the abs-L1 fit: least squares reweighted by 1 / max(|r|, a falling floor).
-
-    Tilted, a sample above the fit weighs 1 + t and one below 1 - t.
-    """
+    """A start near the abs-L1 fit: least squares reweighted by 1 / max(|r|, a falling floor)."""
     lapack = _lapack()
     n, k = A.shape
     columns = np.ascontiguousarray(A.T)
@@ -485,11 +476,7 @@ def _irls(A: FloatArray, y: FloatArray, tilt: float) -> FloatArray:
 def _l1_dual(
     A: FloatArray, y: FloatArray, rhs: FloatArray, start: FloatArray | None = None
 ) -> tuple[FloatArray | None, FloatArray]:
-    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta.
-
-    The costs are the residuals from ``start``, scaled to at most 1 (HiGHS's tolerances are
-    absolute), and beta is found as a correction to it.
-    """
+    """Solve max y^T d subject to A^T d = rhs, |d| <= 1; return d (None if infeasible), beta."""
     from scipy.optimize import linprog  # noqa: PLC0415 - SciPy is only needed here
 
     base = np.zeros(A.shape[1]) if start is None else start
@@ -556,17 +543,6 @@ def _l1_band(A: FloatArray, y: FloatArray, tilt: float) -> tuple[FloatArray | No
 
 def independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
     """Return the first ``k`` rows in ``order`` whose directions lie 1e-8 from the others' span."""
-    if len(order) >= k:
-        # Usually the first k: one Cholesky of their directions' Gram matrix, whose diagonal
-        # holds those distances, says so when all are clearly (1e-6) above the test.
-        first = np.asarray(order[:k], dtype=np.intp)
-        rows = A[first]
-        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
-        if np.all(norms > 0.0):
-            unit = rows / norms[:, np.newaxis]
-            factor, info = _lapack().dpotrf(unit @ unit.T)
-            if info == 0 and float(np.min(np.abs(np.diagonal(factor)))) > 1e-6:
-                return first
     basis: list[FloatArray] = []
     chosen: list[int] = []
     for i in order:
@@ -588,12 +564,7 @@ def independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[
 
 
 def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) -> bool:
-    r"""Whether :math:`\beta` is the only abs-L1 minimiser, from a dual solution ``d``.
-
-    By complementary slackness every minimiser passes through the samples with
-    :math:`|d_i| < 1` and keeps those with :math:`d_i = \pm 1` on their side: :math:`\beta` is
-    unique when no direction keeps all of that.
-    """
+    """Whether ``beta`` is the only abs-L1 minimiser, by complementary slackness with ``d``."""
     k = A.shape[1]
     residual = y - A @ beta
     on_line = np.abs(residual) <= _row_tolerance(A, y, beta)
@@ -701,13 +672,7 @@ def solve_huber(data: Standard, delta: float, start: FloatArray) -> tuple[FloatA
 def _huber_newton(
     A: FloatArray, y: FloatArray, delta: float, beta: FloatArray
 ) -> tuple[FloatArray, bool] | None:
-    r"""The fast route of :func:`solve_huber`: whole Newton steps, :math:`A_Q^\top A_Q` updated.
-
-    The k x k matrix is updated with the samples that crossed :math:`\pm\delta`, not formed
-    again. ``None`` (the line search takes over) when a step does not lower the total enough or
-    the matrix is not clearly well conditioned. Every pass writes into two buffers made once:
-    on large data fresh temporaries cost more than the arithmetic.
-    """
+    """The fast route of :func:`solve_huber`: whole Newton steps; ``None`` if one falls short."""
     n = A.shape[0]
     residual, psi = np.empty(n), np.empty(n)
     _residual(A, y, beta, out=residual)
@@ -746,12 +711,10 @@ def _huber_newton(
 def _huber_unique(
     A: FloatArray, residual: FloatArray, zone: NDArray[np.int8], delta: float, *, clear: bool = True
 ) -> bool:
-    r"""Whether the Huber minimiser with these ``residual`` in these ``zone`` is the only one.
+    r"""Whether the Huber minimiser with these ``residual`` is the only one (``clear``: A_Q pins).
 
-    It is when the samples strictly inside :math:`\pm\delta` pin every coefficient (``clear``:
-    those of the zone, already known to). Otherwise another minimiser exists when some
-    :math:`s \ne 0` keeps those samples still and moves each sample at :math:`\pm\delta`
-    outward or not at all ("at" to a relative 1e-9).
+    It is not when some :math:`s \ne 0` keeps the samples strictly inside :math:`\pm\delta`
+    still and moves each sample at :math:`\pm\delta` outward or not at all.
     """
     k = A.shape[1]
     size = np.abs(residual)
@@ -823,11 +786,7 @@ def _line_search(
 def _zone_minimum(
     A: FloatArray, y: FloatArray, zone: NDArray[np.int8], delta: float
 ) -> tuple[FloatArray | None, bool]:
-    """The minimum of the quadratic of these ``zone``, and whether A_Q is clearly of full rank.
-
-    By Cholesky plus one refinement step when A_Q is well conditioned, else by QR; ``None``
-    when A_Q lacks full rank.
-    """
+    """The minimum of the quadratic of these ``zone`` (None without full rank); if by Cholesky."""
     k = A.shape[1]
     inside = zone == 0
     m = int(np.count_nonzero(inside))
