@@ -353,10 +353,7 @@ def solve_l1(
         certified = _l1_exchange(A, y, tilt)
         if certified is not None:
             return certified[0], True, certified[1]
-    d: FloatArray | None = None
-    beta_lp = np.zeros(k)
-    if n > _FULL_LP_N:
-        d, beta_lp = _l1_band(A, y, tilt)
+    d, beta_lp = _l1_band(A, y, tilt) if n > _FULL_LP_N else (None, np.zeros(k))
     if d is None:
         d, beta_lp = _l1_dual(A, y, _tilt_rhs(A, tilt))
     if d is None:  # pragma: no cover - the full dual LP is bounded and feasible (d = -t)

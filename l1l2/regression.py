@@ -270,24 +270,18 @@ def solve(
     .. math:: \min_{b,\,\beta}\ \sum_{i=1}^{n} \ell\bigl(x_i^\top\beta + b - y_i\bigr)
 
     The fit is equivariant: ``solve(X * s + t, y * a + c)`` has the coefficients
-    ``coef * a / s`` (Huber with ``delta * |a|``), and ``solve(X, -y, quantile=1 - q)`` is the
-    negated ``solve(X, y, quantile=q)``. Inside, the data are shifted and scaled exactly and
-    every tolerance is relative.
+    ``coef * a / s`` (Huber with ``delta * |a|``), whatever the units.
 
-    - ``"l2"``: least squares, by the normal equations plus one refinement step when the scaled
-      columns are well conditioned, by QR otherwise.
-    - ``"l1"``: least absolute deviations, the linear program :math:`\max_d\, y^\top d`
-      subject to :math:`A^\top d = 0`, :math:`-1 \le d_i \le 1` (:math:`A = [1, X]`), the dual
-      of the fit: up to 5,000 rows by exchanging the samples the fit passes through (Barrodale
-      and Roberts) until the dual certifies it, else by HiGHS (:func:`scipy.optimize.linprog`).
-      The fit passes exactly through :math:`p + 1` data points.
-    - ``"huber"``: Newton steps with a line search. The total is quadratic while no sample
-      crosses :math:`\pm\delta`, so the search stops when the minimum of that quadratic keeps
-      every sample on its side: then it is the minimum exactly (to rounding).
+    - ``"l2"``: least squares, by the normal equations (refined once) or QR.
+    - ``"l1"``: least absolute deviations, the dual linear program :math:`\max_d\, y^\top d`
+      subject to :math:`A^\top d = 0`, :math:`|d_i| \le 1` (:math:`A = [1, X]`), solved by
+      exchanging the :math:`p + 1` samples the fit passes through (Barrodale and Roberts) or by
+      HiGHS (:func:`scipy.optimize.linprog`).
+    - ``"huber"``: Newton steps, until the minimum of the quadratic the total is while no
+      sample crosses :math:`\pm\delta` keeps every sample on its side: the exact minimum.
     - ``"quantile"``: the regression quantile (Koenker and Bassett, 1978), minimising the
-      pinball loss :math:`\rho_q(u) = \max(q\,u, (q - 1)\,u) = \tfrac12(|u| + (2q - 1)\,u)`:
-      the abs-L1 linear program with :math:`A^\top d = (1 - 2q)\,A^\top\mathbf 1`. With
-      :math:`q = 1/2` it is the abs-L1 fit, at half its total.
+      pinball loss :math:`\rho_q(u) = \max(q\,u, (q - 1)\,u)`: the same linear program with
+      :math:`A^\top d = (1 - 2q)\,A^\top\mathbf 1`; :math:`q = 1/2` is the abs-L1 fit.
 
     Parameters
     ----------
