@@ -188,27 +188,22 @@ def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
 
 
 def triangular(data: Standard) -> FloatArray:
-    r"""The triangular factor :math:`R` of :math:`[A, y'] = QR`, never forming Q.
+    r"""The triangular factor :math:`R` of :math:`[A, y'] = QR` (never forming Q), checked.
 
-    :math:`R_{:k,:k}\beta = R_{:k,k}` is the least-squares fit and :math:`R_{k,k}^2` its total.
+    :math:`R_{:k,:k}\beta = R_{:k,k}` is the least-squares fit. ``X`` whose columns are dependent
+    to rounding (relative, as ``lstsq``'s ``rcond``) is refused.
     """
+    k, n = data.k, data.A.shape[0]
     try:
         r = np.asarray(np.linalg.qr(data.augmented, mode="r"), dtype=np.float64)
     except np.linalg.LinAlgError as exc:  # pragma: no cover - QR of finite data does not fail
         raise ArgumentValueError("X", f"the least-squares factorisation failed: {exc}") from None
-    return r
-
-
-def check_rank(data: Standard, r: FloatArray) -> None:
-    """Refuse ``X`` whose columns are dependent to rounding (relative, as ``lstsq``'s ``rcond``)."""
-    k = data.k
-    n = data.A.shape[0]
     try:
         _, s, vt = np.linalg.svd(r[:k, :k])
     except np.linalg.LinAlgError:  # pragma: no cover - SVD of a small finite matrix
         s, vt = np.zeros(k), np.eye(k)
     if s[-1] > s[0] * max(n, k) * _EPS:
-        return
+        return r
     null = np.abs(vt[-1])
     involved = [int(j) for j in np.flatnonzero(null > 1e-6 * null.max())]
     names = [
@@ -237,7 +232,6 @@ def least_squares(data: Standard) -> FloatArray:
     upper = _conditioned_cholesky(gram[:k, :k])
     if upper is None:
         r = triangular(data)
-        check_rank(data, r)
         return _back_substitute(r[:k, :k], r[:k, k])
     beta = _cholesky_solve(upper, gram[:k, k])
     residual = data.y - data.A @ beta
@@ -248,7 +242,7 @@ def least_squares(data: Standard) -> FloatArray:
 def check_independent(data: Standard) -> None:
     """Refuse dependent columns as :func:`least_squares` does, without computing its fit."""
     if _conditioned_cholesky(data.A.T @ data.A) is None:
-        check_rank(data, triangular(data))
+        triangular(data)  # refuses dependent columns
 
 
 def _cholesky_solve(upper: FloatArray, rhs: FloatArray) -> FloatArray:
