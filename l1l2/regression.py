@@ -1,25 +1,16 @@
 # ruff: noqa: N803  (X and A: the matrix names of the linear-algebra literature and scikit-learn)
 r"""Lines and planes through real data: ŷ = Xβ + b, with an intercept.
 
-The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the model
-has an intercept :math:`b` and one coefficient per feature, and the same three losses decide
-which line is best, with a fourth, the pinball loss, for lines at any quantile:
-
-- :func:`solve` returns the exact minimiser of the total loss
-  :math:`\sum_i \ell(\hat y_i - y_i)` for ``"l2"`` (least squares), ``"l1"`` (least absolute
-  deviations, a linear program), ``"huber"`` (a piecewise quadratic, minimised by Newton
-  steps until the set of samples in the quadratic zone stops changing) and ``"quantile"`` (the
-  regression quantile: abs L1's linear program, tilted).
-- :func:`l1_lines` lists every line through two data points that minimises the total abs-L1
-  loss: when there is more than one, every line in between minimises it too.
-- :func:`descend` runs gradient descent on the same model, vectorised over runs: it is
-  :func:`l1l2.gd.descend`, the package's one descent engine, and returns its history.
+The rest of the package estimates one number, :math:`w` in :math:`\hat y = w\,x`. Here the same
+losses, and the pinball loss of a quantile, decide which line is best: :func:`solve` returns the
+exact minimiser, :func:`l1_lines` every abs-L1 line through two data points, and :func:`descend`
+(:func:`l1l2.gd.descend`) runs gradient descent on the same model.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Final, Literal, cast
 
 import numpy as np
@@ -29,7 +20,6 @@ from l1l2 import _exact, losses, vocabulary
 from l1l2._typing import FloatArray
 from l1l2._validation import (
     ArgumentValueError,
-    Reduction,
     as_float_array,
     check_bool,
     check_choice,
@@ -51,23 +41,15 @@ SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = tuple(
 )
 # The losses whose fit is abs L1's linear program (tilted for the quantile).
 _LINEAR_PROGRAM: Final = ("l1", "quantile")
-_REDUCTIONS: Final[tuple[Reduction, ...]] = ("mean", "sum")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
 _MAX_PAIRS_N: Final = 2_000
-
-
-# ---------------------------------------------------------------------------------------------
-# The result of an exact fit
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class Fit:
     r"""The exact minimiser of a total loss over ŷ = Xβ + b.
 
-    Immutable: the attributes cannot be set and ``coef`` is a read-only array. Two fits are
-    equal when every attribute is, and a fit is hashable (by those values), so it can be a
-    dictionary key or a set member.
+    Immutable (``coef`` is read-only), equal when every attribute is, and hashable.
 
     Attributes
     ----------
@@ -78,23 +60,16 @@ class Fit:
     coef : numpy.ndarray
         :math:`\beta`, one value per feature, shape ``(p,)``, read-only.
     total_loss : float
-        :math:`\sum_i \ell(\hat y_i - y_i)` at the solution, with the book's losses
-        (:math:`|r|`, :math:`r^2`, Huber's :math:`\tfrac12 r^2` inside :math:`\delta`, and the
-        pinball loss :math:`\max((1 - q)\,r, -q\,r)`, which is half of :math:`|r|` at
-        :math:`q = 1/2`).
+        :math:`\sum_i \ell(\hat y_i - y_i)` at the solution, with the book's losses.
     unique : bool
-        Whether this is the only minimiser. Least squares is unique once the columns are
-        independent (checked). The abs-L1 minimum need not be: the total is flat along a whole
-        segment or polygon of lines, as the 1-D flat bottom between two middle samples was
-        (see :func:`l1_lines` for a line). Huber is unique when the samples strictly inside its
-        quadratic zone pin every coefficient; with a delta small against the residuals its
-        minimum can be a region of lines like L1's, and ``unique`` is then ``False``. A
-        regression quantile is like the abs-L1 fit: it need not be unique.
+        Whether this is the only minimiser. Least squares always is; the abs-L1 and quantile
+        minimum can be a whole segment or polygon of lines (see :func:`l1_lines`), and so can
+        Huber's when delta is small against the residuals.
     delta : float or None
         The Huber threshold (the one chosen, for ``delta="auto"``), ``None`` for the others.
     feature_names : tuple of str or None
-        The column names of ``X`` when it was a pandas DataFrame: :meth:`predict` then
-        takes a frame's columns by these names.
+        The column names of ``X`` when it was a pandas DataFrame, by which :meth:`predict`
+        takes a frame's columns.
     quantile : float or None
         The quantile :math:`q` of a ``"quantile"`` fit, ``None`` for the others.
     """
@@ -109,26 +84,14 @@ class Fit:
     quantile: float | None = None
 
     def __post_init__(self) -> None:
-        """Keep a private read-only copy of ``coef``, on an immutable ``bytes`` buffer.
-
-        A read-only array that owns its memory can be made writable again
-        (``setflags(write=True)``); a view of ``bytes`` cannot, so the fit and its hash stay.
-        """
+        """Keep ``coef`` as a view of ``bytes``, which, unlike a read-only array, stays so."""
         values = np.array(self.coef, dtype=np.float64)
         coef = np.frombuffer(values.tobytes(), dtype=np.float64).reshape(values.shape)
         object.__setattr__(self, "coef", coef)
 
     def _key(self) -> tuple[object, ...]:
-        return (
-            self.loss,
-            self.intercept,
-            self.coef.tobytes(),
-            self.total_loss,
-            self.unique,
-            self.delta,
-            self.feature_names,
-            self.quantile,
-        )
+        values = (getattr(self, field.name) for field in fields(self))
+        return tuple(v.tobytes() if isinstance(v, np.ndarray) else v for v in values)
 
     def __eq__(self, other: object) -> bool:
         """Equal when every attribute is (the coefficients value by value)."""
@@ -152,10 +115,8 @@ class Fit:
     def predict(self, X: ArrayLike) -> FloatArray:
         r"""Return Xβ + b for new inputs X of shape (m,) or (m, p).
 
-        A pandas DataFrame is taken by column name when the fit was made on one; a frame with
-        other columns is refused. A prediction beyond float64 is an error, not ``inf``; so is one
-        that products ``x * coef`` below the smallest normal float64 (about 2.2e-308), rounded
-        there, may have moved by more than a rounding.
+        A DataFrame is taken by column name when the fit was made on one. A prediction beyond
+        float64, or one that products below the smallest normal float64 may move, is an error.
         """
         design = _as_design(self._by_name(X), "X")
         if design.shape[1] != self.coef.size:
@@ -174,11 +135,7 @@ class Fit:
         return prediction
 
     def _refuse_underflow(self, design: FloatArray, prediction: FloatArray) -> None:
-        """Raise if products x * coef below the smallest normal float64 may move a prediction.
-
-        Each such product is rounded (a subnormal, or 0) by up to half the smallest subnormal:
-        a rounding or less unless the prediction is itself that small.
-        """
+        """Raise if products x * coef below the smallest normal float64 may move a prediction."""
         tiny = float(np.finfo(np.float64).tiny)
         near = np.flatnonzero(np.abs(prediction) < self.coef.size * tiny)
         if near.size == 0:
@@ -200,7 +157,7 @@ class Fit:
 
     def _by_name(self, X: ArrayLike) -> ArrayLike:
         """A DataFrame's columns in the order of the fit's ``feature_names``, as an array."""
-        columns = _frame_columns(X)
+        columns = frame_columns(X, "X")
         if columns is None or self.feature_names is None:
             return X
         if sorted(columns) != sorted(self.feature_names) or len(set(columns)) != len(columns):
@@ -224,19 +181,9 @@ class Fit:
         )
 
 
-def _frame_columns(X: object) -> tuple[str, ...] | None:
-    """The column names of a pandas DataFrame (each once), else ``None``."""
-    return frame_columns(X, "X")
-
-
 def _names(columns: tuple[str, ...]) -> str:
     text = ", ".join(map(repr, columns))
     return f"[{text if len(text) <= 70 else text[:67] + '...'}]"
-
-
-# ---------------------------------------------------------------------------------------------
-# Input checks
-# ---------------------------------------------------------------------------------------------
 
 
 def _as_design(X: ArrayLike, name: str) -> FloatArray:
@@ -293,21 +240,20 @@ def _check_delta(delta: object) -> float | None:
     return check_scalar(delta, "delta", low=0.0, low_open=True)
 
 
-def _total(name: str, data: _exact.Standard, beta: FloatArray, delta: float) -> float:
+def _total(
+    name: str, data: _exact.Standard, beta: FloatArray, *, delta: float = 1.0, q: float = 0.5
+) -> float:
     """The total loss, computed in standard units (no overflow, no cancellation) and scaled."""
     r = data.y - data.A @ beta
     if name == "l1":
         return float(np.sum(np.abs(r))) * data.y_scale
+    if name == "quantile":  # the pinball loss max(q r, (q - 1) r) of r = y - y_pred
+        return float(np.sum(np.maximum(q * r, (q - 1.0) * r))) * data.y_scale
     with np.errstate(over="ignore"):
         if name == "l2":
             # einsum's own loop: BLAS's dot would wake its threads for one number
             return float(np.einsum("i,i->", r, r)) * data.y_scale * data.y_scale
         return _exact.huber_total(data.A, data.y, beta, delta) * data.y_scale * data.y_scale
-
-
-# ---------------------------------------------------------------------------------------------
-# Exact solutions
-# ---------------------------------------------------------------------------------------------
 
 
 def solve(
@@ -324,66 +270,40 @@ def solve(
     .. math:: \min_{b,\,\beta}\ \sum_{i=1}^{n} \ell\bigl(x_i^\top\beta + b - y_i\bigr)
 
     The fit is equivariant: ``solve(X * s + t, y * a + c)`` has the coefficients
-    ``coef * a / s`` (Huber with ``delta * |a|``), whatever the units. Inside, each column is
-    shifted by its median value and divided by a power of two near its spread (exact), and
-    every tolerance is relative.
+    ``coef * a / s`` (Huber with ``delta * |a|``), whatever the units.
 
-    - ``"l2"``, :math:`\ell(r) = r^2`: least squares on the centred, scaled columns: the
-      normal equations plus one refinement step when those columns are well conditioned
-      (condition number at most 1e4, where that is as accurate as QR), the QR factorisation
-      otherwise.
-    - ``"l1"``, :math:`\ell(r) = |r|`: least absolute deviations, the linear program
-      :math:`\max_d\, y^\top d` subject to :math:`A^\top d = 0`, :math:`-1 \le d_i \le 1`
-      (:math:`A = [1, X]`), the dual of the fit. Up to 5,000 rows the :math:`p + 1` samples
-      the fit passes through are exchanged one at a time (Barrodale and Roberts) until the dual
-      multipliers certify the optimum; otherwise, or when ties leave no certificate, HiGHS
-      (:func:`scipy.optimize.linprog`) solves it, above 5,000 rows on a band of samples near a
-      first fit. The solution passes exactly through :math:`p + 1` data points (two for a
-      line), solved for exactly. It is median-like: as many residuals above as below, up to
-      the points it passes through.
-    - ``"huber"``, :math:`\ell(r) = \tfrac12 r^2` for :math:`|r| \le \delta`, else
-      :math:`\delta(|r| - \tfrac12\delta)`: Newton steps with a backtracking line search from
-      the least-squares fit. The total is quadratic as long as no sample crosses
-      :math:`\pm\delta`, so the search stops when the minimum of the quadratic for the current
-      split into inside, above and below leaves every sample in its zone: then the gradient is
-      zero there, and that point is the minimum exactly (to rounding).
-    - ``"quantile"``, the pinball loss :math:`\rho_q(y - \hat y)`,
-      :math:`\rho_q(u) = \max(q\,u, (q - 1)\,u)`: the regression quantile (Koenker and
-      Bassett, 1978), at most a fraction :math:`q` of the samples below the fit and at most
-      :math:`1 - q` above. As :math:`\rho_q(u) = \tfrac12(|u| + (2q - 1)\,u)`, it is the
-      abs-L1 problem above with a linear term added: the same dual linear program with its
-      right-hand side moved, :math:`A^\top d = (1 - 2q)\,A^\top\mathbf 1`, solved by the
-      same exchange, band and HiGHS routes, through :math:`p + 1` data points. With
-      :math:`q = 1/2` it is the abs-L1 fit and its total is half the abs-L1 total. Equivariant
-      too, with one twist: ``solve(X, -y, quantile=1 - q)`` is the negated
-      ``solve(X, y, quantile=q)`` (turning ``y`` upside down swaps the points above and below).
+    - ``"l2"``: least squares, by the normal equations (refined once) or QR.
+    - ``"l1"``: least absolute deviations, the dual linear program :math:`\max_d\, y^\top d`
+      subject to :math:`A^\top d = 0`, :math:`|d_i| \le 1` (:math:`A = [1, X]`), solved by
+      exchanging the :math:`p + 1` samples the fit passes through (Barrodale and Roberts) or by
+      HiGHS (:func:`scipy.optimize.linprog`).
+    - ``"huber"``: Newton steps, until the minimum of the quadratic the total is while no
+      sample crosses :math:`\pm\delta` keeps every sample on its side: the exact minimum.
+    - ``"quantile"``: the regression quantile (Koenker and Bassett, 1978), minimising the
+      pinball loss :math:`\rho_q(u) = \max(q\,u, (q - 1)\,u)`: the same linear program with
+      :math:`A^\top d = (1 - 2q)\,A^\top\mathbf 1`; :math:`q = 1/2` is the abs-L1 fit.
 
     Parameters
     ----------
     X : array_like or pandas.DataFrame
-        Features, shape ``(n,)`` for one feature or ``(n, p)``; finite. Its columns (and the
-        column of ones for the intercept) must be linearly independent, so ``n`` must be at
-        least the number of coefficients. At most 2e7 values (rows times coefficients).
-        A DataFrame's column names are kept in :attr:`Fit.feature_names`.
+        Features, shape ``(n,)`` or ``(n, p)``, finite, at most 2e7 values; its columns and
+        the intercept's must be linearly independent. A DataFrame's column names are kept.
     y : array_like
         Targets, shape ``(n,)``; finite.
     loss : {"l1", "l2", "huber", "quantile"}
-        The loss. The signed loss has no minimiser and is rejected.
+        The loss (the signed loss has no minimiser).
     fit_intercept : bool
         Fit :math:`b` as well (otherwise :math:`b = 0`).
     delta : float or "auto"
-        The Huber threshold, in units of ``y``, a number > 0; used by ``loss="huber"`` only.
-        ``"auto"`` takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the median absolute
-        residual of the abs-L1 fit divided by 0.6745 (a robust estimate of the noise's standard
-        deviation; 1.345 gives 95% of least squares' efficiency on normal noise).
+        The Huber threshold, in units of ``y``. ``"auto"`` takes :math:`1.345\,\hat\sigma`,
+        :math:`\hat\sigma` the abs-L1 fit's median absolute residual over 0.6745 (95% efficiency).
     quantile : float
-        The quantile :math:`q` of ``loss="quantile"``, strictly between 0 and 1; required
-        there, and refused with any other loss.
+        :math:`q` of ``loss="quantile"`` (required there only), strictly between 0 and 1.
 
     Returns
     -------
     Fit
-        Intercept, coefficients, total loss, whether the minimiser is unique, and ``predict``.
+        The intercept, coefficients, total loss, and whether the minimiser is unique.
 
     Examples
     --------
@@ -403,7 +323,7 @@ def solve(
     >>> solve(x, y, loss="quantile", quantile=0.9).predict([4.0])
     array([30.])
     """
-    names = _frame_columns(X)
+    names = frame_columns(X, "X")
     design, target = _as_xy(X, y)
     name = check_choice(
         loss, "loss", SOLVE_LOSSES, why="the signed loss has no minimiser: it falls without bound"
@@ -428,32 +348,19 @@ def solve(
     data = _exact.standardise(design, target, intercept=intercept_too)
     if name in _LINEAR_PROGRAM:
         return _linear_program_fit(name, design, target, data, quantile=q, names=names)
-    fit_l2 = _exact.least_squares(data)  # and the check that the columns are independent
-
-    scaled_delta = 1.0
-    if name == "l2":
-        beta, unique = fit_l2, True
-    else:
+    beta = _exact.least_squares(data)  # and the check that the columns are independent
+    unique, scaled_delta, chosen_delta = True, 1.0, None
+    if name == "huber":
         scaled_delta = (
             _exact.auto_delta(data) if huber_delta is None else huber_delta / data.y_scale
         )
         if not scaled_delta > 0.0:  # pragma: no cover - delta > 0 divided by a power of two
             scaled_delta = float(np.finfo(np.float64).tiny)
-        beta, unique = _exact.solve_huber(data, scaled_delta, fit_l2)
-
-    intercept, coef = data.unscale(beta)
-    chosen_delta = None
-    if name == "huber":
+        beta, unique = _exact.solve_huber(data, scaled_delta, beta)
         chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
-    return Fit(
-        name,
-        intercept,
-        coef,
-        _total(name, data, beta, scaled_delta),
-        unique,
-        chosen_delta,
-        names,
-    )
+    intercept, coef = data.unscale(beta)
+    total = _total(name, data, beta, delta=scaled_delta)
+    return Fit(name, intercept, coef, total, unique, chosen_delta, names)
 
 
 def _linear_program_fit(
@@ -465,44 +372,31 @@ def _linear_program_fit(
     quantile: float | None,
     names: tuple[str, ...] | None,
 ) -> Fit:
-    """The abs-L1 fit, or the regression quantile: abs L1's linear program, tilted.
-
-    It starts from its own fit, so the columns are only checked (not fitted by least squares
-    first); the answer passes through samples and is solved again through them in the units
-    of the data.
-    """
+    """The abs-L1 fit or regression quantile, solved again in the units of the data."""
     _exact.check_independent(data)
     q = 0.5 if quantile is None else quantile
-    beta, unique, rows = _exact.solve_l1_rows(data, quantile=q)
+    beta, unique, rows = _exact.solve_l1(data, quantile=q)
     intercept, coef = _through_samples(design, target, data, beta, rows)
-    if name == "l1":
-        total = _total(name, data, beta, 1.0)
-    else:  # the pinball loss max(q r, (q - 1) r) of r = y - y_pred, in standard units
-        r = data.y - data.A @ beta
-        total = float(np.sum(np.maximum(q * r, (q - 1.0) * r))) * data.y_scale
+    total = _total(name, data, beta, q=q)
     return Fit(name, intercept, coef, total, unique, None, names, quantile)
 
 
 def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
     r"""Return every line through two data points that minimises the total abs-L1 loss.
 
-    Each row is ``(intercept, slope)``. One row means the abs-L1 line is unique. Several rows
-    mean it is not: the total :math:`\sum_i |y_i - b - a x_i|` is convex in :math:`(b, a)`, so
-    it takes its minimum on a convex set, and that set is the polygon (or segment) whose
-    corners are the rows returned; every line inside it, such as the midpoint of two rows,
-    fits exactly as well. Found by trying all pairs of samples, :math:`O(n^3)` work, so ``n``
-    is limited to 2000.
+    One row means the abs-L1 line is unique. Several rows are the corners of the convex
+    polygon (or segment) of minimising lines: every line inside it fits exactly as well. All
+    pairs of samples are tried, :math:`O(n^3)` work, so ``n`` is at most 2000.
 
     Parameters
     ----------
     x, y : array_like
-        The samples, shape ``(n,)`` each, finite, with at least two distinct ``x``.
+        The samples, shape ``(n,)``, finite, with at least two distinct ``x``.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(m, 2)``: the intercept and slope of each minimising line through two samples,
-        sorted by slope, then intercept.
+        Shape ``(m, 2)``: ``(intercept, slope)`` of each line, sorted by slope, then intercept.
 
     Examples
     --------
@@ -528,8 +422,7 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
         raise ArgumentValueError(
             "x", "x must hold at least two distinct values: a vertical line has no slope"
         )
-    # In standard units (exact shifts and power-of-two scales), so that no slope, intercept or
-    # total overflows or underflows, and ties are decided relative to the data.
+    # In standard units, so that nothing overflows and ties are decided relative to the data.
     try:
         data = _exact.standardise(design, target, intercept=True)
     except ArgumentValueError as exc:
@@ -574,26 +467,20 @@ def _through_samples(
     beta: FloatArray,
     through: NDArray[np.intp] | None = None,
 ) -> tuple[float, FloatArray]:
-    """The abs-L1 fit solved again, in the units of the data, through the samples it passes.
+    """The abs-L1 fit solved again in the units of the data, through the samples it passes.
 
-    Those are the rows ``through`` (when the solver knows them), else the k independent samples
-    with the smallest residuals. Relative to the first of those samples (the nearest to the
-    fit), the differences of the others pin the coefficients (for a line: the slope
-    (y_j - y_i) / (x_j - x_i), rounded once, as a reader computes it). The fit from standard
-    units (``data.unscale``, which raises when it is beyond float64) stands when that is not
-    finite.
+    Those are ``through``, else the k independent samples nearest to the fit. Relative to the
+    nearest, the others pin the coefficients (a line's slope is rounded once, as a reader
+    computes it); the fit from standard units stands when that is not finite.
     """
     if through is None:
-        residual = np.abs(data.y - data.A @ beta)
-        size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta) + 1e-300
-        rows = _exact.independent_rows(data.A, np.argsort(residual / size), data.k)
-        residual, size = residual[rows], size[rows]
-    else:
-        rows_a = data.A[through]
-        residual = np.abs(data.y[through] - rows_a @ beta)
-        size = np.abs(data.y[through]) + np.abs(rows_a) @ np.abs(beta) + 1e-300
-        order = np.argsort(residual / size, kind="stable")
-        rows, residual, size = through[order], residual[order], size[order]
+        nearest = _exact.nearest_first(data.A, data.y, beta)
+        through = _exact.independent_rows(data.A, nearest, data.k)
+    rows_a = data.A[through]
+    residual = np.abs(data.y[through] - rows_a @ beta)
+    size = np.abs(data.y[through]) + np.abs(rows_a) @ np.abs(beta) + 1e-300
+    order = np.argsort(residual / size, kind="stable")
+    rows, residual, size = through[order], residual[order], size[order]
     if rows.size != data.k or not np.all(residual <= 1e-9 * size):
         return data.unscale(beta)
     first, others = rows[0], rows[1:]
@@ -621,11 +508,7 @@ def _line_through(
     data: _exact.Standard,
     standard: FloatArray,
 ) -> tuple[float, float]:
-    """The line through samples ``pair``: from the data when that is finite, else unscaled.
-
-    From the data directly, the slope and intercept are rounded once each, as a reader would
-    compute them; in standard units only when a difference overflows float64.
-    """
+    """The line through samples ``pair``, from the data when finite (rounded as a reader would)."""
     i, j = int(pair[0]), int(pair[1])
     tiny = np.finfo(np.float64).tiny
     with np.errstate(all="ignore"):
@@ -640,11 +523,6 @@ def _line_through(
         return float(intercept), float(slope)
     b, coef = data.unscale(standard)
     return b, float(coef[0])
-
-
-# ---------------------------------------------------------------------------------------------
-# Gradient descent on the same model
-# ---------------------------------------------------------------------------------------------
 
 
 #: The record of a descent run, one for every model: :class:`l1l2.gd.History` (``coef``,

@@ -1,23 +1,10 @@
-r"""Lines that resist points of high leverage: Theil-Sen and least trimmed squares.
+r"""Lines that resist points of high leverage, and the regression quantile, for one feature.
 
-Abs L1 caps the pull of a point far off in :math:`y`, not of a point far off in :math:`x`
-(:mod:`l1l2.regression`): a few points at the edge of the :math:`x` range can tilt the L2, the
-abs-L1 and the Huber line alike. The estimators here give up a little efficiency for a high
-*breakdown point*, the smallest fraction of the data that, moved anywhere, can move the line
-arbitrarily far:
-
-- :func:`theil_sen`: the median of the slopes through every pair of points (Theil 1950,
-  Sen 1968), breakdown point :math:`1 - 1/\sqrt2 \approx 29.3\%`.
-- :func:`least_trimmed_squares`: the least-squares line of the :math:`h` points it fits best
-  (Rousseeuw 1984), breakdown point up to 50% (with :math:`h` about half of the points).
-
-And beyond the median: :func:`quantile_fit`, the exact regression quantile (Koenker and
-Bassett 1978), the line that minimises the pinball loss, of which abs L1 is the case
-:math:`q = 1/2` (times two), as a :class:`Line` next to the others. It is a convenience over
-``l1l2.regression.solve(x, y, loss="quantile", quantile=q)``, which fits it (for any number of
-features); :func:`pinball` is the total of that loss, :func:`l1l2.losses.pinball`.
-
-All fit one feature with an intercept and return a :class:`Line`.
+Abs L1 caps the pull of a point far off in :math:`y`, not of one far off in :math:`x`
+(:mod:`l1l2.regression`). :func:`theil_sen` and :func:`least_trimmed_squares` trade a little
+efficiency for a high *breakdown point*, the smallest fraction of the data that, moved anywhere,
+can move the line arbitrarily far. :func:`quantile_fit` and :func:`pinball` set the regression
+quantile beside them. Each fits one feature with an intercept and returns a :class:`Line`.
 """
 
 from __future__ import annotations
@@ -45,10 +32,9 @@ __all__ = [
 #: The asymptotic breakdown point of the Theil-Sen slope, :math:`1 - 1/\sqrt2`.
 THEIL_SEN_BREAKDOWN: Final = 1.0 - 1.0 / math.sqrt(2.0)
 
-# Both estimators look at every pair of points: n (n - 1) / 2 pairs.
+# Theil-Sen and least trimmed squares look at every pair of points.
 _MAX_N: Final = 2_000
-# Concentration steps of least trimmed squares from one start, at most (they stop when the
-# subset of fitted points stops changing, usually after a handful).
+# Concentration steps of least trimmed squares from one start, at most (usually a handful).
 _C_STEPS: Final = 50
 
 
@@ -106,11 +92,6 @@ def _as_line_data(
     return inputs, targets
 
 
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    first, second = np.triu_indices(n, k=1)
-    return first, second
-
-
 def _exponent(*arrays: FloatArray) -> int:
     """The ``e`` with every value below ``2**e`` in size: dividing by ``2**e`` is exact."""
     largest = max(float(np.max(np.abs(a))) if a.size else 0.0 for a in arrays)
@@ -120,8 +101,7 @@ def _exponent(*arrays: FloatArray) -> int:
 def _scaled(inputs: FloatArray, targets: FloatArray) -> tuple[FloatArray, FloatArray, int, int]:
     """``x`` and ``y`` divided by powers of two (exact) to below 1 in size, and the exponents.
 
-    Every estimator here is equivariant, so it fits these and :func:`_unscaled` transforms the
-    line back: no difference, square or slope overflows or underflows whatever the units.
+    The estimators are equivariant: fitted to these, nothing overflows whatever the units.
     """
     ex, ey = _exponent(inputs), _exponent(targets)
     return np.ldexp(inputs, -ex), np.ldexp(targets, -ey), ex, ey
@@ -149,19 +129,15 @@ def theil_sen(x: ArrayLike, y: ArrayLike) -> Line:
         a = \operatorname{median}_{i < j,\ x_i \ne x_j} \frac{y_j - y_i}{x_j - x_i},
         \qquad b = \operatorname{median}_i\,(y_i - a\,x_i)
 
-    A point moved anywhere changes only the :math:`n - 1` slopes it takes part in, and the
-    median ignores how far they move: the slope stays bounded until about
-    :math:`1 - 1/\sqrt2 \approx 29.3\%` of the points are moved (:data:`THEIL_SEN_BREAKDOWN`),
-    because then half of the pairs hold a moved point. Pairs with equal :math:`x` have no slope
-    and are left out. (scikit-learn's ``TheilSenRegressor`` combines the pairs differently, by
-    the spatial median of their (intercept, slope) points, and gives a different line on data
-    that are not exactly linear.)
+    The median ignores how far the slopes through moved points move: the line stays bounded
+    until half the pairs hold a moved point, :data:`THEIL_SEN_BREAKDOWN` of the points (Theil
+    1950, Sen 1968). Pairs with equal :math:`x` are left out. (scikit-learn's
+    ``TheilSenRegressor`` takes a spatial median instead, a different line.)
 
     Parameters
     ----------
     x, y : array_like
-        Inputs and targets, shape ``(n,)``, finite, 2 to 2,000 points; ``x`` must not be
-        constant.
+        Inputs and targets, shape ``(n,)``, finite, 2 to 2,000 points; ``x`` not constant.
 
     Returns
     -------
@@ -176,7 +152,7 @@ def theil_sen(x: ArrayLike, y: ArrayLike) -> Line:
     Line(method='theil_sen', intercept=1.0, slope=2.0)
     """
     inputs, targets, ex, ey = _scaled(*_as_line_data(x, y))
-    first, second = _pairs(inputs.size)
+    first, second = np.triu_indices(inputs.size, k=1)
     run = inputs[second] - inputs[first]
     keep = run != 0.0
     with np.errstate(all="ignore"):
@@ -194,22 +170,15 @@ def least_trimmed_squares(x: ArrayLike, y: ArrayLike, *, h: int | None = None) -
         \min_{b,\,a}\ \sum_{k=1}^{h} r_{(k)}^2, \qquad r_i = y_i - b - a\,x_i,
 
     where :math:`r_{(1)}^2 \le r_{(2)}^2 \le \dots` are the squared residuals in increasing
-    order: the :math:`n - h` worst-fitted points do not count at all (Rousseeuw 1984). With the
-    default :math:`h = \lfloor (n + 3)/2 \rfloor` (half the points, plus what a line needs) the
-    breakdown point is about 50%, the most any line can have.
-
-    The objective has many local minima. The search starts from the line through every pair
-    of points and improves each by concentration steps (fit least squares to the :math:`h`
-    points with the smallest residuals, repeat until that subset stops changing, which never
-    raises the objective; Rousseeuw and Van Driessen's FAST-LTS), then keeps the best. Starting
-    from every pair makes it deterministic, and exact whenever some pair of points lies in the
-    best subset's basin, which is what the method relies on in practice.
+    order (Rousseeuw 1984): with the default :math:`h = \lfloor (n + 3)/2 \rfloor` the
+    breakdown point is about 50%. The search starts from the line through every pair of points
+    and improves each by concentration steps (least squares on the :math:`h` best-fitted points
+    until they stop changing: FAST-LTS), then keeps the best; deterministic.
 
     Parameters
     ----------
     x, y : array_like
-        Inputs and targets, shape ``(n,)``, finite, 3 to 2,000 points; ``x`` must not be
-        constant.
+        Inputs and targets, shape ``(n,)``, finite, 3 to 2,000 points; ``x`` not constant.
     h : int, optional
         How many points the line fits, from 2 to ``n`` (``n`` gives least squares).
 
@@ -229,7 +198,7 @@ def least_trimmed_squares(x: ArrayLike, y: ArrayLike, *, h: int | None = None) -
     n = inputs.size
     size = (n + 3) // 2 if h is None else check_int(h, "h", low=2, high=n)
     size = min(size, n)
-    first, second = _pairs(n)
+    first, second = np.triu_indices(n, k=1)
     run = inputs[second] - inputs[first]
     keep = run != 0.0
     best = (math.inf, 0.0, 0.0)
@@ -271,11 +240,8 @@ def pinball(y_true: ArrayLike, y_pred: ArrayLike, *, quantile: float) -> float:
     .. math:: \sum_i \rho_q(y_i - \hat y_i), \qquad
               \rho_q(r) = \max\bigl(q\,r,\ (q - 1)\,r\bigr)
 
-    A residual above the prediction costs :math:`q` per unit, one below it :math:`1 - q`: the
-    constant that minimises the total is a :math:`q`-quantile of ``y_true``, and :math:`q = 1/2`
-    gives half the abs-L1 total. The loss is written once, as the ``"quantile"`` row of
-    :data:`l1l2.losses.LOSSES`; this is ``losses.pinball(y_true, y_pred, quantile=quantile,
-    reduction="sum")``, kept here next to :func:`quantile_fit`.
+    The constant that minimises it is a :math:`q`-quantile of ``y_true``; :math:`q = 1/2`
+    gives half the abs-L1 total. The same as ``losses.pinball(..., reduction="sum")``.
 
     Parameters
     ----------
@@ -302,19 +268,14 @@ def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
 
     .. math:: \min_{b,\,a}\ \sum_i \rho_q(y_i - b - a\,x_i)
 
-    (:func:`pinball`): a convenience over ``l1l2.regression.solve(x, y, loss="quantile",
-    quantile=quantile)``, which computes it (abs L1's linear program with tilted costs, exact,
-    for any number of features) and which this only checks and repackages. It returns a
-    :class:`Line` like :func:`theil_sen` and :func:`least_trimmed_squares`, so that the three
-    can be set side by side, and it checks ``x`` as they do (one feature, at least two
-    different values), without their limit of 2,000 points. With :math:`q = 1/2` it is an
-    abs-L1 line. The minimiser need not be unique: ``solve`` reports that in ``Fit.unique``.
+    (:func:`pinball`), fitted by ``l1l2.regression.solve(x, y, loss="quantile",
+    quantile=quantile)`` (Koenker and Bassett 1978), which reports in ``Fit.unique`` whether it
+    is the only minimiser. With :math:`q = 1/2` it is an abs-L1 line.
 
     Parameters
     ----------
     x, y : array_like
-        Inputs and targets, shape ``(n,)``, finite, at least 2 points (at most 2e7 values, as
-        ``solve``); ``x`` must not be constant.
+        Inputs and targets, shape ``(n,)``, finite, at least 2 points; ``x`` not constant.
     quantile : float
         :math:`q`, strictly between 0 and 1.
 
