@@ -201,11 +201,7 @@ class _RecordingCanvas(FigureCanvasAgg):
 
 
 def new_axes(
-    ncols: int = 1,
-    *,
-    nrows: int = 1,
-    width: float | None = None,
-    height: float | None = None,
+    ncols: int = 1, *, nrows: int = 1, width: float | None = None, height: float | None = None
 ) -> NDArray[np.object_]:
     """Return ``ncols`` side-by-side Axes (per row) on a new figure as wide as the text column.
 
@@ -396,10 +392,7 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
 
 
 def _place_legends(figure: Figure) -> float:
-    """Move each panel's legend off its data; return the inches the legends below add.
-
-    That is, per row of panels, the tallest legend moved below a panel of the row.
-    """
+    """Move each panel's legend off its data; return the inches added below (per row, the most)."""
     renderer = figure._get_renderer()  # type: ignore[attr-defined]  # what layout engines use
     below: dict[int, float] = {}
     for ax in figure.axes:
@@ -425,8 +418,7 @@ def _place_legends(figure: Figure) -> float:
 class _BookLayout(ConstrainedLayoutEngine):
     """Constrained layout that places every legend off the data.
 
-    A legend moved below its panel makes the figure taller by its height, so that the panels
-    keep their size (and the other legends their free spots).
+    A legend moved below its panel makes the figure taller, so that the panels keep their size.
     """
 
     def execute(self, fig: Figure) -> Any:
@@ -599,11 +591,7 @@ def _per_sample_curves(
 
 
 def plot_penalty_bars(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    unit: str = "apples",
-    ax: Axes | None = None,
+    y_true: ArrayLike, y_pred: ArrayLike, *, unit: str = "apples", ax: Axes | None = None
 ) -> Axes:
     """Plot each prediction's L1 and L2 penalty as bars, with the two means as dashed lines.
 
@@ -890,12 +878,7 @@ def _log_loss_axis(ax: Axes, scale: str, losses_drawn: list[NDArray[np.float64]]
         ax.set_ylim(top=_LOG_TOP)
 
 
-def plot_lr(
-    schedules: Mapping[str, Schedule],
-    steps: int,
-    *,
-    ax: Axes | None = None,
-) -> Axes:
+def plot_lr(schedules: Mapping[str, Schedule], steps: int, *, ax: Axes | None = None) -> Axes:
     """Plot learning-rate schedules over ``steps`` updates.
 
     Parameters
@@ -1130,17 +1113,15 @@ def plot_total_loss(
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     truth = None if true_w is None else check_scalar(true_w, "true_w")
     ax = _axes(ax)
-    ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
-    low, high = _w_window(w_range, [*ratios.tolist(), settle, *([] if truth is None else [truth])])
-    total = _total_loss_curve(
-        ax, inputs, targets, loss=loss, delta=d, w=np.linspace(low, high, 1601)
-    )
-    if loss == "l1":
-        flat_low, flat_high = (float(end) for end in experiments.l1_interval(inputs, targets))
-        if flat_high > flat_low:
-            _flat_bottom(ax, flat_low, flat_high, color=color_for("l1"), vertical=True)
-    _sample_ticks(ax, ratios, total)
+    if w_range is None:  # every sample's y / x, the minimiser and the true w, with 15% margins
+        shown = [*(targets / inputs).tolist(), settle, *([] if truth is None else [truth])]
+        low, high = min(shown), max(shown)
+        pad = 0.15 * (high - low) if high > low else 1.0
+        low, high = low - pad, high + pad
+    else:
+        low, high = _pair(w_range, "w_range", equal=False)
+    _total_loss_curve(ax, inputs, targets, loss=loss, delta=d, w=np.linspace(low, high, 1601))
     _reference_line(ax, "settle", settle, vertical=True)
     if truth is not None:
         _reference_line(ax, "true_w", truth, vertical=True)
@@ -1159,13 +1140,13 @@ def _total_loss_curve(
     loss: str,
     delta: float,
     w: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Draw the total loss over the samples ``x``, ``y`` at each ``w``; return those totals."""
+) -> None:
+    """Draw the total loss over the samples at each ``w``, abs L1's flat bottom and each y / x."""
     predictions = w[:, np.newaxis] * x
     per_sample = _per_sample(loss, delta)(
         np.broadcast_to(y, predictions.shape), predictions, reduction="none"
     )
-    total: NDArray[np.float64] = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
+    total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
     ax.plot(
         w,
         total,
@@ -1175,25 +1156,15 @@ def _total_loss_curve(
         label=f"total {label_for(loss)} loss",
         gid="total",
     )
-    return total
-
-
-def _w_window(w_range: object, points: list[float]) -> tuple[float, float]:
-    """Return ``w_range`` checked, or a window around ``points`` with a margin of 15%."""
-    if w_range is None:
-        low, high = min(points), max(points)
-        pad = 0.15 * (high - low) if high > low else 1.0
-        return low - pad, high + pad
-    return _pair(w_range, "w_range", equal=False)
-
-
-def _sample_ticks(ax: Axes, ratios: NDArray[np.float64], total: NDArray[np.float64]) -> None:
-    """Mark each sample's own best weight y / x as a tick just below the total-loss curve."""
+    if loss == "l1":
+        low, high = (float(end) for end in experiments.l1_interval(x, y))
+        if high > low:
+            _flat_bottom(ax, low, high, color=color_for("l1"), vertical=True)
+    # Each sample's own best weight, y / x, as a tick just below the curve.
     bottom = float(total.min())
-    span = float(total.max()) - bottom
     ax.plot(
-        ratios,
-        np.full(ratios.shape, bottom - 0.04 * span),
+        y / x,
+        np.full(y.shape, bottom - 0.04 * (float(total.max()) - bottom)),
         linestyle="none",
         marker="|",
         markersize=12,
@@ -1290,13 +1261,12 @@ def plot_fits(
     for fit in chosen:
         repeat = seen.get(fit.loss, 0)
         seen[fit.loss] = repeat + 1
+        style = linestyle_for(fit.loss) if repeat == 0 else LINESTYLES[repeat % len(LINESTYLES)]
         ax.plot(
             grid,
             fit.intercept + float(fit.coef[0]) * grid,
             color=color_for(fit.loss),
-            linestyle=(
-                linestyle_for(fit.loss) if repeat == 0 else LINESTYLES[repeat % len(LINESTYLES)]
-            ),
+            linestyle=style,
             linewidth=1.8,
             label=_fit_label(fit),
             gid=f"fit-{fit.loss}",
