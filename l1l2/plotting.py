@@ -1088,10 +1088,8 @@ def plot_total_loss(
 
     Parameters
     ----------
-    x : array_like
-        Inputs, broadcastable to the shape of ``y``; none zero.
-    y : array_like
-        Targets of one data set, 1-D.
+    x, y : array_like
+        Inputs (none zero, broadcastable to the shape of ``y``) and targets of one data set, 1-D.
     loss : {"l1", "l2", "huber"}
         The loss; ``delta`` is Huber's threshold.
     w_range : (float, float), optional
