@@ -1,15 +1,18 @@
 """The figures of the book, as small functions that draw into a matplotlib ``Axes``.
 
-Every ``plot_*`` function takes ``ax=None`` (a new figure when omitted), returns the ``Axes`` (or an
-array of them), labels every axis with its unit, adds a legend, and never calls ``plt.show()``.
-Colours come from the Okabe-Ito palette, which stays distinct under the common colour-vision
-deficiencies, and figures get an opaque white background so that they stay readable on a dark page.
+Every ``plot_*`` function takes ``ax`` (where to draw; a new figure of :func:`new_axes` when
+omitted) and returns the ``Axes`` it drew on (or an array of them). It labels every axis with its
+unit, adds a legend and never calls ``plt.show()``. Each loss keeps its colour, label and line
+style of :mod:`l1l2.vocabulary` in every figure; the colours are the Okabe-Ito palette, which
+stays distinct under the common colour-vision deficiencies. Figures are as wide as the book's
+text column, on an opaque white background that stays readable on a dark page. A ``true_w``
+argument draws the true w as a grey dash-dot-dot reference line.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -22,11 +25,10 @@ try:
     from matplotlib.axes import Axes
     from matplotlib.backend_bases import RendererBase
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import Collection, PathCollection
+    from matplotlib.collections import PathCollection
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.legend import Legend
-    from matplotlib.lines import Line2D
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox, ScaledTranslation
 except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
@@ -77,9 +79,36 @@ LOSS_COLORS: Final[dict[str, str]] = {name: row.color for name, row in vocabular
 LOSS_LABELS: Final[dict[str, str]] = {name: row.label for name, row in vocabulary.LOSSES.items()}
 
 _CYCLE: Final = vocabulary.CYCLE
-_REFERENCE: Final = vocabulary.PALETTE["grey"]  # reference lines: the true w, zero, the samples
+_REFERENCE: Final = vocabulary.PALETTE["grey"]  # reference lines: zero, the samples, ±δ
 _DRAWABLE: Final = 1e300  # the largest magnitude a line draws (axis arithmetic overflows above)
 _LOG_TOP: Final = 1e100  # the highest a logarithmic loss axis goes (its ticks overflow far above)
+
+# -- The book's figure style: sizes and fonts, chosen here and nowhere else ----------------------
+#
+# A figure is drawn as wide as the text column it is shown in (about 680 CSS px on a desktop) at
+# FIGURE_DPI, so that it is shown at the size it was drawn: a font of f points appears at
+# f * FIGURE_DPI / 72 CSS px, and the smallest text of the book (9 pt) at 12.5 px.
+
+#: The width of every figure, in inches: the book's text column at ``FIGURE_DPI``.
+COLUMN_WIDTH: Final = 6.5
+#: Pixels per inch of the figures (and of their PNGs in the notebooks).
+FIGURE_DPI: Final = 100
+_HEIGHTS: Final = (4.0, 3.1, 2.7)  # inches a row of 1, 2, 3 (or more) panels is high by default
+#: Font sizes in points of the figures' text.
+STYLE: Final[dict[str, float]] = {
+    "font.size": 10.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 10.0,
+    "xtick.labelsize": 9.0,
+    "ytick.labelsize": 9.0,
+    "legend.fontsize": 9.0,
+    "figure.titlesize": 11.0,
+}
+#: Line styles of the series of one panel, in the order they are drawn (beside the palette's
+#: colours, so that series differ by colour and by line style).
+LINESTYLES: Final = ("-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)))
+#: The PNG tEXt key that records a figure's smallest text size, for the test of the rendered book.
+PNG_TEXT_KEY: Final = "l1l2 smallest text (pt)"
 
 
 def _series_key(key: object, index: object) -> int:
@@ -100,14 +129,12 @@ def color_for(key: str, index: int = 0) -> str:
     key : str
         A loss name (``"l1"``, ...) or any other label.
     index : int
-        Which palette colour a key that is not a loss name gets, an integer >= 0 (the palette
-        repeats after seven colours).
+        Which palette colour a key that is not a loss name gets, >= 0 (cycling after seven).
 
     Examples
     --------
     >>> color_for("l2")
     '#E69F00'
-
     """
     position = _series_key(key, index)
     return LOSS_COLORS.get(key, _CYCLE[position % len(_CYCLE)])
@@ -116,14 +143,10 @@ def color_for(key: str, index: int = 0) -> str:
 def linestyle_for(key: str, index: int = 0) -> str | tuple[float, tuple[float, ...]]:
     """Return the book's line style for a loss name, or the ``index``-th of ``LINESTYLES``.
 
-    Each loss keeps its style in every figure (its row of :mod:`l1l2.vocabulary`), so that
-    its lines differ from the others' without colour too.
-
     Examples
     --------
     >>> linestyle_for("l2")
     '--'
-
     """
     position = _series_key(key, index)
     if key in vocabulary.LOSSES:
@@ -138,41 +161,9 @@ def label_for(key: str) -> str:
     --------
     >>> label_for("l1")
     'abs L1'
-
     """
     _series_key(key, 0)
     return LOSS_LABELS.get(key, key)
-
-
-# -- The book's figure style: sizes and fonts, chosen here and nowhere else ----------------------
-#
-# A figure is drawn as wide as the text column it is shown in (about 680 CSS px on a desktop),
-# at FIGURE_DPI pixels per inch, so that it is shown at the size it was drawn: a font of f points
-# then appears at f * FIGURE_DPI / 72 CSS px, and the smallest text of the book (9 pt, ticks and
-# legends) at 12.5 px. Panels share the column instead of adding their widths.
-
-#: The width of every figure, in inches: the book's text column at ``FIGURE_DPI``.
-COLUMN_WIDTH: Final = 6.5
-#: Pixels per inch of the figures (and of their PNGs in the notebooks).
-FIGURE_DPI: Final = 100
-#: The default height of a figure with 1, 2, 3, ... panels, in inches (the last for more).
-_HEIGHTS: Final = (4.0, 3.1, 2.7)
-#: Font sizes in points: what the figures' text is drawn at (9 pt = 12.5 px at ``FIGURE_DPI``).
-STYLE: Final[dict[str, float]] = {
-    "font.size": 10.0,
-    "axes.titlesize": 10.0,
-    "axes.labelsize": 10.0,
-    "xtick.labelsize": 9.0,
-    "ytick.labelsize": 9.0,
-    "legend.fontsize": 9.0,
-    "figure.titlesize": 11.0,
-}
-#: Line styles of the series of one panel, in the order they are drawn (with the colours of
-#: the palette, so that series differ by colour and by line style).
-LINESTYLES: Final = ("-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)))
-# A figure's PNG records the size of its smallest text (a tEXt chunk), so that a test of the
-# rendered book can tell how large that text is shown on the page.
-PNG_TEXT_KEY: Final = "l1l2 smallest text (pt)"
 
 
 def _opaque(fig: Figure | object) -> None:
@@ -182,16 +173,7 @@ def _opaque(fig: Figure | object) -> None:
 
 
 def smallest_text(fig: Figure) -> float:
-    """Return the size in points of the smallest visible text of ``fig`` (ticks, legends, ...).
-
-    Examples
-    --------
-    >>> ax = new_axes(1)[0]
-    >>> smallest_text(ax.figure)
-    9.0
-    >>> plt.close(ax.figure)
-
-    """
+    """Return the size in points of the smallest visible text of ``fig`` (ticks, legends, ...)."""
     fig.canvas.draw()  # tick labels exist once the figure has been drawn
     sizes = [
         float(t.get_fontsize())
@@ -218,38 +200,21 @@ class _RecordingCanvas(FigureCanvasAgg):
         write(filename_or_obj, metadata=record, pil_kwargs=pil_kwargs)  # type: ignore[no-untyped-call]
 
 
-def _style_axes(ax: Axes) -> None:
-    """Give ``ax`` the book's tick sizes and a colour-and-line-style cycle for its series."""
-    ax.tick_params(labelsize=STYLE["xtick.labelsize"])
-    ax.title.set_fontsize(STYLE["axes.titlesize"])
-    ax.xaxis.label.set_fontsize(STYLE["axes.labelsize"])
-    ax.yaxis.label.set_fontsize(STYLE["axes.labelsize"])
-    count = len(LINESTYLES)
-    ax.set_prop_cycle(color=list(_CYCLE[:count]), linestyle=list(LINESTYLES))
-
-
 def new_axes(
-    ncols: int = 1,
-    *,
-    nrows: int = 1,
-    width: float | None = None,
-    height: float | None = None,
+    ncols: int = 1, *, nrows: int = 1, width: float | None = None, height: float | None = None
 ) -> NDArray[np.object_]:
     """Return ``ncols`` side-by-side Axes (per row) on a new figure as wide as the text column.
 
-    The figure is ``COLUMN_WIDTH`` inches wide at ``FIGURE_DPI`` (its panels share that
-    width), its text is sized by ``STYLE``, its series cycle through the palette and
-    ``LINESTYLES``, and its background is opaque white.
+    The figure is in the book's style: text sized by ``STYLE``, series that cycle through the
+    palette and ``LINESTYLES``, and legends placed off the data when it is drawn.
 
     Parameters
     ----------
-    ncols : int
-        Number of panels side by side, at least 1.
-    nrows : int
-        Number of rows of panels, at least 1.
+    ncols, nrows : int
+        Number of panels side by side, and of rows of them; at least 1 each.
     width : float, optional
-        Width of the whole figure in inches, at most ``COLUMN_WIDTH`` (the default): a wider
-        figure would be shrunk to the column, and its text with it.
+        Width of the figure in inches, at most ``COLUMN_WIDTH`` (the default): a wider figure
+        would be shrunk to the column, and its text with it.
     height : float, optional
         Height of the figure in inches; by default 4 a row for one panel, less for more.
 
@@ -266,7 +231,6 @@ def new_axes(
     >>> axes[0].figure.get_size_inches().tolist()
     [6.5, 3.1]
     >>> plt.close(axes[0].figure)
-
     """
     count = check_int(ncols, "ncols", low=1)
     rows = check_int(nrows, "nrows", low=1)
@@ -285,8 +249,9 @@ def new_axes(
         _RecordingCanvas(fig)
     _opaque(fig)
     panels = np.asarray(axes, dtype=object).ravel()
-    for ax in panels:
-        _style_axes(ax)
+    for ax in panels:  # ticks are made when drawn, outside rc_context: give them their size
+        ax.tick_params(labelsize=STYLE["xtick.labelsize"])
+        ax.set_prop_cycle(color=list(_CYCLE[: len(LINESTYLES)]), linestyle=list(LINESTYLES))
     return panels
 
 
@@ -300,24 +265,16 @@ def _finish(ax: Axes, *, grid: str = "both") -> Axes:
 
 # -- Legends that cover no data -----------------------------------------------------------------
 #
-# Where a legend goes is decided here, once for every figure of new_axes, when the figure is
-# drawn: after the plotting functions and the chapter's own code have set the final limits and
-# scales. A legend stays where it is if it covers nothing drawn in its panel; else it takes the
-# first spot of _SPOTS inside the panel that covers nothing; else it goes below the panel, under
-# its axis label, in as many columns as the panel is wide enough for. "Drawn" is every line (its
-# segments, or its markers alone), scatter marker, bar, band, histogram outline and annotation.
+# A figure of new_axes places its legends when it is drawn (_BookLayout), after the plotting
+# functions and the chapter's own code have set the final limits and scales. A legend stays where
+# it is if it covers nothing drawn in its panel (a line's segments or markers, a scatter marker,
+# bar, band, histogram outline or annotation); else it takes the first spot of _SPOTS that
+# covers nothing; else it goes below the panel, in as many columns as the panel is wide enough for.
 
-#: The spots a legend may take inside its panel, in order of preference.
 _SPOTS: Final = (
-    "upper right",
-    "upper left",
-    "lower left",
-    "lower right",
-    "upper center",
-    "lower center",
-    "center left",
-    "center right",
-)
+    "upper right", "upper left", "lower left", "lower right",
+    "upper center", "lower center", "center left", "center right",
+)  # fmt: skip
 _LEGEND_GAP: Final = 0.06  # inches between the axis label and a legend placed below the panel
 
 
@@ -326,75 +283,70 @@ def _segments_cross(p0: NDArray[np.float64], p1: NDArray[np.float64], box: Bbox)
     finite = np.all(np.isfinite(p0) & np.isfinite(p1), axis=1)
     p0, p1 = p0[finite], p1[finite]
     d = p1 - p0
-    enter, leave = np.zeros(len(p0)), np.ones(len(p0))
-    inside = np.ones(len(p0), dtype=bool)
-    edges = (
-        (-d[:, 0], p0[:, 0] - box.x0),
-        (d[:, 0], box.x1 - p0[:, 0]),
-        (-d[:, 1], p0[:, 1] - box.y0),
-        (d[:, 1], box.y1 - p0[:, 1]),
-    )
-    for p, q in edges:
-        inside &= (p != 0) | (q >= 0)  # parallel to this edge and outside it
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t = q / p
-        enter = np.where(p < 0, np.maximum(enter, t), enter)
-        leave = np.where(p > 0, np.minimum(leave, t), leave)
+    # The segment p0 + t d, 0 <= t <= 1, is inside the box where p t <= q at each of its edges.
+    p = np.stack([-d[:, 0], d[:, 0], -d[:, 1], d[:, 1]])
+    q = np.stack([p0[:, 0] - box.x0, box.x1 - p0[:, 0], p0[:, 1] - box.y0, box.y1 - p0[:, 1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = q / p
+    enter = np.where(p < 0, t, 0.0).max(axis=0)
+    leave = np.where(p > 0, t, 1.0).min(axis=0)
+    inside = np.all((p != 0) | (q >= 0), axis=0)  # not parallel to an edge and outside it
     return bool(np.any(inside & (enter <= leave)))
 
 
-def _points_in(points: NDArray[np.float64], box: Bbox, pad: float = 0.0) -> bool:
-    """Whether a point (display px), grown by ``pad`` px, reaches into ``box``."""
-    x, y = points[:, 0], points[:, 1]
+def _points_in(points: NDArray[np.float64], box: Bbox) -> bool:
+    """Whether a point (display px) lies in ``box``."""
     with np.errstate(invalid="ignore"):
-        return bool(
-            np.any(
-                (x >= box.x0 - pad)
-                & (x <= box.x1 + pad)
-                & (y >= box.y0 - pad)
-                & (y <= box.y1 + pad)
-            )
-        )
+        inside = np.all((points >= box.min) & (points <= box.max), axis=1)
+    return bool(np.any(inside))
 
 
-def _path_covers(xy: NDArray[np.float64], box: Bbox, *, area: bool, closed: bool = False) -> bool:
-    """Whether the outline ``xy`` (display px), or its extent when ``area``, reaches ``box``."""
-    xy = xy[np.all(np.isfinite(xy), axis=1)] if area else xy
-    if len(xy) == 0:
-        return False
-    if area:
-        low, high = xy.min(axis=0), xy.max(axis=0)
-        return bool(
-            low[0] <= box.x1 and high[0] >= box.x0 and low[1] <= box.y1 and high[1] >= box.y0
-        )
-    if closed:
+def _drawn(
+    ax: Axes, renderer: RendererBase, px: float
+) -> Iterator[tuple[str, NDArray[np.float64], float]]:
+    """Yield what ``ax`` draws as (kind, display px, reach in px beyond them).
+
+    The kind is ``"points"`` (markers), ``"line"``, ``"loop"`` (a closed outline) or ``"area"``.
+    """
+    for line in ax.lines:
+        if not line.get_visible():
+            continue
+        xy = line.get_transform().transform(line.get_xydata())
+        if line.get_linestyle() not in ("None", "", " "):
+            yield "line", xy, line.get_linewidth() * px / 2
+        if line.get_marker() not in ("None", "", " ", None):
+            yield "points", xy, line.get_markersize() * px / 2
+    for collection in ax.collections:
+        if not collection.get_visible():
+            continue
+        if isinstance(collection, PathCollection):  # scatter: a marker at each offset
+            offsets = collection.get_offset_transform().transform(collection.get_offsets())
+            size = float(np.sqrt(np.max(collection.get_sizes(), initial=36.0)))
+            yield "points", np.asarray(offsets), size * px / 2
+            continue
+        kind = "area" if np.any(np.asarray(collection.get_facecolor())[..., 3:] > 0) else "line"
+        transform = collection.get_transform()
+        for path in collection.get_paths():
+            yield kind, transform.transform(path.vertices), 0.0
+    for patch in ax.patches:
+        if patch.get_visible():
+            xy = patch.get_transform().transform(patch.get_path().vertices)
+            yield "area" if patch.get_fill() else "loop", xy, 0.0
+    for text in ax.texts:
+        if text.get_visible() and text.get_text().strip():
+            yield "area", text.get_window_extent(renderer).get_points(), 0.0
+
+
+def _reaches(kind: str, xy: NDArray[np.float64], box: Bbox) -> bool:
+    """Whether a thing drawn, of a ``kind`` that _drawn yields, reaches into ``box``."""
+    if kind == "points":
+        return _points_in(xy, box)
+    if kind == "area":  # its extent
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        return len(xy) > 0 and bool(Bbox([xy.min(axis=0), xy.max(axis=0)]).overlaps(box))
+    if kind == "loop" and len(xy):
         xy = np.vstack([xy, xy[:1]])
     return _points_in(xy, box) or _segments_cross(xy[:-1], xy[1:], box)
-
-
-def _line_covers(line: Line2D, box: Bbox, px: float) -> bool:
-    """Whether a line's segments (or its markers alone) reach into ``box`` (display px)."""
-    xy = line.get_transform().transform(line.get_xydata())
-    drawn = line.get_linestyle() not in ("None", "", " ")
-    grown = box.padded(line.get_linewidth() * px / 2)
-    marked = line.get_marker() not in ("None", "", " ", None)
-    return (drawn and _path_covers(xy, grown, area=False)) or (
-        marked and _points_in(xy, box, line.get_markersize() * px / 2)
-    )
-
-
-def _collection_covers(collection: Collection, box: Bbox, px: float) -> bool:
-    """Whether scatter markers, vertical lines or filled areas reach into ``box``."""
-    if isinstance(collection, PathCollection):  # scatter: a marker at each offset
-        offsets = collection.get_offset_transform().transform(collection.get_offsets())
-        size = float(np.sqrt(np.max(collection.get_sizes(), initial=36.0)))
-        return _points_in(np.asarray(offsets), box, size * px / 2)
-    transform = collection.get_transform()
-    area = bool(np.any(np.asarray(collection.get_facecolor())[..., 3:] > 0))
-    return any(
-        _path_covers(transform.transform(path.vertices), box, area=area)
-        for path in collection.get_paths()
-    )
 
 
 def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
@@ -403,32 +355,13 @@ def _covers(ax: Axes, legend_box: Bbox, renderer: RendererBase) -> bool:
     if box is None:
         return False  # outside the panel: it covers nothing of it
     px = float(np.asarray(renderer.points_to_pixels(1.0)))  # display px in a point
-    return (
-        any(_line_covers(line, box, px) for line in ax.lines if line.get_visible())
-        or any(_collection_covers(c, box, px) for c in ax.collections if c.get_visible())
-        or any(
-            _path_covers(
-                patch.get_transform().transform(patch.get_path().vertices),
-                box,
-                area=patch.get_fill(),
-                closed=True,
-            )
-            for patch in ax.patches
-            if patch.get_visible()
-        )
-        or any(
-            bool(text.get_text().strip()) and text.get_window_extent(renderer).overlaps(box)
-            for text in ax.texts
-            if text.get_visible()
-        )
+    return any(
+        _reaches(kind, xy, box.padded(reach)) for kind, xy, reach in _drawn(ax, renderer, px)
     )
 
 
 def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
-    """Replace ``legend`` by the same entries below the panel, under its axis label.
-
-    Returns the height it takes there, in inches (the figure grows by it: _BookLayout).
-    """
+    """Replace ``legend`` by the same entries below the panel; return the inches it takes."""
     figure = ax.get_figure(root=True)
     assert figure is not None
     under = ax.xaxis.get_tightbbox(renderer)
@@ -459,11 +392,7 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
 
 
 def _place_legends(figure: Figure) -> float:
-    """Move each panel's legend off its data (see above); return the height it adds below.
-
-    That is the height, in inches, of the legends moved below their panels (per row of
-    panels, the tallest).
-    """
+    """Move each panel's legend off its data; return the inches added below (per row, the most)."""
     renderer = figure._get_renderer()  # type: ignore[attr-defined]  # what layout engines use
     below: dict[int, float] = {}
     for ax in figure.axes:
@@ -487,10 +416,9 @@ def _place_legends(figure: Figure) -> float:
 
 
 class _BookLayout(ConstrainedLayoutEngine):
-    """Constrained layout, with every legend placed where it covers no data (see above).
+    """Constrained layout that places every legend off the data.
 
-    A legend moved below its panel makes the figure taller by its height, so that the panels
-    keep their size (and the other legends their free spots).
+    A legend moved below its panel makes the figure taller, so that the panels keep their size.
     """
 
     def execute(self, fig: Figure) -> Any:
@@ -541,17 +469,6 @@ def _check_history(history: object, name: str = "history") -> History:
     return history
 
 
-def _select_run(
-    values: NDArray[np.float64], run: int | None, runs: int | None
-) -> NDArray[np.float64]:
-    if runs is None or run is None:
-        return values
-    index = check_int(run, "run", low=0)
-    if index >= runs:
-        raise ArgumentValueError("run", f"run must be < {runs} (the number of runs), got {index}")
-    return values[:, index]
-
-
 def drawable(values: NDArray[np.float64]) -> NDArray[np.float64]:
     r"""Return ``values`` with NaN (a gap in the line) where matplotlib cannot place a point.
 
@@ -562,59 +479,24 @@ def drawable(values: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.where(np.abs(values) <= _DRAWABLE, values, np.nan)
 
 
-def _line(
-    ax: Axes,
-    steps: NDArray[np.float64],
-    values: NDArray[np.float64],
-    *,
-    color: str | None,
-    label: str | None,
-    gid: str,
-    run_labels: Sequence[str] = (),
-) -> None:
-    """Draw one trajectory, a few side by side (one series each), or many as one thin bundle."""
-    values = drawable(values)
-    if values.ndim == 1:
-        ax.plot(steps, values, color=color, label=label, linewidth=1.6, gid=gid)
-        return
-    if values.shape[1] <= len(LINESTYLES):
-        # A few runs: each its own series, in the next colour and line style of the axes.
-        for k in range(values.shape[1]):
-            name = run_labels[k] if k < len(run_labels) else f"run {k}"
-            ax.plot(
-                steps,
-                values[:, k],
-                label=name if label is None else f"{label}, {name}",
-                linewidth=1.6,
-                gid=gid,
-            )
-        return
-    # Many runs: thin lines, one legend entry.
-    alpha = max(0.08, min(0.8, 4.0 / values.shape[1]))
-    for k in range(values.shape[1]):
-        ax.plot(
-            steps,
-            values[:, k],
-            color=color or _CYCLE[0],
-            linestyle="-",
-            alpha=alpha,
-            linewidth=0.8,
-            label=label if k == 0 else None,
-            gid=gid,
-        )
-
-
 def _run_labels(h: History) -> list[str]:
     """Name the runs of a many-run history by their learning rate when that tells them apart."""
     if h.runs is None:
         return []
     rates = np.asarray(h.lr, dtype=np.float64).reshape(h.lr.shape[0], -1)
-    if rates.shape[1] != h.runs or not np.all(rates == rates[:1]):
-        return [f"run {k}" for k in range(h.runs)]  # shared or changing rates
-    first = rates[0]
-    if np.unique(first).size != first.size:
+    shared_or_changing = rates.shape[1] != h.runs or not np.all(rates == rates[:1])
+    if shared_or_changing or np.unique(rates[0]).size != h.runs:
         return [f"run {k}" for k in range(h.runs)]
-    return [f"lr = {rate:g}" for rate in first]
+    return [f"lr = {rate:g}" for rate in rates[0]]
+
+
+# Each loss's formula in the legends of plot_penalties and of plot_gradients (d: Huber's delta).
+_FORMULAS: Final = {
+    "signed": ("r", "1"),
+    "l1": ("|r|", "sign(r)"),
+    "l2": ("r²", "2r"),
+    "huber": ("δ = {d:g}", "clip(r, -{d:g}, {d:g})"),
+}
 
 
 def plot_penalties(
@@ -637,12 +519,6 @@ def plot_penalties(
         The Huber threshold, when ``"huber"`` is shown.
     marks : sequence of float
         Errors at which to mark and annotate each loss's penalty (for example ``(2, 10)``).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     Examples
     --------
@@ -650,15 +526,13 @@ def plot_penalties(
     >>> ax.get_legend_handles_labels()[1]
     ['abs L1: |r|', 'L2: r²']
     >>> plt.close(ax.figure)
-
     """
     top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    formulas = {"signed": "r", "l1": "|r|", "l2": "r²", "huber": f"δ = {d:g}"}
     names = _loss_names(losses_to_show)
     mark_at = _marks(marks)
     ax = _axes(ax)
-    _per_sample_curves(ax, names, top, d, slope=False, formulas=formulas, samples=401)
+    _per_sample_curves(ax, names, top, d, slope=False)
     for name in names:
         for m in mark_at:
             point = float(_per_sample(name, d)(np.zeros(1), np.array([m]), reduction="sum"))
@@ -696,26 +570,20 @@ def _per_sample(name: str, delta: float, *, slope: bool = False) -> Callable[...
 
 
 def _per_sample_curves(
-    ax: Axes,
-    names: Sequence[str],
-    top: float,
-    delta: float,
-    *,
-    slope: bool,
-    formulas: Mapping[str, str],
-    samples: int,
+    ax: Axes, names: Sequence[str], top: float, delta: float, *, slope: bool
 ) -> None:
     """Draw each loss's per-sample penalty (or its slope) over errors from -top to top."""
-    r = np.linspace(-top, top, samples)
+    r = np.linspace(-top, top, 801 if slope else 401)
     zero = np.zeros_like(r)
     for name in names:
+        formula = _FORMULAS[name][slope].format(d=delta)
         ax.plot(
             r,
             _per_sample(name, delta, slope=slope)(zero, r, reduction="none"),
             color=color_for(name),
             linestyle=linestyle_for(name),
             linewidth=2,
-            label=f"{label_for(name)}: {formulas[name]}",
+            label=f"{label_for(name)}: {formula}",
             gid=name,
         )
     ax.set_xlabel("error r = prediction - truth (units of y)")
@@ -723,11 +591,7 @@ def _per_sample_curves(
 
 
 def plot_penalty_bars(
-    y_true: ArrayLike,
-    y_pred: ArrayLike,
-    *,
-    unit: str = "apples",
-    ax: Axes | None = None,
+    y_true: ArrayLike, y_pred: ArrayLike, *, unit: str = "apples", ax: Axes | None = None
 ) -> Axes:
     """Plot each prediction's L1 and L2 penalty as bars, with the two means as dashed lines.
 
@@ -737,12 +601,6 @@ def plot_penalty_bars(
         1-D targets and predictions of one length.
     unit : str
         The unit of ``y``, for the axis labels.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     Examples
     --------
@@ -750,10 +608,8 @@ def plot_penalty_bars(
     >>> ax.get_legend() is not None
     True
     >>> plt.close(ax.figure)
-
     """
-    truth = as_float_array(y_true, "y_true")
-    pred = as_float_array(y_pred, "y_pred")
+    truth, pred = as_float_array(y_true, "y_true"), as_float_array(y_pred, "y_pred")
     if truth.ndim != 1 or truth.shape != pred.shape:
         raise ArgumentValueError(
             "y_pred",
@@ -762,17 +618,35 @@ def plot_penalty_bars(
         )
     ax = _axes(ax)
     positions = np.arange(truth.size)
+    _penalty_bars(ax, positions, truth, pred, unit)
+    ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
+    ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
+    ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
+    return _finish(ax, grid="y")
+
+
+def _penalty_bars(
+    ax: Axes,
+    positions: NDArray[np.int_],
+    truth: NDArray[np.float64],
+    pred: NDArray[np.float64],
+    unit: str,
+) -> None:
+    """Draw each prediction's L1 and L2 penalty as a pair of bars, and each loss's mean."""
     width = 0.38
-    # Per loss: the penalty of each prediction, its bar label and hatch, its mean and dash.
+    # Per loss: the side of its bars, their label and hatch, the label and dash of its mean.
     series = (
-        ("l1", losses.l1(truth, pred, reduction="none"), f"|error| ({unit})", None, "--"),
-        ("l2", losses.l2(truth, pred, reduction="none"), f"error² ({unit}²)", "//", ":"),
+        ("l1", -1, f"|error| ({unit})", None, "L1 = mean |error|", "--"),
+        ("l2", 1, f"error² ({unit}²)", "//", "L2 = mean error²", ":"),
     )
-    means = {"l1": "L1 = mean |error|", "l2": "L2 = mean error²"}
-    for side, (name, values, label, hatch, _) in zip((-1, 1), series, strict=True):
+    penalties = {
+        "l1": losses.l1(truth, pred, reduction="none"),
+        "l2": losses.l2(truth, pred, reduction="none"),
+    }
+    for name, side, label, hatch, mean_label, dash in series:
         ax.bar(
             positions + side * width / 2,
-            values,
+            penalties[name],
             width,
             color=color_for(name),
             hatch=hatch,
@@ -780,19 +654,14 @@ def plot_penalty_bars(
             label=label,
             gid=name,
         )
-    for name, values, _, _, dash in series:
-        mean = float(values.mean())
+        mean = float(penalties[name].mean())
         ax.axhline(
             mean,
             color=color_for(name),
             linestyle=dash,
-            label=f"{means[name]} = {mean:.2f}",
+            label=f"{mean_label} = {mean:.2f}",
             gid=f"{name} mean",
         )
-    ax.set_xticks(positions, [f"predicted {p:g}" for p in pred])
-    ax.set_xlabel(f"prediction (truth: {', '.join(f'{t:g}' for t in np.unique(truth))} {unit})")
-    ax.set_ylabel(f"penalty ({unit} for L1, {unit}² for L2)")
-    return _finish(ax, grid="y")
 
 
 def plot_loss(
@@ -815,13 +684,6 @@ def plot_loss(
         Line colour; the first palette colour when omitted.
     run : int, optional
         For a many-run history, draw only this run (otherwise every run, thinly).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
     """
     ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
     ax.set_ylabel("batch loss")
@@ -837,20 +699,36 @@ def _trajectory(
     label: str | None,
     ax: Axes | None,
 ) -> Axes:
-    """Draw ``h.loss`` or ``h.w`` against the update number (both kinds of trajectory figure)."""
+    """Draw ``h.loss`` or ``h.w`` against the update number: one run, a few, or a bundle."""
     ax = _axes(ax)
-    values: NDArray[np.float64] = getattr(h, field)
+    values = drawable(getattr(h, field))
     steps = np.arange(values.shape[0], dtype=np.float64)
-    _line(
-        ax,
-        steps,
-        _select_run(values, run, h.runs),
-        color=color,
-        label=label,
-        gid=field,
-        run_labels=_run_labels(h) if run is None else (),
-    )
+    if run is not None and h.runs is not None:
+        index = check_int(run, "run", low=0)
+        if index >= h.runs:
+            raise ArgumentValueError(
+                "run", f"run must be < {h.runs} (the number of runs), got {index}"
+            )
+        values = values[:, index]
     ax.set_xlabel("update (mini-batch step)")
+    if values.ndim == 1:
+        ax.plot(steps, values, color=color, label=label, linewidth=1.6, gid=field)
+        return ax
+    runs, names = values.shape[1], _run_labels(h)
+    for k in range(runs):
+        style: dict[str, Any]
+        if runs <= len(LINESTYLES):  # each run its own series, in the axes' next colour and style
+            name = names[k] if k < len(names) else f"run {k}"
+            style = {"label": name if label is None else f"{label}, {name}", "linewidth": 1.6}
+        else:  # many runs: thin lines, one legend entry
+            style = {
+                "color": color or _CYCLE[0],
+                "linestyle": "-",
+                "alpha": max(0.08, min(0.8, 4.0 / runs)),
+                "linewidth": 0.8,
+                "label": label if k == 0 else None,
+            }
+        ax.plot(steps, values[:, k], gid=field, **style)
     return ax
 
 
@@ -869,76 +747,46 @@ def plot_w(
 
     Parameters
     ----------
-    history : l1l2.gd.History
-        A run (or many) from :func:`l1l2.gd.fit`.
-    true_w : float, optional
-        Draw the true w as a reference line (grey, dash-dot-dot).
+    history, label, color, run
+        As for :func:`plot_loss`.
     settle : float, optional
         Draw the point where descent settles (:func:`l1l2.gd.minimizer`) as a dotted line.
-    label : str, optional
-        Legend label.
-    color : str, optional
-        Line colour; the first palette colour when omitted.
-    run : int, optional
-        For a many-run history, draw only this run (otherwise every run, thinly).
     band : (float, float), optional
         Shade the estimates between these two values, for example the flat bottom of the abs-L1
         loss (:func:`l1l2.experiments.l1_interval`), where every w settles equally well.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
     """
     shade = None if band is None else _pair(band, "band", equal=True)
     ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
     if shade is not None:
-        low, high = shade
-        ax.axhspan(
-            low,
-            high,
-            color=OKABE_ITO["reddish purple"],
-            alpha=0.15,
-            label=f"flat bottom [{low:.3g}, {high:.3g}]",
-            gid="band",
-        )
-    _references(ax, true_w=true_w, settle=settle)
+        _flat_bottom(ax, *shade, color=OKABE_ITO["reddish purple"], vertical=False)
+    if true_w is not None:
+        _reference_line(ax, "true_w", true_w)
+    if settle is not None:
+        _reference_line(ax, "settle", settle)
     ax.set_ylabel("estimate of w")
     return _finish(ax)
 
 
-# The reference lines of the w plots: the true w, and where descent settles.
-_REFERENCE_LINES: Final = {
-    gid: {"color": row.color, "linestyle": row.linestyle, "linewidth": row.linewidth}
-    for gid, row in vocabulary.REFERENCES.items()
-}
+def _flat_bottom(ax: Axes, low: float, high: float, *, color: str, vertical: bool) -> None:
+    """Shade abs L1's flat bottom (or any band of w) from ``low`` to ``high`` across ``ax``."""
+    shade = ax.axvspan if vertical else ax.axhspan
+    label = f"flat bottom [{low:.3g}, {high:.3g}]"
+    shade(low, high, color=color, alpha=0.15, label=label, gid="band")
 
 
 def _reference_line(ax: Axes, gid: str, value: object, *, vertical: bool = False) -> None:
     """Draw the reference line ``gid`` (``"true_w"`` or ``"settle"``) at ``value`` across ``ax``."""
     number = check_scalar(value, gid)
-    style = _REFERENCE_LINES[gid]
-    label = vocabulary.REFERENCES[gid].label.format(number)
+    row = vocabulary.REFERENCES[gid]
     draw = ax.axvline if vertical else ax.axhline
-    draw(number, label=label, gid=gid, **style)  # type: ignore[arg-type]
-
-
-def _references(ax: Axes, *, true_w: float | None, settle: float | None) -> None:
-    if true_w is not None:
-        _reference_line(ax, "true_w", true_w)
-    if settle is not None:
-        _reference_line(ax, "settle", settle)
-
-
-def _cycle_keys(panels: Iterable[Axes], keys: list[str]) -> None:
-    """Give each key the next series of ``panels`` in its colour and line style, in order."""
-    for ax in panels:  # a loss keeps its own colour and style; other keys take the palette's
-        ax.set_prop_cycle(
-            color=[color_for(key, i) for i, key in enumerate(keys)],
-            linestyle=[linestyle_for(key, i) for i, key in enumerate(keys)],
-        )
+    draw(
+        number,
+        label=row.label.format(number),
+        gid=gid,
+        color=row.color,
+        linestyle=row.linestyle,
+        linewidth=row.linewidth,
+    )
 
 
 def plot_experiment(
@@ -980,55 +828,57 @@ def plot_experiment(
     >>> right.get_ylabel()
     'estimate of w'
     >>> plt.close(left.figure)
-
     """
     _labelled(histories, "histories", "l1l2.gd.History")
     if loss_scale not in ("linear", "symlog", "log"):
         raise ArgumentValueError(
             "loss_scale", f"loss_scale must be 'linear', 'symlog' or 'log', got {loss_scale!r}"
         )
-    if axes is None:
-        panels = new_axes(2)
-    else:
-        panels = np.asarray(axes, dtype=object)
-        if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
-            raise ArgumentTypeError("axes", f"axes must be a pair of matplotlib Axes, got {axes!r}")
-    left, right = panels
-    _cycle_keys(panels, list(histories))
+    left, right = panels = _two_panels(axes, list(histories))
     for key, history in histories.items():
         label = label_for(key)
         plot_loss(_check_history(history, f"histories[{key!r}]"), label=label, ax=left)
         plot_w(history, label=label, ax=right)
-    _references(right, true_w=true_w, settle=None)
+    if true_w is not None:
+        _reference_line(right, "true_w", true_w)
     _finish(right)
     if loss_scale != "linear":
-        largest = max(_largest_finite(h.loss) for h in histories.values())
-        if largest > _LOG_TOP:
-            # A diverged run reaches the largest floats, where a logarithmic axis's margins and
-            # ticks overflow: the axis stops at 1e100 and the run leaves the panel at the top.
-            left.margins(y=0.0)
-        if loss_scale == "symlog":
-            left.set_yscale("symlog", linthresh=1.0)
-        else:
-            left.set_yscale("log")
-        if largest > _LOG_TOP:
-            left.set_ylim(top=_LOG_TOP)
+        _log_loss_axis(left, loss_scale, [h.loss for h in histories.values()])
     if title is not None:
         left.figure.suptitle(title)
     return panels
 
 
-def _largest_finite(values: NDArray[np.float64]) -> float:
-    finite = np.abs(values[np.isfinite(values)])
-    return float(finite.max()) if finite.size else 0.0
+def _two_panels(axes: object, keys: list[str]) -> NDArray[np.object_]:
+    """Return ``axes`` checked as a pair of Axes (a new figure's when None), styled for ``keys``."""
+    panels = new_axes(2) if axes is None else np.asarray(axes, dtype=object)
+    if panels.shape != (2,) or not all(isinstance(a, Axes) for a in panels):
+        raise ArgumentTypeError("axes", f"axes must be a pair of matplotlib Axes, got {axes!r}")
+    for ax in panels:  # a loss keeps its own colour and style; other keys take the palette's
+        ax.set_prop_cycle(
+            color=[color_for(key, i) for i, key in enumerate(keys)],
+            linestyle=[linestyle_for(key, i) for i, key in enumerate(keys)],
+        )
+    return panels
 
 
-def plot_lr(
-    schedules: Mapping[str, Schedule],
-    steps: int,
-    *,
-    ax: Axes | None = None,
-) -> Axes:
+def _log_loss_axis(ax: Axes, scale: str, losses_drawn: list[NDArray[np.float64]]) -> None:
+    """Give the loss axis ``ax`` the ``"symlog"`` or ``"log"`` scale for ``losses_drawn``."""
+    finite = [np.abs(v[np.isfinite(v)]) for v in losses_drawn]
+    largest = max(float(v.max()) if v.size else 0.0 for v in finite)
+    if largest > _LOG_TOP:
+        # A diverged run reaches the largest floats, where a logarithmic axis's margins and
+        # ticks overflow: the axis stops at 1e100 and the run leaves the panel at the top.
+        ax.margins(y=0.0)
+    if scale == "symlog":
+        ax.set_yscale("symlog", linthresh=1.0)
+    else:
+        ax.set_yscale("log")
+    if largest > _LOG_TOP:
+        ax.set_ylim(top=_LOG_TOP)
+
+
+def plot_lr(schedules: Mapping[str, Schedule], steps: int, *, ax: Axes | None = None) -> Axes:
     """Plot learning-rate schedules over ``steps`` updates.
 
     Parameters
@@ -1037,12 +887,6 @@ def plot_lr(
         Label to schedule (from :mod:`l1l2.schedules`).
     steps : int
         Number of updates to show, at least 1.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     Examples
     --------
@@ -1051,7 +895,6 @@ def plot_lr(
     >>> ax.get_ylabel()
     'learning rate'
     >>> plt.close(ax.figure)
-
     """
     count = check_int(steps, "steps", low=1)
     _labelled(schedules, "schedules", "Schedule")
@@ -1090,22 +933,13 @@ def plot_spread(
     ----------
     estimates : mapping of str to array_like
         Label (or loss name) to a 1-D array of estimates, one per data set.
-    true_w : float, optional
-        Draw the true w as a grey dash-dot-dot line.
     kind : {"hist", "box"}
         Overlaid step histograms, or box plots side by side.
     bins : int or sequence of float
         Histogram bins (``kind="hist"``); shared by all entries.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
     label : str
-        The name of the values on their axis (the x axis of a histogram, the y axis of box
-        plots). Pass ``"settle point of w"`` for closed-form minimisers, which are not the
-        final estimates of a descent.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+        The name of the values on their axis; ``"settle point of w"`` for closed-form
+        minimisers, which are not the final estimates of a descent.
 
     Examples
     --------
@@ -1115,7 +949,6 @@ def plot_spread(
     >>> ax.get_ylabel()
     'final estimate of w'
     >>> plt.close(ax.figure)
-
     """
     arrays = {
         key: as_float_array(value, f"estimates[{key!r}]").ravel()
@@ -1192,24 +1025,9 @@ def plot_gradients(
 ) -> Axes:
     r"""Plot the slope of each loss's per-sample penalty against the error r = prediction - truth.
 
-    The slope :math:`\ell'(r)` is what one sample adds to the gradient (times its ``x``): a
-    constant for signed L1, :math:`\operatorname{sign}(r)` for abs L1, :math:`2r` for L2 and
-    :math:`\operatorname{clip}(r, -\delta, \delta)` for Huber.
-
-    Parameters
-    ----------
-    max_error : float
-        The error axis runs from ``-max_error`` to ``max_error`` (> 0).
-    losses_to_show : sequence of {"signed", "l1", "l2", "huber"}
-        The losses to draw.
-    delta : float
-        The Huber threshold, when ``"huber"`` is shown; marked by dotted lines.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    The slope :math:`\ell'(r)` is what one sample adds to the gradient (times its ``x``).
+    The parameters are those of :func:`plot_penalties`; Huber's ``delta`` is marked by dotted
+    lines.
 
     Examples
     --------
@@ -1217,19 +1035,12 @@ def plot_gradients(
     >>> ax.get_legend_handles_labels()[1]
     ['abs L1: sign(r)', 'L2: 2r', 'Huber: clip(r, -2, 2)', 'r = ±δ']
     >>> plt.close(ax.figure)
-
     """
     top = check_scalar(max_error, "max_error", low=0.0, low_open=True)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
-    formulas = {
-        "signed": "1",
-        "l1": "sign(r)",
-        "l2": "2r",
-        "huber": f"clip(r, -{d:g}, {d:g})",
-    }
     names = _loss_names(losses_to_show)
     ax = _axes(ax)
-    _per_sample_curves(ax, names, top, d, slope=True, formulas=formulas, samples=801)
+    _per_sample_curves(ax, names, top, d, slope=True)
     if "huber" in names and d < top:
         for edge in (-d, d):
             ax.axvline(
@@ -1242,31 +1053,6 @@ def plot_gradients(
             )
     ax.set_ylabel("slope of one sample's penalty (units of y; none for abs L1)")
     return _finish(ax)
-
-
-def _sample_ticks(ax: Axes, ratios: NDArray[np.float64], total: NDArray[np.float64]) -> None:
-    """Mark each sample's own best weight y / x as a tick just below the total-loss curve."""
-    bottom = float(total.min())
-    span = float(total.max()) - bottom
-    ax.plot(
-        ratios,
-        np.full(ratios.shape, bottom - 0.04 * span),
-        linestyle="none",
-        marker="|",
-        markersize=12,
-        color=_REFERENCE,
-        label="samples, y / x",
-        gid="samples",
-    )
-
-
-def _w_window(w_range: object, points: list[float]) -> tuple[float, float]:
-    """Return ``w_range`` checked, or a window around ``points`` with a margin of 15%."""
-    if w_range is None:
-        low, high = min(points), max(points)
-        pad = 0.15 * (high - low) if high > low else 1.0
-        return low - pad, high + pad
-    return _pair(w_range, "w_range", equal=False)
 
 
 def _pair(value: object, name: str, *, equal: bool) -> tuple[float, float]:
@@ -1297,30 +1083,17 @@ def plot_total_loss(
     .. math:: L(w) = \sum_{i=1}^{n} \ell(w\,x_i - y_i)
 
     The samples appear as ticks at :math:`y_i / x_i` along the bottom, the minimiser
-    (:func:`l1l2.gd.minimizer`, where descent settles) as a dotted line, and, for abs L1, the
-    flat bottom (:func:`l1l2.experiments.l1_interval`) as a shaded band when it is wider than a
-    point.
+    (:func:`l1l2.gd.minimizer`, where descent settles) as a dotted line, and abs L1's flat
+    bottom (:func:`l1l2.experiments.l1_interval`) as a band when it is wider than a point.
 
     Parameters
     ----------
-    x : array_like
-        Inputs, broadcastable to the shape of ``y``; none zero.
-    y : array_like
-        Targets of one data set, 1-D.
+    x, y : array_like
+        Inputs (none zero, broadcastable to the shape of ``y``) and targets of one data set, 1-D.
     loss : {"l1", "l2", "huber"}
-        The loss.
-    delta : float
-        The Huber threshold, for ``loss="huber"``.
-    true_w : float, optional
-        Draw the true w as a grey dash-dot-dot line.
+        The loss; ``delta`` is Huber's threshold.
     w_range : (float, float), optional
         The range of w to show; by default all samples, the minimiser and the true w, padded.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
 
     Examples
     --------
@@ -1328,7 +1101,6 @@ def plot_total_loss(
     >>> ax.get_xlabel()
     'w'
     >>> plt.close(ax.figure)
-
     """
     inputs, targets = as_xy(x, y, max_ndim=1)
     if np.any(inputs == 0):
@@ -1339,13 +1111,38 @@ def plot_total_loss(
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     truth = None if true_w is None else check_scalar(true_w, "true_w")
     ax = _axes(ax)
-    ratios = targets / inputs
     settle = float(gd.minimizer(inputs, targets, loss=loss, delta=d))
-    low, high = _w_window(w_range, [*ratios.tolist(), settle, *([] if truth is None else [truth])])
-    w = np.linspace(low, high, 1601)
-    predictions = w[:, np.newaxis] * inputs
-    per_sample = _per_sample(loss, d)(
-        np.broadcast_to(targets, predictions.shape), predictions, reduction="none"
+    if w_range is None:  # every sample's y / x, the minimiser and the true w, with 15% margins
+        shown = [*(targets / inputs).tolist(), settle, *([] if truth is None else [truth])]
+        low, high = min(shown), max(shown)
+        pad = 0.15 * (high - low) if high > low else 1.0
+        low, high = low - pad, high + pad
+    else:
+        low, high = _pair(w_range, "w_range", equal=False)
+    _total_loss_curve(ax, inputs, targets, loss=loss, delta=d, w=np.linspace(low, high, 1601))
+    _reference_line(ax, "settle", settle, vertical=True)
+    if truth is not None:
+        _reference_line(ax, "true_w", truth, vertical=True)
+    squared = " squared" if loss == "l2" else ""
+    ax.set_xlim(low, high)
+    ax.set_xlabel("w")
+    ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
+    return _finish(ax)
+
+
+def _total_loss_curve(
+    ax: Axes,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    *,
+    loss: str,
+    delta: float,
+    w: NDArray[np.float64],
+) -> None:
+    """Draw the total loss over the samples at each ``w``, abs L1's flat bottom and each y / x."""
+    predictions = w[:, np.newaxis] * x
+    per_sample = _per_sample(loss, delta)(
+        np.broadcast_to(y, predictions.shape), predictions, reduction="none"
     )
     total = np.asarray(per_sample, dtype=np.float64).sum(axis=1)
     ax.plot(
@@ -1358,30 +1155,21 @@ def plot_total_loss(
         gid="total",
     )
     if loss == "l1":
-        _flat_bottom(ax, inputs, targets)
-    _sample_ticks(ax, ratios, total)
-    _reference_line(ax, "settle", settle, vertical=True)
-    if truth is not None:
-        _reference_line(ax, "true_w", truth, vertical=True)
-    squared = " squared" if loss == "l2" else ""
-    ax.set_xlim(low, high)
-    ax.set_xlabel("w")
-    ax.set_ylabel(f"total loss over {targets.size} samples (units of y{squared})")
-    return _finish(ax)
-
-
-def _flat_bottom(ax: Axes, x: NDArray[np.float64], y: NDArray[np.float64]) -> None:
-    """Shade abs L1's flat bottom (:func:`l1l2.experiments.l1_interval`) if wider than a point."""
-    low, high = (float(end) for end in experiments.l1_interval(x, y))
-    if high > low:
-        ax.axvspan(
-            low,
-            high,
-            color=color_for("l1"),
-            alpha=0.15,
-            label=f"flat bottom [{low:.3g}, {high:.3g}]",
-            gid="band",
-        )
+        low, high = (float(end) for end in experiments.l1_interval(x, y))
+        if high > low:
+            _flat_bottom(ax, low, high, color=color_for("l1"), vertical=True)
+    # Each sample's own best weight, y / x, as a tick just below the curve.
+    bottom = float(total.min())
+    ax.plot(
+        y / x,
+        np.full(y.shape, bottom - 0.04 * (float(total.max()) - bottom)),
+        linestyle="none",
+        marker="|",
+        markersize=12,
+        color=_REFERENCE,
+        label="samples, y / x",
+        gid="samples",
+    )
 
 
 def _fit_list(fits: object) -> list[regression.Fit]:
@@ -1399,6 +1187,29 @@ def _fit_list(fits: object) -> list[regression.Fit]:
     )
 
 
+def _one_feature(
+    features: ArrayLike, y: ArrayLike, fits: list[regression.Fit]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return ``X`` as one flat feature and ``y``, checked to draw each of ``fits`` as a line."""
+    x, target = as_float_array(features, "X"), as_float_array(y, "y")
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ArgumentValueError(
+            "X", f"X must hold one feature, shape (n,) or (n, 1), to draw lines; got {x.shape}"
+        )
+    if target.shape != x.shape:
+        raise ArgumentValueError(
+            "y", f"y must have one value per row of X, shape {x.shape}, got shape {target.shape}"
+        )
+    for fit in fits:
+        if fit.coef.size != 1:
+            raise ArgumentValueError(
+                "fits", f"every fit must have one feature to draw as a line, got {fit!r}"
+            )
+    return x, target
+
+
 def _fit_label(fit: regression.Fit) -> str:
     delta = "" if fit.delta is None else f" (δ = {fit.delta:g})"
     quantile = "" if fit.quantile is None else f" (q = {fit.quantile:g})"
@@ -1414,7 +1225,7 @@ def plot_fits(
     ylabel: str = "y",
     ax: Axes | None = None,
 ) -> Axes:
-    r"""Draw the data and the line :math:`\hat y = b + \beta x` of each fit, with a legend.
+    r"""Draw the data (``gid="data"``) and the line :math:`\hat y = b + \beta x` of each fit.
 
     Parameters
     ----------
@@ -1423,18 +1234,11 @@ def plot_fits(
     y : array_like
         The targets, shape ``(n,)``.
     fits : Fit or sequence of Fit
-        Any number of one-feature fits of :func:`l1l2.regression.solve`. Each line spans the
-        range of ``X`` in the colour and line style of its loss; a second fit with the same
-        loss (another Huber :math:`\delta`, say) takes the next style of ``LINESTYLES``.
+        One-feature fits of :func:`l1l2.regression.solve`. Each line (``gid="fit-<loss>"``)
+        spans the range of ``X`` in the colour and line style of its loss; a second fit with
+        the same loss (another Huber :math:`\delta`, say) takes the next of ``LINESTYLES``.
     xlabel, ylabel : str
         The axis labels, with their units (default ``"x"`` and ``"y"``).
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure when omitted.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The axes, with the data (``gid="data"``) and one line per fit (``gid="fit-<loss>"``).
 
     Examples
     --------
@@ -1445,25 +1249,9 @@ def plot_fits(
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['data', 'abs L1', 'L2']
     >>> plt.close(ax.figure)
-
     """
     chosen = _fit_list(fits)
-    x, target = as_float_array(X, "X"), as_float_array(y, "y")
-    if x.ndim == 2 and x.shape[1] == 1:
-        x = x[:, 0]
-    if x.ndim != 1:
-        raise ArgumentValueError(
-            "X", f"X must hold one feature, shape (n,) or (n, 1), to draw lines; got {x.shape}"
-        )
-    if target.shape != x.shape:
-        raise ArgumentValueError(
-            "y", f"y must have one value per row of X, shape {x.shape}, got shape {target.shape}"
-        )
-    for fit in chosen:
-        if fit.coef.size != 1:
-            raise ArgumentValueError(
-                "fits", f"every fit must have one feature to draw as a line, got {fit!r}"
-            )
+    x, target = _one_feature(X, y, chosen)
     ax = _axes(ax)
     ax.scatter(x, target, color=OKABE_ITO["black"], s=16, zorder=3, label="data", gid="data")
     grid = np.array([x.min(), x.max()])
@@ -1471,13 +1259,12 @@ def plot_fits(
     for fit in chosen:
         repeat = seen.get(fit.loss, 0)
         seen[fit.loss] = repeat + 1
+        style = linestyle_for(fit.loss) if repeat == 0 else LINESTYLES[repeat % len(LINESTYLES)]
         ax.plot(
             grid,
             fit.intercept + float(fit.coef[0]) * grid,
             color=color_for(fit.loss),
-            linestyle=(
-                linestyle_for(fit.loss) if repeat == 0 else LINESTYLES[repeat % len(LINESTYLES)]
-            ),
+            linestyle=style,
             linewidth=1.8,
             label=_fit_label(fit),
             gid=f"fit-{fit.loss}",
