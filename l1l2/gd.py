@@ -250,14 +250,13 @@ def _scheduled(lr: Callable[[FloatArray], ArrayLike], steps: int) -> FloatArray:
     return rates[:, np.newaxis]
 
 
-def _all_finite(*arrays: FloatArray | None) -> bool:
-    """Return whether every value of ``arrays`` (``None`` skipped) is finite."""
-    # One reduction each: NaN and inf make a sum non-finite; should a sum of finite values
-    # overflow, the caller only takes its careful path, which checks value by value.
+def _all_finite(*arrays: FloatArray) -> bool:
+    """Return whether every value of ``arrays`` is finite, in one reduction each."""
+    # NaN and inf make a sum non-finite; should a sum of finite values overflow, the caller only
+    # takes its careful path, which checks value by value.
     total = 0.0
     for a in arrays:
-        if a is not None:
-            total += float(np.add.reduce(a.ravel()))
+        total += float(np.add.reduce(a.ravel()))
     return math.isfinite(total)
 
 
@@ -290,16 +289,6 @@ def _options(
     huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
     value, derivative = _formulas(loss, huber_delta)
     return _Options(value, derivative, huber_delta, n_epochs, how == "mean", shuffled, generator)
-
-
-@dataclass(frozen=True)
-class _Start:
-    """The checked start of a descent run: the runs, the rates, and where each run begins."""
-
-    runs_shape: tuple[int, ...]
-    rates: FloatArray  # (steps, runs), a read-only view: a constant rate costs no table
-    coef: FloatArray  # (p, runs): a row per feature
-    intercept: FloatArray | None  # (runs,), or None without an intercept
 
 
 def _check_time(steps: int, epochs: int, *, samples: int, runs: int, features: int) -> None:
@@ -337,10 +326,12 @@ def _start(
     steps: int,
     epochs: int,
     fit_intercept: bool,
-) -> _Start:
+) -> tuple[tuple[int, ...], FloatArray, FloatArray]:
     """Agree on the number of runs, refuse a run too large or too long, then read the rates.
 
-    ``coef`` and ``intercept`` are the starting values with the name of their argument.
+    Return the shape of the runs, the rates ``(steps, runs)`` (a read-only view: a constant rate
+    costs no table) and the starting parameters ``(p, runs)``: a row per coefficient, then one
+    for the intercept if it is fitted.
     """
     fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)  # type: ignore[arg-type]
     table = fixed is not None and fixed.ndim == 2
@@ -367,11 +358,10 @@ def _start(
         ) from None
     runs = runs_shape[0] if runs_shape else 1
     rates = _scheduled(lr, steps) if fixed is None else fixed if table else fixed[np.newaxis]  # type: ignore[arg-type]
-    coef_start = np.array(np.broadcast_to(coef[1], (runs, p)).T, dtype=np.float64, order="C")
-    b = None
+    rows = [np.broadcast_to(coef[1], (runs, p)).T]
     if fit_intercept and intercept is not None:
-        b = np.array(np.broadcast_to(intercept[1], (runs,)), dtype=np.float64)
-    return _Start(runs_shape, np.broadcast_to(rates, (steps, runs)), coef_start, b)
+        rows.append(np.broadcast_to(intercept[1], (1, runs)))
+    return runs_shape, np.broadcast_to(rates, (steps, runs)), np.concatenate(rows, dtype=np.float64)
 
 
 def _batches(
@@ -390,22 +380,20 @@ def _batches(
 
 
 def _step(
-    coef: FloatArray,
-    intercept: FloatArray | None,
+    params: FloatArray,
     batch: tuple[list[FloatArray], FloatArray],
     rate: FloatArray,
     options: _Options,
-) -> tuple[FloatArray, FloatArray | None, FloatArray]:
+) -> tuple[FloatArray, FloatArray]:
     """Return the parameters after one update on ``batch``, and the batch loss before it.
 
-    ``coef`` has shape ``(p, runs)``. Overflow is left to the caller: it shows as inf or NaN.
+    ``params`` has a row per feature column and a column per run. Overflow is left to the caller:
+    it shows as inf or NaN.
     """
     columns, yb = batch
-    residual = coef[0] * columns[0]  # (batch, runs): a column per run
+    residual = params[0] * columns[0]  # (batch, runs): a column per run
     for j in range(1, len(columns)):
-        residual += coef[j] * columns[j]
-    if intercept is not None:
-        residual += intercept
+        residual += params[j] * columns[j]
     residual -= yb
     spare = np.empty_like(residual)
     batch_loss = options.value(residual.copy(), options.delta, spare).sum(axis=0)
@@ -413,27 +401,27 @@ def _step(
     if options.mean and yb.shape[0] != 1:
         rate = rate * (1.0 / yb.shape[0])
         batch_loss *= 1.0 / yb.shape[0]
-    b_next = None if intercept is None else intercept - rate * g.sum(axis=0)
     gradient = np.array([(g * column).sum(axis=0) for column in columns])
-    return coef - rate * gradient, b_next, batch_loss
+    return params - rate * gradient, batch_loss
 
 
 def _loop(
-    design: FloatArray, target: FloatArray, start: _Start, options: _Options, batch: int
-) -> tuple[FloatArray, FloatArray | None, FloatArray, BoolArray]:
-    """Run every update; return the histories of coefficients, intercept and batch loss.
+    design: FloatArray,
+    target: FloatArray,
+    params: FloatArray,
+    rates: FloatArray,
+    options: _Options,
+    *,
+    batch: int,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Run every update; return the histories of the parameters and of the batch loss.
 
-    Also return which runs diverged (they stop at their last finite parameters). The
-    coefficients are ``(p, runs)`` here, a row per feature.
+    Also return which runs diverged: they stop at their last finite parameters.
     """
-    coef, b, rates = start.coef, start.intercept, start.rates
     steps, runs = rates.shape
-    coef_hist = np.empty((steps + 1, runs, len(coef)))  # (steps + 1, runs, p), as History keeps it
-    b_hist = None if b is None else np.empty((steps + 1, runs))
+    params_hist = np.empty((steps + 1, runs, len(params)))  # as History keeps it
     loss_hist = np.empty((steps, runs))
-    coef_hist[0] = coef.T
-    if b_hist is not None:
-        b_hist[0] = b
+    params_hist[0] = params.T
     alive = np.ones(runs, dtype=bool)
     everyone_alive = True
     in_order = None if options.shuffle else _batches(design, target, batch, None)
@@ -442,23 +430,18 @@ def _loop(
         for _ in range(options.epochs):
             order = None if in_order is not None else options.rng.permutation(target.shape[0])
             for pair in in_order or _batches(design, target, batch, order):
-                coef_next, b_next, batch_loss = _step(coef, b, pair, rates[step], options)
-                if everyone_alive and _all_finite(coef_next, batch_loss, b_next):
+                params_next, batch_loss = _step(params, pair, rates[step], options)
+                if everyone_alive and _all_finite(params_next, batch_loss):
                     loss_hist[step] = batch_loss
-                    coef, b = coef_next, b_next
+                    params = params_next
                 else:  # the careful path: value by value, freezing the runs that overflow
                     loss_hist[step] = np.where(alive, batch_loss, np.nan)
-                    alive &= np.isfinite(batch_loss) & np.all(np.isfinite(coef_next), axis=0)
-                    if b is not None and b_next is not None:
-                        alive &= np.isfinite(b_next)
-                        b = np.where(alive, b_next, b)
+                    alive &= np.isfinite(batch_loss) & np.all(np.isfinite(params_next), axis=0)
                     everyone_alive = bool(alive.all())
-                    coef = np.where(alive, coef_next, coef)
+                    params = np.where(alive, params_next, params)
                 step += 1
-                coef_hist[step] = coef.T
-                if b_hist is not None:
-                    b_hist[step] = b
-    return coef_hist, b_hist, loss_hist, ~alive
+                params_hist[step] = params.T
+    return params_hist, loss_hist, ~alive
 
 
 def _run(
@@ -475,11 +458,12 @@ def _run(
     """Run descent on checked inputs: the one engine behind :func:`descend` and :func:`fit`.
 
     ``design`` has shape ``(p, n, 1 or runs)`` (a column of inputs per feature), ``y`` ``(n,)``
-    or ``(runs, n)``.
+    or ``(runs, n)``; ``coef`` and ``intercept`` are the starting values with the name of their
+    argument.
     """
-    n = y.shape[-1]
+    n, p = y.shape[-1], coef[1].shape[-1]
     per_epoch = -(-n // batch)
-    start = _start(
+    runs_shape, rates, params = _start(
         y,
         lr,
         coef=coef,
@@ -488,16 +472,17 @@ def _run(
         epochs=options.epochs,
         fit_intercept=fit_intercept,
     )
-    target = np.ascontiguousarray(np.broadcast_to(y, (start.coef.shape[1], n)).T)
-    coef_hist, b_hist, loss_hist, diverged = _loop(design, target, start, options, batch)
-    if start.runs_shape:
-        return History(
-            coef_hist, loss_hist, start.rates, diverged, per_epoch, b_hist, fit_intercept
-        )
+    if fit_intercept:  # the intercept is the weight of a column of ones
+        design = np.concatenate([design, np.ones((1, n, 1))])
+    target = np.ascontiguousarray(np.broadcast_to(y, (params.shape[1], n)).T)
+    params_hist, loss_hist, diverged = _loop(design, target, params, rates, options, batch=batch)
+    coef_hist, b_hist = params_hist[..., :p], params_hist[..., p] if fit_intercept else None
+    if runs_shape:
+        return History(coef_hist, loss_hist, rates, diverged, per_epoch, b_hist, fit_intercept)
     return History(  # a single run: no run axis
         coef_hist[:, 0],
         loss_hist[:, 0],
-        start.rates[:, 0],
+        rates[:, 0],
         bool(diverged[0]),
         per_epoch,
         None if b_hist is None else b_hist[:, 0],
