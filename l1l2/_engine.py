@@ -123,10 +123,7 @@ def reduce(
     degree: int,
     reduction: Reduction,
 ) -> float | FloatArray:
-    """Return ``formula(pred - truth)`` reduced by ``reduction`` (a float, or an array).
-
-    ``degree`` is the formula's degree of homogeneity (1 for ``|r|``, 2 for ``r**2``).
-    """
+    """Return ``formula(pred - truth)`` reduced by ``reduction``, a formula of ``degree`` 1 or 2."""
     if reduction == "none":
         return per_sample(truth, pred, formula, delta=delta, degree=degree)
     size = pred.size
@@ -235,10 +232,7 @@ def settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 
 def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
-
-    Bisection runs until the bracket holds two neighbouring floats.
-    """
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, bisected."""
     scaled_x = np.ldexp(x, -row_exponent(x))  # the slope's sign is all that matters: scale x
 
     def rising(w: FloatArray) -> FloatArray:
@@ -253,7 +247,7 @@ def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
         top = np.finfo(np.float64).max
         lo = np.clip(np.nanmin(ratio, axis=-1), -top, top)
         hi = np.clip(np.nanmax(ratio, axis=-1), -top, top)
-        for _ in range(2100):  # each step halves the gap or stops: float64 has 2**64 values
+        for _ in range(2100):  # at most: until the bracket holds two neighbouring floats
             mid = 0.5 * lo + 0.5 * hi
             up = rising(mid)
             new_lo, new_hi = np.where(up, lo, mid), np.where(up, mid, hi)

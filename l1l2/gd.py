@@ -58,8 +58,7 @@ Rate = float | ArrayLike | Schedule | Callable[[FloatArray], ArrayLike]
 _FIT_REDUCTIONS: Final = ("mean", "sum")
 #: The losses that settle somewhere (the signed loss falls without bound).
 SETTLING: Final = vocabulary.SETTLING
-# The limits below keep the largest run accepted to a few seconds; the book's longest run is
-# 50,000 updates.
+# The limits keep the largest run accepted to a few seconds; the book's longest is 50,000 updates.
 #: The most updates one call runs (each is a step of a Python loop: about 13 µs for one feature).
 MAX_UPDATES: Final = 10**5
 #: The most updates times features (each feature adds about 4 µs to an update).
@@ -79,26 +78,24 @@ def _last(a: FloatArray) -> float | FloatArray:
 class History:
     """The trajectory of one descent run, or of many runs side by side.
 
-    Rows are recorded before the first update and after each update for the parameters
-    (``steps + 1`` rows), and for each update for the batch loss and the rate (``steps`` rows);
-    many runs add a run axis after the step axis. A run that overflows stops at its last finite
-    parameters, records NaN losses from then on, and is marked ``diverged``.
+    A run that overflows stops at its last finite parameters, records NaN losses from then on,
+    and is marked ``diverged``.
 
     Attributes
     ----------
     coef : numpy.ndarray
-        The coefficients: shape ``(steps + 1, p)``, or ``(steps + 1, runs, p)``.
+        The coefficients before the first update and after each: ``(steps + 1, p)``, or
+        ``(steps + 1, runs, p)``.
     loss : numpy.ndarray
         The batch loss just before each update: ``(steps,)`` or ``(steps, runs)``.
     lr : numpy.ndarray
-        The learning rate used by each update, shaped like ``loss``.
+        The learning rate of each update, shaped like ``loss``.
     diverged : bool or numpy.ndarray
         Whether each run overflowed.
     steps_per_epoch : int
         Updates per pass over the data.
     intercept : numpy.ndarray or None
-        The intercept, ``(steps + 1,)`` or ``(steps + 1, runs)``: ``None`` reads as zeros (a
-        read-only view), as for a model without intercept.
+        The intercept, shaped like ``coef`` without its last axis; ``None`` reads as zeros.
     fit_intercept : bool
         Whether the model has an intercept.
     """
@@ -329,9 +326,8 @@ def _start(
 ) -> tuple[tuple[int, ...], FloatArray, FloatArray]:
     """Agree on the number of runs, refuse a run too large or too long, then read the rates.
 
-    Return the shape of the runs, the rates ``(steps, runs)`` (a read-only view: a constant rate
-    costs no table) and the starting parameters ``(p, runs)``: a row per coefficient, then one
-    for the intercept if it is fitted.
+    Return the runs' shape, the rates ``(steps, runs)`` (a view: a constant rate costs no table)
+    and the start ``(p, runs)``: a row per coefficient, then the intercept's if it is fitted.
     """
     fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)  # type: ignore[arg-type]
     table = fixed is not None and fixed.ndim == 2
@@ -367,11 +363,7 @@ def _start(
 def _batches(
     design: FloatArray, target: FloatArray, batch: int, order: NDArray[np.intp] | None
 ) -> list[tuple[list[FloatArray], FloatArray]]:
-    """Return an epoch's batches (in order, or in the order ``order``), contiguous.
-
-    Each is a list of feature columns, ``(batch, 1 or runs)`` each, and the ``(batch, runs)``
-    targets.
-    """
+    """Return an epoch's batches: contiguous feature columns ``(batch, 1 or runs)`` and targets."""
     d, t = (design, target) if order is None else (design[:, order], target[order])
     return [
         ([np.ascontiguousarray(column[s : s + batch]) for column in d], t[s : s + batch].copy())
@@ -385,11 +377,8 @@ def _step(
     rate: FloatArray,
     options: _Options,
 ) -> tuple[FloatArray, FloatArray]:
-    """Return the parameters after one update on ``batch``, and the batch loss before it.
-
-    ``params`` has a row per feature column and a column per run. Overflow is left to the caller:
-    it shows as inf or NaN.
-    """
+    """Return the parameters after one update on ``batch``, and the batch loss before it."""
+    # Overflow is left to the caller: it shows as inf or NaN.
     columns, yb = batch
     residual = params[0] * columns[0]  # (batch, runs): a column per run
     for j in range(1, len(columns)):
@@ -414,10 +403,7 @@ def _loop(
     *,
     batch: int,
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Run every update; return the histories of the parameters and of the batch loss.
-
-    Also return which runs diverged: they stop at their last finite parameters.
-    """
+    """Run every update; return the histories of parameters and batch loss, and who diverged."""
     steps, runs = rates.shape
     params_hist = np.empty((steps + 1, runs, len(params)))  # as History keeps it
     loss_hist = np.empty((steps, runs))
@@ -457,9 +443,8 @@ def _run(
 ) -> History:
     """Run descent on checked inputs: the one engine behind :func:`descend` and :func:`fit`.
 
-    ``design`` has shape ``(p, n, 1 or runs)`` (a column of inputs per feature), ``y`` ``(n,)``
-    or ``(runs, n)``; ``coef`` and ``intercept`` are the starting values with the name of their
-    argument.
+    ``design`` is ``(p, n, 1 or runs)``, a column of inputs per feature; ``coef`` and
+    ``intercept`` are the starting values with the name of their argument.
     """
     n, p = y.shape[-1], coef[1].shape[-1]
     per_epoch = -(-n // batch)
@@ -540,9 +525,8 @@ def descend(
         \beta \leftarrow \beta - \eta_t \sum_{i\in B} \ell'(r_i)\,x_i, \qquad
         b \leftarrow b - \eta_t \sum_{i\in B} \ell'(r_i)
 
-    The step in :math:`\beta` scales with the features: next to raw years (:math:`x \approx
-    1960`), a rate small enough for :math:`\beta` barely moves :math:`b`. Centre (and scale) the
-    features first.
+    The step in :math:`\beta` scales with the features: centre (and scale) them first, or a rate
+    small enough for :math:`\beta` barely moves :math:`b`.
 
     Parameters
     ----------
@@ -557,14 +541,12 @@ def descend(
         A rate >= 0, one per run, a table of shape ``(steps, runs)`` (a row per update), or a
         schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     epochs : int
-        Passes over the data, at least 0. Refused up front beyond a history of 1 GiB,
-        :data:`MAX_UPDATES` updates, :data:`MAX_FEATURE_UPDATES` updates times features or
-        :data:`MAX_TERMS` gradient terms: the largest run accepted takes seconds.
+        Passes over the data, at least 0; a run beyond a history of 1 GiB, :data:`MAX_UPDATES`,
+        :data:`MAX_FEATURE_UPDATES` or :data:`MAX_TERMS` is refused up front.
     coef0, intercept0 : float or array_like
         Starting coefficients (a number, ``(p,)`` or ``(runs, p)``) and intercept (or one per run).
     batch_size : int, optional
-        Samples per update (the last batch of an epoch may be smaller); by default the whole data
-        set (plain gradient descent).
+        Samples per update (the last batch of an epoch may be smaller); all by default.
     fit_intercept : bool
         Whether the intercept is learned (otherwise there is none: it reads as 0).
     reduction : {"mean", "sum"}
@@ -632,8 +614,7 @@ def fit(
     r"""Fit ŷ = w x by mini-batch gradient descent: the book's experiment.
 
     :func:`descend` with one feature and no intercept, where ``x`` may also differ from run to
-    run. Each update steps against the gradient of the batch loss
-    :math:`\sum_{i\in B} \ell(w x_i - y_i)` (divided by :math:`|B|` for ``reduction="mean"``):
+    run:
 
     .. math:: w_{t+1} = w_t - \eta_t \sum_{i\in B} \ell'(w_t x_i - y_i)\, x_i
 
@@ -653,8 +634,8 @@ def fit(
     Returns
     -------
     History
-        The estimate (``w``), batch loss and learning rate of every update. A run whose estimate
-        or loss overflows stops there, is marked ``diverged``, and raises no NumPy warnings.
+        The estimate (``w``), batch loss and learning rate of every update. A run that overflows
+        stops there, is marked ``diverged``, and raises no NumPy warnings.
 
     Examples
     --------
@@ -699,8 +680,6 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
       its midpoint, as :func:`numpy.median` does.
     - ``"huber"``: the root of the monotone derivative, by bisection to machine precision.
 
-    The signed loss has no minimiser (it falls without bound): it is rejected.
-
     Parameters
     ----------
     x : array_like
@@ -708,7 +687,7 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     y : array_like
         Targets: shape ``(n,)``, or ``(runs, n)`` for one answer per run.
     loss : {"l1", "l2", "huber"}
-        The loss.
+        The loss (the signed loss falls without bound: it has no minimiser).
     delta : float
         The Huber threshold, for ``loss="huber"``.
 
@@ -749,12 +728,9 @@ def stability_limit(
     Near the point where descent settles, an update on a batch :math:`B` multiplies the gap
     :math:`w - w^\ast` by :math:`1 - \eta\, c\, S_B`, with :math:`S_B = \sum_{i\in B} x_i^2`
     (divided by :math:`|B|` for ``reduction="mean"``) and :math:`c = \ell''` near zero: 2 for
-    L2, 1 for Huber. The gap shrinks on every batch while
-
-    .. math:: \eta < \frac{2}{c\,\max_B S_B},
-
-    the largest batch sum over any order of the samples. Abs L1 and the signed loss take steps
-    of bounded size: they never blow up, and the limit is infinite.
+    L2, 1 for Huber. The gap shrinks on every batch while :math:`\eta < 2 / (c\,\max_B S_B)`,
+    over any order of the samples. Abs L1 and the signed loss take steps of bounded size: they
+    never blow up.
 
     Parameters
     ----------
@@ -772,7 +748,7 @@ def stability_limit(
     Returns
     -------
     float
-        The limit :math:`2 / (c \max_B S_B)`, or ``math.inf``.
+        The limit, or ``math.inf``.
 
     Examples
     --------
