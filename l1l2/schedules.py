@@ -111,8 +111,15 @@ class Schedule:
 
 
 def constant(lr: float) -> Schedule:
-    """Return a schedule that keeps the learning rate at ``lr`` (a finite number >= 0).
+    """Return a schedule that keeps the learning rate at ``lr``.
 
+    Parameters
+    ----------
+    lr : float
+        The learning rate, a finite number >= 0.
+
+    Examples
+    --------
     >>> constant(0.01)(10)
     0.01
     """
