@@ -614,7 +614,7 @@ def fit(
     r"""Fit ŷ = w x by mini-batch gradient descent: the book's experiment.
 
     :func:`descend` with one feature and no intercept, where ``x`` may also differ from run to
-    run:
+    run. The source experiment adds up the per-sample losses (``reduction="sum"``):
 
     .. math:: w_{t+1} = w_t - \eta_t \sum_{i\in B} \ell'(w_t x_i - y_i)\, x_i
 
@@ -629,7 +629,7 @@ def fit(
     batch_size : int
         Samples per update, at least 1 (the last batch of an epoch may be smaller).
     loss, lr, epochs, reduction, shuffle, rng, delta
-        As in :func:`descend`. The source experiment adds up the losses (``reduction="sum"``).
+        As in :func:`descend`.
 
     Returns
     -------
