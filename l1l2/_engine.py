@@ -1,27 +1,13 @@
-r"""The one place where per-sample loss formulas are reduced fast; private to :mod:`l1l2`.
+r"""Apply per-sample loss formulas fast and safely; private to :mod:`l1l2`.
 
-A *formula* is a per-sample function of the residual :math:`r = \hat y - y`, written with NumPy
-in place: ``formula(r, delta, spare)`` overwrites ``r`` with :math:`\ell(r)` (or
-:math:`\ell'(r)`) and returns it, using ``spare`` (an array shaped like ``r``) as scratch space
-if it needs one. :mod:`l1l2.losses` writes each loss's formulas once; this module applies them:
-
-- an array of up to ``BLOCK`` values in one go;
-- a larger array in blocks of ``BLOCK`` values through two reused buffers, so the residual never
-  exists in full and the cost stays close to one read of both inputs;
-- when the float64 total overflows although the inputs are finite (``1.5e308`` twice has the
-  finite mean ``1.5e308``), once more on inputs scaled by a power of two, using the formula's
-  degree of homogeneity :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)`: first by the
-  smallest power that keeps the residual finite (so that ``delta`` shrinks as little as
-  possible: Huber with a tiny ``delta`` stays exact), then, if the total still overflows, by
-  the power that brings every input below ``2**ROOM``. A result that is truly beyond float64
-  raises an error rather than returning ``inf``.
-
-The rescaling by powers of two (exact: only the exponent changes) is written once here,
-:func:`power_of_two` and :func:`row_exponent`, and used by every module that needs it.
-
-Inputs are validated by the caller except for finiteness, which costs nothing extra here: a
-finite total proves finite inputs, and only a non-finite one pays for the check that names the
-argument holding NaN or inf.
+A *formula* ``formula(r, delta, spare)`` overwrites the residual :math:`r = \hat y - y` with
+:math:`\ell(r)` (or :math:`\ell'(r)`) and returns it, using ``spare`` as scratch space;
+:mod:`l1l2.losses` writes each loss's formulas once. :func:`reduce` adds a large array up block by
+block in two reused buffers, so the residual never exists in full. When a total overflows although
+the inputs are finite, it is computed again on inputs scaled by a power of two (exact), using the
+formula's degree of homogeneity :math:`\ell_{s\delta}(s r) = s^k \ell_\delta(r)`; a result truly
+beyond float64 raises an error. Inputs are checked by the caller, except for finiteness: a finite
+total proves finite inputs, and only a non-finite one pays for the check that names the argument.
 """
 
 from __future__ import annotations
@@ -40,12 +26,11 @@ from l1l2._validation import ArgumentValueError, Reduction, check_finite
 #: ``formula(r, delta, spare) -> r``: a per-sample value or derivative, computed in place.
 Formula = Callable[[FloatArray, float, FloatArray], FloatArray]
 
-# Above this many values, a total is computed block by block in reused buffers of this many
-# float64 values (512 KiB: they stay in cache, and a block is long enough that the Python work
-# per block costs little; on 10^7 values 65,536 beat 16,384 and 32,768 and tied 131,072).
+# Above this many values, a total is computed block by block in buffers of this many float64
+# values (512 KiB: they stay in cache; on 10^7 values 65,536 beat 16,384 and 32,768).
 BLOCK: Final = 65_536
-#: The headroom of every careful path: values are scaled so that their largest magnitude is below
-#: 2**ROOM; a square of such a value, summed 2**40 times, stays far below float64's 2**1024.
+#: The headroom of the careful path: values scaled below 2**ROOM can be squared and summed 2**40
+#: times far below float64's 2**1024.
 ROOM: Final = 480
 _SAFE: Final = 2.0**ROOM
 # The gentle scale of the careful path: inputs below 2**_GENTLE have a finite difference.
@@ -62,18 +47,10 @@ def _too_large(what: str) -> ArgumentValueError:
     )
 
 
-def _explain_nonfinite(truth: FloatArray, pred: FloatArray) -> None:
-    """Raise the error that names the argument holding NaN or inf (if either does)."""
-    check_finite(truth, "y_true")
-    check_finite(pred, "y_pred")
-
-
 def _small_total(truth: FloatArray, pred: FloatArray, formula: Formula, delta: float) -> float:
-    """Return the sum of ``formula(pred - truth)`` for a few values, or NaN to say "go careful".
-
-    Checking a few Python floats costs less than ``np.errstate``: when every residual is finite
-    and below ``2**ROOM`` in magnitude, no step of a formula of degree <= 2 can overflow or warn.
-    """
+    """Return the sum of ``formula(pred - truth)`` for a few values, or NaN to say "go careful"."""
+    # Cheaper than np.errstate: with every residual finite and below 2**ROOM, no step of a
+    # formula of degree <= 2 can overflow or warn.
     residuals = list(map(operator.sub, pred.ravel().tolist(), truth.ravel().tolist()))
     if not (sum(map(abs, residuals), 0.0) < _SAFE and delta < _SAFE):  # also False for NaN
         return math.nan
@@ -88,8 +65,6 @@ def _block_total(
     """Return the sum of ``formula((pred - truth) / scale)``, block by block."""
     t, p = truth.reshape(-1), pred.reshape(-1)
     size = p.size
-    if size <= BLOCK and scale == 1.0:
-        return float(np.add.reduce(formula(np.subtract(p, t), delta, np.empty(size))))
     residual, spare = np.empty(min(size, BLOCK)), np.empty(min(size, BLOCK))
     total = 0.0
     for start in range(0, size, BLOCK):
@@ -116,22 +91,15 @@ def row_exponent(a: FloatArray) -> NDArray[np.intc]:
     return exponent
 
 
-def _largest(truth: FloatArray, pred: FloatArray) -> float:
-    return max(abs(float(f(a))) for a in (truth, pred) for f in (np.min, np.max))
-
-
-def _unscale(value: float, scale: float, degree: int) -> float:
-    """Return ``value * scale**degree``, one factor at a time so no step overflows early."""
-    for _ in range(degree):
-        value *= scale
-    return value
-
-
 def _scaled_total(
     truth: FloatArray, pred: FloatArray, formula: Formula, *, delta: float, degree: int, mean: bool
 ) -> float:
-    """Return the total (or mean) on inputs scaled gently first, then by the full headroom."""
-    largest = _largest(truth, pred)
+    """Return the total (or mean) on scaled inputs.
+
+    First by the smallest power of two that keeps the residual finite (``delta`` shrinks as
+    little as possible: Huber with a tiny ``delta`` stays exact), then by the full headroom.
+    """
+    largest = max(abs(float(f(a))) for a in (truth, pred) for f in (np.min, np.max))
     total = math.inf
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for room in (_GENTLE, ROOM):
@@ -139,7 +107,8 @@ def _scaled_total(
             total = _block_total(truth, pred, formula, delta / scale, scale)
             if mean:
                 total /= pred.size
-            total = _unscale(total, scale, degree)
+            for _ in range(degree):  # one factor at a time: no step overflows early
+                total *= scale
             if math.isfinite(total):
                 break
     return total
@@ -154,11 +123,7 @@ def reduce(
     degree: int,
     reduction: Reduction,
 ) -> float | FloatArray:
-    """Return ``formula(pred - truth)`` reduced by ``reduction`` (a float, or an array).
-
-    ``degree`` is the formula's degree of homogeneity (1 for ``|r|``, 2 for ``r**2``), used
-    only when the plain computation overflows.
-    """
+    """Return ``formula(pred - truth)`` reduced by ``reduction``, a formula of ``degree`` 1 or 2."""
     if reduction == "none":
         return per_sample(truth, pred, formula, delta=delta, degree=degree)
     size = pred.size
@@ -167,7 +132,8 @@ def reduce(
         with np.errstate(over="ignore", invalid="ignore"):
             total = _block_total(truth, pred, formula, delta, 1.0)
     if not math.isfinite(total):
-        _explain_nonfinite(truth, pred)
+        check_finite(truth, "y_true")
+        check_finite(pred, "y_pred")
         # Finite inputs whose total overflowed: the mean (or even the sum) may still be finite.
         total = _scaled_total(
             truth, pred, formula, delta=delta, degree=degree, mean=reduction == "mean"
@@ -190,15 +156,15 @@ def per_sample(
     """Return ``formula(pred - truth) / divide_by`` as a new array shaped like ``pred``.
 
     A value that overflows although the inputs are finite (``2 * 1.5e308 / 2``) is computed
-    again from halved inputs, with the formula's ``degree`` of homogeneity; a value that is
-    truly beyond float64 raises an error.
+    again from halved inputs.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         residual = np.subtract(pred, truth)
         # A derivative may map inf to a finite value (the sign of inf is 1): check the inputs
         # through the residual, before the formula overwrites it.
         if not np.isfinite(np.add.reduce(residual, axis=None)):
-            _explain_nonfinite(truth, pred)
+            check_finite(truth, "y_true")
+            check_finite(pred, "y_pred")
         values = formula(residual, delta, np.empty_like(residual))
         if divide_by != 1:
             values /= divide_by
@@ -219,18 +185,12 @@ def per_sample(
     return values
 
 
-# ---------------------------------------------------------------------------------------------
-# Where each loss settles: the minimiser of sum_i loss(w x_i - y_i) over w, row by row,
-# for any finite data (rescaled by powers of two, so that no sum overflows or underflows)
-# ---------------------------------------------------------------------------------------------
+# Where each loss settles: the minimiser of sum_i loss(w x_i - y_i) over w, row by row, for any
+# finite data (rows rescaled by powers of two, so that no sum overflows or underflows).
 
 
 def settle_l2(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    r"""Least squares, :math:`\sum x_i y_i / \sum x_i^2`: built on the mean.
-
-    Each row of ``x`` and ``y`` is first scaled by a power of two (exactly), so that the sums
-    neither overflow nor underflow for any finite data.
-    """
+    r"""Least squares, :math:`\sum x_i y_i / \sum x_i^2`: built on the mean."""
     ex, ey = row_exponent(x), row_exponent(y)
     xs, ys = np.ldexp(x, -ex), np.ldexp(y, -ey)
     with np.errstate(under="ignore"):
@@ -243,10 +203,9 @@ def weighted_median_interval(x: FloatArray, y: FloatArray) -> tuple[FloatArray, 
     r"""Return, per row, the ends of the interval of weights minimising :math:`\sum|w x_i - y_i|`.
 
     The total is :math:`\sum_i \lvert x_i\rvert\,\lvert w - y_i/x_i\rvert`: flat between two
-    weighted medians of the ratios :math:`y_i/x_i` (weights :math:`\lvert x_i\rvert`). With the
-    ratios sorted, the low end is the first ratio where the weight at or below it reaches the
-    weight above it; when the two are exactly equal, every point up to the next ratio minimises.
-    Inputs are finite and checked; each row of ``x`` has a non-zero value.
+    weighted medians of the ratios :math:`y_i/x_i`. With the ratios sorted, the low end is the
+    first ratio where the weight at or below it reaches the weight above it; when the two are
+    equal, every point up to the next ratio minimises. Each row of ``x`` has a non-zero value.
     """
     weights = np.ldexp(np.abs(x), -row_exponent(x))  # scaled: the sums cannot overflow
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
@@ -273,10 +232,7 @@ def settle_l1(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
 
 
 def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
-    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, by bisection.
-
-    Bisection runs to machine precision: until the bracket holds two neighbouring floats.
-    """
+    r"""The root of the non-decreasing slope :math:`\sum_i \ell'(w x_i - y_i)\,x_i`, bisected."""
     scaled_x = np.ldexp(x, -row_exponent(x))  # the slope's sign is all that matters: scale x
 
     def rising(w: FloatArray) -> FloatArray:
@@ -291,7 +247,7 @@ def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
         top = np.finfo(np.float64).max
         lo = np.clip(np.nanmin(ratio, axis=-1), -top, top)
         hi = np.clip(np.nanmax(ratio, axis=-1), -top, top)
-        for _ in range(2100):  # each step halves the gap or stops: float64 has 2**64 values
+        for _ in range(2100):  # at most: until the bracket holds two neighbouring floats
             mid = 0.5 * lo + 0.5 * hi
             up = rising(mid)
             new_lo, new_hi = np.where(up, lo, mid), np.where(up, mid, hi)

@@ -1,11 +1,11 @@
 # ruff: noqa: N803  (X: the matrix name of the linear-algebra literature and scikit-learn)
-r"""Mini-batch gradient descent on the one-parameter model ŷ = w x.
+r"""Mini-batch gradient descent on the one-parameter model ŷ = w x, and on lines and planes.
 
-:func:`fit` runs the experiment of the book, for one data set or for many at once (vectorised over
-runs), and returns a :class:`History`. :func:`minimizer` gives the point where descent settles,
-in closed form for L2 (mean-based) and L1 (median-based); :func:`stability_limit` the largest
-learning rate for which descent near that point does not blow up. The losses' formulas come from
-:data:`l1l2.losses.LOSSES`.
+:func:`fit` runs the book's experiment for one data set or for many at once (vectorised over
+runs) and returns a :class:`History`; :func:`descend` is the engine behind it, with several
+features and an intercept. :func:`minimizer` gives the point where descent settles and
+:func:`stability_limit` the largest learning rate for which descent near it does not blow up.
+The losses' formulas come from :data:`l1l2.losses.LOSSES`.
 """
 
 from __future__ import annotations
@@ -56,46 +56,46 @@ LossSpec = LossName | tuple[LossFn, GradFn]
 Rate = float | ArrayLike | Schedule | Callable[[FloatArray], ArrayLike]
 
 _FIT_REDUCTIONS: Final = ("mean", "sum")
-_NO_MINIMUM: Final = "the signed loss has no minimiser: it falls without bound"
 #: The losses that settle somewhere (the signed loss falls without bound).
 SETTLING: Final = vocabulary.SETTLING
-#: The most updates one call runs. Each update is a step of a Python loop (about 13 µs for one
-#: feature on an idle machine), so the largest run accepted takes a few seconds; the book's
-#: longest is 50,000 updates.
+# The limits keep the largest run accepted to a few seconds; the book's longest is 50,000 updates.
+#: The most updates one call runs (each is a step of a Python loop: about 13 µs for one feature).
 MAX_UPDATES: Final = 10**5
 #: The most updates times features (each feature adds about 4 µs to an update).
 MAX_FEATURE_UPDATES: Final = 5 * 10**5
-#: The most gradient terms one call computes, that is updates times samples per batch times runs
-#: times features (about 1 s per 10^8 on an idle machine), so that large data sets, batches or
-#: numbers of runs cannot make a run last minutes either.
+#: The most gradient terms one call computes: updates times batch size times runs times features
+#: (about 1 s per 10^8).
 MAX_TERMS: Final = 10**8
+
+
+def _last(a: FloatArray) -> float | FloatArray:
+    """Return the last row of ``a``: a float for a single run."""
+    last = np.asarray(a)[-1]
+    return float(last) if np.ndim(last) == 0 else last
 
 
 @dataclass(frozen=True, repr=False)
 class History:
     """The trajectory of one descent run, or of many runs side by side.
 
-    Every run of :func:`descend` (and so of :func:`fit` and :func:`l1l2.regression.descend`)
-    returns one. The parameters are recorded before the first update and after every update
-    (``steps + 1`` rows), the batch loss and the rate of every update (``steps`` rows); for
-    ``runs`` runs the arrays gain a run axis after the step axis. A run that overflows stops at
-    its last finite parameters, records NaN losses from then on, and is marked ``diverged``.
+    A run that overflows stops at its last finite parameters, records NaN losses from then on,
+    and is marked ``diverged``.
 
     Attributes
     ----------
     coef : numpy.ndarray
-        The coefficients: shape ``(steps + 1, p)``, or ``(steps + 1, runs, p)``.
+        The coefficients before the first update and after each: ``(steps + 1, p)``, or
+        ``(steps + 1, runs, p)``.
     loss : numpy.ndarray
         The batch loss just before each update: ``(steps,)`` or ``(steps, runs)``.
     lr : numpy.ndarray
-        The learning rate used by each update, shaped like ``loss``.
+        The learning rate of each update, shaped like ``loss``.
     diverged : bool or numpy.ndarray
         Whether each run overflowed.
     steps_per_epoch : int
         Updates per pass over the data.
     intercept : numpy.ndarray or None
-        The intercept, ``(steps + 1,)`` or ``(steps + 1, runs)``; zeros (a read-only view) when
-        the model has none. Give ``None`` for that when building a history by hand.
+        The intercept, shaped like ``coef`` without its last axis; ``None`` reads as zeros.
     fit_intercept : bool
         Whether the model has an intercept.
     """
@@ -105,7 +105,7 @@ class History:
     lr: FloatArray
     diverged: bool | BoolArray
     steps_per_epoch: int
-    intercept: FloatArray | None = None  # None: read as zeros, filled in below
+    intercept: FloatArray | None = None
     fit_intercept: bool = False
 
     def __post_init__(self) -> None:
@@ -139,8 +139,7 @@ class History:
     @property
     def final_w(self) -> float | FloatArray:
         """The weight after the last update (one per run)."""
-        last = self.w[-1]
-        return float(last) if np.ndim(last) == 0 else last
+        return _last(self.w)
 
     @property
     def final_coef(self) -> FloatArray:
@@ -151,8 +150,7 @@ class History:
     @property
     def final_intercept(self) -> float | FloatArray:
         """The intercept after the last update (one per run)."""
-        last = np.asarray(self.intercept)[-1]
-        return float(last) if np.ndim(last) == 0 else last
+        return _last(np.asarray(self.intercept))
 
     def __repr__(self) -> str:
         """Summarise the run without dumping its arrays."""
@@ -204,11 +202,7 @@ def _formulas(loss: object, delta: float) -> tuple[Formula, Formula]:
 
 
 def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
-    """Call a custom loss or gradient on the residual ``r``; NaN where ``r`` overflowed.
-
-    The custom function must return one real number per sample for ``reduction="none"``; the
-    NaN lets :func:`fit` mark a run whose residual overflowed as diverged.
-    """
+    """Call a custom loss or gradient on the residual ``r``; NaN where ``r`` overflowed."""
     finite = np.isfinite(r)
     every = bool(finite.all())
     result = fn(np.zeros_like(r), r if every else np.where(finite, r, 0.0), reduction="none")
@@ -223,16 +217,12 @@ def _per_sample(fn: LossFn | GradFn, r: FloatArray, role: str) -> FloatArray:
         )
     out = np.array(raw, dtype=np.float64)
     if not every:
-        out[~finite] = np.nan
+        out[~finite] = np.nan  # so that the run is marked diverged
     return out
 
 
 def _real_numbers(result: object, argument: str, rule: str, where: str = "") -> NDArray[Any]:
-    """Return what a custom function returned as an array, if it holds real numbers only.
-
-    A ragged, masked, boolean, complex or object result raises an error naming ``argument``:
-    ``rule``, then the dtype found, then ``where``.
-    """
+    """Return a custom function's result as an array; refuse anything but real numbers."""
     try:
         raw = np.asarray(result)
     except (ValueError, TypeError):  # ragged
@@ -257,28 +247,10 @@ def _scheduled(lr: Callable[[FloatArray], ArrayLike], steps: int) -> FloatArray:
     return rates[:, np.newaxis]
 
 
-def _sum_rows(a: FloatArray) -> FloatArray:
-    """Return ``a.sum(axis=0)`` for a ``(batch, runs)`` array, as a new array.
-
-    NumPy adds the rows one after the other too, so the numbers are the same; for the few rows of
-    a mini-batch, plain additions skip the reduction machinery, which costs more than the sums.
-    """
-    total: FloatArray
-    if a.shape[0] > 4:
-        total = a.sum(axis=0)
-        return total
-    total = a[0] + a[1] if a.shape[0] > 1 else a[0].copy()
-    for row in a[2:]:
-        total += row
-    return total
-
-
 def _all_finite(*arrays: FloatArray) -> bool:
-    """Return whether every value of ``arrays`` is finite, in one reduction each.
-
-    A NaN or an infinity makes a sum non-finite; a sum of finite values rarely overflows, and if
-    it does the caller only takes its careful path, which checks value by value.
-    """
+    """Return whether every value of ``arrays`` is finite, in one reduction each."""
+    # NaN and inf make a sum non-finite; should a sum of finite values overflow, the caller only
+    # takes its careful path, which checks value by value.
     total = 0.0
     for a in arrays:
         total += float(np.add.reduce(a.ravel()))
@@ -292,7 +264,7 @@ def _and(names: list[str]) -> str:
 
 @dataclass(frozen=True)
 class _Options:
-    """The checked options of a descent run: one check for :func:`descend` and :func:`fit`."""
+    """The checked options of a descent run."""
 
     value: Formula
     derivative: Formula
@@ -302,36 +274,18 @@ class _Options:
     shuffle: bool
     rng: np.random.Generator
 
-    @classmethod
-    def check(
-        cls,
-        loss: object,
-        *,
-        epochs: object,
-        reduction: object,
-        shuffle: object,
-        rng: object,
-        delta: object,
-    ) -> _Options:
-        """Check the options, with the same message whichever function was called."""
-        n_epochs = check_int(epochs, "epochs", low=0)
-        how = check_reduction(reduction, _FIT_REDUCTIONS)
-        shuffled = check_bool(shuffle, "shuffle")
-        generator = as_rng(rng)  # checked even when unused: a wrong seed never passes silently
-        huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
-        value, derivative = _formulas(loss, huber_delta)
-        return cls(value, derivative, huber_delta, n_epochs, how == "mean", shuffled, generator)
 
-
-@dataclass(frozen=True)
-class _Start:
-    """The checked start of a descent run: the runs, the rates, and where each run begins."""
-
-    runs_shape: tuple[int, ...]
-    rates: FloatArray  # (steps, 1 or runs), or one row (1, 1 or runs) used at every step
-    per_step: bool
-    coef: FloatArray  # (p, runs): a row per feature
-    intercept: FloatArray | None  # (runs,), or None without an intercept
+def _options(
+    loss: object, *, epochs: object, reduction: object, shuffle: object, rng: object, delta: object
+) -> _Options:
+    """Check the options shared by :func:`descend` and :func:`fit`, with the same messages."""
+    n_epochs = check_int(epochs, "epochs", low=0)
+    how = check_reduction(reduction, _FIT_REDUCTIONS)
+    shuffled = check_bool(shuffle, "shuffle")
+    generator = as_rng(rng)  # checked even when unused: a wrong seed never passes silently
+    huber_delta = check_scalar(delta, "delta", low=0.0, low_open=True)
+    value, derivative = _formulas(loss, huber_delta)
+    return _Options(value, derivative, huber_delta, n_epochs, how == "mean", shuffled, generator)
 
 
 def _check_time(steps: int, epochs: int, *, samples: int, runs: int, features: int) -> None:
@@ -350,7 +304,7 @@ def _check_time(steps: int, epochs: int, *, samples: int, runs: int, features: i
             f"{steps * features:,} coefficient updates, at most {MAX_FEATURE_UPDATES:,} are "
             "allowed (a few seconds); make epochs smaller or batch_size larger",
         )
-    terms = epochs * samples * runs * features  # samples seen, times runs times features
+    terms = epochs * samples * runs * features
     if terms > MAX_TERMS:
         raise ArgumentValueError(
             "epochs",
@@ -369,11 +323,11 @@ def _start(
     steps: int,
     epochs: int,
     fit_intercept: bool,
-) -> _Start:
-    """Agree on the number of runs, refuse a history too large to store, then read the rates.
+) -> tuple[tuple[int, ...], FloatArray, FloatArray]:
+    """Agree on the number of runs, refuse a run too large or too long, then read the rates.
 
-    ``coef`` and ``intercept`` are the starting values with the name of their argument
-    (``w0``, ``coef0``, ``intercept0``); the coefficients have a last axis of length ``p``.
+    Return the runs' shape, the rates ``(steps, runs)`` (a view: a constant rate costs no table)
+    and the start ``(p, runs)``: a row per coefficient, then the intercept's if it is fitted.
     """
     fixed = None if callable(lr) else as_per_run(lr, "lr", nonnegative=True, rows=steps)  # type: ignore[arg-type]
     table = fixed is not None and fixed.ndim == 2
@@ -400,21 +354,16 @@ def _start(
         ) from None
     runs = runs_shape[0] if runs_shape else 1
     rates = _scheduled(lr, steps) if fixed is None else fixed if table else fixed[np.newaxis]  # type: ignore[arg-type]
-    coef_start = np.array(np.broadcast_to(coef[1], (runs, p)).T, dtype=np.float64, order="C")
-    b = None
+    rows = [np.broadcast_to(coef[1], (runs, p)).T]
     if fit_intercept and intercept is not None:
-        b = np.array(np.broadcast_to(intercept[1], (runs,)), dtype=np.float64)
-    return _Start(runs_shape, rates, callable(lr) or table, coef_start, b)
+        rows.append(np.broadcast_to(intercept[1], (1, runs)))
+    return runs_shape, np.broadcast_to(rates, (steps, runs)), np.concatenate(rows, dtype=np.float64)
 
 
 def _batches(
     design: FloatArray, target: FloatArray, batch: int, order: NDArray[np.intp] | None
 ) -> list[tuple[list[FloatArray], FloatArray]]:
-    """Return an epoch's batches, in order or in the order ``order``.
-
-    Each is a list of feature columns, ``(batch, 1 or runs)`` each, and the ``(batch, runs)``
-    targets, all contiguous.
-    """
+    """Return an epoch's batches: contiguous feature columns ``(batch, 1 or runs)`` and targets."""
     d, t = (design, target) if order is None else (design[:, order], target[order])
     return [
         ([np.ascontiguousarray(column[s : s + batch]) for column in d], t[s : s + batch].copy())
@@ -423,89 +372,62 @@ def _batches(
 
 
 def _step(
-    coef: FloatArray,
-    intercept: FloatArray | None,
+    params: FloatArray,
     batch: tuple[list[FloatArray], FloatArray],
     rate: FloatArray,
     options: _Options,
-) -> tuple[FloatArray, FloatArray | None, FloatArray]:
-    r"""Return the parameters after one update on ``batch``, and the batch loss before it.
-
-    With :math:`r_i = x_i^\top\beta + b - y_i` (``(batch, runs)``: a column per run),
-    :math:`\beta \leftarrow \beta - \eta\sum_i \ell'(r_i)\,x_i` and
-    :math:`b \leftarrow b - \eta\sum_i \ell'(r_i)`, the sums divided by the batch size for the
-    mean. ``coef`` has shape ``(p, runs)``. Overflow is left to the caller: it shows as inf or NaN.
-    """
+) -> tuple[FloatArray, FloatArray]:
+    """Return the parameters after one update on ``batch``, and the batch loss before it."""
+    # Overflow is left to the caller: it shows as inf or NaN.
     columns, yb = batch
-    residual = coef[0] * columns[0]
+    residual = params[0] * columns[0]  # (batch, runs): a column per run
     for j in range(1, len(columns)):
-        residual += coef[j] * columns[j]
-    if intercept is not None:
-        residual += intercept
+        residual += params[j] * columns[j]
     residual -= yb
     spare = np.empty_like(residual)
-    batch_loss = _sum_rows(options.value(residual.copy(), options.delta, spare))
+    batch_loss = options.value(residual.copy(), options.delta, spare).sum(axis=0)
     g = options.derivative(residual, options.delta, spare)
     if options.mean and yb.shape[0] != 1:
         rate = rate * (1.0 / yb.shape[0])
         batch_loss *= 1.0 / yb.shape[0]
-    b_next = None if intercept is None else intercept - rate * _sum_rows(g)
-    if len(columns) == 1:
-        g *= columns[0]
-        return coef - rate * _sum_rows(g), b_next, batch_loss
-    gradient = np.array([_sum_rows(g * column) for column in columns])
-    return coef - rate * gradient, b_next, batch_loss
+    gradient = np.array([(g * column).sum(axis=0) for column in columns])
+    return params - rate * gradient, batch_loss
 
 
 def _loop(
-    design: FloatArray, target: FloatArray, start: _Start, options: _Options, batch: int
-) -> tuple[FloatArray, FloatArray | None, FloatArray, BoolArray]:
-    """Run every update; return the histories of coefficients, intercept and batch loss.
-
-    Also return which runs diverged (they stop at their last finite parameters). The
-    coefficients are ``(p, runs)`` here, a row per feature.
-    """
-    coef, b = start.coef, start.intercept
-    (p, runs), n = coef.shape, target.shape[0]
-    steps = options.epochs * -(-n // batch)
-    coef_hist = np.empty((steps + 1, p, runs))
-    b_hist = None if b is None else np.empty((steps + 1, runs))
+    design: FloatArray,
+    target: FloatArray,
+    params: FloatArray,
+    rates: FloatArray,
+    options: _Options,
+    *,
+    batch: int,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Run every update; return the histories of parameters and batch loss, and who diverged."""
+    steps, runs = rates.shape
+    params_hist = np.empty((steps + 1, runs, len(params)))  # as History keeps it
     loss_hist = np.empty((steps, runs))
-    coef_hist[0] = coef
-    if b_hist is not None:
-        b_hist[0] = b
+    params_hist[0] = params.T
     alive = np.ones(runs, dtype=bool)
-    in_order = None if options.shuffle else _batches(design, target, batch, None)
-    rates = start.rates
-    constant = None if start.per_step else np.ascontiguousarray(np.broadcast_to(rates[0], runs))
-    step = 0
     everyone_alive = True
+    in_order = None if options.shuffle else _batches(design, target, batch, None)
+    step = 0
     with np.errstate(all="ignore"):
         for _ in range(options.epochs):
-            order = None if in_order is not None else options.rng.permutation(n)
+            order = None if in_order is not None else options.rng.permutation(target.shape[0])
             for pair in in_order or _batches(design, target, batch, order):
-                rate = rates[step] if constant is None else constant
-                coef_next, b_next, batch_loss = _step(coef, b, pair, rate, options)
-                if (
-                    everyone_alive
-                    and _all_finite(coef_next, batch_loss)
-                    and (b_next is None or _all_finite(b_next))
-                ):
+                params_next, batch_loss = _step(params, pair, rates[step], options)
+                if everyone_alive and _all_finite(params_next, batch_loss):
                     loss_hist[step] = batch_loss
-                    coef, b = coef_next, b_next
-                else:
+                    params = params_next
+                else:  # the careful path: value by value, freezing the runs that overflow
                     loss_hist[step] = np.where(alive, batch_loss, np.nan)
-                    alive &= np.isfinite(batch_loss) & np.all(np.isfinite(coef_next), axis=0)
-                    if b_next is not None and b is not None:
-                        alive &= np.isfinite(b_next)
-                        b = np.where(alive, b_next, b)
+                    alive &= np.isfinite(batch_loss) & np.all(np.isfinite(params_next), axis=0)
                     everyone_alive = bool(alive.all())
-                    coef = np.where(alive, coef_next, coef)
+                    params = np.where(alive, params_next, params)
                 step += 1
-                coef_hist[step] = coef
-                if b_hist is not None:
-                    b_hist[step] = b
-    return coef_hist, b_hist, loss_hist, ~alive
+                params_hist[step] = params.T
+    return params_hist, loss_hist, ~alive
 
 
 def _run(
@@ -521,35 +443,31 @@ def _run(
 ) -> History:
     """Run descent on checked inputs: the one engine behind :func:`descend` and :func:`fit`.
 
-    ``design`` has shape ``(p, n, 1 or runs)`` (a column of inputs per feature), ``y`` ``(n,)``
-    or ``(runs, n)``.
+    ``design`` is ``(p, n, 1 or runs)``, a column of inputs per feature; ``coef`` and
+    ``intercept`` are the starting values with the name of their argument.
     """
-    n = y.shape[-1]
+    n, p = y.shape[-1], coef[1].shape[-1]
     per_epoch = -(-n // batch)
-    steps = options.epochs * per_epoch
-    start = _start(
+    runs_shape, rates, params = _start(
         y,
         lr,
         coef=coef,
         intercept=intercept,
-        steps=steps,
+        steps=options.epochs * per_epoch,
         epochs=options.epochs,
         fit_intercept=fit_intercept,
     )
-    runs = start.coef.shape[1]
-    target = np.ascontiguousarray(np.broadcast_to(y, (runs, n)).T)
-    coef_hist, b_hist, loss_hist, diverged = _loop(design, target, start, options, batch)
-    coef_hist = np.moveaxis(coef_hist, 1, 2)  # (steps + 1, runs, p): a view, C-ordered for p = 1
-    if coef_hist.shape[2] > 1:
-        coef_hist = np.ascontiguousarray(coef_hist)
-    # The rates as a read-only view: a constant rate costs no (steps, runs) table.
-    lr_view = np.broadcast_to(start.rates, (steps, runs))
-    if start.runs_shape:
-        return History(coef_hist, loss_hist, lr_view, diverged, per_epoch, b_hist, fit_intercept)
-    return History(
+    if fit_intercept:  # the intercept is the weight of a column of ones
+        design = np.concatenate([design, np.ones((1, n, 1))])
+    target = np.ascontiguousarray(np.broadcast_to(y, (params.shape[1], n)).T)
+    params_hist, loss_hist, diverged = _loop(design, target, params, rates, options, batch=batch)
+    coef_hist, b_hist = params_hist[..., :p], params_hist[..., p] if fit_intercept else None
+    if runs_shape:
+        return History(coef_hist, loss_hist, rates, diverged, per_epoch, b_hist, fit_intercept)
+    return History(  # a single run: no run axis
         coef_hist[:, 0],
         loss_hist[:, 0],
-        lr_view[:, 0],
+        rates[:, 0],
         bool(diverged[0]),
         per_epoch,
         None if b_hist is None else b_hist[:, 0],
@@ -558,10 +476,7 @@ def _run(
 
 
 def _as_design(X: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    """Return ``X`` as a finite ``(n, p)`` array and ``y`` as ``(n,)`` or ``(runs, n)``.
-
-    A 1-D ``X`` is one feature; ``X`` must have one row per sample.
-    """
+    """Return ``X`` as a finite ``(n, p)`` array and ``y`` as ``(n,)`` or ``(runs, n)``."""
     design = as_float_array(X, "X")
     if design.ndim == 1:
         design = design[:, np.newaxis]
@@ -601,18 +516,17 @@ def descend(
 ) -> History:
     r"""Fit :math:`\hat y = X\beta + b` by (mini-batch) gradient descent, many runs at once.
 
-    The one descent engine of the package. Each update takes the next batch :math:`B` and steps
-    against the gradient of the batch loss :math:`L_B = \sum_{i\in B}\ell(r_i)`,
-    :math:`r_i = x_i^\top\beta + b - y_i` (divided by :math:`|B|` for ``reduction="mean"``):
+    Each update takes the next batch :math:`B` and steps against the gradient of the batch loss
+    :math:`\sum_{i\in B}\ell(r_i)`, :math:`r_i = x_i^\top\beta + b - y_i` (divided by :math:`|B|`
+    for ``reduction="mean"``):
 
     .. math::
 
         \beta \leftarrow \beta - \eta_t \sum_{i\in B} \ell'(r_i)\,x_i, \qquad
         b \leftarrow b - \eta_t \sum_{i\in B} \ell'(r_i)
 
-    The step in :math:`\beta` is scaled by the size of the features: with raw years
-    (:math:`x \approx 1960`) next to the intercept's column of ones, a rate small enough for
-    :math:`\beta` barely moves :math:`b`. Centre (and scale) the features first.
+    The step in :math:`\beta` scales with the features: centre (and scale) them first, or a rate
+    small enough for :math:`\beta` barely moves :math:`b`.
 
     Parameters
     ----------
@@ -627,18 +541,12 @@ def descend(
         A rate >= 0, one per run, a table of shape ``(steps, runs)`` (a row per update), or a
         schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     epochs : int
-        Passes over the data, at least 0. Refused up front if the history would need more
-        than 1 GiB (``MAX_BYTES`` of the package's input checks), or the run more than
-        :data:`~l1l2.gd.MAX_UPDATES` (10^5) updates,
-        :data:`~l1l2.gd.MAX_FEATURE_UPDATES` (5 x 10^5) updates times features or
-        :data:`~l1l2.gd.MAX_TERMS` (10^8) gradient terms: the largest run accepted takes seconds.
-    coef0 : float or array_like
-        Starting coefficients: a number, ``(p,)``, or ``(runs, p)``.
-    intercept0 : float or array_like
-        Starting intercept, or one per run.
+        Passes over the data, at least 0; a run beyond a history of 1 GiB, :data:`MAX_UPDATES`,
+        :data:`MAX_FEATURE_UPDATES` or :data:`MAX_TERMS` is refused up front.
+    coef0, intercept0 : float or array_like
+        Starting coefficients (a number, ``(p,)`` or ``(runs, p)``) and intercept (or one per run).
     batch_size : int, optional
-        Samples per update (the last batch of an epoch may be smaller); the whole data set
-        (plain gradient descent) by default.
+        Samples per update (the last batch of an epoch may be smaller); all by default.
     fit_intercept : bool
         Whether the intercept is learned (otherwise there is none: it reads as 0).
     reduction : {"mean", "sum"}
@@ -663,7 +571,7 @@ def descend(
     (2.0, array([1.]))
     """
     design, target = _as_design(X, y)
-    options = _Options.check(
+    options = _options(
         loss, epochs=epochs, reduction=reduction, shuffle=shuffle, rng=rng, delta=delta
     )
     n, p = design.shape
@@ -706,9 +614,7 @@ def fit(
     r"""Fit ŷ = w x by mini-batch gradient descent: the book's experiment.
 
     :func:`descend` with one feature and no intercept, where ``x`` may also differ from run to
-    run. Each update takes the next batch :math:`B` of samples and steps against the gradient of
-    the batch loss :math:`L_B(w) = \sum_{i\in B} \ell(w x_i - y_i)` (divided by :math:`|B|` for
-    ``reduction="mean"``):
+    run. The source experiment adds up the per-sample losses (``reduction="sum"``):
 
     .. math:: w_{t+1} = w_t - \eta_t \sum_{i\in B} \ell'(w_t x_i - y_i)\, x_i
 
@@ -718,36 +624,18 @@ def fit(
         Inputs, broadcastable to the shape of ``y``.
     y : array_like
         Targets: shape ``(n,)`` for one data set, ``(runs, n)`` for many at once.
-    loss : {"signed", "l1", "l2", "huber"} or (loss, grad) pair
-        The loss by name, or a pair of functions with the signature of :func:`l1l2.losses.l1`
-        and :func:`l1l2.losses.l1_grad`.
     w0 : float or array_like
         The starting estimate, or one per run.
-    lr : float, array_like or Schedule
-        The learning rate: a number >= 0, one per run, a table of shape ``(steps, runs)`` with
-        one rate per update and run (a schedule of its own for each run), or a schedule
-        ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     batch_size : int
         Samples per update, at least 1 (the last batch of an epoch may be smaller).
-    epochs : int
-        Passes over the data, at least 0 (limited to 10^5 updates, 10^8 gradient terms and
-        a history of 1 GiB, as in :func:`descend`).
-    reduction : {"mean", "sum"}
-        Whether the batch loss averages or adds up the per-sample losses. The source experiment
-        adds them up.
-    shuffle : bool
-        Take the batches in a new random order every epoch (the same order for every run).
-        Otherwise they are taken in order.
-    rng : int, numpy.random.Generator or None
-        Seed or generator for the shuffling.
-    delta : float
-        The Huber threshold, used by ``loss="huber"`` only.
+    loss, lr, epochs, reduction, shuffle, rng, delta
+        As in :func:`descend`.
 
     Returns
     -------
     History
-        The estimate (``w``), batch loss and learning rate of every update. A run whose estimate
-        or loss overflows stops there, is marked ``diverged``, and raises no NumPy warnings.
+        The estimate (``w``), batch loss and learning rate of every update. A run that overflows
+        stops there, is marked ``diverged``, and raises no NumPy warnings.
 
     Examples
     --------
@@ -764,7 +652,7 @@ def fit(
     x_arr, y_arr = as_xy(x, y)
     w_start = as_per_run(w0, "w0")
     batch = check_int(batch_size, "batch_size", low=1)
-    options = _Options.check(
+    options = _options(
         loss, epochs=epochs, reduction=reduction, shuffle=shuffle, rng=rng, delta=delta
     )
     if x_arr.ndim == 2 and x_arr.strides[0] == 0:  # one x for every run
@@ -788,12 +676,9 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     - ``"l2"``: least squares, :math:`w^\ast = \sum x_i y_i / \sum x_i^2`; with one common
       :math:`x` this is :math:`\bar y / x`, built on the **mean**.
     - ``"l1"``: the weighted median of :math:`y_i / x_i` with weights :math:`|x_i|`; with one
-      common :math:`x` this is :math:`\operatorname{median}(y) / x`. Where a whole interval
-      minimises (an even number of samples), its midpoint is returned, as :func:`numpy.median`
-      does.
-    - ``"huber"``: the root of the monotone derivative, found by bisection to machine precision.
-
-    The signed loss has no minimiser (it falls without bound), so it is rejected.
+      common :math:`x`, :math:`\operatorname{median}(y) / x`. Where a whole interval minimises,
+      its midpoint, as :func:`numpy.median` does.
+    - ``"huber"``: the root of the monotone derivative, by bisection to machine precision.
 
     Parameters
     ----------
@@ -802,7 +687,7 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     y : array_like
         Targets: shape ``(n,)``, or ``(runs, n)`` for one answer per run.
     loss : {"l1", "l2", "huber"}
-        The loss.
+        The loss (the signed loss falls without bound: it has no minimiser).
     delta : float
         The Huber threshold, for ``loss="huber"``.
 
@@ -819,7 +704,8 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
     1.1
     """
     x_arr, y_arr = as_xy(x, y)
-    record = LOSSES[check_choice(loss, "loss", SETTLING, why=_NO_MINIMUM)]
+    why = "the signed loss has no minimiser: it falls without bound"
+    record = LOSSES[check_choice(loss, "loss", SETTLING, why=why)]
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
     if not np.all(np.any(x_arr != 0, axis=-1)):
         raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
@@ -842,13 +728,9 @@ def stability_limit(
     Near the point where descent settles, an update on a batch :math:`B` multiplies the gap
     :math:`w - w^\ast` by :math:`1 - \eta\, c\, S_B`, with :math:`S_B = \sum_{i\in B} x_i^2`
     (divided by :math:`|B|` for ``reduction="mean"``) and :math:`c = \ell''` near zero: 2 for
-    L2, 1 for Huber (inside its quadratic zone). The gap shrinks on every batch while
-
-    .. math:: \eta < \frac{2}{c\,\max_B S_B},
-
-    the largest batch sum taken over any order of the samples. Abs L1 and the signed loss have
-    steps of bounded size (:math:`\eta \sum_{i\in B} |x_i|`): they never blow up, and the limit
-    is infinite.
+    L2, 1 for Huber. The gap shrinks on every batch while :math:`\eta < 2 / (c\,\max_B S_B)`,
+    over any order of the samples. Abs L1 and the signed loss take steps of bounded size: they
+    never blow up.
 
     Parameters
     ----------
@@ -861,13 +743,12 @@ def stability_limit(
     reduction : {"sum", "mean"}
         Whether the batch loss adds up or averages the per-sample losses.
     delta : float
-        The Huber threshold (it does not change the limit, which holds inside the quadratic
-        zone; checked like :func:`fit` checks it).
+        The Huber threshold: checked, but the limit does not depend on it.
 
     Returns
     -------
     float
-        The limit :math:`2 / (c \max_B S_B)`, or ``math.inf``.
+        The limit, or ``math.inf``.
 
     Examples
     --------

@@ -1,7 +1,9 @@
-"""Learning-rate schedules: small factories that return ``step -> learning rate``.
+r"""Learning-rate schedules: small factories that return ``step -> learning rate``.
 
-Each factory checks its arguments when the schedule is built, and the schedule accepts one step
-or an array of steps (``t = 0`` is the first update).
+Every schedule is one formula, :math:`\eta_t = \eta_0\, r^t / (1 + d\,t)`, with the parameters it
+does not use at their neutral value (``decay = 0``, ``rate = 1``). A factory checks its arguments
+when it builds the schedule, and the schedule accepts one step or an array of steps (``t = 0`` is
+the first update).
 """
 
 from __future__ import annotations
@@ -35,20 +37,17 @@ __all__ = [
 
 #: The schedules by name, as the command line and the explorer offer them.
 SCHEDULE_NAMES: Final = vocabulary.SCHEDULE_NAMES
-#: The parameter each schedule uses besides ``lr0`` (the other stays at its neutral value).
-_USES: Final = {"constant": (), "inverse_time": ("decay",), "exponential": ("rate",)}
+#: Each parameter besides ``lr0``, its neutral value and the one schedule that uses it.
+_NEUTRAL: Final = {"decay": 0.0, "rate": 1.0}
+_USED_BY: Final = {p: name for name, row in vocabulary.SCHEDULES.items() for p in row.defaults}
 
 
 @dataclass(frozen=True)
 class Schedule:
     r"""A learning rate as a function of the update step.
 
-    .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}\, r^t
-
-    Build one with :func:`constant`, :func:`inverse_time` or :func:`exponential`; all three are
-    this one formula with the parameters it does not use at their neutral value (``decay = 0``,
-    ``rate = 1``): a schedule whose name says one formula and whose parameters compute another
-    is rejected.
+    Build one with :func:`constant`, :func:`inverse_time` or :func:`exponential`. A schedule
+    whose name says one formula and whose parameters compute another is rejected.
 
     Attributes
     ----------
@@ -73,14 +72,14 @@ class Schedule:
         check_scalar(self.lr0, "lr0", low=0.0)
         check_scalar(self.decay, "decay", low=0.0)
         check_scalar(self.rate, "rate", low=0.0, high=1.0, low_open=True)
-        for parameter, neutral in (("decay", 0.0), ("rate", 1.0)):
+        for parameter, neutral in _NEUTRAL.items():
             value = getattr(self, parameter)
-            if parameter not in _USES[self.name] and value != neutral:
+            if value != neutral and _USED_BY[parameter] != self.name:
                 raise ArgumentValueError(
                     parameter,
                     f"{parameter} must be {neutral:g} for a {self.name!r} schedule (it does not "
                     f"use {parameter}), got {value!r}; build it with "
-                    f"l1l2.schedules.{_FACTORY[parameter]}",
+                    f"l1l2.schedules.{_USED_BY[parameter]}",
                 )
 
     @overload
@@ -94,8 +93,8 @@ class Schedule:
             raise ArgumentValueError(
                 "step", f"step must be a number or array of numbers >= 0, got {_show(step)}"
             )
-        # A huge decay * t overflows to inf and a small rate**t underflows to 0: the rate is then
-        # 0 (or the subnormal it rounds to), which is right, so neither is worth a warning.
+        # decay * t may overflow to inf and rate**t underflow to 0: the rate is then (about) 0,
+        # which is right, so neither deserves a warning.
         with np.errstate(over="ignore", under="ignore"):
             lr = self.lr0 / (1.0 + self.decay * t)
             if self.rate != 1.0:
@@ -111,43 +110,27 @@ class Schedule:
         return f"lr_t = {self.lr0:g}"
 
 
-_FACTORY: Final = {"decay": "inverse_time", "rate": "exponential"}
-
-
-def _lr0(value: object, name: str) -> float:
-    return check_scalar(value, name, low=0.0)
-
-
 def constant(lr: float) -> Schedule:
-    r"""Return a schedule that keeps the learning rate at ``lr``.
-
-    .. math:: \eta_t = \eta
+    """Return a schedule that keeps the learning rate at ``lr``.
 
     Parameters
     ----------
     lr : float
         The learning rate, a finite number >= 0.
 
-    Returns
-    -------
-    Schedule
-        ``step -> lr``.
-
     Examples
     --------
     >>> constant(0.01)(10)
     0.01
     """
-    return Schedule("constant", _lr0(lr, "lr"))
+    return Schedule("constant", check_scalar(lr, "lr", low=0.0))
 
 
 def inverse_time(lr0: float, *, decay: float) -> Schedule:
-    r"""Return an inverse-time decay schedule: the rate falls like 1/t, not exponentially.
+    r"""Return the schedule :math:`\eta_t = \eta_0 / (1 + d\,t)`.
 
-    .. math:: \eta_t = \frac{\eta_0}{1 + d\,t}
-
-    The rate halves after :math:`1/d` steps and falls like :math:`1/t` after that: far slower than
-    any exponential decay.
+    The rate halves after :math:`1/d` steps and then falls like :math:`1/t`: far slower than any
+    exponential decay.
 
     Parameters
     ----------
@@ -156,23 +139,17 @@ def inverse_time(lr0: float, *, decay: float) -> Schedule:
     decay : float
         The decay :math:`d`, a finite number >= 0.
 
-    Returns
-    -------
-    Schedule
-        ``step -> lr0 / (1 + decay * step)``.
-
     Examples
     --------
     >>> inverse_time(0.01, decay=1 / 2000)([0, 2000])
     array([0.01 , 0.005])
     """
-    return Schedule("inverse_time", _lr0(lr0, "lr0"), decay=check_scalar(decay, "decay", low=0.0))
+    lr0 = check_scalar(lr0, "lr0", low=0.0)
+    return Schedule("inverse_time", lr0, decay=check_scalar(decay, "decay", low=0.0))
 
 
 def exponential(lr0: float, *, rate: float) -> Schedule:
-    r"""Return an exponential decay schedule.
-
-    .. math:: \eta_t = \eta_0\, r^{t}
+    r"""Return the exponential decay schedule :math:`\eta_t = \eta_0\, r^t`.
 
     Parameters
     ----------
@@ -181,18 +158,13 @@ def exponential(lr0: float, *, rate: float) -> Schedule:
     rate : float
         The factor :math:`r` applied at every step, with :math:`0 < r \le 1`.
 
-    Returns
-    -------
-    Schedule
-        ``step -> lr0 * rate ** step``.
-
     Examples
     --------
     >>> exponential(0.01, rate=0.5)([0, 1, 2])
     array([0.01  , 0.005 , 0.0025])
     """
-    r = check_scalar(rate, "rate", low=0.0, high=1.0, low_open=True)
-    return Schedule("exponential", _lr0(lr0, "lr0"), rate=r)
+    r = check_scalar(rate, "rate", low=0.0, high=1.0, low_open=True)  # checked before lr0
+    return Schedule("exponential", check_scalar(lr0, "lr0", low=0.0), rate=r)
 
 
 def named(
@@ -203,30 +175,19 @@ def named(
     rate: float = vocabulary.SCHEDULES["exponential"].defaults["rate"],
     argument: str = "schedule",
 ) -> Schedule:
-    r"""Return the schedule called ``name`` starting at ``lr0``: the one builder by name.
+    """Return the schedule called ``name`` starting at ``lr0``: the one builder by name.
 
-    ``"constant"`` is :math:`\eta_0`, ``"inverse_time"`` is :math:`\eta_0 / (1 + d\,t)` and
-    ``"exponential"`` is :math:`\eta_0\, r^t`; the parameter the schedule does not use is
-    ignored (and not checked). The defaults are the book's (chapter 5), from
-    :data:`l1l2.vocabulary.SCHEDULES`.
+    The parameter the schedule does not use is ignored (and not checked). The defaults are the
+    book's (chapter 5), from :data:`l1l2.vocabulary.SCHEDULES`.
 
     Parameters
     ----------
     name : {"constant", "inverse_time", "exponential"}
         The schedule.
-    lr0 : float
-        The learning rate at step 0, a finite number >= 0.
-    decay : float
-        The inverse-time decay :math:`d`.
-    rate : float
-        The exponential factor :math:`r`.
+    lr0, decay, rate : float
+        The learning rate at step 0, the inverse-time decay and the exponential factor.
     argument : str
         The name an unknown ``name`` is reported under (the caller's argument).
-
-    Returns
-    -------
-    Schedule
-        ``step -> learning rate``.
 
     Examples
     --------
