@@ -65,7 +65,8 @@ class SourceExperiment:
     delta: float = 1.0
 
 
-#: The source article's experiment: every default of the command line and the explorers.
+#: The source article's experiment, where every default of the command line and the explorers
+#: comes from.
 SOURCE: Final = SourceExperiment()
 
 #: The noise levels :math:`\sigma` of the book's data sets (:func:`experiment_data`).
@@ -77,8 +78,8 @@ def experiment_data(
 ) -> dict[float, tuple[FloatArray, FloatArray]]:
     r"""Return the book's data sets (:func:`l1l2.data.linear`), one per noise level, in order.
 
-    Drawn one after the other from one generator, with :data:`SOURCE`'s ``n``, ``x`` and true
-    ``w``, as chapters 4 to 8 draw them (no noise draws nothing).
+    Drawn one after the other from one generator, with the ``n``, ``x`` and true ``w`` of
+    :data:`~l1l2.experiments.SOURCE`, as chapters 4 to 8 draw them (no noise draws nothing).
 
     Parameters
     ----------

@@ -59,11 +59,11 @@ _FIT_REDUCTIONS: Final = ("mean", "sum")
 #: The losses that settle somewhere (the signed loss falls without bound).
 SETTLING: Final = vocabulary.SETTLING
 # The limits keep the largest run accepted to a few seconds; the book's longest is 50,000 updates.
-#: The most updates one call runs (each is a step of a Python loop: about 13 µs for one feature).
+#: The most updates one call runs. Each is a step of a Python loop, about 13 µs for one feature.
 MAX_UPDATES: Final = 10**5
 #: The most updates times features (each feature adds about 4 µs to an update).
 MAX_FEATURE_UPDATES: Final = 5 * 10**5
-#: The most gradient terms one call computes: updates times batch size times runs times features
+#: The most gradient terms one call computes, updates times batch size times runs times features
 #: (about 1 s per 10^8).
 MAX_TERMS: Final = 10**8
 
@@ -541,8 +541,9 @@ def descend(
         A rate >= 0, one per run, a table of shape ``(steps, runs)`` (a row per update), or a
         schedule ``step -> rate`` shared by every run (see :mod:`l1l2.schedules`).
     epochs : int
-        Passes over the data, at least 0; a run beyond a history of 1 GiB, :data:`MAX_UPDATES`,
-        :data:`MAX_FEATURE_UPDATES` or :data:`MAX_TERMS` is refused up front.
+        Passes over the data, at least 0; a run beyond a history of 1 GiB,
+        :data:`~l1l2.gd.MAX_UPDATES`, :data:`~l1l2.gd.MAX_FEATURE_UPDATES` or
+        :data:`~l1l2.gd.MAX_TERMS` is refused up front.
     coef0, intercept0 : float or array_like
         Starting coefficients (a number, ``(p,)`` or ``(runs, p)``) and intercept (or one per run).
     batch_size : int, optional
