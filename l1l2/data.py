@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 
@@ -126,7 +126,8 @@ def linear(
                 z = generator.laplace(0.0, sigma, size=shape)
             else:
                 t = generator.standard_t(nu, size=shape)
-                _check_range(t, "df", f"Student t noise with df={nu!r}")
+                # A small df gives heavy tails: the draws overflow as df falls towards 0.
+                _check_range(t, "df", f"Student t noise with df={nu!r}", too="small")
                 z = sigma * t
             targets += z
             _check_range(targets, "noise", f"noise of scale {sigma!r} around w * x = {center!r}")
@@ -136,13 +137,16 @@ def linear(
     return np.full(n, x_value), targets
 
 
-def _check_range(values: float | FloatArray, name: str, what: str) -> None:
+def _check_range(
+    values: float | FloatArray, name: str, what: str, *, too: Literal["large", "small"] = "large"
+) -> None:
     """Raise an error naming ``name`` if ``values`` (computed from ``what``) overflowed."""
     if not np.all(np.isfinite(values)):
+        fix = "smaller" if too == "large" else "larger"
         raise ArgumentValueError(
             name,
-            f"{name} is too large: {what} gives targets beyond the float64 range (about 1.8e308); "
-            f"make {name} smaller",
+            f"{name} is too {too}: {what} gives targets beyond the float64 range (about 1.8e308); "
+            f"make {name} {fix}",
         )
 
 

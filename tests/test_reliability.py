@@ -172,18 +172,24 @@ def test_large_arrays_whose_total_overflows_are_handled_block_by_block():
 
 
 @pytest.mark.parametrize(
-    ("options", "argument"),
+    ("options", "argument", "advice"),
     [
-        ({"x": 1e200, "w": 1e200}, "w"),
-        ({"noise": 1e308, "rng": 0}, "noise"),
-        ({"noise": 1.0, "distribution": "student_t", "df": 1e-300, "rng": 0}, "df"),
-        ({"outliers": 1.0, "outlier_shift": 1e308, "w": 1e308, "x": 1.5}, "outlier_shift"),
+        ({"x": 1e200, "w": 1e200}, "w", "make w smaller"),
+        ({"noise": 1e308, "rng": 0}, "noise", "make noise smaller"),
+        # Few degrees of freedom give heavy tails: df overflows by being too small.
+        ({"noise": 1.0, "distribution": "student_t", "df": 1e-300, "rng": 0}, "df", "df larger"),
+        (
+            {"outliers": 1.0, "outlier_shift": 1e308, "w": 1e308, "x": 1.5},
+            "outlier_shift",
+            "smaller",
+        ),
     ],
 )
-def test_linear_with_targets_beyond_float64_names_the_parameter(options, argument):
+def test_linear_with_targets_beyond_float64_names_the_parameter(options, argument, advice):
     with raises_naming(ValueError, argument, "float64 range") as info:
         data.linear(20, **options)
     assert argument_of(info) == argument
+    assert str(info.value).endswith(advice)
 
 
 # ---------------------------------------------------------------------------------------------
