@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -75,6 +75,14 @@ _OPTION_OF: Final = {
     "reduction": "--reduction",
     "loss": "--loss",
     "schedule": "--schedule",
+}
+# The same for ``l1l2 fit``, whose data are the CSV's columns (regression.solve's X and y).
+_FIT_OPTION_OF: Final = {
+    "X": "--x",
+    "y": "--y",
+    "delta": "--delta",
+    "quantile": "--quantile",
+    "loss": "--loss",
 }
 
 
@@ -446,12 +454,14 @@ def _apple() -> None:
     )
 
 
-def _usage_error(parser: argparse.ArgumentParser, exc: Exception) -> NoReturn:
+def _usage_error(
+    parser: argparse.ArgumentParser, exc: Exception, options: Mapping[str, str] = _OPTION_OF
+) -> NoReturn:
     """Report an l1l2 error as a usage error naming the option behind its ``argument`` (exit 2)."""
     message = " ".join(str(exc).split())
     argument = getattr(exc, "argument", None)
-    if isinstance(argument, str) and argument in _OPTION_OF:
-        option = _OPTION_OF[argument]
+    if isinstance(argument, str) and argument in options:
+        option = options[argument]
         named = message.startswith(f"{argument} ")
         message = f"{option} {message[len(argument) + 1 :]}" if named else f"{option}: {message}"
     parser.error(message)
@@ -620,7 +630,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             for loss in chosen
         }
     except (ValueError, TypeError) as exc:
-        _usage_error(parser, exc)
+        _usage_error(parser, exc, _FIT_OPTION_OF)
     ends = _line_ends(x, fits, parser) if args.save is not None else {}
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     labels = {loss: loss for loss in fits}

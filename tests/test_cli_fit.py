@@ -173,3 +173,25 @@ def test_fit_needs_both_columns(tmp_path: Path, capsys: pytest.CaptureFixture[st
         main(["fit", str(csv), "--x", "year"])
     assert exit_info.value.code == 2
     assert "--y" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("column", "option"),
+    [("calls", "--y"), ("year", "--x")],
+)
+def test_a_column_beyond_float64_is_named_by_its_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, option: str
+) -> None:
+    # The fit's errors name the column's option, not an option of the experiment (--noise).
+    values = {"year": ["1", "2", "3"], "calls": ["1", "2", "3"]}
+    values[column] = ["1e308", "-1e308", "1e308"]
+    pairs = zip(values["year"], values["calls"], strict=True)
+    lines = ["year,calls", *(f"{a},{b}" for a, b in pairs)]
+    csv = tmp_path / "huge.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(csv), "--x", "year", "--y", "calls", "--loss", "l2"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"l1l2 fit: error: {option} "), err
+    assert "--noise" not in err
