@@ -178,7 +178,7 @@ def least_trimmed_squares(x: ArrayLike, y: ArrayLike, *, h: int | None = None) -
     Parameters
     ----------
     x, y : array_like
-        Inputs and targets, shape ``(n,)``, finite, 3 to 2,000 points; ``x`` not constant.
+        Inputs and targets, shape ``(n,)``, finite, 2 to 2,000 points; ``x`` not constant.
     h : int, optional
         How many points the line fits, from 2 to ``n`` (``n`` gives least squares).
 
