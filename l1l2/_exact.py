@@ -241,6 +241,15 @@ def least_squares(data: Standard) -> FloatArray:
 
 def check_independent(data: Standard) -> None:
     """Refuse dependent columns as :func:`least_squares` does, without computing its fit."""
+    # Most fits are settled by one LAPACK Cholesky and inverse: the Frobenius norms of R and
+    # R^-1 bound R's condition from above, so a bound below 1e4 gives the verdict of
+    # _conditioned_cholesky without its SVD (a tenth of a small abs-L1 fit's time).
+    lapack = _lapack()
+    upper, info = lapack.dpotrf(data.A.T @ data.A)
+    if info == 0:
+        inverse, info = lapack.dtrtri(upper)
+        if info == 0 and np.linalg.norm(upper) * np.linalg.norm(inverse) < 1e4:
+            return
     if _conditioned_cholesky(data.A.T @ data.A) is None:
         triangular(data)  # refuses dependent columns
 
@@ -532,8 +541,25 @@ def _l1_band(A: FloatArray, y: FloatArray, tilt: float) -> tuple[FloatArray | No
     return None, beta
 
 
+def _distinct_rows(M: FloatArray) -> FloatArray:
+    """The rows of ``M``, each once (without np.unique's sort when there is one row or none)."""
+    return M if M.shape[0] < 2 else np.unique(M, axis=0)
+
+
 def independent_rows(A: FloatArray, order: NDArray[np.intp], k: int) -> NDArray[np.intp]:
     """Return the first ``k`` rows in ``order`` whose directions lie 1e-8 from the others' span."""
+    if len(order) >= k:
+        # Usually the first k: one Cholesky of their directions' Gram matrix, whose diagonal
+        # holds those distances, says so when all are clearly (1e-6) above the test (the
+        # Gram-Schmidt loop below costs k^2 Python steps: most of a small fit's time).
+        first = np.asarray(order[:k], dtype=np.intp)
+        rows = A[first]
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+        if np.all(norms > 0.0):
+            unit = rows / norms[:, np.newaxis]
+            factor, info = _lapack().dpotrf(unit @ unit.T)
+            if info == 0 and float(np.min(np.abs(np.diagonal(factor)))) > 1e-6:
+                return first
     basis: list[FloatArray] = []
     chosen: list[int] = []
     for i in order:
@@ -563,9 +589,9 @@ def _l1_unique(A: FloatArray, y: FloatArray, beta: FloatArray, d: FloatArray) ->
     if np.count_nonzero(on_line) == k and np.count_nonzero(inside) == k:
         return True  # k equalities with independent rows pin beta
     # A move s of beta gives a sample on the line the residual -a_i s; tied rows count once.
-    eq = np.unique(A[inside], axis=0)
-    upper = np.unique(
-        np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]]), axis=0
+    eq = _distinct_rows(A[inside])
+    upper = _distinct_rows(
+        np.vstack([A[on_line & ~inside & (d > 0)], -A[on_line & ~inside & (d < 0)]])
     )
     return _pinned(eq, upper, k)
 
@@ -713,9 +739,9 @@ def _huber_unique(
     if (clear and np.array_equal(strictly, zone == 0)) or _full_rank(A[strictly], k):
         return True
     bound = ~strictly & (size <= delta * (1.0 + 1e-9))
-    eq = np.unique(A[strictly], axis=0)
+    eq = _distinct_rows(A[strictly])
     # A sample at +delta moves outward when a_i s <= 0, one at -delta when -a_i s <= 0.
-    upper = np.unique(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]), axis=0)
+    upper = _distinct_rows(np.vstack([A[bound & (residual > 0)], -A[bound & (residual < 0)]]))
     return _pinned(eq, upper, k)
 
 
