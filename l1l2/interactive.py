@@ -104,7 +104,7 @@ _DESCENT_TEXT: Final = (
     f"{SOURCE.batch_size} summed, {{updates}} updates. Radio buttons choose the loss (signed "
     "L1, abs L1, L2, Huber), the noise \N{GREEK SMALL LETTER SIGMA}, the learning rate and the "
     "schedule (constant, inverse time, exponential). Left: the batch loss before each update; "
-    "right: w after each update and the true w (grey, dash-dot-dot), both against the update "
+    "right: w after each update and the true w (grey, long dashes), both against the update "
     "number on a logarithmic axis, in the colour and line style of the loss. A line of text "
     "gives w and the loss after the last update; with a mouse, pointing at a dot shows its "
     "update, w and batch loss."
@@ -132,6 +132,10 @@ _source_fit: Final = functools.partial(
 # symmetric-log loss axis 0 and 1, 2 and 5 times each power of ten, either sign.
 _DECADES: Final = [10**k for k in range(10)]
 _LOSS_TICKS: Final = sorted({0, *(s * m * d for s in (-1, 1) for m in (1, 2, 5) for d in _DECADES)})
+# A tick label of the descent chart's loss axis: "2k", "-1M" from 1000 on, "500", "0.5" below.
+_LOSS_LABEL: Final = (
+    "abs(datum.value) >= 1000 ? format(datum.value, '.2~s') : format(datum.value, '~g')"
+)
 # The descent chart's loss labels by name, a JSON object its expressions index by the loss.
 _LOSS_LABELS: Final = json.dumps({n: vocabulary.LOSSES[n].label for n in DESCENT_LOSSES})
 
@@ -508,12 +512,17 @@ def _descent_panel(field: str, name: str, title: str, scale: Any, last: int) -> 
         axis=alt.Axis(values=_DECADES, format=",", labelOverlap=True),
         title="update (log scale)",
     )
-    # One tick format per axis, whatever the run: the loss in SI steps ("2k", "-1M": short, so
-    # that the axis title stays inside the chart), w in plain digits (never "2e+3").
+    # One tick format per axis, whatever the run: the loss in SI steps from 1000 on ("2k",
+    # "-1M": short, so that the axis title stays inside the chart) and in plain digits below,
+    # each label formatted on its own (an axis format shares one SI prefix across the ticks:
+    # "0.01k"), w in plain digits (never "2e+3").
     axis = alt.Axis(format=",~r")
     if field == "L":  # symlog: ticks at 1, 2, 5 a decade, so that small losses can be read
         axis = alt.Axis(
-            values=_LOSS_TICKS, tickCount=len(_LOSS_TICKS), format="~s", labelOverlap=True
+            values=_LOSS_TICKS,
+            tickCount=len(_LOSS_TICKS),
+            labelExpr=_LOSS_LABEL,
+            labelOverlap=True,
         )
     y = alt.Y(f"{field}:Q", title=title, scale=scale, axis=axis)
     tooltip = [

@@ -6,7 +6,7 @@ unit, adds a legend and never calls ``plt.show()``. Each loss keeps its colour, 
 style of :mod:`l1l2.vocabulary` in every figure; the colours are the Okabe-Ito palette, which
 stays distinct under the common colour-vision deficiencies. Figures are as wide as the book's
 text column, on an opaque white background that stays readable on a dark page. A ``true_w``
-argument draws the true w as a grey dash-dot-dot reference line.
+argument draws the true w as a grey long-dashed reference line.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from l1l2._validation import (
 )
 from l1l2.gd import History
 from l1l2.schedules import Schedule
+from l1l2.vocabulary import LineStyle
 
 __all__ = [
     "LOSS_COLORS",
@@ -669,6 +670,7 @@ def plot_loss(
     *,
     label: str | None = None,
     color: str | None = None,
+    linestyle: LineStyle | None = None,
     run: int | None = None,
     ax: Axes | None = None,
 ) -> Axes:
@@ -680,12 +682,21 @@ def plot_loss(
         A run (or many) from :func:`l1l2.gd.fit`.
     label : str, optional
         Legend label.
-    color : str, optional
-        Line colour; the first palette colour when omitted.
+    color, linestyle : optional
+        Line colour and style of one run (for a loss, :func:`color_for` and
+        :func:`linestyle_for`); the axes' next colour and style when omitted.
     run : int, optional
         For a many-run history, draw only this run (otherwise every run, thinly).
     """
-    ax = _trajectory(_check_history(history), "loss", run=run, color=color, label=label, ax=ax)
+    ax = _trajectory(
+        _check_history(history),
+        "loss",
+        run=run,
+        color=color,
+        linestyle=linestyle,
+        label=label,
+        ax=ax,
+    )
     ax.set_ylabel("batch loss")
     return _finish(ax)
 
@@ -698,6 +709,7 @@ def _trajectory(
     color: str | None,
     label: str | None,
     ax: Axes | None,
+    linestyle: LineStyle | None = None,
 ) -> Axes:
     """Draw ``h.loss`` or ``h.w`` against the update number: one run, a few, or a bundle."""
     ax = _axes(ax)
@@ -712,7 +724,9 @@ def _trajectory(
         values = values[:, index]
     ax.set_xlabel("update (mini-batch step)")
     if values.ndim == 1:
-        ax.plot(steps, values, color=color, label=label, linewidth=1.6, gid=field)
+        ax.plot(
+            steps, values, color=color, linestyle=linestyle, label=label, linewidth=1.6, gid=field
+        )
         return ax
     runs, names = values.shape[1], _run_labels(h)
     for k in range(runs):
@@ -739,6 +753,7 @@ def plot_w(
     settle: float | None = None,
     label: str | None = None,
     color: str | None = None,
+    linestyle: LineStyle | None = None,
     run: int | None = None,
     band: tuple[float, float] | None = None,
     ax: Axes | None = None,
@@ -747,7 +762,7 @@ def plot_w(
 
     Parameters
     ----------
-    history, label, color, run
+    history, label, color, linestyle, run
         As for :func:`plot_loss`.
     settle : float, optional
         Draw the point where descent settles (:func:`l1l2.gd.minimizer`) as a dotted line.
@@ -756,7 +771,9 @@ def plot_w(
         loss (:func:`l1l2.experiments.l1_interval`), where every w settles equally well.
     """
     shade = None if band is None else _pair(band, "band", equal=True)
-    ax = _trajectory(_check_history(history), "w", run=run, color=color, label=label, ax=ax)
+    ax = _trajectory(
+        _check_history(history), "w", run=run, color=color, linestyle=linestyle, label=label, ax=ax
+    )
     if shade is not None:
         _flat_bottom(ax, *shade, color=OKABE_ITO["reddish purple"], vertical=False)
     if true_w is not None:

@@ -252,11 +252,10 @@ SCHEDULE_NAMES: Final[tuple[ScheduleName, ...]] = tuple(SCHEDULES)
 
 #: The reference lines and marks drawn next to the losses' curves.
 REFERENCES: Final[dict[str, Row]] = {
-    # Dash-dot-dot, in the figures and on the web alike ([10, 3, 2, 3, 2, 3] px): drawn beside
-    # the losses of the one-weight chapters, it shares no line style with them.
-    "true_w": Row(
-        "true_w", "true w = {:g}", PALETTE["grey"], (0, (8, 2.5, 1.5, 2.5, 1.5, 2.5)), 1.2
-    ),
+    # Long dashes, in the figures and on the web alike ([12, 5] px): drawn beside the losses of
+    # the one-weight chapters, it shares no line style with them, nor the look of one at the
+    # length of a legend's handle (dash-dot-dot looked like Huber's dash-dot there).
+    "true_w": Row("true_w", "true w = {:g}", PALETTE["grey"], (0, (10, 4)), 1.2),
     "settle": Row("settle", "settle point = {:.4g}", PALETTE["reddish purple"], ":", 1.6),
     "zero": Row("zero", "", PALETTE["grey"], "-", 0.6),
     "data": Row("data", "data", PALETTE["black"], "none"),

@@ -97,3 +97,16 @@ def test_an_entry_added_to_the_bibliography_makes_the_page_out_of_date(tmp_path:
     root = Path(__file__).resolve().parents[1]
     page = (root / "book" / "references.md").read_text(encoding="utf-8")
     assert tool.updated(page, listing) != page
+
+
+def test_an_at_sign_before_a_name_is_escaped_outside_link_addresses(tmp_path: Path) -> None:
+    # MyST reads "@name" as a citation; the list writes "\@name", and leaves addresses alone.
+    tool = load("references", ROOT / "tools" / "references.py")
+    bib = tmp_path / "at.bib"
+    bib.write_text(
+        "@misc{x2020, author = {A. Writer}, title = {T}, year = {2020},"
+        " note = {Signed @someone}, url = {https://example.org/@someone/page}}\n"
+    )
+    listing = tool.render(bib)
+    assert "Signed \\@someone" in listing
+    assert "(https://example.org/@someone/page)" in listing

@@ -4,7 +4,7 @@ Each test draws a figure of :mod:`l1l2.plotting` or an explorer of :mod:`l1l2.wi
 its Matplotlib artists (``get_color``, ``get_linestyle``, ``get_marker``, bar and band face
 colours, hatches, and the legend's own handles) against the book's vocabulary written out below
 as literals: what the captions and alt texts tell the reader ("abs L1 (blue)", "L2 (orange)",
-"Huber (green)", "the true w = 1 (dash-dot-dot)", "the settle point dotted", "hatched orange bars",
+"Huber (green)", "the true w = 1 (long dashes)", "the settle point dotted", "hatched orange bars",
 "a dashed blue and a dotted orange line for the L1 and L2 totals"), with the Okabe-Ito hex code
 of each named colour. Nothing here asks the package for a colour, so a colour swapped in the
 package, a dash turned into dots, or a marker changed fails a test here.
@@ -64,8 +64,8 @@ DASH = {"signed": ":", "l1": "-", "l2": "--", "huber": "-."}
 # Several runs or schedules that are not losses take the palette and these styles in order.
 FIRST_COLOURS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE)
 FIRST_DASHES = ("-", "--", "-.", ":")
-# "the true w = 1 (dash-dot-dot)": a dash and two dots, in multiples of its line width
-TRUE_W = Style(GREY, (0, (8, 2.5, 1.5, 2.5, 1.5, 2.5)))
+# "the true w = 1 (long dashes)": dashes of 10 line widths, gaps of 4
+TRUE_W = Style(GREY, (0, (10, 4)))
 SETTLE = Style(PURPLE, ":")  # "the settle point dotted", "its centre (dotted)"
 DELTA_EDGE = Style(GREY, ":")  # "Huber's slope ... up to delta (dotted lines)"
 SAMPLE_TICKS = Style(GREY, "None", "|")  # the samples y / x along the bottom of the total loss
@@ -244,7 +244,7 @@ def test_many_runs_are_thin_solid_lines_of_one_colour():
         assert_line(line, Style(BLUE))
 
 
-def test_plot_w_true_w_dash_dot_dot_settle_dotted_band_purple():
+def test_plot_w_true_w_long_dashes_settle_dotted_band_purple():
     ax = plotting.plot_w(source_run("l1"), true_w=1.0, settle=0.75, band=(0.7, 0.8), label="l1")
     assert_line(one_line(ax, "true_w"), TRUE_W)
     assert_line(one_line(ax, "settle"), SETTLE)
@@ -327,7 +327,7 @@ def test_plot_spread_histograms_are_step_lines_in_each_losss_colour():
 
 
 def test_plot_spread_boxes_are_filled_with_each_losss_colour():
-    # "The blue abs-L1 and green Huber boxes sit just above the dash-dot-dot line at w = 1"
+    # "The blue abs-L1 and green Huber boxes sit just above the long-dashed line at w = 1"
     ax = plotting.plot_spread(spread_estimates(), true_w=1.0, kind="box")
     for name in ("l1", "l2", "huber"):
         label, colour = LOSS[name]

@@ -19,8 +19,12 @@ import pytest
 from l1l2 import plotting, vocabulary
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-#: The Axes methods that draw a line (a curve, or a horizontal or vertical one).
-LINE_METHODS = frozenset({"plot", "semilogx", "semilogy", "loglog", "step", "axhline", "axvline"})
+#: The Axes methods that draw a line (a curve, or a horizontal or vertical one), and the
+#: plotting functions that draw one run as a line in the colour and style they are given
+#: (left to the axes' style cycle, a second call drew L1 dashed and L2 solid).
+LINE_METHODS = frozenset(
+    {"plot", "semilogx", "semilogy", "loglog", "step", "axhline", "axvline", "plot_w", "plot_loss"}
+)
 LOSS_STYLES = {row.linestyle for row in vocabulary.LOSSES.values()}
 
 
@@ -131,6 +135,7 @@ def test_the_quantile_dashes_of_chapter_10_are_no_losss() -> None:
         ('ax.plot(x, y, color=plotting.color_for("l1"), linestyle="--")', True),
         ('ax.axhline(1, color=plotting.color_for("l2"), ls="-.")', True),
         ('ax.semilogx(d, s, color=plotting.color_for("huber"))', True),
+        ('plotting.plot_w(h, label="L2", color=plotting.color_for("l2"), ax=ax)', True),
         ("ax.plot(x, y, color=plotting.color_for(a), linestyle=plotting.linestyle_for(b))", True),
         ("ax.plot(x, y, color=plotting.color_for(a), linestyle=plotting.linestyle_for(a))", False),
         ('ax.axhline(1, color=plotting.color_for("l2"), linestyle="--")', False),

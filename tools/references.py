@@ -31,6 +31,9 @@ END = "% End of the list written by tools/references.py."
 #: pybtex's Markdown escapes every punctuation mark; these need no escape inside a list item
 #: that starts with a name, and read better unescaped in a plain-text viewer.
 _NEEDLESS_ESCAPES = re.compile(r"\\([.()\-:,'!?/&])")
+#: An ``@`` before a word, outside a link's address: MyST (jupyterlab-myst) reads ``@name`` as a
+#: citation and marks it as one it cannot find.
+_AT_NAME = re.compile(r"(?<![\\(/\w])@(?=\w)")
 
 
 def render(bib: Path = BIB) -> str:
@@ -41,6 +44,7 @@ def render(bib: Path = BIB) -> str:
     items = []
     for entry in style.format_bibliography(data).entries:
         text = _NEEDLESS_ESCAPES.sub(r"\1", " ".join(entry.text.render(markdown).split()))
+        text = _AT_NAME.sub(r"\\@", text)
         items.append(f"- (cite-{entry.key})=\n  {text}")
     return "\n".join(items) + "\n"
 

@@ -52,6 +52,13 @@ SNAPSHOT = """
     l1Bars: texts('l1_bars_marks'), l2Bars: texts('l2_bars_marks'),
     readout: texts('readout_marks'),
     legend: Array.from(figure.querySelectorAll('g.role-legend-label text')).map(t => t.textContent),
+    // each axis: its title and the tick labels it shows (those hidden for overlap left out)
+    axes: Array.from(figure.querySelectorAll('g.role-axis')).map(axis => ({
+      title: Array.from(axis.querySelectorAll('g.role-axis-title text')).map(line).join(' '),
+      labels: Array.from(axis.querySelectorAll('g.role-axis-label text'))
+        .filter(t => t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0')
+        .map(t => t.textContent),
+    })),
     controls: Array.from(figure.querySelectorAll('input')).map(input => ({
       name: input.name, type: input.type, value: input.value, checked: input.checked,
       label: (input.closest('label') || {textContent: ''}).textContent.trim(),
@@ -250,6 +257,8 @@ def _descent_run(setting: dict[str, Any]) -> gd.History:
 
 
 READOUT = re.compile(r"after (\S+) updates: w = (\S+), batch loss = (\S+)")
+# A tick label of the loss axis: 0.5, 20, 500, 2k, 10k, 1M, with d3's minus sign below zero.
+SI_TICK = re.compile("\N{MINUS SIGN}?(?:0|0\\.[0-9]+|[1-9][0-9]{0,2}(?:\\.[0-9])?[kMGT]?)")
 
 
 def _check_descent(session: Session, snapshot: dict[str, Any], figure: str) -> None:
@@ -262,6 +271,13 @@ def _check_descent(session: Session, snapshot: dict[str, Any], figure: str) -> N
     assert update == run.steps
     assert _number(match.group(2)) == _sig(run.w[update]), (figure, setting, text)
     assert _number(match.group(3)) == _sig(run.loss[update - 1]), (figure, setting, text)
+    # The loss axis's labels are each their own tick's value: none repeated, as "0.01k" was
+    # for both 10 and 5 when the axis shared one SI prefix.
+    (loss_axis,) = [a for a in snapshot["axes"] if "loss" in a["title"]]
+    labels = loss_axis["labels"]
+    assert len(labels) >= 3, (figure, setting, labels)
+    assert len(set(labels)) == len(labels), (figure, setting, labels)
+    assert all(SI_TICK.fullmatch(label) for label in labels), (figure, setting, labels)
     # The legend lists what is drawn: the chosen loss and the true w.
     drawn = [vocabulary.LOSSES[setting["loss"]].label, "true w = 1"]
     assert snapshot["legend"] == drawn, (figure, setting, snapshot["legend"])
