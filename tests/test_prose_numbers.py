@@ -213,12 +213,10 @@ def _small_book(folder: Path) -> Path:
     (folder / "conf.py").write_text(CONF.format(ext=str(BOOK / "_ext")), encoding="utf-8")
     # The chapter's {term} links need the book's glossary.
     shutil.copy(BOOK / "glossary.md", folder / "glossary.md")
-    (folder / "index.md").write_text(
-        "# Small book\n\n```{toctree}\nchapter\nglossary\nelsewhere\n```\n", encoding="utf-8"
-    )
     chapter = folder / "chapter.ipynb"
     chapter.write_text(json.dumps(nb), encoding="utf-8")
-    # The sections of other chapters that the chapter and the glossary link to, as stand-ins.
+    # The sections of other chapters that the chapter and the glossary link to, as stand-ins:
+    # {ref} roles' labels in one page, links to a chapter's label in a notebook of its name.
     text = chapter.read_text(encoding="utf-8") + (folder / "glossary.md").read_text(
         encoding="utf-8"
     )
@@ -226,6 +224,22 @@ def _small_book(folder: Path) -> Path:
     (folder / "elsewhere.md").write_text(
         "# Elsewhere\n\n" + "".join(f"({label})=\n## {label}\n\n" for label in labels),
         encoding="utf-8",
+    )
+    linked: dict[str, set[str]] = {}
+    for stem, label in re.findall(r"\]\((\d\d-[\w-]+)\.ipynb#([\w-]+)\)", text):
+        linked.setdefault(stem, set()).add(label)
+    for stem, stem_labels in linked.items():
+        cells = [f"# {stem}"] + [f"({label})=\n## {label}" for label in sorted(stem_labels)]
+        stand_in = {
+            "cells": [{"cell_type": "markdown", "metadata": {}, "source": c} for c in cells],
+            "metadata": {},
+            "nbformat": 4,
+            "nbformat_minor": 4,
+        }
+        (folder / f"{stem}.ipynb").write_text(json.dumps(stand_in), encoding="utf-8")
+    toc = "\n".join(["chapter", "glossary", "elsewhere", *sorted(linked)])
+    (folder / "index.md").write_text(
+        f"# Small book\n\n```{{toctree}}\n{toc}\n```\n", encoding="utf-8"
     )
     return chapter
 

@@ -2,10 +2,11 @@
 
 JupyterLab is loaded once in headless Chromium; every chapter is opened in it and read the way a
 reader reads it: the rendered markdown shows no MyST markup (no glue role, no role name in braces,
-no directive as a code block, no ``key:.2f`` placeholder, no HTML comment), every code cell shows
-the output stored by its run (a numbered prompt), no output is an error or stderr, and no request
-goes to another host. Then the chapter is closed and its kernel shut down, so that nothing of it
-is left for the next one to read.
+no directive as a code block, no ``key:.2f`` placeholder, no HTML comment) and no reference that
+jupyterlab-myst could not resolve (its warning icon), every code cell shows the output stored by
+its run (a numbered prompt), no output is an error or stderr, and no request goes to another host.
+Then the chapter is closed and its kernel shut down, so that nothing of it is left for the next
+one to read.
 
 Which chapters are also run here, with Run All Cells: the chapter whose outputs need a live kernel
 to show what the text promises (chapter 11, the ipywidgets explorers: its slider is dragged and the
@@ -82,6 +83,10 @@ READ = """
       index,
       rendered: true,
       text: copy.textContent,
+      // jupyterlab-myst's mark of what it could not resolve (a cross-reference, a citation):
+      // a yellow span with a warning icon, titled e.g. "Cross Reference Not Found".
+      unresolved: Array.from(shown.querySelectorAll('span.text-yellow-600[title]')).map(
+        e => ({title: e.title, text: e.textContent.slice(0, 120)})),
       code: Array.from(shown.querySelectorAll('pre, pre code')).map(
         e => ({cls: e.className || '', text: e.textContent.slice(0, 120)})),
     };
@@ -318,6 +323,8 @@ def markup_problems(reading: Reading) -> list[str]:
         for block in cell["code"]:
             if "{" in block["cls"] or block["text"].lstrip().startswith("{"):
                 problems.append(f"{where} shows a directive as code: {block['text']!r}")
+        for mark in cell.get("unresolved", []):
+            problems.append(f"{where} shows a warning, {mark['title']!r}: {mark['text']!r}")
     return problems
 
 
@@ -554,6 +561,14 @@ def test_the_reading_check_sees_a_directive_shown_as_code() -> None:
     reading = Reading(markdown=[{"index": 3, "rendered": True, "text": "", "code": code}])
     assert markup_problems(reading) == [
         "markdown cell 3 shows a directive as code: 'L2 is the larger'"
+    ]
+
+
+def test_the_reading_check_sees_an_unresolved_cross_reference() -> None:
+    mark = {"title": "Cross Reference Not Found", "text": "fig-penalty-curves"}
+    cell = {"index": 3, "rendered": True, "text": "", "code": [], "unresolved": [mark]}
+    assert markup_problems(Reading(markdown=[cell])) == [
+        "markdown cell 3 shows a warning, 'Cross Reference Not Found': 'fig-penalty-curves'"
     ]
 
 

@@ -15,6 +15,8 @@ Loaded through ``sphinx: local_extensions`` in ``_config.yml`` (the package ``l1
   served from the book's own files.
 - :mod:`~l1l2_book.bibliography`: author-year citation links resolved to (and checked against)
   the bibliography's entries, and those entries as list items for screen readers.
+- :mod:`~l1l2_book.label_links`: links to a section's or a figure's label in a chapter,
+  ``[words](03-estimating-w.ipynb#why-abs-l1-hops)``, resolved to (and checked against) the label.
 - :mod:`~l1l2_book.scrollable_figures`: figure outputs that a keyboard can scroll on a phone,
   with a hint shown while the figure is wider than its box.
 - :mod:`~l1l2_book.dedupe_scripts`: every inline script written once per page.
@@ -32,6 +34,7 @@ from l1l2_book import (
     archive,
     bibliography,
     dedupe_scripts,
+    label_links,
     mathjax,
     prose_numbers,
     scrollable_figures,
@@ -50,6 +53,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         widget_scripts,
         vega,
         bibliography,
+        label_links,
         scrollable_figures,
         dedupe_scripts,
         prose_numbers,
