@@ -4,9 +4,11 @@ jupyterlab-myst cannot resolve a ``{ref}`` or ``{numref}`` role to another noteb
 a figure named in a code cell's metadata: it shows a "Cross Reference Not Found" warning and the
 bare label. So the chapters link to a labelled target with a Markdown link to its notebook,
 ``[words](03-estimating-w.ipynb#why-abs-l1-hops)``, a link to a file in JupyterLab, resolved to the
-target in the book by ``book/_ext/l1l2_book/label_links.py``. These tests check that no such role
-is left, that every link names a label of the notebook it names, and that the strict build fails
-on a link to a label that is missing or in another file.
+target in the book by ``book/_ext/l1l2_book/label_links.py``; a glossary term likewise, with
+``[leverage](glossary.md#term-leverage)`` (a ``{term}`` role is a link to nowhere there). These
+tests check that no such role is left, that every link names a label of the notebook it names or
+a term of the glossary, and that the strict build fails on a link to a label that is missing or in
+another file.
 """
 
 from __future__ import annotations
@@ -26,9 +28,15 @@ TIMEOUT_S = 600
 
 # Roles that only a full Sphinx build resolves: jupyterlab-myst shows their label with a warning
 # (a bare label) or a link that goes nowhere (a label with words).
-UNRESOLVED_ROLES = re.compile(r"\{(?:[a-z]+:)?(?:ref|numref|eq|any|myst|label)\}`[^`]*`")
+UNRESOLVED_ROLES = re.compile(r"\{(?:[a-z]+:)?(?:ref|numref|eq|any|myst|label|term)\}`[^`]*`")
 LABEL_LINK = re.compile(r"\]\((?P<notebook>\d\d-[\w-]+\.ipynb)#(?P<label>[^)\s]+)\)")
 TARGET = re.compile(r"^\((?P<label>[^()\s]+)\)=\s*$", re.MULTILINE)
+TERM_LINK = re.compile(r"\]\(glossary\.md#term-(?P<term>[^)\s]+)\)")
+# The glossary's terms: the unindented lines of its {glossary} block.
+GLOSSARY = (BOOK / "glossary.md").read_text(encoding="utf-8")
+TERMS = set(
+    re.findall(r"^([^\s`%].*)$", GLOSSARY.split("```{glossary}", 1)[1].split("```", 1)[0], re.M)
+)
 
 
 def _cells(path: Path) -> list[dict]:
@@ -62,7 +70,10 @@ def test_no_role_that_jupyterlab_cannot_resolve(notebook: Path) -> None:
         if cell["cell_type"] == "markdown"
         for match in UNRESOLVED_ROLES.finditer(_source(cell))
     ]
-    assert not found, "use a link [words](NN-chapter.ipynb#label) instead:\n" + "\n".join(found)
+    assert not found, (
+        "use a link [words](NN-chapter.ipynb#label) or [term](glossary.md#term-term) instead:\n"
+        + "\n".join(found)
+    )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -80,6 +91,21 @@ def test_every_label_link_names_a_label_of_its_notebook(notebook: Path) -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_glossary_link_names_a_term_of_the_glossary() -> None:
+    links = [
+        m["term"]
+        for notebook in NOTEBOOKS
+        for cell in _cells(notebook)
+        if cell["cell_type"] == "markdown"
+        for m in TERM_LINK.finditer(_source(cell))
+    ]
+    assert len(links) >= 30  # the chapters link to the glossary where a term first appears
+    # Sphinx writes a term's id as term-<the term, its spaces as hyphens>.
+    ids = {term.replace(" ", "-") for term in TERMS}
+    assert {"leverage", "Huber-loss", "MAE"} <= ids
+    assert sorted(set(links) - ids) == []
+
+
 def test_the_book_links_to_labels() -> None:
     """The checks above read something: the chapters do link to sections and figures."""
     links = [
@@ -95,14 +121,19 @@ def test_the_book_links_to_labels() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["see {ref}`why-abs-l1-hops`.", "in {numref}`fig-08-huber`", "({ref}`chapter 4 <l2-cycle>`)"],
+    [
+        "see {ref}`why-abs-l1-hops`.",
+        "in {numref}`fig-08-huber`",
+        "({ref}`chapter 4 <l2-cycle>`)",
+        "its {term}`leverage`",
+    ],
 )
 def test_the_role_check_bites(text: str) -> None:
     assert UNRESOLVED_ROLES.search(text)
 
 
 def test_the_role_check_lets_links_and_other_roles_pass() -> None:
-    text = "{doc}`Huber <08-huber>`, {term}`MAE`, [chapter 4](04-noise.ipynb#l2-cycle)"
+    text = "{doc}`Huber <08-huber>`, [MAE](glossary.md#term-MAE), [ch 4](04-noise.ipynb#l2-cycle)"
     assert not UNRESOLVED_ROLES.search(text)
 
 

@@ -5,11 +5,13 @@ link to the notebook and the target's label, in words that are true wherever it 
 
     [Abs L1: equal steps, then hopping](03-estimating-w.ipynb#why-abs-l1-hops)   a (label)= target
     [the figure below](08-huber.ipynb#fig-08-huber)                             a figure's name
+    [leverage](glossary.md#term-leverage)                                       a glossary term
 
-JupyterLab (with jupyterlab-myst) knows neither the other notebooks' targets nor the names of
-figures (myst-nb's ``mystnb.figure.name`` in a code cell's metadata): a ``{ref}`` or ``{numref}``
-role shows a "Cross Reference Not Found" warning and the bare label there, while a link with a
-path is a link to a file, which opens the chapter. In the book, myst-parser resolves
+JupyterLab (with jupyterlab-myst) knows neither the other notebooks' targets, nor the names of
+figures (myst-nb's ``mystnb.figure.name`` in a code cell's metadata), nor the glossary: a
+``{ref}`` or ``{numref}`` role shows a "Cross Reference Not Found" warning and the bare label
+there, and a ``{term}`` a link that leads nowhere, while a link with a path is a link to a file,
+which opens the chapter or the glossary. In the book, myst-parser resolves
 ``file#anchor`` only against the headings of that file and warns on any other anchor. This module
 resolves each such link to the label's page and id first, and warns, so that the strict build
 fails, when the label does not exist, when it is in another file than the one the link names, or
@@ -55,15 +57,21 @@ class LabelLinks(SphinxPostTransform):
         links = [n for n in self.document.findall(addnodes.pending_xref) if self._is_label_link(n)]
         if not links:
             return
-        labels = self.env.get_domain("std").anonlabels  # type: ignore[attr-defined]
+        std = self.env.get_domain("std")
+        labels = dict(std.anonlabels)  # type: ignore[attr-defined]
+        # A glossary term's entry, by its id on the page (term-<term>, as Sphinx writes it).
+        for (kind, _), entry in std.objects.items():  # type: ignore[attr-defined]
+            if kind == "term":
+                labels.setdefault(entry[1], (entry[0], entry[1]))
         assert self.app.builder is not None
         for node in links:
             text, docname, label = node.astext(), node["reftarget"], node["reftargetid"]
             where = labels.get(label)
-            inner = nodes.inline(text, "", *node[0].children, classes=["std", "std-ref"])
+            kind = "std-term" if label.startswith("term-") else "std-ref"
+            inner = nodes.inline(text, "", *node[0].children, classes=["std", kind])
             if where is None:
                 logger.warning(
-                    "link %r to an unknown label %r (no (label)= target or figure name)",
+                    "link %r to an unknown label %r (no (label)= target, figure name or term)",
                     text,
                     label,
                     location=node,
