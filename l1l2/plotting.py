@@ -29,6 +29,7 @@ try:
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
     from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox, ScaledTranslation
 except ModuleNotFoundError:  # name the package and the pip line (l1l2._optional)
@@ -105,6 +106,10 @@ STYLE: Final[dict[str, float]] = {
     "legend.fontsize": 9.0,
     "figure.titlesize": 11.0,
 }
+#: The length of a legend's line handles, in font sizes: at Matplotlib's 2 a handle shows one
+#: period of the true w's long dash ("— ·"), which looked like Huber's dash-dot; at 3 every line
+#: style of the book shows two.
+LEGEND_HANDLE_LENGTH: Final = 3.0
 #: Line styles of the series of one panel, in the order they are drawn (beside the palette's
 #: colours, so that series differ by colour and by line style).
 LINESTYLES: Final = ("-", "--", "-.", ":", (0, (5, 1.5, 1, 1.5, 1, 1.5)), (0, (8, 2)))
@@ -259,7 +264,7 @@ def new_axes(
 def _finish(ax: Axes, *, grid: str = "both") -> Axes:
     """Give ``ax`` a grid and, if a series has a label, a legend (placed when drawn)."""
     if ax.get_legend_handles_labels()[1]:
-        ax.legend(fontsize=STYLE["legend.fontsize"])
+        ax.legend(fontsize=STYLE["legend.fontsize"], handlelength=LEGEND_HANDLE_LENGTH)
     ax.grid(axis=grid, alpha=0.3)  # type: ignore[arg-type]
     return ax
 
@@ -385,6 +390,7 @@ def _below(ax: Axes, legend: Legend, renderer: RendererBase) -> float:
             bbox_to_anchor=(0.5, 0.0),
             bbox_transform=anchor,
             fontsize=size,
+            handlelength=LEGEND_HANDLE_LENGTH,
             title=legend.get_title().get_text() or None,
         )
         if ncols == 1 or placed.get_window_extent(renderer).width <= ax.bbox.width:
@@ -712,6 +718,15 @@ def _trajectory(
     linestyle: LineStyle | None = None,
 ) -> Axes:
     """Draw ``h.loss`` or ``h.w`` against the update number: one run, a few, or a bundle."""
+    if linestyle is not None:
+        try:
+            Line2D([], [], linestyle=linestyle)  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            raise ArgumentValueError(
+                "linestyle",
+                f"linestyle must be a Matplotlib line style ('-', '--', '-.', ':' or "
+                f"(offset, (on, off, ...))), got {linestyle!r}",
+            ) from None
     ax = _axes(ax)
     values = drawable(getattr(h, field))
     steps = np.arange(values.shape[0], dtype=np.float64)
@@ -723,6 +738,12 @@ def _trajectory(
             )
         values = values[:, index]
     ax.set_xlabel("update (mini-batch step)")
+    if linestyle is not None and values.ndim > 1:
+        raise ArgumentValueError(
+            "linestyle",
+            f"linestyle applies to one run; this history holds {values.shape[1]} runs, "
+            "each drawn in a style of its own (choose one with run=)",
+        )
     if values.ndim == 1:
         ax.plot(
             steps, values, color=color, linestyle=linestyle, label=label, linewidth=1.6, gid=field

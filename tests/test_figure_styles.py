@@ -405,3 +405,18 @@ def test_apple_explorer_blue_l1_bars_orange_l2_bars_and_dashed_black_means():
             assert hex_of(bar.get_facecolor()) == LOSS[name][1]
         assert_line(one_line(ax, "mean"), Style(BLACK, "--"))
     assert hex_of(apple.figure.patch.get_facecolor()) == WHITE
+
+
+def test_every_legend_handle_shows_a_period_of_its_dash_and_the_next_dash():
+    """At Matplotlib's handle length the true w's long dash showed as "— ·", like Huber's
+    dash-dot: a handle must show a whole period of each line's pattern and at least half of
+    the dash that starts the next ("— —", "—·—")."""
+    runs = {name: source_run(name) for name in LOSS}
+    _, right = plotting.plot_experiment(runs, true_w=1.0)
+    legend = right.get_legend()
+    handle_points = legend.handlelength * legend.get_texts()[0].get_fontsize()
+    for text, handle in legend_entries(right).items():
+        _, pattern = handle._dash_pattern  # scaled by the line width, in points
+        if pattern is not None:
+            shown = sum(pattern) + pattern[0] / 2
+            assert shown <= handle_points + 1e-9, (text, pattern, handle_points)

@@ -100,3 +100,28 @@ def test_plot_w_shades_a_band():
 def test_plot_gradients_rejects_bad_input(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         plotting.plot_gradients(*args, **kwargs)
+
+
+def test_plot_w_draws_one_run_in_the_line_style_it_is_given():
+    x, y = data.linear(20, noise=1.0, rng=0)
+    run = gd.fit(x, y, loss="l1", w0=5.0, lr=0.01, batch_size=2, epochs=2)
+    ax = plotting.plot_w(run, color="#0072B2", linestyle="--")
+    (line,) = [line for line in ax.lines if line.get_gid() == "w"]
+    assert line.get_linestyle() == "--"
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("w0", "linestyle", "match"),
+    [
+        (5.0, "bogus", r"^linestyle must be a Matplotlib line style .* got 'bogus'$"),
+        ([0.0, 1.0, 2.0], "--", r"^linestyle applies to one run; this history holds 3 runs"),
+    ],
+)
+def test_plot_w_refuses_a_linestyle_it_cannot_draw(w0, linestyle, match):
+    x, y = data.linear(20, noise=1.0, rng=0)
+    runs = gd.fit(x, y, loss="l2", w0=w0, lr=0.01, batch_size=2, epochs=2)
+    with pytest.raises(ValueError, match=match) as info:
+        plotting.plot_w(runs, linestyle=linestyle)
+    assert info.value.argument == "linestyle"
+    plt.close("all")

@@ -436,3 +436,21 @@ def test_huber_unique_counts_samples_at_delta_that_every_move_pushes_inside() ->
     fit = regression.solve(x, y, loss="huber", delta=1.0)
     assert not fit.unique
     assert _huber_total(x, y, 0.0, 2.0) == pytest.approx(fit.total_loss, rel=1e-15)
+
+
+@pytest.mark.parametrize("scale", [1e-150, 1e-3, 1e150])
+def test_auto_delta_scales_with_y_when_the_l1_fit_passes_through_most_samples(
+    scale: float,
+) -> None:
+    # Two of three samples lie on the abs-L1 line: the median residual is rounding, which
+    # differs with the scale; delta="auto" must not be made of it.
+    x = np.array([1.56654877, -0.09643216, 0.68037845])
+    y = np.array([2.75372129, 0.20495332, 1.24278216])
+    reference = regression.solve(x, y, loss="huber", delta="auto")
+    scaled = regression.solve(x * scale, y * scale, loss="huber", delta="auto")
+    assert reference.delta is not None
+    assert scaled.delta is not None
+    assert reference.delta > 1e-3  # a spread of the data, not of its rounding
+    assert scaled.delta == pytest.approx(reference.delta * scale, rel=1e-12)
+    assert scaled.slope == pytest.approx(reference.slope, rel=1e-12)
+    assert scaled.intercept == pytest.approx(reference.intercept * scale, rel=1e-9, abs=1e-300)

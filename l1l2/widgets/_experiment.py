@@ -219,7 +219,13 @@ class Explorer(_canvas.Live):
         )
         self._band.set_gid("flat_bottom")
         # Legends above the panels: they never cover a curve, and need no search for a free spot.
-        above = {"ncols": 3, "frameon": False, "fontsize": 9, "columnspacing": 1.2}
+        above = {
+            "ncols": 3,
+            "frameon": False,
+            "fontsize": 9,
+            "columnspacing": 1.2,
+            "handlelength": plotting.LEGEND_HANDLE_LENGTH,
+        }
         self._legend_texts: dict[str, Text] = {}
         self._legend_handles: dict[str, Any] = {}
         corners = (
