@@ -680,7 +680,10 @@ def _read_columns(
         parser.error(f"{name} is empty: the first line must name the columns")
     header = [column.strip() for column in rows[0]]
     wanted = (args.x, args.y)
-    columns = [_column_index(header, column, name, parser) for column in wanted]
+    columns = [
+        _column_index(header, column, option, name, parser)
+        for column, option in zip(wanted, ("--x", "--y"), strict=True)
+    ]
     values: list[list[float]] = [[], []]
     for line, row in enumerate(rows[1:], start=2):
         if not row:
@@ -699,19 +702,19 @@ def _read_columns(
 
 
 def _column_index(
-    header: list[str], wanted: str, name: str, parser: argparse.ArgumentParser
+    header: list[str], wanted: str, option: str, name: str, parser: argparse.ArgumentParser
 ) -> int:
-    """The position of the column named ``wanted``: there, and there only once."""
+    """The position of the column named ``wanted`` (by ``option``): there, and only once."""
     count = header.count(wanted)
     if count == 0:
         listed = ", ".join(header)
         if len(listed) > QUOTE_LIMIT:
             listed = f"{listed[: QUOTE_LIMIT - 3]}... ({len(header):,} columns)"
-        parser.error(f"{name} has no column {_quote(wanted)} (its columns: {listed})")
+        parser.error(f"{option}: {name} has no column {_quote(wanted)} (its columns: {listed})")
     if count > 1:
         parser.error(
-            f"{name} has {count} columns named {_quote(wanted)}: rename them so that the one "
-            "to use is unambiguous"
+            f"{option}: {name} has {count} columns named {_quote(wanted)}: rename them so that "
+            "the one to use is unambiguous"
         )
     return header.index(wanted)
 

@@ -195,3 +195,17 @@ def test_a_column_beyond_float64_is_named_by_its_option(
     err = capsys.readouterr().err
     assert err.startswith(f"l1l2 fit: error: {option} "), err
     assert "--noise" not in err
+
+
+@pytest.mark.parametrize(("column", "option"), [("x", "--x"), ("y", "--y")])
+def test_a_missing_column_is_named_by_its_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], column: str, option: str
+) -> None:
+    csv = write_phones(tmp_path / "phones.csv")
+    names = {"x": "year", "y": "calls", column: "missing"}
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fit", str(csv), "--x", names["x"], "--y", names["y"]])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"l1l2 fit: error: {option}: "), err
+    assert "has no column 'missing'" in err
