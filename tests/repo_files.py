@@ -1,4 +1,5 @@
-"""The repository's own scripts, loaded as modules by the tests that read the whole repository.
+"""What the tests that read the whole repository share: its scripts loaded as modules, a small
+book's strict build.
 
 The tools (``tools/*.py``) and the book's extension (``book/_ext/l1l2_book/*.py``) are files, not
 packages on the path; a test loads one by its path. Not in the sdist, as the tests that use it.
@@ -7,11 +8,14 @@ packages on the path; a test loads one by its path. Not in the sdist, as the tes
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The longest a small book's Sphinx build may take, in seconds.
+BUILD_TIMEOUT_S = 600
 
 
 def load(name: str, path: Path) -> ModuleType:
@@ -23,3 +27,15 @@ def load(name: str, path: Path) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def strict_build(folder: Path) -> subprocess.CompletedProcess[str]:
+    """Build the small Sphinx book in ``folder`` as the book is built: any warning fails it."""
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    return subprocess.run(
+        [*command, str(folder), str(folder / "_build")],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_S,
+        check=False,
+    )

@@ -15,16 +15,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from repo_files import strict_build
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
-TIMEOUT_S = 600
 
 # Roles that only a full Sphinx build resolves: jupyterlab-myst shows their label with a warning
 # (a bare label) or a link that goes nowhere (a label with words).
@@ -194,20 +192,9 @@ def _small_book(folder: Path, links: str) -> None:
     )
 
 
-def _strict_build(folder: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
-    return subprocess.run(
-        [*command, str(folder), str(folder / "_build")],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-
-
 def test_strict_build_resolves_label_links(tmp_path: Path) -> None:
     _small_book(tmp_path / "book", LINKS)
-    result = _strict_build(tmp_path / "book")
+    result = strict_build(tmp_path / "book")
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "book" / "_build" / "one.html").read_text(encoding="utf-8")
     assert re.search(r'href="#fig-dot"[^>]*>.*?The figure below', page, re.S), page
@@ -223,6 +210,6 @@ def test_strict_build_resolves_label_links(tmp_path: Path) -> None:
 )
 def test_strict_build_fails_on_a_wrong_label_link(tmp_path: Path, wrong: str, message: str) -> None:
     _small_book(tmp_path / "book", LINKS.replace("two.ipynb#a-section", wrong))
-    result = _strict_build(tmp_path / "book")
+    result = strict_build(tmp_path / "book")
     assert result.returncode != 0
     assert message in result.stderr, result.stderr

@@ -13,18 +13,15 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from repo_files import load
+from repo_files import load, strict_build
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 CHAPTER_1 = BOOK / "01-how-wrong-is-my-model.ipynb"
 LITERAL = "6.67<!-- glue l1_apple:.2f -->"
-TIMEOUT_S = 600
 
 
 prose_numbers = load("prose_numbers", ROOT / "tools" / "prose_numbers.py")
@@ -244,26 +241,15 @@ def _small_book(folder: Path) -> Path:
     return chapter
 
 
-def _strict_build(folder: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
-    return subprocess.run(
-        [*command, str(folder), str(folder / "_build")],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-
-
 def test_strict_build_passes_and_fails_on_an_edited_literal(tmp_path: Path) -> None:
     chapter = _small_book(tmp_path / "book")
-    result = _strict_build(tmp_path / "book")
+    result = strict_build(tmp_path / "book")
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "book" / "_build" / "chapter.html").read_text(encoding="utf-8")
     assert LITERAL in page  # the literal reaches the page; the comment stays hidden there
 
     _replace_once(chapter, LITERAL, LITERAL.replace("6.67", "6.68"))
-    result = _strict_build(tmp_path / "book")
+    result = strict_build(tmp_path / "book")
 
     assert result.returncode != 0
     assert "the prose states '6.68' for glue 'l1_apple:.2f'" in result.stderr
