@@ -1,5 +1,5 @@
-"""What the tests that read the whole repository share: its scripts loaded as modules, a small
-book's strict build.
+"""What the tests that read the whole repository share: its scripts loaded as modules, and a
+small book's configuration and strict build.
 
 The tools (``tools/*.py``) and the book's extension (``book/_ext/l1l2_book/*.py``) are files, not
 packages on the path; a test loads one by its path. Not in the sdist, as the tests that use it.
@@ -27,6 +27,23 @@ def load(name: str, path: Path) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+# A small book's Sphinx configuration: the notebooks as stored, with the book's extension.
+_CONF = """
+import sys
+sys.path.insert(0, {ext!r})
+extensions = ["myst_nb", "l1l2_book"]
+nb_execution_mode = "off"
+exclude_patterns = ["_build"]
+suppress_warnings = ["l1l2.mathjax", "l1l2.vega"]
+"""
+
+
+def write_conf(folder: Path) -> None:
+    """Write the ``conf.py`` of a small book in ``folder``, built with the book's extension."""
+    ext = ROOT / "book" / "_ext"
+    (folder / "conf.py").write_text(_CONF.format(ext=str(ext)), encoding="utf-8")
 
 
 def strict_build(folder: Path) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 import pytest
-from repo_files import strict_build
+from repo_files import strict_build, write_conf
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -137,14 +137,6 @@ def test_the_role_check_lets_links_and_other_roles_pass() -> None:
 
 # A small book for the extension: two chapters, one with a labelled section and one with a named
 # figure, built strictly with the book's extension.
-CONF = """
-import sys
-sys.path.insert(0, {ext!r})
-extensions = ["myst_nb", "l1l2_book"]
-nb_execution_mode = "off"
-exclude_patterns = ["_build"]
-suppress_warnings = ["l1l2.mathjax", "l1l2.vega"]
-"""
 # One pixel, as a PNG.
 PIXEL = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAh"
@@ -166,7 +158,7 @@ def _notebook(cells: list[dict]) -> str:
 
 def _small_book(folder: Path, links: str) -> None:
     folder.mkdir()
-    (folder / "conf.py").write_text(CONF.format(ext=str(BOOK / "_ext")), encoding="utf-8")
+    write_conf(folder)
     (folder / "index.md").write_text(
         "# Small book\n\n```{toctree}\none\ntwo\n```\n", encoding="utf-8"
     )

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from repo_files import load, strict_build
+from repo_files import load, strict_build, write_conf
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -188,14 +188,6 @@ def test_the_extension_and_the_tool_read_literals_alike() -> None:
 
 # The strict Sphinx build with the book's extension, on a small book made of chapter 1's prose
 # numbers and the cells that glue them.
-CONF = """
-import sys
-sys.path.insert(0, {ext!r})
-extensions = ["myst_nb", "l1l2_book"]
-nb_execution_mode = "off"
-exclude_patterns = ["_build"]
-suppress_warnings = ["l1l2.mathjax", "l1l2.vega"]
-"""
 
 
 def _small_book(folder: Path) -> Path:
@@ -207,7 +199,7 @@ def _small_book(folder: Path) -> Path:
     assert prose
     nb["cells"] = [title, *glued, *prose]
     folder.mkdir()
-    (folder / "conf.py").write_text(CONF.format(ext=str(BOOK / "_ext")), encoding="utf-8")
+    write_conf(folder)
     # The chapter's {term} links need the book's glossary.
     shutil.copy(BOOK / "glossary.md", folder / "glossary.md")
     chapter = folder / "chapter.ipynb"
