@@ -439,3 +439,20 @@ def test_l1_total_matches_highs_with_a_huge_last_sample(outlier: float) -> None:
         y[-1] = outlier
         fit = regression.solve(x, y, loss="l1")
         assert fit.total_loss == pytest.approx(highs_l1_total(x, y), rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 63, 64, 65, 1000, 4097])
+@pytest.mark.parametrize("p", [1, 3, 10])
+def test_column_extremes_equal_numpys(n: int, p: int) -> None:
+    from l1l2._exact import _column_extremes
+
+    rng = np.random.default_rng(n * 31 + p)
+    X = rng.standard_t(1, size=(n, p)) * 10.0 ** rng.integers(-200, 200, size=p)
+    # The last row holds each column's maximum, then its minimum: the rows after the last
+    # whole block of 64 must count.
+    top = np.vstack([X, X.max(axis=0) * 2.0 + 1.0])
+    bottom = np.vstack([X, X.min(axis=0) * 2.0 - 1.0])
+    for matrix in (X, X[::2], np.asfortranarray(X), top, bottom):
+        low, high = _column_extremes(matrix)
+        np.testing.assert_array_equal(low, matrix.min(axis=0))
+        np.testing.assert_array_equal(high, matrix.max(axis=0))
