@@ -631,7 +631,8 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         }
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc, _FIT_OPTION_OF)
-    ends = _line_ends(x, fits, parser) if args.save is not None else {}
+    if args.save is not None:
+        _check_line_ends(x, fits, parser)
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     labels = {loss: loss for loss in fits}
     if "huber" in fits:
@@ -652,7 +653,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     if args.save is None:
         return 0
-    return _save_lines(args, x, y, ends)
+    return _save_lines(args, x, y, fits)
 
 
 def _read_columns(
@@ -779,18 +780,17 @@ def _shown(number: float) -> str:
     return f"{int(number):d}" if 1.0 <= abs(number) < 1e25 else f"{number:.17g}"
 
 
-def _line_ends(
+def _check_line_ends(
     x: np.ndarray, fits: dict[str, regression.Fit], parser: argparse.ArgumentParser
-) -> dict[str, np.ndarray]:
-    """Each fitted line at the least and the greatest x, as the figure draws it, or exit 2.
+) -> None:
+    """Exit 2 unless each fitted line has a value at the least and the greatest x to draw.
 
-    Computed before anything is printed: ``predict`` refuses a value that products below the
+    Checked before anything is printed: ``predict`` refuses a value that products below the
     smallest normal float64 may have moved by more than a rounding.
     """
-    ends = {}
     for loss, fit in fits.items():
         try:
-            ends[loss] = fit.predict(np.array([x.min(), x.max()]))
+            fit.predict(np.array([x.min(), x.max()]))
         except ValueError:
             parser.error(
                 f"the {loss} line cannot be drawn for --save: at x = {x.min():.6g} or "
@@ -798,13 +798,12 @@ def _line_ends(
                 f"({np.finfo(np.float64).tiny:.4g}), where it loses digits; rescale the "
                 "columns, or leave out --save"
             )
-    return ends
 
 
 def _save_lines(
-    args: argparse.Namespace, x: np.ndarray, y: np.ndarray, ends: dict[str, np.ndarray]
+    args: argparse.Namespace, x: np.ndarray, y: np.ndarray, fits: dict[str, regression.Fit]
 ) -> int:
-    """Save the data and the fitted lines (``ends``: each at min and max x) to ``--save``."""
+    """Save the data and the fitted lines to ``--save``, drawn as the book draws them."""
     figure = _agg_figure((6.4, 4.4))
     if figure is None:
         return 1
@@ -812,14 +811,7 @@ def _save_lines(
 
     figure.patch.set_facecolor("white")
     ax = figure.subplots()
-    data_mark = vocabulary.REFERENCES["data"]
-    ax.scatter(x, y, color=data_mark.color, s=16, zorder=3, label=data_mark.label)
-    grid = np.array([x.min(), x.max()])
-    for loss, line in ends.items():
-        ax.plot(grid, line, color=plotting.color_for(loss), label=plotting.label_for(loss))
-    ax.set_xlabel(args.x)
-    ax.set_ylabel(args.y)
-    ax.legend()
+    plotting.plot_fits(x, y, list(fits.values()), xlabel=args.x, ylabel=args.y, ax=ax)
     return _write_png(figure, args.save, "figure", force=args.force)
 
 
@@ -831,13 +823,17 @@ def _save_run(args: argparse.Namespace, schedule: schedules.Schedule, result: _s
     from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
 
     loss_ax, w_ax = figure.subplots(1, 2)
-    label, color = plotting.label_for(args.loss), plotting.color_for(args.loss)
-    history = result.history
-    plotting.plot_loss(history, ax=loss_ax, label=label, color=color)
-    plotting.plot_w(
-        history, ax=w_ax, label=label, color=color, true_w=SOURCE.true_w, settle=result.settle
+    style = {
+        "label": plotting.label_for(args.loss),
+        "color": plotting.color_for(args.loss),
+        "linestyle": plotting.linestyle_for(args.loss),
+    }
+    plotting.plot_loss(result.history, ax=loss_ax, **style)
+    plotting.plot_w(result.history, ax=w_ax, true_w=SOURCE.true_w, settle=result.settle, **style)
+    figure.suptitle(
+        f"loss={args.loss}, noise={args.noise:g}, {schedule}",
+        fontsize=plotting.STYLE["figure.titlesize"],
     )
-    figure.suptitle(f"loss={args.loss}, noise={args.noise:g}, {schedule}")
     return _write_png(figure, args.save, "figures", force=args.force)
 
 

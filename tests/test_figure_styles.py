@@ -25,7 +25,7 @@ from matplotlib.colors import to_hex
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from l1l2 import data, gd, plotting, schedules, widgets
+from l1l2 import cli, data, gd, plotting, schedules, widgets
 
 # ---------------------------------------------------------------------------------------------
 # The book's vocabulary, written out (not read from the package)
@@ -420,3 +420,43 @@ def test_every_legend_handle_shows_a_period_of_its_dash_and_the_next_dash():
         if pattern is not None:
             shown = sum(pattern) + pattern[0] / 2
             assert shown <= handle_points + 1e-9, (text, pattern, handle_points)
+
+
+@pytest.mark.parametrize(
+    ("argv", "losses"),
+    [
+        (["fit", "--x", "year", "--y", "calls"], ["l1", "l2", "huber"]),
+        (["experiment", "--loss", "l2", "--epochs", "3"], ["l2"]),
+        (["experiment", "--loss", "l1", "--epochs", "3"], ["l1"]),
+    ],
+)
+def test_the_command_lines_saved_figures_draw_each_loss_in_its_colour_and_style(
+    argv: list[str], losses: list[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures = []
+    monkeypatch.setattr(cli, "_write_png", lambda figure, *_, **__: figures.append(figure) or 0)
+    if argv[0] == "fit":
+        year, calls = data.belgian_phones()
+        csv = tmp_path / "phones.csv"
+        csv.write_text(
+            "year,calls\n"
+            + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(year, calls, strict=True))
+        )
+        argv = ["fit", str(csv), *argv[1:]]
+    assert cli.main([*argv, "--save", str(tmp_path / "figure.png")]) == 0
+    (figure,) = figures
+    for loss in losses:
+        label, colour = LOSS[loss]
+        lines = [
+            line
+            for ax in figure.axes
+            for line in ax.get_lines()
+            if str(line.get_label()).startswith(label)
+        ]
+        assert len(lines) == (1 if argv[0] == "fit" else 2), (loss, len(lines))
+        for line in lines:
+            assert_line(line, Style(colour, DASH[loss]))
+    if argv[0] == "experiment":
+        # The book's title size (11 pt), not Matplotlib's "large" (12 pt).
+        assert figure.get_suptitle()
+        assert figure._suptitle.get_fontsize() == 11.0
