@@ -883,7 +883,7 @@ def plot_experiment(
     if loss_scale != "linear":
         _log_loss_axis(left, loss_scale, [h.loss for h in histories.values()])
     if title is not None:
-        left.figure.suptitle(title)
+        left.figure.suptitle(title, fontsize=STYLE["figure.titlesize"])
     return panels
 
 

@@ -114,9 +114,12 @@ def test_the_losses_of_an_experiment_are_told_apart() -> None:
         name: gd.fit(x, y, loss=name, w0=20.0, lr=0.01, batch_size=2, epochs=2)
         for name in ("l1", "l2", "huber")
     }
-    left, right = plotting.plot_experiment(runs)
+    left, right = plotting.plot_experiment(runs, title="three losses")
     _assert_told_apart(left, 3)
     _assert_told_apart(right, 3)
+    # The title takes the book's title size (11 pt), not Matplotlib's "large" (12 pt).
+    assert left.figure.get_suptitle() == "three losses"
+    assert left.figure._suptitle.get_fontsize() == 11.0
 
 
 @pytest.mark.parametrize("draw", [plotting.plot_penalties, plotting.plot_gradients])

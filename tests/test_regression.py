@@ -11,6 +11,7 @@ from scipy.optimize import linprog, minimize
 from sklearn.linear_model import HuberRegressor, LinearRegression, QuantileRegressor
 
 from l1l2 import data, gd, regression, schedules
+from l1l2._exact import _column_extremes
 
 
 def heavy_tailed(n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -444,8 +445,6 @@ def test_l1_total_matches_highs_with_a_huge_last_sample(outlier: float) -> None:
 @pytest.mark.parametrize("n", [1, 63, 64, 65, 1000, 4097])
 @pytest.mark.parametrize("p", [1, 3, 10])
 def test_column_extremes_equal_numpys(n: int, p: int) -> None:
-    from l1l2._exact import _column_extremes
-
     rng = np.random.default_rng(n * 31 + p)
     X = rng.standard_t(1, size=(n, p)) * 10.0 ** rng.integers(-200, 200, size=p)
     # The last row holds each column's maximum, then its minimum: the rows after the last
