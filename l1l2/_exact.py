@@ -133,17 +133,22 @@ class Standard:
             )
 
 
-def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
+def standardise(
+    X: FloatArray, y: FloatArray, *, intercept: bool, robust_y: bool = False
+) -> Standard:
     """Centre (with an intercept) and rescale ``X`` and ``y`` exactly; refuse degenerate columns.
 
     Each shift is the lower median of up to 1001 rows spread over the data: a data value (so
-    ``x - shift`` is exact near it) that a few outliers do not move.
+    ``x - shift`` is exact near it) that a few outliers do not move. ``y`` is divided by its
+    spread, or with ``robust_y`` by its median deviation from the shift (at least 2**-500 of the
+    spread): then one far outlier does not push the other samples below the smallest normal
+    float64, where they lose digits (a robust loss only: squared, 2**500 overflows).
     """
     n, p = X.shape
     k = p + intercept
+    probe = np.arange(0, n, max(1, n // 1001), dtype=np.intp)
+    middle = (probe.size - 1) // 2
     if intercept:
-        probe = np.arange(0, n, max(1, n // 1001), dtype=np.intp)
-        middle = (probe.size - 1) // 2
         x_shift = np.partition(X[probe], middle, axis=0)[middle]
         y_shift = float(np.partition(y[probe], middle)[middle])
     else:
@@ -167,6 +172,9 @@ def standardise(X: FloatArray, y: FloatArray, *, intercept: bool) -> Standard:
         )
     # The powers of two at or just below the spreads: dividing by them is exact.
     x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)
+    if robust_y:
+        deviation = np.partition(np.abs(y[probe] - y_shift), middle)[middle]
+        y_spread = max(float(deviation), math.ldexp(y_spread, -500))
     y_scale = math.ldexp(1.0, math.frexp(y_spread)[1] - 1) if y_spread > 0.0 else 1.0
     # [1, X', y'] in one array: the least-squares factorisations read it whole.
     augmented = np.empty((n, k + 1))

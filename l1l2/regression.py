@@ -345,7 +345,7 @@ def solve(
             f"X is too large for an exact fit: {n:,} rows times {k + 1} columns (with y) is more "
             f"than {_exact.MAX_CELLS:.0e} values; fit a sample of the rows",
         )
-    data = _exact.standardise(design, target, intercept=intercept_too)
+    data = _exact.standardise(design, target, intercept=intercept_too, robust_y=name == "huber")
     if name in _LINEAR_PROGRAM:
         return _linear_program_fit(name, design, target, data, quantile=q, names=names)
     beta = _exact.least_squares(data)  # and the check that the columns are independent
@@ -354,8 +354,16 @@ def solve(
         scaled_delta = (
             _exact.auto_delta(data) if huber_delta is None else huber_delta / data.y_scale
         )
-        if not scaled_delta > 0.0:  # pragma: no cover - delta > 0 divided by a power of two
-            scaled_delta = float(np.finfo(np.float64).tiny)
+        tiny = float(np.finfo(np.float64).tiny)
+        if scaled_delta < tiny and huber_delta is None:  # pragma: no cover - y's scale is robust
+            scaled_delta = tiny
+        elif scaled_delta < tiny:  # subnormal in y's units: delta would lose digits
+            raise ArgumentValueError(
+                "delta",
+                f"delta={huber_delta!r} is below {tiny * data.y_scale:.3g}, too small against "
+                "the spread of y to keep its digits in float64; so small a delta gives "
+                "abs L1's line: pass loss='l1'",
+            )
         beta, unique = _exact.solve_huber(data, scaled_delta, beta)
         chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
     intercept, coef = data.unscale(beta)

@@ -414,6 +414,29 @@ def test_huber_fit_is_the_same_however_far_one_outlier_lies(far: float) -> None:
     assert fit.slope == pytest.approx(2.0, rel=0.1)
 
 
+@pytest.mark.parametrize("unit", [1.0, 1e-5, 1e-100])
+def test_huber_fit_keeps_the_other_samples_digits_beside_an_outlier_at_1_7e308(
+    unit: float,
+) -> None:
+    # Divided by the full spread of y (1.7e308), samples of size 1e-100 fell below the smallest
+    # normal float64 and the slope came out 1e99 times too large; y's scale is now robust.
+    x = np.linspace(0.0, 1.0, 50)
+    y = (2.0 * x + 0.01 * np.random.default_rng(0).normal(size=50)) * unit
+    near, away = y.copy(), y.copy()
+    near[7], away[7] = 1e6 * unit, 1.7e308
+    reference = regression.solve(x, near, loss="huber", delta=unit)
+    fit = regression.solve(x, away, loss="huber", delta=unit)
+    assert fit.slope == pytest.approx(reference.slope, rel=1e-12)
+    assert fit.intercept == pytest.approx(reference.intercept, rel=1e-12)
+
+
+@pytest.mark.parametrize("delta", [5e-324, 1e-310])
+def test_a_huber_delta_below_float64s_normal_range_in_ys_units_is_refused(delta: float) -> None:
+    x = np.linspace(0.0, 1.0, 20)
+    with pytest.raises(ValueError, match=rf"delta={delta!r} is below .*pass loss='l1'"):
+        regression.solve(x, 3.0 * x + np.sin(9.0 * x), loss="huber", delta=delta)
+
+
 def _huber_total(x: list[float], y: list[float], b: float, w: float) -> float:
     r = np.abs(np.array(y) - b - w * np.array(x))
     m = np.minimum(r, 1.0)
