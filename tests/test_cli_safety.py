@@ -191,12 +191,12 @@ def test_number_options_follow_the_csv_number_rule(
 def test_a_tiny_delta_is_shown_as_written_and_the_table_stays_aligned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # All 17 digits: 6 significant digits (1.23457e-300) would not read back as the delta.
+    delta = "1.2345678901234568e-300"
     csv = write_csv(tmp_path / "d.csv", SMALL)
-    assert (
-        main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "all", "--delta", "1e-320"]) == 0
-    )
+    assert main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "all", "--delta", delta]) == 0
     table = capsys.readouterr().out.splitlines()[1:5]
-    assert table[3].startswith("huber (delta=1e-320) ")
+    assert table[3].startswith(f"huber (delta={delta}) ")
     assert len({len(line) for line in table}) == 1  # every column ends where the header's does
 
 
