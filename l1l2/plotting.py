@@ -1291,7 +1291,8 @@ def plot_fits(
     chosen = _fit_list(fits)
     x, target = _one_feature(X, y, chosen)
     ax = _axes(ax)
-    ax.scatter(x, target, color=OKABE_ITO["black"], s=16, zorder=3, label="data", gid="data")
+    mark = vocabulary.REFERENCES["data"]
+    ax.scatter(x, target, color=mark.color, s=16, zorder=3, label=mark.label, gid="data")
     grid = np.array([x.min(), x.max()])
     seen: dict[str, int] = {}
     for fit in chosen:
