@@ -139,10 +139,9 @@ def standardise(
     """Centre (with an intercept) and rescale ``X`` and ``y`` exactly; refuse degenerate columns.
 
     Each shift is the lower median of up to 1001 rows spread over the data: a data value (so
-    ``x - shift`` is exact near it) that a few outliers do not move. ``y`` is divided by its
-    spread, or with ``robust_y`` by its median deviation from the shift (at least 2**-500 of the
-    spread): then one far outlier does not push the other samples below the smallest normal
-    float64, where they lose digits (a robust loss only: squared, 2**500 overflows).
+    ``x - shift`` is exact near it) that a few outliers do not move. ``robust_y`` divides ``y``
+    by its median deviation (at least 2**-500 of its spread), not its spread: one far outlier
+    then leaves the others above the smallest normal float64 (not for L2: 2**1000 overflows).
     """
     n, p = X.shape
     k = p + intercept
