@@ -140,14 +140,14 @@ def standardise(
 
     Each shift is the lower median of up to 1001 rows spread over the data: a data value (so
     ``x - shift`` is exact near it) that a few outliers do not move. ``robust_y`` divides ``y``
-    by its median deviation (at least 2**-500 of its spread), not its spread: one far outlier
-    then leaves the others above the smallest normal float64 (not for L2: 2**1000 overflows).
+    by its median deviation (see :func:`_robust_spread`), not its spread: one far outlier then
+    leaves the others above the smallest normal float64 (not for L2: 2**1000 overflows).
     """
     n, p = X.shape
     k = p + intercept
     probe = np.arange(0, n, max(1, n // 1001), dtype=np.intp)
-    middle = (probe.size - 1) // 2
     if intercept:
+        middle = (probe.size - 1) // 2
         x_shift = np.partition(X[probe], middle, axis=0)[middle]
         y_shift = float(np.partition(y[probe], middle)[middle])
     else:
@@ -172,8 +172,7 @@ def standardise(
     # The powers of two at or just below the spreads: dividing by them is exact.
     x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)
     if robust_y:
-        deviation = np.partition(np.abs(y[probe] - y_shift), middle)[middle]
-        y_spread = max(float(deviation), math.ldexp(y_spread, -500))
+        y_spread = _robust_spread(np.abs(y[probe] - y_shift), y_spread)
     y_scale = math.ldexp(1.0, math.frexp(y_spread)[1] - 1) if y_spread > 0.0 else 1.0
     # [1, X', y'] in one array: the least-squares factorisations read it whole.
     augmented = np.empty((n, k + 1))
@@ -193,6 +192,21 @@ def standardise(
     return Standard(
         augmented[:, :k], y_standard, x_shift, x_scale, y_shift, y_scale, intercept, augmented
     )
+
+
+def _robust_spread(deviations: FloatArray, spread: float) -> float:
+    """The median of ``deviations`` from y's shift, at least 2**-500 of y's ``spread``."""
+    middle = (deviations.size - 1) // 2
+    deviation = float(np.partition(deviations, middle)[middle])
+    if 0.0 < deviation < math.ldexp(spread, -1470):  # below 2**-970 in y's units: lost digits
+        raise ArgumentValueError(
+            "y",
+            f"y's farthest value lies {spread:.3g} from its median, more than 2**1470 times "
+            f"its median deviation ({deviation:.3g}): beside it the other values lose their "
+            "digits in float64; move it nearer (a robust fit does not depend on how far it "
+            "lies) or drop it",
+        )
+    return max(deviation, math.ldexp(spread, -500))
 
 
 def _column_extremes(X: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -345,7 +345,7 @@ def solve(
             f"X is too large for an exact fit: {n:,} rows times {k + 1} columns (with y) is more "
             f"than {_exact.MAX_CELLS:.0e} values; fit a sample of the rows",
         )
-    data = _exact.standardise(design, target, intercept=intercept_too, robust_y=name == "huber")
+    data = _exact.standardise(design, target, intercept=intercept_too, robust_y=name != "l2")
     if name in _LINEAR_PROGRAM:
         return _linear_program_fit(name, design, target, data, quantile=q, names=names)
     beta = _exact.least_squares(data)  # and the check that the columns are independent

@@ -414,20 +414,28 @@ def test_huber_fit_is_the_same_however_far_one_outlier_lies(far: float) -> None:
     assert fit.slope == pytest.approx(2.0, rel=0.1)
 
 
-@pytest.mark.parametrize("unit", [1.0, 1e-5, 1e-100])
-def test_huber_fit_keeps_the_other_samples_digits_beside_an_outlier_at_1_7e308(
-    unit: float,
+@pytest.mark.parametrize("unit", [1.0, 1e-5, 1e-100, 1e-200])
+@pytest.mark.parametrize("loss", ["l1", "huber", "quantile"])
+def test_robust_fits_keep_the_other_samples_digits_beside_an_outlier_at_1_7e308(
+    loss: str, unit: float
 ) -> None:
     # Divided by the full spread of y (1.7e308), samples of size 1e-100 fell below the smallest
-    # normal float64 and the slope came out 1e99 times too large; y's scale is now robust.
+    # normal float64: the Huber slope came out 1e99 times too large, the abs-L1 slope 7% off.
+    # y's scale is now robust; at 1e-200 the digits cannot be kept, and the fit is refused.
     x = np.linspace(0.0, 1.0, 50)
     y = (2.0 * x + 0.01 * np.random.default_rng(0).normal(size=50)) * unit
     near, away = y.copy(), y.copy()
     near[7], away[7] = 1e6 * unit, 1.7e308
-    reference = regression.solve(x, near, loss="huber", delta=unit)
-    fit = regression.solve(x, away, loss="huber", delta=unit)
+    options = {"huber": {"delta": unit}, "quantile": {"quantile": 0.3}}.get(loss, {})
+    reference = regression.solve(x, near, loss=loss, **options)
+    if unit == 1e-200:
+        with pytest.raises(ValueError, match=r"y's farthest value lies 1.7e\+308 from its median"):
+            regression.solve(x, away, loss=loss, **options)
+        return
+    fit = regression.solve(x, away, loss=loss, **options)
     assert fit.slope == pytest.approx(reference.slope, rel=1e-12)
     assert fit.intercept == pytest.approx(reference.intercept, rel=1e-12)
+    assert fit.unique == reference.unique
 
 
 @pytest.mark.parametrize("delta", [5e-324, 1e-310])
