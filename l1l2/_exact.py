@@ -673,8 +673,10 @@ def auto_delta(data: Standard) -> float:
     beta = solve_l1(data)[0]
     r = np.abs(data.y - data.A @ beta)
     # The samples the fit passes through have residuals of rounding, which differ with the
-    # scale of the data: 0, so that delta scales with y (else a median of 1e-16 noise).
-    r[r <= _row_tolerance(data.A, data.y, beta)] = 0.0
+    # scale of the data: 0, so that delta scales with y (else a median of 1e-16 noise). A
+    # sample whose own terms are near 0 (the one at the shift) takes the typical sample's.
+    size = np.abs(data.y) + np.abs(data.A) @ np.abs(beta)
+    r[r <= _REL * np.maximum(size, np.median(size))] = 0.0
     sigma = float(np.median(r)) / 0.6745
     if sigma <= 0.0:
         sigma = float(np.mean(r)) * math.sqrt(math.pi / 2.0)

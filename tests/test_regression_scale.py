@@ -37,8 +37,9 @@ def total(loss: str, r: np.ndarray, delta: float) -> float:
 @pytest.mark.parametrize("a", [1e-150, 0.3, 1e150])
 def test_rescaling_x_and_y_rescales_the_fit(loss: str, s: float, a: float) -> None:
     X, y = data(30, 2, 1)
-    base = regression.solve(X, y, loss=loss, delta=1.5)
-    fit = regression.solve(X * s, y * a, loss=loss, delta=1.5 * a)
+    huber = loss == "huber"  # delta is Huber's only: in units of y, so it scales with a
+    base = regression.solve(X, y, loss=loss, **({"delta": 1.5} if huber else {}))
+    fit = regression.solve(X * s, y * a, loss=loss, **({"delta": 1.5 * a} if huber else {}))
     np.testing.assert_allclose(fit.coef * s / a, base.coef, rtol=1e-9)
     assert fit.intercept / a == pytest.approx(base.intercept, rel=1e-9)
     power = 1 if loss == "l1" else 2
@@ -485,3 +486,14 @@ def test_auto_delta_scales_with_y_when_the_l1_fit_passes_through_most_samples(
     assert scaled.delta == pytest.approx(reference.delta * scale, rel=1e-12)
     assert scaled.slope == pytest.approx(reference.slope, rel=1e-12)
     assert scaled.intercept == pytest.approx(reference.intercept * scale, rel=1e-9, abs=1e-300)
+
+
+@pytest.mark.parametrize("scale", [1.0, 3.0, 1e-3, 7.1, -2.0])
+def test_auto_delta_ignores_the_rounding_residual_of_the_sample_at_the_shift(scale: float) -> None:
+    # The abs-L1 line 1 + 2x passes through three of the four points, so the median absolute
+    # residual is 0 and delta = 1.345 * mean |r| * sqrt(pi / 2) = 1.345 * 0.25 * 1.2533. The
+    # point (1, 3) is the shift of the standard units: its rounding residual (2e-16) was taken
+    # for a residual, and delta came out 2.2e-16 (7.4e-17 with y times 3).
+    x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 3.0, 4.0, 7.0])
+    fit = regression.solve(x, y * scale, loss="huber", delta="auto")
+    assert fit.delta == pytest.approx(1.345 * 0.25 * math.sqrt(math.pi / 2) * abs(scale), rel=1e-12)
