@@ -119,6 +119,11 @@ def _plain_float(text: str) -> float:
     return number
 
 
+def _delta(text: str) -> float | str:
+    """Parse ``--delta`` of ``fit``: ``auto`` or a number option."""
+    return "auto" if text.strip(_ASCII_BLANKS) == "auto" else _plain_float(text)
+
+
 def _plain_int(text: str) -> int:
     """Parse an integer option written in plain ASCII decimal digits."""
     if re.fullmatch(r"[+-]?[0-9]+", text.strip(_ASCII_BLANKS)) is None:
@@ -364,9 +369,9 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     fit.add_argument(
         "--delta",
-        type=_plain_float,
-        help="Huber threshold in units of y, for --loss huber or all "
-        f"(default: {regression.DEFAULT_DELTA:g})",
+        type=_delta,
+        help="Huber threshold in units of y, for --loss huber or all (default: auto, "
+        "1.345 times the abs-L1 line's robust residual scale, so it follows y's units)",
     )
     _add_save_options(fit, "the data and the fitted lines")
 
@@ -619,16 +624,12 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.loss != "quantile" and args.quantile is not None:
         parser.error(f"--quantile applies to --loss quantile only, not --loss {args.loss}")
     _check_save(args, parser)
-    delta = regression.DEFAULT_DELTA if args.delta is None else args.delta
     x, y = _read_columns(args, parser)
     if x.size < 2:
         parser.error(f"{_quote(str(args.file))} has {x.size} data row(s): a line needs at least 2")
     chosen = FIT_ALL if args.loss == "all" else (args.loss,)
     try:
-        fits = {
-            loss: regression.solve(x, y, loss=loss, delta=delta, quantile=args.quantile)
-            for loss in chosen
-        }
+        fits = {loss: _solve(x, y, loss, args) for loss in chosen}
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc, _FIT_OPTION_OF)
     if args.save is not None:
@@ -636,7 +637,10 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     labels = {loss: loss for loss in fits}
     if "huber" in fits:
-        labels["huber"] = f"huber (delta={_option(delta)})"
+        auto = f"auto: {fits['huber'].delta:.6g}"
+        labels["huber"] = (
+            f"huber (delta={auto if args.delta in (None, 'auto') else _option(args.delta)})"
+        )
     if "quantile" in fits:
         labels["quantile"] = f"quantile (q={_option(args.quantile)})"
     width = max(16, *map(len, labels.values()))  # the columns stay aligned with any delta
@@ -654,6 +658,15 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.save is None:
         return 0
     return _save_lines(args, x, y, fits)
+
+
+def _solve(x: np.ndarray, y: np.ndarray, loss: str, args: argparse.Namespace) -> regression.Fit:
+    """The fit of one loss, with the options of that loss only."""
+    if loss == "huber":
+        return regression.solve(x, y, loss=loss, delta=args.delta)
+    if loss == "quantile":
+        return regression.solve(x, y, loss=loss, quantile=args.quantile)
+    return regression.solve(x, y, loss=loss)
 
 
 def _read_columns(
@@ -823,13 +836,18 @@ def _save_run(args: argparse.Namespace, schedule: schedules.Schedule, result: _s
     from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
 
     loss_ax, w_ax = figure.subplots(1, 2)
-    style = {
-        "label": plotting.label_for(args.loss),
-        "color": plotting.color_for(args.loss),
-        "linestyle": plotting.linestyle_for(args.loss),
-    }
-    plotting.plot_loss(result.history, ax=loss_ax, **style)
-    plotting.plot_w(result.history, ax=w_ax, true_w=SOURCE.true_w, settle=result.settle, **style)
+    label, color = plotting.label_for(args.loss), plotting.color_for(args.loss)
+    linestyle = plotting.linestyle_for(args.loss)
+    plotting.plot_loss(result.history, ax=loss_ax, label=label, color=color, linestyle=linestyle)
+    plotting.plot_w(
+        result.history,
+        ax=w_ax,
+        label=label,
+        color=color,
+        linestyle=linestyle,
+        true_w=SOURCE.true_w,
+        settle=result.settle,
+    )
     figure.suptitle(
         f"loss={args.loss}, noise={args.noise:g}, {schedule}",
         fontsize=plotting.STYLE["figure.titlesize"],

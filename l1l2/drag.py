@@ -178,7 +178,7 @@ def drag_chart(
     x: ArrayLike,
     y: ArrayLike,
     *,
-    delta: float = regression.DEFAULT_DELTA,
+    delta: float = vocabulary.LOSSES["huber"].defaults["delta"],
     x_label: str = "x",
     y_label: str = "y",
     x_range: tuple[float, float] | None = None,
@@ -194,7 +194,8 @@ def drag_chart(
     x, y : array_like
         The points, shape ``(n,)`` each, 3 to 40 of them, finite; ``x`` not constant.
     delta : float
-        Huber's threshold in units of ``y``, > 0, as in :func:`l1l2.regression.solve`.
+        Huber's threshold in units of ``y``, > 0 (default 1), as in
+        :func:`l1l2.regression.solve`; the page refits with this same threshold.
     x_label, y_label : str
         The axis titles, with units.
     x_range, y_range : (float, float), optional
@@ -227,8 +228,9 @@ def drag_chart(
     for text, label in ((x_label, "x_label"), (y_label, "y_label"), (name, "name")):
         if not isinstance(text, str) or not text:
             raise ArgumentTypeError(label, f"{label} must be a non-empty str, got {text!r}")
-    solved = {key: regression.solve(inputs, targets, loss=key, delta=huber_delta) for key in LINES}
-    fits = {key: {"intercept": fit.intercept, "slope": fit.slope} for key, fit in solved.items()}
+    solved = {key: regression.solve(inputs, targets, loss=key) for key in ("l2", "l1")}
+    solved["huber"] = regression.solve(inputs, targets, loss="huber", delta=huber_delta)
+    fits = {key: {"intercept": solved[key].intercept, "slope": solved[key].slope} for key in LINES}
     xr, yr = _range(x_range, "x_range", inputs), _range(y_range, "y_range", targets)
     settings = {
         "delta": huber_delta,

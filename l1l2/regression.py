@@ -28,10 +28,7 @@ from l1l2._validation import (
 )
 from l1l2.gd import History, descend
 
-__all__ = ["DEFAULT_DELTA", "Fit", "Path", "descend", "l1_lines", "solve"]
-
-#: Huber's threshold when none is given, in the units of ``y``.
-DEFAULT_DELTA: Final = 1.0
+__all__ = ["Fit", "Path", "descend", "l1_lines", "solve"]
 
 SolveLoss = Literal["l1", "l2", "huber", "quantile"]
 #: The losses :func:`solve` minimises: every loss of :data:`l1l2.vocabulary.LOSSES` with a
@@ -232,10 +229,18 @@ def _check_quantile(loss: str, quantile: object) -> float | None:
     return losses.check_quantile(quantile)
 
 
-def _check_delta(delta: object) -> float | None:
-    """Huber's delta as a number > 0, or ``None`` for ``"auto"``."""
-    if isinstance(delta, str):
-        check_choice(delta, "delta", ("auto",), why="or a number > 0")
+def _check_delta(loss: str, delta: object) -> float | None:
+    """Huber's delta as a number > 0, or ``None`` for ``"auto"`` (the default); else refused."""
+    if "delta" not in vocabulary.LOSSES[cast(SolveLoss, loss)].parameters:
+        if delta is not None:
+            raise ArgumentValueError(
+                "delta",
+                f"delta applies to loss='huber' only, got loss={loss!r}: leave it out, or pass "
+                "loss='huber'",
+            )
+        return None
+    if delta is None or isinstance(delta, str):
+        check_choice("auto" if delta is None else delta, "delta", ("auto",), why="or a number > 0")
         return None
     return check_scalar(delta, "delta", low=0.0, low_open=True)
 
@@ -262,7 +267,7 @@ def solve(
     *,
     loss: str,
     fit_intercept: bool = True,
-    delta: float | Literal["auto"] = DEFAULT_DELTA,
+    delta: float | Literal["auto"] | None = None,
     quantile: float | None = None,
 ) -> Fit:
     r"""Return the exact minimiser of the total loss of ŷ = Xβ + b.
@@ -294,9 +299,10 @@ def solve(
         The loss (the signed loss has no minimiser).
     fit_intercept : bool
         Fit :math:`b` as well (otherwise :math:`b = 0`).
-    delta : float or "auto"
-        The Huber threshold, in units of ``y``. ``"auto"`` takes :math:`1.345\,\hat\sigma`,
-        :math:`\hat\sigma` the abs-L1 fit's median absolute residual over 0.6745 (95% efficiency).
+    delta : float or "auto", optional
+        The Huber threshold of ``loss="huber"`` (refused with another loss), in units of ``y``.
+        ``"auto"`` (the default) takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the abs-L1
+        fit's median absolute residual over 0.6745 (95% efficiency): it scales with ``y``.
     quantile : float
         :math:`q` of ``loss="quantile"`` (required there only), strictly between 0 and 1.
 
@@ -329,7 +335,7 @@ def solve(
         loss, "loss", SOLVE_LOSSES, why="the signed loss has no minimiser: it falls without bound"
     )
     intercept_too = check_bool(fit_intercept, "fit_intercept")
-    huber_delta = _check_delta(delta)
+    huber_delta = _check_delta(name, delta)
     q = _check_quantile(name, quantile)
     n, p = design.shape
     k = p + intercept_too

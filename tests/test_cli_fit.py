@@ -40,13 +40,21 @@ def test_fit_prints_every_line_of_the_phone_data(
     slope, intercept = np.polyfit(*data.belgian_phones(), 1)
     assert table["l2"][:2] == pytest.approx([intercept, slope], rel=1e-5)
     year, calls = data.belgian_phones()
+    # Huber's delta by default is "auto", in units of y: 1.345 times the abs-L1 line's robust
+    # residual scale (median absolute residual / 0.6745), printed in the row's name.
+    (huber_row,) = [line for line in out.splitlines() if line.startswith("huber (delta=auto: ")]
+    delta = float(huber_row.split("auto: ")[1].split(")")[0])
+    b1, a1 = table["l1"][:2]
+    scale = np.median(np.abs(calls - b1 - a1 * year)) / 0.6745
+    assert delta == pytest.approx(1.345 * scale, rel=1e-5)
     # every printed line's total loss is what its intercept and slope give, independently
     for loss, (b, a, total) in table.items():
         r = calls - b - a * year
+        m = np.minimum(np.abs(r), delta)
         expected = {
             "l1": np.abs(r).sum(),
             "l2": (r**2).sum(),
-            "huber": np.where(np.abs(r) <= 1, 0.5 * r**2, np.abs(r) - 0.5).sum(),
+            "huber": (m * (np.abs(r) - m / 2)).sum(),
         }[loss]
         assert total == pytest.approx(expected, rel=1e-4)
     assert table["l1"][2] < np.abs(calls - intercept - slope * year).sum()
@@ -209,3 +217,29 @@ def test_a_missing_column_is_named_by_its_option(
     err = capsys.readouterr().err
     assert err.startswith(f"l1l2 fit: error: {option}: "), err
     assert "has no column 'missing'" in err
+
+
+def test_fit_huber_delta_is_auto_by_default_and_follows_the_units_of_y(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    year, calls = data.belgian_phones()
+    found = {}
+    for scale in (1.0, 1e-6, 1e6):
+        csv = tmp_path / f"phones-{scale:g}.csv"
+        body = "".join(
+            f"{float(a)!r},{float(b) * scale!r}\n" for a, b in zip(year, calls, strict=True)
+        )
+        csv.write_text("year,calls\n" + body, encoding="utf-8")
+        lines = []
+        for delta in ([], ["--delta", "auto"]):
+            argv = ["fit", str(csv), "--x", "year", "--y", "calls", "--loss", "huber", *delta]
+            assert main(argv) == 0
+            lines.append(capsys.readouterr().out.splitlines()[2])
+        assert lines[0] == lines[1]
+        # "huber (delta=auto: 2.33057)    intercept    slope    total loss"
+        name, values = lines[0].split(")")
+        assert name.startswith("huber (delta=auto: ")
+        delta, (intercept, slope, total) = float(name.split(": ")[1]), map(float, values.split())
+        found[scale] = (delta / scale, intercept / scale, slope / scale, total / scale**2)
+    for scale in (1e-6, 1e6):
+        assert found[scale] == pytest.approx(found[1.0], rel=1e-5)

@@ -459,3 +459,25 @@ def test_quantile_fits_match_highs_at_any_scale(  # noqa: PLR0917 - hypothesis's
     assert fit.unique == base.unique
     if base.unique:
         np.testing.assert_allclose(fit.coef * s / a, base.coef, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("loss", ["l1", "l2", "quantile"])
+@pytest.mark.parametrize("delta", [1.0, "auto"])
+def test_solve_refuses_a_delta_for_the_other_losses(loss, delta):
+    # delta is Huber's only, as quantile is the pinball loss's: passing one to another loss is
+    # a mistake to name, not a setting to ignore.
+    with pytest.raises(ValueError, match=f"^delta applies to loss='huber' only, got loss='{loss}'"):
+        regression.solve(
+            [0.0, 1.0, 2.0],
+            [0.0, 1.0, 5.0],
+            loss=loss,
+            delta=delta,
+            quantile=0.5 if loss == "quantile" else None,
+        )
+
+
+def test_solve_takes_huber_delta_auto_by_default():
+    x, y = [0.0, 1.0, 2.0, 3.0, 4.0], [1.0, 3.0, 5.0, 7.0, 30.0]
+    assert regression.solve(x, y, loss="huber") == regression.solve(
+        x, y, loss="huber", delta="auto"
+    )
