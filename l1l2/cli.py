@@ -365,7 +365,7 @@ def _add_fit_parser(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--quantile",
         type=_plain_float,
         metavar="Q",
-        help="the quantile q, strictly between 0 and 1, for --loss quantile (0.5: the median line)",
+        help="the quantile q, from 1e-6 to 1 - 1e-6, for --loss quantile (0.5: the median line)",
     )
     fit.add_argument(
         "--delta",
@@ -620,7 +620,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.delta is not None and args.loss not in {"huber", "all"}:
         parser.error("--delta applies to --loss huber or all only")
     if args.loss == "quantile" and args.quantile is None:
-        parser.error("--loss quantile needs --quantile Q, a number strictly between 0 and 1")
+        parser.error("--loss quantile needs --quantile Q, a number from 1e-6 to 1 - 1e-6")
     if args.loss != "quantile" and args.quantile is not None:
         parser.error(f"--quantile applies to --loss quantile only, not --loss {args.loss}")
     _check_save(args, parser)

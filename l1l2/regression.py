@@ -31,6 +31,9 @@ from l1l2.gd import History, descend
 __all__ = ["Fit", "Path", "descend", "l1_lines", "solve"]
 
 SolveLoss = Literal["l1", "l2", "huber", "quantile"]
+# The closest a quantile of solve may come to 0 or 1: nearer, the total's rounding (relative
+# 1e-16 of a total near 1e-16 / q times the data's size) hides which line is lower.
+_QUANTILE_MARGIN: Final = 1e-6
 #: The losses :func:`solve` minimises: every loss of :data:`l1l2.vocabulary.LOSSES` with a
 #: minimiser (:data:`l1l2.vocabulary.SOLVE_NAMES`).
 SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = tuple(
@@ -216,7 +219,7 @@ def _check_quantile(loss: str, quantile: object) -> float | None:
         if takes:
             raise ArgumentValueError(
                 "quantile",
-                f"loss={loss!r} needs quantile=, a number strictly between 0 and 1 (0.5 gives "
+                f"loss={loss!r} needs quantile=, a number from 1e-6 to 1 - 1e-6 (0.5 gives "
                 "the median line, the abs-L1 fit)",
             )
         return None
@@ -226,7 +229,16 @@ def _check_quantile(loss: str, quantile: object) -> float | None:
             f"quantile applies to loss='quantile' only, got loss={loss!r}: leave it out, or "
             "pass loss='quantile'",
         )
-    return losses.check_quantile(quantile)
+    q = losses.check_quantile(quantile)
+    if not _QUANTILE_MARGIN <= q <= 1.0 - _QUANTILE_MARGIN:
+        raise ArgumentValueError(
+            "quantile",
+            f"quantile={q!r} is within {_QUANTILE_MARGIN:g} of {round(q)}: so near, the "
+            "pinball totals of different lines differ by less than their rounding and the "
+            f"exact fit cannot be told apart; use a quantile from {_QUANTILE_MARGIN:g} to "
+            f"1 - {_QUANTILE_MARGIN:g}",
+        )
+    return q
 
 
 def _check_delta(loss: str, delta: object) -> float | None:
@@ -304,7 +316,7 @@ def solve(
         ``"auto"`` (the default) takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the abs-L1
         fit's median absolute residual over 0.6745 (95% efficiency): it scales with ``y``.
     quantile : float
-        :math:`q` of ``loss="quantile"`` (required there only), strictly between 0 and 1.
+        :math:`q` of ``loss="quantile"`` (required there only), from 1e-6 to 1 - 1e-6.
 
     Returns
     -------

@@ -277,7 +277,7 @@ def quantile_fit(x: ArrayLike, y: ArrayLike, *, quantile: float) -> Line:
     x, y : array_like
         Inputs and targets, shape ``(n,)``, finite, at least 2 points; ``x`` not constant.
     quantile : float
-        :math:`q`, strictly between 0 and 1.
+        :math:`q`, from 1e-6 to 1 - 1e-6 (nearer 0 or 1, rounding decides the line).
 
     Returns
     -------

@@ -481,3 +481,33 @@ def test_solve_takes_huber_delta_auto_by_default():
     assert regression.solve(x, y, loss="huber") == regression.solve(
         x, y, loss="huber", delta="auto"
     )
+
+
+@pytest.mark.parametrize("q", [1e-7, 1e-11, 1 - 1e-7, 1 - 1e-11])
+def test_solve_refuses_a_quantile_nearer_0_or_1_than_its_rounding_allows(q):
+    # At q = 1e-11 the phone data's fit came out a flat line at 4.4 (total 1.09e-8) where the
+    # line -53.09 + 1.086 year totals 8.7e-9: nearer 0 or 1 than 1e-6, rounding decides.
+    year, calls = data.belgian_phones()
+    with pytest.raises(
+        ValueError, match=rf"^quantile={q!r} is within 1e-06 of {round(q)}"
+    ) as caught:
+        regression.solve(year, calls, loss="quantile", quantile=q)
+    assert caught.value.argument == "quantile"
+
+
+@pytest.mark.parametrize("q", [1e-6, 1e-5, 1 - 1e-6])
+def test_solve_fits_quantiles_near_the_margin_as_a_linear_program_does(q):
+    year, calls = data.belgian_phones()
+    fit = regression.solve(year, calls, loss="quantile", quantile=q)
+    n = year.size
+    design = np.column_stack([np.ones(n), year])
+    lp = linprog(
+        np.r_[0.0, 0.0, np.full(n, q), np.full(n, 1.0 - q)],
+        A_eq=np.hstack([design, np.eye(n), -np.eye(n)]),
+        b_eq=calls,
+        bounds=[(None, None)] * 2 + [(0.0, None)] * (2 * n),
+        method="highs",
+    )
+    r = calls - design @ lp.x[:2]
+    theirs = float(np.sum(np.maximum(q * r, (q - 1.0) * r)))
+    assert fit.total_loss <= theirs * (1.0 + 1e-9)
