@@ -88,7 +88,10 @@ class Standard:
                         0.5 * self.y_scale * float(beta[0]),
                         *(-(0.5 * self.x_shift) * coef).tolist(),
                     ]
-                    b = 2.0 * math.fsum(halves) if all(map(math.isfinite, halves)) else math.inf
+                    try:
+                        b = 2.0 * math.fsum(halves) if all(map(math.isfinite, halves)) else math.inf
+                    except OverflowError:  # a partial sum of the halves beyond float64
+                        b = math.inf
         if not (np.all(np.isfinite(coef)) and math.isfinite(b)):
             raise ArgumentValueError(
                 "X",
@@ -171,8 +174,11 @@ def standardise(
         )
     # The powers of two at or just below the spreads: dividing by them is exact.
     x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)
-    if robust_y:
-        y_spread = _robust_spread(np.abs(y[probe] - y_shift), y_spread)
+    if robust_y and y_spread > 0.0:
+        deviations = np.abs(y[probe] - y_shift)
+        if not np.any(deviations):  # the probe all at the shift: y's other values, then
+            deviations = np.abs(y - y_shift)
+        y_spread = _robust_spread(deviations[deviations > 0.0], y_spread)
     y_scale = math.ldexp(1.0, math.frexp(y_spread)[1] - 1) if y_spread > 0.0 else 1.0
     # [1, X', y'] in one array: the least-squares factorisations read it whole.
     augmented = np.empty((n, k + 1))
@@ -195,14 +201,18 @@ def standardise(
 
 
 def _robust_spread(deviations: FloatArray, spread: float) -> float:
-    """The median of ``deviations`` from y's shift, at least 2**-500 of y's ``spread``."""
+    """The median of the non-zero ``deviations`` from y's shift, at least 2**-500 of y's spread.
+
+    Non-zero: where most values tie with the shift, their median deviation of 0 would scale the
+    others by 2**-500 of one far value, and small ones would lose their digits unrefused.
+    """
     middle = (deviations.size - 1) // 2
     deviation = float(np.partition(deviations, middle)[middle])
-    if 0.0 < deviation < math.ldexp(spread, -1470):  # below 2**-970 in y's units: lost digits
+    if deviation < math.ldexp(spread, -1470):  # below 2**-970 in y's units: lost digits
         raise ArgumentValueError(
             "y",
             f"y's farthest value lies {spread:.3g} from its median, more than 2**1470 times "
-            f"its median deviation ({deviation:.3g}): beside it the other values lose their "
+            f"its median non-zero deviation ({deviation:.3g}): beside it the others lose their "
             "digits in float64; move it nearer (a robust fit does not depend on how far it "
             "lies) or drop it",
         )
@@ -668,7 +678,8 @@ def auto_delta(data: Standard) -> float:
     r"""Huber's threshold :math:`1.345\,\hat\sigma` in standard units of ``y``.
 
     :math:`\hat\sigma` is the median absolute residual of the abs-L1 fit over 0.6745; when that
-    is 0, the mean absolute residual times :math:`\sqrt{\pi/2}`; on an exact fit, 1.
+    is 0, the mean absolute residual times :math:`\sqrt{\pi/2}`; on an exact fit (any delta
+    gives it), the median of y's non-zero deviations from its shift over 0.6745.
     """
     beta = solve_l1(data)[0]
     r = np.abs(data.y - data.A @ beta)
@@ -680,7 +691,10 @@ def auto_delta(data: Standard) -> float:
     sigma = float(np.median(r)) / 0.6745
     if sigma <= 0.0:
         sigma = float(np.mean(r)) * math.sqrt(math.pi / 2.0)
-    return 1.345 * sigma if sigma > 0.0 else 1.0
+    if sigma <= 0.0:
+        deviations = np.abs(data.y[data.y != 0.0])
+        sigma = float(np.median(deviations)) / 0.6745 if deviations.size else 1.0
+    return 1.345 * sigma
 
 
 def solve_huber(data: Standard, delta: float, start: FloatArray) -> tuple[FloatArray, bool]:

@@ -9,6 +9,7 @@ exact minimiser, :func:`l1_lines` every abs-L1 line through two data points, and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal, cast
@@ -384,6 +385,12 @@ def solve(
             )
         beta, unique = _exact.solve_huber(data, scaled_delta, beta)
         chosen_delta = scaled_delta * data.y_scale if huber_delta is None else huber_delta
+        if not math.isfinite(chosen_delta):
+            raise ArgumentValueError(
+                "y",
+                "the automatic delta of these y (1.345 times their residual scale) is beyond "
+                "float64 (about 1.8e308): rescale y, or pass delta",
+            )
     intercept, coef = data.unscale(beta)
     total = _total(name, data, beta, delta=scaled_delta)
     return Fit(name, intercept, coef, total, unique, chosen_delta, names)

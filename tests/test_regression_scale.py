@@ -497,3 +497,48 @@ def test_auto_delta_ignores_the_rounding_residual_of_the_sample_at_the_shift(sca
     x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 3.0, 4.0, 7.0])
     fit = regression.solve(x, y * scale, loss="huber", delta="auto")
     assert fit.delta == pytest.approx(1.345 * 0.25 * math.sqrt(math.pi / 2) * abs(scale), rel=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["l1", "huber", "quantile"])
+def test_a_robust_scale_of_y_that_mostly_ties_with_its_median(loss: str) -> None:
+    # Six of ten y at 0, three near 1e-100 and one at 1.7e308: their median deviation is 0, and
+    # dividing by 2**-500 of the far value put 1e-170 below float64's range unrefused (the abs-L1
+    # slope came out 0). The non-zero deviations' median keeps them, or the fit is refused.
+    options = {"huber": {"delta": 1e-100}, "quantile": {"quantile": 0.5}}.get(loss, {})
+    x = np.arange(10.0)
+    for unit, kept in [(1e-100, True), (1e-170, False)]:
+        y = np.zeros(10)
+        y[6:9], y[9] = np.array([1.0, 2.0, 3.0]) * unit, 1.7e308
+        near = y.copy()
+        near[9] = 1e6 * unit  # as far above the line for a robust loss: the same fit
+        if not kept:
+            with pytest.raises(ValueError, match=r"^y's farthest value lies 1.7e\+308"):
+                regression.solve(x, y, loss=loss, **options)
+            continue
+        fit, reference = (regression.solve(x, v, loss=loss, **options) for v in (y, near))
+        assert fit.slope == pytest.approx(reference.slope, rel=1e-9)
+        assert fit.intercept == pytest.approx(reference.intercept, rel=1e-9)
+        if loss != "huber":  # the median line -0.8 + 0.4 x (units of 1e-100), found by hand
+            assert fit.intercept == pytest.approx(-8e-101, rel=1e-9, abs=0.0)
+            assert fit.slope == pytest.approx(4e-101, rel=1e-9, abs=0.0)
+
+
+@pytest.mark.parametrize("scale", [1.0, 3.0, 1e-200])
+def test_auto_delta_of_an_exact_fit_scales_with_y_and_the_fit_is_unique(scale: float) -> None:
+    # Every delta gives the line through both points; "auto" was 1 in standard units, a power
+    # of two that jumped with y's scale (and 3e-151 after the robust scale, unique=False).
+    fit = regression.solve([0.0, 1.0], [0.0, scale], loss="huber")
+    assert fit.delta == pytest.approx(1.345 / 0.6745 * scale, rel=1e-12)
+    assert fit.unique
+    assert fit.slope == pytest.approx(scale, rel=1e-12)
+
+
+def test_overflowing_intercepts_and_deltas_are_refused_not_raised_as_overflow() -> None:
+    with pytest.raises(ValueError, match="beyond float64"):
+        regression.solve(
+            [3.0, 3.0, 2.0, 1.0], [1e100, -3e100, 1.7e308, -3e100], loss="quantile", quantile=0.9
+        )
+    with pytest.raises(ValueError, match=r"automatic delta of these y .* is beyond float64"):
+        regression.solve(
+            np.arange(5.0), [-1.7e308] * 3 + [1.7e308, 0.0], loss="huber", fit_intercept=False
+        )
