@@ -670,10 +670,8 @@ def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], floa
     deltas = [round(step * k, 10) for k in range(1, math.ceil(largest / step) + 2)]
     grid = []
     for d in deltas:  # the whole flat bottom where there is one (experiments.huber_interval)
-        low, high = huber_interval(inputs, y, delta=d)
-        grid.append(
-            {"d": _round(d), "w": _round(round(low, 4), 12), "w2": _round(round(high, 4), 12)}
-        )
+        ends = [_round(round(float(w), 4), 12) for w in huber_interval(inputs, y, delta=d)]
+        grid.append({"d": _round(d), "w": ends[0], "w2": ends[1]})
     return grid, w_l2
 
 
