@@ -255,3 +255,56 @@ def settle_huber(x: FloatArray, y: FloatArray, delta: float) -> FloatArray:
                 break
             lo, hi = new_lo, new_hi
         return np.asarray(0.5 * lo + 0.5 * hi, dtype=np.float64)
+
+
+def huber_interval(x: FloatArray, y: FloatArray, delta: float) -> tuple[FloatArray, FloatArray]:
+    r"""Return, per row, the ends of the interval of weights minimising the total Huber loss.
+
+    The slope :math:`\sum_i \psi_\delta(w x_i - y_i)\,x_i` is continuous, non-decreasing and
+    rises wherever some sample with :math:`x_i \ne 0` is in its quadratic zone
+    :math:`\lvert w x_i - y_i\rvert < \delta`, an open interval of :math:`w`. So the total is
+    flat only on a gap between those zones, where every sample pulls :math:`\pm\delta |x_i|`: the
+    gap after the :math:`k` lowest zones is flat when their :math:`|x_i|` add up, exactly
+    (:func:`math.fsum`), to those of the others. Its ends are zone ends, :math:`(y_i \pm
+    \delta) / x_i`, rounded once or twice. Elsewhere the minimiser is unique: the bisection of
+    :func:`settle_huber`. Each row of ``x`` has a non-zero value.
+    """
+    point = settle_huber(x, y, delta)
+    low, high = point.copy(), point.copy()
+    xs, ys = np.broadcast_arrays(x, y)
+    for index in np.ndindex(point.shape):
+        ends = _flat_gap(xs[index], ys[index], delta)
+        if ends is not None:
+            low[index], high[index] = ends
+    return low, high
+
+
+def _flat_gap(x: FloatArray, y: FloatArray, delta: float) -> tuple[float, float] | None:
+    """Return the ends of the flat gap between the Huber zones of one data set, or ``None``."""
+    keep = x != 0  # a sample with x = 0 adds nothing to the slope
+    x, y = x[keep], y[keep]
+    with np.errstate(over="ignore", under="ignore"):
+        minus, plus = y - delta, y + delta
+        if np.all(np.isfinite(minus)) and np.all(np.isfinite(plus)):
+            minus, plus = minus / x, plus / x
+        else:  # y near 1.8e308: the ends from quartered values, exact up to the last rounding
+            minus = 4.0 * ((y / 4.0 - delta / 4.0) / x)
+            plus = 4.0 * ((y / 4.0 + delta / 4.0) / x)
+    left, right = np.minimum(minus, plus), np.maximum(minus, plus)
+    order = np.argsort(left, kind="stable")
+    left, right = left[order], right[order]
+    # |x_i| scaled by a power of two (exact): the sums cannot overflow.
+    weight = np.ldexp(np.abs(x[order]), -row_exponent(x)[..., 0])
+    reach = np.maximum.accumulate(right)  # the highest zone end among the k lowest zones
+    # A gap after the k lowest zones (k = 1 .. n-1) runs from reach[k-1] to left[k]; there the
+    # slope is delta times (their weight - the others' weight).
+    gaps = np.flatnonzero(left[1:] > reach[:-1]) + 1
+    if gaps.size == 0:
+        return None
+    total = float(np.sum(weight))
+    near = np.abs(2.0 * np.cumsum(weight)[gaps - 1] - total) <= weight.size * total * 2.0**-50
+    values = weight.tolist()
+    for k in gaps[near].tolist():  # decided exactly: math.fsum has no rounding error here
+        if math.fsum(values[:k] + [-v for v in values[k:]]) == 0.0:
+            return float(reach[k - 1]), float(left[k])
+    return None

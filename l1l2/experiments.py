@@ -35,6 +35,7 @@ __all__ = [
     "SourceExperiment",
     "compare",
     "experiment_data",
+    "huber_interval",
     "l1_interval",
     "spread",
     "table",
@@ -379,6 +380,61 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
         raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
     low, high = _engine.weighted_median_interval(x_arr, y_arr)
     if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
+        raise ArgumentValueError(
+            "y",
+            "y is so large compared with x that the interval exceeds the float64 range (about "
+            "1.8e308); rescale x or y",
+        )
+    if low.ndim == 0:
+        return float(low), float(high)
+    return low, high
+
+
+def huber_interval(
+    x: ArrayLike, y: ArrayLike, *, delta: float
+) -> tuple[float | FloatArray, float | FloatArray]:
+    r"""Return the ends of the interval where the total Huber loss is smallest.
+
+    :math:`\sum_i \ell_\delta(w x_i - y_i)` is convex; its slope
+    :math:`\sum_i \psi_\delta(w x_i - y_i)\,x_i`, with :math:`\psi_\delta(r)` the error clipped
+    to :math:`[-\delta, \delta]`, rises wherever a sample with :math:`x_i \ne 0` has
+    :math:`\lvert w x_i - y_i\rvert < \delta`. So the minimiser is a single point, except where
+    no sample is within :math:`\delta` and the far pulls :math:`\pm\delta\,\lvert x_i\rvert`
+    cancel: for one common :math:`x > 0`, an even :math:`n` and a :math:`\delta` smaller than half
+    the gap between the middle two :math:`y_i`, every :math:`w` from
+    :math:`(y_{(n/2)} + \delta)/x` to :math:`(y_{(n/2+1)} - \delta)/x`. That is abs L1's
+    interval (:func:`l1_interval`) less :math:`\delta/x` at each end. Descent, and
+    :func:`l1l2.gd.minimizer`, may stop anywhere inside.
+
+    Parameters
+    ----------
+    x : array_like
+        Inputs, broadcastable to the shape of ``y``; not all zero.
+    y : array_like
+        Targets: shape ``(n,)``, or ``(runs, n)`` for one interval per data set.
+    delta : float
+        The Huber threshold, > 0, in the units of ``y``.
+
+    Returns
+    -------
+    low, high : float or numpy.ndarray
+        The ends of the interval (equal for a single point), one per data set for 2-D ``y``.
+
+    Examples
+    --------
+    >>> huber_interval(2.0, [0.0, 2.0, 4.0, 10.0], delta=0.5)
+    (1.25, 1.75)
+    >>> huber_interval(2.0, [0.0, 2.0, 4.0, 10.0], delta=2.0)
+    (1.5, 1.5)
+    """
+    x_arr, y_arr = as_xy(x, y)
+    d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    if not np.all(np.any(x_arr != 0, axis=-1)):
+        raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        low, high = _engine.huber_interval(x_arr, y_arr, d)
+    top = np.finfo(np.float64).max  # the bisection's bracket stops there
+    if not (np.all(np.abs(low) < top) and np.all(np.abs(high) < top)):
         raise ArgumentValueError(
             "y",
             "y is so large compared with x that the interval exceeds the float64 range (about "

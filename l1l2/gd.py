@@ -680,6 +680,9 @@ def minimizer(x: ArrayLike, y: ArrayLike, *, loss: str, delta: float = 1.0) -> f
       common :math:`x`, :math:`\operatorname{median}(y) / x`. Where a whole interval minimises,
       its midpoint, as :func:`numpy.median` does.
     - ``"huber"``: the root of the monotone derivative, by bisection to machine precision.
+      Where a whole interval minimises (for a small :math:`\delta`, between the zones
+      :math:`\lvert w x_i - y_i\rvert < \delta`), one point of it:
+      :func:`l1l2.experiments.huber_interval` gives its ends.
 
     Parameters
     ----------

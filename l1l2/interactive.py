@@ -36,7 +36,7 @@ from l1l2._validation import (  # noqa: E402
     check_int,
     check_scalar,
 )
-from l1l2.experiments import SOURCE, experiment_data, l1_interval  # noqa: E402
+from l1l2.experiments import SOURCE, experiment_data, huber_interval, l1_interval  # noqa: E402
 
 __all__ = [
     "APPLE_RANGES",
@@ -113,9 +113,12 @@ _HUBER_TEXT: Final = (
     "Interactive chart of Huber's fit to {n} targets y (dots, sorted), with a slider for delta "
     "from {low:g} to {high:g}. A blue outlined band marks the fitted values abs L1 may settle "
     "at, an orange dashed line the least-squares fitted value, a green dash-dotted line "
-    "Huber's fitted value and a green band of plus or minus delta around it. A small delta "
-    "puts Huber's fitted value inside the abs-L1 band; as delta grows it moves to the "
-    "least-squares line and reaches it once every target lies within delta."
+    "Huber's fitted value and a green band of plus or minus delta around it. Where Huber's "
+    "minimum is flat (a small delta: no target within delta, as many above as below), two "
+    "green lines mark the ends of the range of fitted values it may settle at, the text gives "
+    "that range, and the green band reaches delta beyond both ends. A small delta puts "
+    "Huber's answers inside the abs-L1 band; as delta grows they close to one value, which "
+    "moves to the least-squares line and reaches it once every target lies within delta."
 )
 _TEXT: Final = vocabulary.PALETTE["black"]  # text on the charts' white background
 _DATA: Final = vocabulary.PALETTE["grey"]  # the targets, grey as the reference lines
@@ -650,7 +653,11 @@ def _huber_data(x: ArrayLike, y: ArrayLike) -> tuple[float, np.ndarray]:
 
 
 def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], float]:
-    """Return Huber's w (four decimals) for every delta of the slider, and least squares' w."""
+    """Return Huber's lowest and highest w (four decimals) for every delta, and least squares' w.
+
+    Each row holds ``d`` (delta) and the ends ``w`` and ``w2`` of Huber's minimisers, equal where
+    the minimum is a single point.
+    """
     inputs = np.full_like(y, x0)
     w_l2 = float(gd.minimizer(inputs, y, loss="l2"))
     largest = float(np.max(np.abs(w_l2 * x0 - y)))
@@ -661,10 +668,10 @@ def _huber_grid(x0: float, y: np.ndarray, step: float) -> tuple[list[Spec], floa
             f"error {largest:.4g}: choose step >= {largest / (MAX_DELTAS - 1):.3g}",
         )
     deltas = [round(step * k, 10) for k in range(1, math.ceil(largest / step) + 2)]
-    huber = [float(gd.minimizer(inputs, y, loss="huber", delta=d)) for d in deltas]
-    grid = [
-        {"d": _round(d), "w": _round(round(w, 4), 12)} for d, w in zip(deltas, huber, strict=True)
-    ]
+    grid = []
+    for d in deltas:  # the whole flat bottom where there is one (experiments.huber_interval)
+        ends = [_round(round(float(w), 4), 12) for w in huber_interval(inputs, y, delta=d)]
+        grid.append({"d": _round(d), "w": ends[0], "w2": ends[1]})
     return grid, w_l2
 
 
@@ -686,18 +693,28 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     band = {"x": alt.value(0), "x2": alt.value("width"), "color": style["color"]}
     wide = {**band, **style}
     y_title = "target y and fitted value w·x"
-    fit, chosen = f"(datum.w * {x0!r})", f"abs(datum.d - delta) < {step / 2!r}"
+    fit, fit2 = f"(datum.w * {x0!r})", f"(datum.w2 * {x0!r})"
+    chosen = f"abs(datum.d - delta) < {step / 2!r}"
     huber = alt.Chart(alt.Data(values=grid)).transform_filter(chosen)
+    # Where the minimum is flat, a line at each end and the band delta beyond both ends.
     huber = huber.transform_calculate(
-        lo=f"{fit} - datum.d", hi=f"{fit} + datum.d", y=fit, s=f"'{names[3]}'"
+        lo=f"min({fit}, {fit2}) - datum.d",
+        hi=f"max({fit}, {fit2}) + datum.d",
+        y=fit,
+        y2=fit2,
+        s=f"'{names[3]}'",
     )
     targets = [{"rank": k + 1, "y": _round(v), "s": names[0]} for k, v in enumerate(np.sort(y))]
     answers = [{"y": _round(low * x0), "y2": _round(high * x0), "s": names[1]}]
     l2 = [{"y": _round(w_l2 * x0), "s": names[2]}]
     rank = alt.X("rank:Q", title="sample (sorted by y)", scale=alt.Scale(domain=[0, y.size + 1]))
+    delta_text = "'δ = ' + format(datum.d, '.1f')"
     readout = (
-        "['δ = ' + format(datum.d, '.1f') + ': Huber settles at w = ' + format(datum.w, '.4f'),"
-        f" 'fitted value w·x = ' + format({fit}, '.4f')]"
+        f"datum.w == datum.w2 ? [{delta_text} + ': Huber settles at w = ' + format(datum.w, "
+        f"'.4f'), 'fitted value w·x = ' + format({fit}, '.4f')] : [{delta_text} + ': Huber "
+        "settles anywhere from w = ' + format(datum.w, '.4f') + ' to ' + format(datum.w2, "
+        f"'.4f'), 'fitted values w·x from ' + format({fit}, '.4f') + ' to ' + format({fit2}, "
+        "'.4f')]"
     )
     # Drawn in this order so that each stays visible: Huber's ±δ band, abs L1's band (outlined,
     # so that its edges show above and below a line through it), the least-squares and Huber
@@ -709,6 +726,7 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
         .encode(y="y:Q", y2="y2:Q", **band),
         alt.Chart(alt.Data(values=l2)).mark_rule(strokeWidth=2).encode(y="y:Q", **wide),
         huber.mark_rule(strokeWidth=2.5).encode(y="y:Q", **wide),
+        huber.mark_rule(strokeWidth=2.5).encode(y="y2:Q", **wide),
         alt.Chart(alt.Data(values=targets))
         .mark_point(filled=True, size=40, opacity=1)
         .encode(x=rank, y="y:Q", tooltip=[alt.Tooltip("y:Q", title="target y")], **dots),
@@ -723,9 +741,10 @@ def huber_delta(
     r"""Return the targets of a data set and Huber's fitted value, with a slider for δ.
 
     For every :math:`\delta` of the slider (``step``, ``2 step``, ... up to just past the
-    largest least-squares error) the chart stores Huber's minimizer (:func:`l1l2.gd.minimizer`),
-    and draws it with its band :math:`\pm\delta`, the band of abs L1's answers and the
-    least-squares fitted value.
+    largest least-squares error) the chart stores Huber's minimisers
+    (:func:`l1l2.experiments.huber_interval`: one point, or for a small :math:`\delta` a flat
+    range) and draws them with the band :math:`\pm\delta` around them, the band of abs L1's
+    answers and the least-squares fitted value.
 
     Parameters
     ----------
@@ -764,13 +783,24 @@ def huber_delta(
 
 
 def _huber_static(x0: float, y: np.ndarray, delta: float) -> Any:
-    """Return the static figure: the targets and the fitted values of abs L1, L2 and Huber."""
+    """Return the static figure: the targets and the fitted values of abs L1, L2 and Huber.
+
+    Where a loss's minimum is flat, a line at each end of it, and the legend gives the range.
+    """
     (ax,) = plotting.new_axes(1, width=plotting.COLUMN_WIDTH, height=3.2)
-    for loss in ("l1", "l2", "huber"):
-        w = float(gd.minimizer(np.full_like(y, x0), y, loss=loss, delta=delta))
-        label = f"{plotting.label_for(loss)}: w = {w:.4f}"
-        style = {"linestyle": plotting.linestyle_for(loss), "linewidth": 2, "label": label}
-        ax.axhline(w * x0, color=plotting.color_for(loss), **style)
+    inputs = np.full_like(y, x0)
+    ends = {
+        "l1": l1_interval(inputs, y),
+        "l2": (float(gd.minimizer(inputs, y, loss="l2")),) * 2,
+        "huber": huber_interval(inputs, y, delta=delta),
+    }
+    for loss, (low, high) in ends.items():
+        same = round(float(low), 4) == round(float(high), 4)
+        at = f"w = {low:.4f}" if same else f"w from {low:.4f} to {high:.4f}"
+        style = {"linestyle": plotting.linestyle_for(loss), "linewidth": 2}
+        for k, w in enumerate((low,) if same else (low, high)):
+            label = f"{plotting.label_for(loss)}: {at}" if k == 0 else "_nolegend_"
+            ax.axhline(float(w) * x0, color=plotting.color_for(loss), label=label, **style)
     ax.plot(np.arange(1, y.size + 1), np.sort(y), "o", color=_DATA, label="targets y")
     ax.set(xlabel="sample (sorted by y)", ylabel="target y and fitted value w·x")
     ax.set_title(f"δ = {delta:g}")

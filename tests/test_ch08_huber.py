@@ -134,6 +134,13 @@ def test_ch08_exercise_huber_settle_point_runs_from_the_median_to_the_mean(ch08)
     low, high = experiments.l1_interval(X, y)
     least_squares = gd.minimizer(X, y, loss="l2")
     assert low <= gd.minimizer(X, y, loss="huber", delta=0.001) <= high
+    # The table: at delta = 0.001 a flat bottom, abs L1's less delta / x at each end; from
+    # delta = 1 on a single point.
+    tiny = experiments.huber_interval(X, y, delta=0.001)
+    assert tiny == pytest.approx((low + 0.001 / X, high - 0.001 / X), abs=1e-15)
+    for delta in (1.0, 5.0, 9.5, 9.6, 20.0, 1000.0):
+        w_low, w_high = experiments.huber_interval(X, y, delta=delta)
+        assert w_low == w_high == pytest.approx(gd.minimizer(X, y, loss="huber", delta=delta))
     largest = np.max(np.abs(least_squares * X - y))
     assert largest == pytest.approx(9.56, abs=5e-3)
     for delta in (20.0, 1000.0):  # beyond the largest error: exactly least squares

@@ -157,6 +157,26 @@ def test_at_tiny_delta_the_huber_minimisers_are_an_interval():
     assert slope(low - 1e-4) < 0 < slope(high + 1e-4)
 
 
+@pytest.mark.parametrize("delta", [1.0, 5.0, 9.5, 9.6, 20.0, 1000.0])
+def test_from_delta_one_on_the_huber_minimiser_is_a_single_point(delta):
+    """The table prints one number: some sample is within delta there, so the slope rises."""
+    y = book_noisy()
+    w = huber_minimizer(y, delta)[0]
+    assert np.any(np.abs(w * X - y) < delta)
+
+
+@pytest.mark.parametrize(("delta", "ends"), [(0.1, (0.5417, 0.6749)), (0.2, (0.5917, 0.6249))])
+def test_the_charts_small_deltas_have_a_flat_huber_minimum(delta, ends):
+    """No sample within delta and ten on each side: the ends the chart's readout gives."""
+    y = np.sort(book_noisy())
+    low, high = (y[9] + delta) / X, (y[10] - delta) / X
+    assert (round(low, 4), round(high, 4)) == ends
+    slope = lambda w: X * np.sum(np.clip(w * X - y, -delta, delta))  # noqa: E731
+    for w in np.linspace(low, high, 9):
+        assert slope(w) == pytest.approx(0.0, abs=1e-12)
+    assert slope(low - 1e-4) < 0 < slope(high + 1e-4)
+
+
 def test_one_sided_outliers_bias_huber_and_symmetric_ones_do_not():
     # 100 000 samples, 10% moved by 50: all up, or half up and half down (chapter 8's seed 8)
     rng = np.random.default_rng(8)

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from l1l2 import data, gd, interactive, losses, schedules, vocabulary
+from l1l2 import data, experiments, gd, interactive, losses, regression, schedules, vocabulary
 from l1l2.experiments import SOURCE, l1_interval
 
 
@@ -229,13 +229,119 @@ def _grid(figure: interactive.InteractiveFigure) -> list[dict[str, float]]:
     return _values(figure.spec, figure.spec["layer"][-1]["data"])
 
 
-def test_huber_grid_holds_gd_minimizer_for_every_delta(huber) -> None:
+def test_huber_grid_holds_the_ends_of_hubers_minimisers_for_every_delta(huber) -> None:
     figure, x, y = huber
     grid = _grid(figure)
     assert [row["d"] for row in grid] == pytest.approx(np.arange(1, len(grid) + 1) * 0.1)
-    for row in grid[:: max(1, len(grid) // 15)]:
+    for row in grid[:: max(1, len(grid) // 15)] + grid[:3]:
+        design = np.broadcast_to(x, y.shape)[:, np.newaxis]
+        fit = regression.solve(design, y, loss="huber", delta=row["d"], fit_intercept=False)
+        assert row["w"] <= round(fit.slope, 4) <= row["w2"]
+        assert (row["w"] == row["w2"]) == fit.unique
         expected = gd.minimizer(x, y, loss="huber", delta=row["d"])
-        assert row["w"] == pytest.approx(round(float(expected), 4), abs=1e-12)
+        assert row["w"] - 1e-4 <= expected <= row["w2"] + 1e-4
+
+
+def _evaluate(expression: str, row: dict[str, float]) -> list[str]:
+    """Evaluate the chart's readout, a Vega expression ``c ? [...] : [...]``, for ``row``."""
+    python = expression.replace("datum.", "datum_")
+    condition, rest = python.split(" ? ", 1)
+    then, otherwise = rest.split("] : [")
+    python = f"({then}]) if ({condition}) else ([{otherwise})"
+    names = {f"datum_{key}": value for key, value in row.items()}
+    return eval(python, {"format": format, "min": min, "max": max}, names)
+
+
+def _readout_expression(figure: interactive.InteractiveFigure) -> str:
+    (calculate,) = [t for t in figure.spec["layer"][-1]["transform"] if "calculate" in t]
+    return calculate["calculate"]
+
+
+def _huber_rules(figure: interactive.InteractiveFigure) -> list[dict]:
+    """The layers drawn from Huber's rows of the grid: its +-delta band and its lines."""
+    grid_name = figure.spec["layer"][-1]["data"]
+    return [layer for layer in figure.spec["layer"][:-1] if layer.get("data") == grid_name]
+
+
+def test_huber_readout_gives_the_range_where_the_minimum_is_flat(huber) -> None:
+    figure, x, y = huber
+    expression = _readout_expression(figure)
+    rows = {row["d"]: row for row in _grid(figure)}
+    flat = _evaluate(expression, rows[0.1])
+    assert flat == [
+        "δ = 0.1: Huber settles anywhere from w = 0.5417 to 0.6749",
+        "fitted values w·x from 1.0834 to 1.3498",
+    ]
+    assert _evaluate(expression, rows[0.2])[0] == (
+        "δ = 0.2: Huber settles anywhere from w = 0.5917 to 0.6249"
+    )
+    low, high = experiments.huber_interval(x, y, delta=5.0)
+    assert low == high
+    assert _evaluate(expression, rows[5]) == [
+        f"δ = 5.0: Huber settles at w = {low:.4f}",
+        f"fitted value w·x = {round(low, 4) * 2:.4f}",
+    ]
+
+
+def test_huber_chart_draws_a_line_at_each_end_and_the_band_beyond_both(huber) -> None:
+    figure, x, _ = huber
+    layers = _huber_rules(figure)
+    marks = [layer["mark"]["type"] for layer in layers]
+    assert marks == ["rect", "rule", "rule"]
+    band, first, second = layers
+    assert (first["encoding"]["y"]["field"], second["encoding"]["y"]["field"]) == ("y", "y2")
+    transforms = {t["as"]: t["calculate"] for t in band["transform"] if "calculate" in t}
+    rows = {row["d"]: row for row in _grid(figure)}
+    for d, fitted in ((0.1, (1.0834, 1.3498)), (5, (None, None))):
+        row = rows[d]
+        names = {f"datum_{k}": v for k, v in row.items()}
+        value = {
+            key: eval(transforms[key].replace("datum.", "datum_"), {"min": min, "max": max}, names)
+            for key in ("y", "y2", "lo", "hi")
+        }
+        assert value["y"] == pytest.approx(row["w"] * x)
+        assert value["y2"] == pytest.approx(row["w2"] * x)
+        assert value["lo"] == pytest.approx(row["w"] * x - d)
+        assert value["hi"] == pytest.approx(row["w2"] * x + d)
+        if fitted[0] is not None:
+            assert (value["y"], value["y2"]) == pytest.approx(fitted)
+    # Both lines in Huber's colour and dash, as the vocabulary has them.
+    huber_row = vocabulary.LOSSES["huber"]
+    for rule in (first, second):
+        encoding = rule["encoding"]
+        label = next(v for v in transforms.values() if v.startswith("'Huber"))[1:-1]
+        colours, dashes = (
+            dict(zip(encoding[k]["scale"]["domain"], encoding[k]["scale"]["range"], strict=True))
+            for k in ("color", "strokeDash")
+        )
+        assert colours[label] == huber_row.color
+        assert dashes[label] == huber_row.dash
+
+
+def test_huber_static_fallback_draws_each_end_of_a_flat_minimum(huber) -> None:
+    from matplotlib import pyplot as plt  # noqa: PLC0415
+
+    _, x, y = huber
+    x0 = float(np.asarray(x).flat[0])
+    for delta, expected in ((0.1, (0.5417, 0.6749)), (5.0, None)):
+        figure = interactive._huber_static(x0, np.asarray(y), delta)
+        (ax,) = figure.axes
+        green = [
+            line for line in ax.get_lines() if line.get_color() == vocabulary.LOSSES["huber"].color
+        ]
+        low, high = experiments.huber_interval(x, y, delta=delta)
+        drawn = sorted(line.get_ydata()[0] / x0 for line in green)
+        labels = [
+            t.get_text() for t in ax.get_legend().get_texts() if t.get_text().startswith("Huber")
+        ]
+        if expected is None:
+            assert drawn == pytest.approx([low])
+            assert labels == [f"Huber: w = {low:.4f}"]
+        else:
+            assert drawn == pytest.approx([low, high])
+            assert labels == [f"Huber: w from {expected[0]:.4f} to {expected[1]:.4f}"]
+        assert {line.get_linestyle() for line in green} == {vocabulary.LOSSES["huber"].linestyle}
+        plt.close(figure)
 
 
 def test_huber_slider_runs_from_abs_l1s_answers_to_least_squares(huber) -> None:
@@ -447,7 +553,8 @@ def test_huber_abs_l1_band_is_outlined_under_the_lines_and_the_readout_clears_th
     figure, _, _ = huber
     layers = figure.spec["layer"]
     kinds = [layer["mark"]["type"] for layer in layers]
-    assert kinds == ["rect", "rect", "rule", "rule", "point", "text"]
+    # Huber's second rule marks the high end of a flat minimum (on the low one when unique).
+    assert kinds == ["rect", "rect", "rule", "rule", "rule", "point", "text"]
     band = layers[1]["mark"]
     assert band["stroke"] == ABS_L1  # its edges show where a line runs through it
     assert band["opacity"] < 0.5
