@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib.util
 import math
 import os
 import re
@@ -632,8 +633,7 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         fits = {loss: _solve(x, y, loss, args) for loss in chosen}
     except (ValueError, TypeError) as exc:
         _usage_error(parser, exc, _FIT_OPTION_OF)
-    if args.save is not None:
-        _check_line_ends(x, fits, parser)
+    figure = _draw_lines(args, x, y, fits, parser) if args.save is not None else None
     print(f"{args.file}: {x.size} rows, y = {_quote(args.y)}, x = {_quote(args.x)}")
     labels = {loss: loss for loss in fits}
     if "huber" in fits:
@@ -646,18 +646,20 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     width = max(16, *map(len, labels.values()))  # the columns stay aligned with any delta
     print(f"{'loss':{width}s} {'intercept':>14s} {'slope':>14s} {'total loss':>14s}")
     for loss, fit in fits.items():
+        # + 0.0: a zero that rounding left negative prints as 0, not -0
         print(
-            f"{labels[loss]:{width}s} {fit.intercept:14.6g} {fit.slope:14.6g} "
-            f"{fit.total_loss:14.6g}"
+            f"{labels[loss]:{width}s} {fit.intercept + 0.0:14.6g} {fit.slope + 0.0:14.6g} "
+            f"{fit.total_loss + 0.0:14.6g}"
         )
     if "l1" in fits and not fits["l1"].unique:
+        listed = x.size <= regression.L1_LINES_MAX_N
         print(
-            "The l1 line is not unique: other lines fit equally well "
-            "(l1l2.regression.l1_lines lists them)."
+            "The l1 line is not unique: other lines fit equally well"
+            + (" (l1l2.regression.l1_lines lists them)." if listed else ".")
         )
-    if args.save is None:
-        return 0
-    return _save_lines(args, x, y, fits)
+    if figure is None:
+        return 0 if args.save is None else 1
+    return _write_png(figure, args.save, "figure", force=args.force)
 
 
 def _solve(x: np.ndarray, y: np.ndarray, loss: str, args: argparse.Namespace) -> regression.Fit:
@@ -813,19 +815,51 @@ def _check_line_ends(
             )
 
 
-def _save_lines(
-    args: argparse.Namespace, x: np.ndarray, y: np.ndarray, fits: dict[str, regression.Fit]
-) -> int:
-    """Save the data and the fitted lines to ``--save``, drawn as the book draws them."""
+def _draw_lines(
+    args: argparse.Namespace,
+    x: np.ndarray,
+    y: np.ndarray,
+    fits: dict[str, regression.Fit],
+    parser: argparse.ArgumentParser,
+) -> Figure | None:
+    """Draw the data and the fitted lines for ``--save`` before anything is printed, or exit 2.
+
+    ``None`` if matplotlib cannot be imported (said on stderr).
+    """
+    _check_line_ends(x, fits, parser)
     figure = _agg_figure((6.4, 4.4))
     if figure is None:
-        return 1
+        return None
     from l1l2 import plotting  # noqa: PLC0415 - matplotlib is there: _agg_figure imported it
 
     figure.patch.set_facecolor("white")
     ax = figure.subplots()
     plotting.plot_fits(x, y, list(fits.values()), xlabel=args.x, ylabel=args.y, ax=ax)
-    return _write_png(figure, args.save, "figure", force=args.force)
+    columns = {"x": (x, ax.get_xlim), "y": (y, ax.get_ylim)}
+    try:
+        with warnings.catch_warnings():  # overflow in Matplotlib's transforms: refused below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            figure.canvas.draw()
+        hidden = [name for name, (v, limits) in columns.items() if not _on_axis(v, limits())]
+    except (ValueError, OverflowError):  # ticks of values near 1.8e308: the wider column's
+        hidden = [max(columns, key=lambda name: float(np.max(np.abs(columns[name][0]))))]
+    if hidden:
+        values = columns[hidden[0]][0]
+        parser.error(
+            f"the figure cannot be drawn for --save: Matplotlib's {hidden[0]} axis cannot show "
+            f"values from {values.min():.4g} to {values.max():.4g} (--{hidden[0]} "
+            f"{_quote(getattr(args, hidden[0]))}); rescale that column, or leave out --save"
+        )
+    return figure
+
+
+def _on_axis(values: np.ndarray, limits: tuple[float, float]) -> bool:
+    """Whether an axis from ``limits`` shows ``values`` apart, not as one point of a wide axis."""
+    low, high = float(values.min()), float(values.max())
+    start, end = limits
+    if not (math.isfinite(start) and math.isfinite(end) and start <= low and high <= end):
+        return False
+    return low == high or end - start <= 100.0 * (high - low)
 
 
 def _save_run(args: argparse.Namespace, schedule: schedules.Schedule, result: _source.Run) -> int:
@@ -856,8 +890,12 @@ def _save_run(args: argparse.Namespace, schedule: schedules.Schedule, result: _s
 
 
 def _check_save(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """Refuse, before anything runs, to replace an existing ``--save`` file without --force."""
-    if args.save is not None and args.save.exists() and not args.force:
+    """Refuse, before anything runs, ``--save`` without matplotlib, or to replace a file unasked."""
+    if args.save is None:
+        return
+    if importlib.util.find_spec("matplotlib") is None:
+        parser.error("--save needs matplotlib: install it with pip install 'l1l2[plot]'")
+    if args.save.exists() and not args.force:
         parser.error(f"--save {_quote(str(args.save))} exists: add --force to replace it")
 
 

@@ -43,7 +43,8 @@ SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = tuple(
 # The losses whose fit is abs L1's linear program (tilted for the quantile).
 _LINEAR_PROGRAM: Final = ("l1", "quantile")
 # l1_lines checks every pair of samples: n^2 lines of n residuals each.
-_MAX_PAIRS_N: Final = 2_000
+#: The most samples :func:`l1_lines` takes: it tries every pair of them.
+L1_LINES_MAX_N: Final = 2_000
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -440,9 +441,9 @@ def l1_lines(x: ArrayLike, y: ArrayLike) -> FloatArray:
             "x", f"x must hold one feature, shape (n,), got shape {np.shape(x)}"
         )
     n = design.shape[0]
-    if n > _MAX_PAIRS_N:
+    if n > L1_LINES_MAX_N:
         raise ArgumentValueError(
-            "x", f"x must have at most {_MAX_PAIRS_N} samples for l1_lines, got {n}"
+            "x", f"x must have at most {L1_LINES_MAX_N} samples for l1_lines, got {n}"
         )
     if np.ptp(design[:, 0]) == 0:
         raise ArgumentValueError(

@@ -243,3 +243,17 @@ def test_fit_huber_delta_is_auto_by_default_and_follows_the_units_of_y(
         found[scale] = (delta / scale, intercept / scale, slope / scale, total / scale**2)
     for scale in (1e-6, 1e6):
         assert found[scale] == pytest.approx(found[1.0], rel=1e-5)
+
+
+def test_fit_points_to_l1_lines_only_where_it_can_list_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # x 0..4 repeated, y alternating 0/1: every line from 0 to 1 between fits abs L1 equally.
+    for n, listed in [(30, True), (3000, False)]:
+        csv = tmp_path / f"ties-{n}.csv"
+        csv.write_text("x,y\n" + "".join(f"{k % 5},{k % 2}\n" for k in range(n)), encoding="utf-8")
+        assert main(["fit", str(csv), "--x", "x", "--y", "y", "--loss", "l1"]) == 0
+        out = capsys.readouterr().out
+        assert "The l1 line is not unique: other lines fit equally well" in out
+        assert ("l1l2.regression.l1_lines lists them" in out) == listed
+        assert " -0 " not in out  # a slope that rounding left at -0.0 prints as 0

@@ -290,3 +290,48 @@ def test_a_csv_beyond_the_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(cli, "MAX_CSV_BYTES", 10)
     err = one_line_error(capsys, fit_args(csv))
     assert "l1l2 fit reads at most" in err
+
+
+@pytest.mark.parametrize(
+    ("rows", "values"),
+    [
+        # Matplotlib's axes: every point at one spot of a ±0.05 axis (a blank figure)...
+        (
+            [(50.0 + k, (1.0 + k) * 1e-290) for k in range(6)],
+            "y axis cannot show values from 1e-290 to 6e-290 (--y 'y')",
+        ),
+        # ... or ticks that overflow (a traceback after the table).
+        (
+            [(k % 3 + 1.0, 0.0) for k in range(14)] + [(3.0, 1.7e308)],
+            "y axis cannot show values from 0 to 1.7e+308 (--y 'y')",
+        ),
+    ],
+)
+def test_a_figure_matplotlib_cannot_draw_is_refused_before_the_table(
+    rows: list[tuple[float, float]], values: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", "x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in rows))
+    png = tmp_path / "lines.png"
+    err = one_line_error(capsys, ["fit", str(csv), "--x", "x", "--y", "y", "--save", str(png)])
+    assert f"the figure cannot be drawn for --save: Matplotlib's {values}; rescale that" in err
+    assert not png.exists()
+
+
+@pytest.mark.parametrize("command", [["experiment"], ["fit", "{csv}", "--x", "x", "--y", "y"]])
+def test_save_without_matplotlib_is_refused_before_anything_runs(
+    command: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = cli.importlib.util.find_spec
+    monkeypatch.setattr(
+        cli.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else real(name, *a),
+    )
+    csv = write_csv(tmp_path / "d.csv", SMALL)
+    argv = [part.replace("{csv}", str(csv)) for part in command]
+    err = one_line_error(capsys, [*argv, "--save", str(tmp_path / "out.png")])
+    assert "--save needs matplotlib: install it with pip install 'l1l2[plot]'" in err
+    assert capsys.readouterr().out == ""
