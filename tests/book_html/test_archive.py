@@ -91,3 +91,19 @@ def test_notebook_archive_holds_every_notebook_and_is_linked_from_the_landing_pa
         f"the landing page ({landing}) does not link to {ARCHIVE}: add "
         "{notebooks-archive}`Download all notebooks` to it"
     )
+
+
+def test_every_relative_link_of_an_archived_notebook_opens_a_file_of_the_archive(
+    site: Path,
+) -> None:
+    """In JupyterLab, a notebook's link to ``glossary.md#term-x`` opens that file: it must be
+    in the archive (the glossary and the references were missing: 81 links led nowhere)."""
+    with zipfile.ZipFile(site / ARCHIVE) as handle:
+        members = {Path(n).name: handle.read(n).decode("utf-8") for n in handle.namelist()}
+    targets = {
+        target
+        for text in members.values()
+        for target in re.findall(r"\]\(([\w.-]+\.(?:md|ipynb))(?:#[^)]*)?\)", text)
+    }
+    assert {"glossary.md", "references.md"} <= targets
+    assert sorted(targets - set(members)) == []

@@ -1,6 +1,7 @@
 """The archive of every notebook of the book, for readers who want to run them.
 
-Writes ``l1l2-notebooks.zip`` (every notebook page of the book, with a short README) at the root
+Writes ``l1l2-notebooks.zip`` (every notebook page of the book, the Markdown pages their links
+open, and a short README) at the root
 of the HTML output, adds it to the download menu of every page, and provides the role
 ``{notebooks-archive}`Download all notebooks``` that links to it from any page.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -63,9 +65,20 @@ def notebooks_archive_role(  # noqa: PLR0917 (the docutils role signature)
 
 
 def _notebook_sources(app: Sphinx) -> list[Path]:
+    """The notebooks, then the Markdown pages that their links open.
+
+    The glossary and the references: in JupyterLab, a link to a page missing from the archive
+    leads nowhere.
+    """
     env = app.env
     paths = [Path(env.doc2path(doc)) for doc in sorted(env.found_docs)]
-    return [p for p in paths if p.suffix == ".ipynb"]
+    notebooks = [p for p in paths if p.suffix == ".ipynb"]
+    linked = {
+        name
+        for path in notebooks
+        for name in re.findall(r"\]\(([\w.-]+\.md)(?:#[^)]*)?\)", path.read_text(encoding="utf-8"))
+    }
+    return notebooks + [p for p in paths if p.suffix == ".md" and p.name in linked]
 
 
 def _readme(app: Sphinx, names: list[str]) -> str:
@@ -91,7 +104,7 @@ def _readme(app: Sphinx, names: list[str]) -> str:
         "",
         f"Source and issues: {repo}",
         "",
-        "Notebooks:",
+        "Notebooks, and the pages their links open:",
         *[f"  {n}" for n in names],
         "",
     ]
@@ -113,7 +126,7 @@ def _write_archive(app: Sphinx, outdir: Path) -> None:
         for path, name in zip(sources, names, strict=True):
             info = zipfile.ZipInfo(posixpath.join(folder, name), stamp)
             archive.writestr(info, path.read_bytes(), compress_type=zipfile.ZIP_DEFLATED)
-    logger.info("[l1l2] %s: %d notebooks", ARCHIVE_NAME, len(sources))
+    logger.info("[l1l2] %s: %d notebooks and pages", ARCHIVE_NAME, len(sources))
 
 
 def _finish(app: Sphinx, exception: Exception | None) -> None:
