@@ -179,6 +179,12 @@ WATCH = """
 }
 """
 
+# Runs in the page: the notebook's model differs from its file (the tab's dot, "unsaved").
+DIRTY = """
+(id) => Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id)
+    .context.model.dirty
+"""
+
 KERNEL_IDLE = """
 (id) => Array.from(window.jupyterapp.shell.widgets('main')).find(w => w.id === id)
     .sessionContext.kernelDisplayStatus === 'idle'
@@ -478,6 +484,14 @@ def test_chapter_reads_in_jupyterlab(
     try:
         panel = open_in_lab(page, name)
         print(f"{name}: opened {time.monotonic() - start:.1f} s")
+        # Opened and its kernel started, the notebook is as its file: JupyterLab writes the
+        # running kernel's name into the metadata, and a stored "Python 3" made every chapter
+        # "unsaved" at once (saving it then changed the file).
+        page.wait_for_function(
+            KERNEL_IDLE, arg=panel[len('[id="') : -len('"]')], timeout=LOAD_TIMEOUT_MS, polling=100
+        )
+        if page.evaluate(DIRTY, panel[len('[id="') : -len('"]')]):
+            problems.append("opened with its kernel, the notebook is marked unsaved")
         if name in RUN_IN_LAB:
             problems += run_all(page, panel, screenshot_dir / f"failed-{Path(name).stem}.png")
             print(f"{name}: ran {time.monotonic() - start:.1f} s")
