@@ -161,6 +161,12 @@ def as_float_array(
     return array
 
 
+def _position(array: NDArray[Any], flat: int) -> str:
+    """Where the ``flat``-th value of ``array`` is, as NumPy indexes it: "index (1, 2)"."""
+    where = tuple(int(i) for i in np.unravel_index(flat, array.shape))
+    return f"index {where[0] if len(where) == 1 else where}"
+
+
 def _check_exact_integers(integers: NDArray[Any], converted: FloatArray, name: str) -> None:
     """Raise naming ``name`` if float64 rounded an integer of ``integers`` (beyond 2**53)."""
     big = np.flatnonzero(np.abs(converted) >= 2.0**53)  # 2**53 + 1 rounds down to 2**53
@@ -176,8 +182,9 @@ def _check_exact_integers(integers: NDArray[Any], converted: FloatArray, name: s
         raise ArgumentValueError(
             name,
             f"{name} must hold integers that float64 holds exactly (all up to 2**53 = "
-            f"9007199254740992 in size, some beyond), got {int(integers.flat[first])} at flat "
-            f"index {first}, which float64 would round to {int(converted.flat[first])}; "
+            f"9007199254740992 in size, some beyond), got {int(integers.flat[first])} at "
+            f"{_position(integers, first)}, which float64 would round to "
+            f"{int(converted.flat[first])}; "
             "subtract an offset or rescale it first",
         )
 
@@ -222,10 +229,13 @@ def check_finite(array: FloatArray, name: str) -> None:
         bad = ~np.isfinite(array)
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
+            value = float(array.flat[first])  # inf, not np.float64(inf)
+            if array.size == 1:
+                raise ArgumentValueError(name, f"{name} must hold finite numbers, got {value!r}")
             raise ArgumentValueError(
                 name,
-                f"{name} must hold finite numbers, got {array.flat[first]!r} at flat index "
-                f"{first} (of {array.size} values); remove or impute NaN and infinite values",
+                f"{name} must hold finite numbers, got {value!r} at {_position(array, first)} "
+                f"(of {array.size} values); remove or impute NaN and infinite values",
             )
 
 

@@ -105,7 +105,7 @@ def test_huber_rejects_a_bad_delta(fn, delta, error, message):
 
 
 def test_error_message_points_at_the_first_bad_value():
-    with pytest.raises(ValueError, match=r"got np\.float64\(nan\) at flat index 3 \(of 5 values\)"):
+    with pytest.raises(ValueError, match=r"got nan at index 3 \(of 5 values\)"):
         losses.l2([0.0] * 5, [0.0, 1.0, 2.0, np.nan, np.inf])
 
 
@@ -141,7 +141,8 @@ def test_any_non_finite_prediction_is_reported_with_its_index(y_pred, data, bad)
     index = data.draw(st.integers(0, y_pred.size - 1))
     y_pred[index] = bad
     fn = data.draw(st.sampled_from(LOSS_FUNCTIONS))
-    message = rf"^y_pred must hold finite numbers, got .*{bad}.* at flat index {index} "
+    where = f" at index {index} " if y_pred.size > 1 else "$"
+    message = rf"^y_pred must hold finite numbers, got {bad}{where}"
     with pytest.raises(ValueError, match=message):
         fn(np.zeros_like(y_pred), y_pred, reduction=data.draw(st.sampled_from(["mean", "none"])))
 
@@ -283,7 +284,7 @@ def test_integers_that_float64_would_round_are_refused_naming_the_argument(
 
     given = {"X": np.arange(5.0), "y": np.arange(5.0)}
     given[argument] = np.array(values, dtype=dtype)
-    with pytest.raises(ValueError, match=f"got {first} at flat index") as caught:
+    with pytest.raises(ValueError, match=f"got {first} at index") as caught:
         solve(given["X"], given["y"], loss="l1")
     assert getattr(caught.value, "argument", None) == argument
     assert "float64 holds exactly" in str(caught.value)
