@@ -628,6 +628,11 @@ def _fit(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     x, y = _read_columns(args, parser)
     if x.size < 2:
         parser.error(f"{_quote(str(args.file))} has {x.size} data row(s): a line needs at least 2")
+    if x.min() == x.max():
+        parser.error(
+            f"the --x column {_quote(args.x)} holds one value, {_shown(float(x[0]))}: a line "
+            "needs at least two different x"
+        )
     chosen = FIT_ALL if args.loss == "all" else (args.loss,)
     try:
         fits = {loss: _solve(x, y, loss, args) for loss in chosen}

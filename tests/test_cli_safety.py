@@ -335,3 +335,13 @@ def test_save_without_matplotlib_is_refused_before_anything_runs(
     err = one_line_error(capsys, [*argv, "--save", str(tmp_path / "out.png")])
     assert "--save needs matplotlib: install it with pip install 'l1l2[plot]'" in err
     assert capsys.readouterr().out == ""
+
+
+def test_a_constant_x_column_is_named_by_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = write_csv(tmp_path / "d.csv", "year,calls\n1950,1\n1950,2\n1950,4\n")
+    err = one_line_error(capsys, ["fit", str(csv), "--x", "year", "--y", "calls"])
+    assert (
+        "the --x column 'year' holds one value, 1950: a line needs at least two different x" in err
+    )
