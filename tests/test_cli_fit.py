@@ -146,7 +146,7 @@ def test_fit_refuses_a_quantile_it_cannot_use(
         ("year,calls\n1,2\n2\n", [], "line 3 has 1 field(s) but the header names 2"),
         ("year,calls\n1,2\n", [], "has 1 data row(s): a line needs at least 2"),
         ("", [], "is empty"),
-        ("year,calls\n1,2\n1,3\n", [], "linearly independent"),
+        ("year,calls\n1,2\n1,3\n", [], "the --x column 'year' holds one value, 1"),
         ("year,calls\n1,2\n2,3\n", ["--loss", "l1", "--delta", "2"], "--delta applies"),
         ("year,calls\n1,2\n2,3\n", ["--delta", "0"], "delta must be > 0"),
         ("year,calls\n1,2\n2,3\n", ["--loss", "signed"], "invalid choice"),
