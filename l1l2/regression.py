@@ -309,7 +309,9 @@ def solve(
         The Huber threshold of ``loss="huber"``, in units of ``y`` (checked, and ignored by the
         other losses, so that one call serves a loop over losses).
         ``"auto"`` (the default) takes :math:`1.345\,\hat\sigma`, :math:`\hat\sigma` the abs-L1
-        fit's median absolute residual over 0.6745 (95% efficiency): it scales with ``y``.
+        fit's median absolute residual over 0.6745 (95% efficiency): it scales with ``y``. Where
+        the abs-L1 line is not unique, it is that of the line found, and a transformed copy of
+        the data may find another: pass a number for a delta that only the units change.
     quantile : float
         :math:`q` of ``loss="quantile"`` (required there only), from 1e-6 to 1 - 1e-6.
 
