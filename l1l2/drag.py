@@ -228,9 +228,8 @@ def drag_chart(
     for text, label in ((x_label, "x_label"), (y_label, "y_label"), (name, "name")):
         if not isinstance(text, str) or not text:
             raise ArgumentTypeError(label, f"{label} must be a non-empty str, got {text!r}")
-    solved = {key: regression.solve(inputs, targets, loss=key) for key in ("l2", "l1")}
-    solved["huber"] = regression.solve(inputs, targets, loss="huber", delta=huber_delta)
-    fits = {key: {"intercept": solved[key].intercept, "slope": solved[key].slope} for key in LINES}
+    solved = {key: regression.solve(inputs, targets, loss=key, delta=huber_delta) for key in LINES}
+    fits = {key: {"intercept": fit.intercept, "slope": fit.slope} for key, fit in solved.items()}
     xr, yr = _range(x_range, "x_range", inputs), _range(y_range, "y_range", targets)
     settings = {
         "delta": huber_delta,

@@ -32,8 +32,9 @@ from l1l2.gd import History, descend
 __all__ = ["Fit", "Path", "descend", "l1_lines", "solve"]
 
 SolveLoss = Literal["l1", "l2", "huber", "quantile"]
-# The closest a quantile of solve may come to 0 or 1: nearer, the total's rounding (relative
-# 1e-16 of a total near 1e-16 / q times the data's size) hides which line is lower.
+# The closest a quantile of solve may come to 0 or 1. Nearer, the pinball totals of two lines
+# differ by less than their rounding: at q = 1e-7, 2 of 60 random fits were 1e-7 above HiGHS's
+# linear program; at 1e-10, 24 of 60, some by a factor.
 _QUANTILE_MARGIN: Final = 1e-6
 #: The losses :func:`solve` minimises: every loss of :data:`l1l2.vocabulary.LOSSES` with a
 #: minimiser (:data:`l1l2.vocabulary.SOLVE_NAMES`).
@@ -42,8 +43,7 @@ SOLVE_LOSSES: Final[tuple[SolveLoss, ...]] = tuple(
 )
 # The losses whose fit is abs L1's linear program (tilted for the quantile).
 _LINEAR_PROGRAM: Final = ("l1", "quantile")
-# l1_lines checks every pair of samples: n^2 lines of n residuals each.
-#: The most samples :func:`l1_lines` takes: it tries every pair of them.
+#: The most samples :func:`l1_lines` takes: it tries every pair, n^2 lines of n residuals each.
 L1_LINES_MAX_N: Final = 2_000
 
 
