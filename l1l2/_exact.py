@@ -175,10 +175,7 @@ def standardise(
     # The powers of two at or just below the spreads: dividing by them is exact.
     x_scale = np.ldexp(1.0, np.frexp(spread)[1] - 1)
     if robust_y and y_spread > 0.0:
-        deviations = np.abs(y[probe] - y_shift)
-        if not np.any(deviations):  # the probe all at the shift: y's other values, then
-            deviations = np.abs(y - y_shift)
-        y_spread = _robust_spread(deviations[deviations > 0.0], y_spread)
+        y_spread = _robust_spread(y, probe, y_shift, y_spread)
     y_scale = math.ldexp(1.0, math.frexp(y_spread)[1] - 1) if y_spread > 0.0 else 1.0
     # [1, X', y'] in one array: the least-squares factorisations read it whole.
     augmented = np.empty((n, k + 1))
@@ -200,12 +197,16 @@ def standardise(
     )
 
 
-def _robust_spread(deviations: FloatArray, spread: float) -> float:
-    """The median of the non-zero ``deviations`` from y's shift, at least 2**-500 of y's spread.
+def _robust_spread(y: FloatArray, probe: NDArray[np.intp], shift: float, spread: float) -> float:
+    """The median non-zero deviation of ``y[probe]`` from ``shift``, at least 2**-500 ``spread``.
 
     Non-zero: where most values tie with the shift, their median deviation of 0 would scale the
     others by 2**-500 of one far value, and small ones would lose their digits unrefused.
     """
+    deviations = np.abs(y[probe] - shift)
+    if not np.any(deviations):  # the probe all at the shift: y's other values, then
+        deviations = np.abs(y - shift)
+    deviations = deviations[deviations > 0.0]
     middle = (deviations.size - 1) // 2
     deviation = float(np.partition(deviations, middle)[middle])
     if deviation < math.ldexp(spread, -1470):  # below 2**-970 in y's units: lost digits
