@@ -375,19 +375,8 @@ def l1_interval(x: ArrayLike, y: ArrayLike) -> tuple[float | FloatArray, float |
     >>> l1_interval(2.0, [0.0, 2.0, 10.0])
     (1.0, 1.0)
     """
-    x_arr, y_arr = as_xy(x, y)
-    if not np.all(np.any(x_arr != 0, axis=-1)):
-        raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
-    low, high = _engine.weighted_median_interval(x_arr, y_arr)
-    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):
-        raise ArgumentValueError(
-            "y",
-            "y is so large compared with x that the interval exceeds the float64 range (about "
-            "1.8e308); rescale x or y",
-        )
-    if low.ndim == 0:
-        return float(low), float(high)
-    return low, high
+    x_arr, y_arr = _interval_inputs(x, y)
+    return _interval_ends(*_engine.weighted_median_interval(x_arr, y_arr), limit=np.inf)
 
 
 def huber_interval(
@@ -427,14 +416,27 @@ def huber_interval(
     >>> huber_interval(2.0, [0.0, 2.0, 4.0, 10.0], delta=2.0)
     (1.5, 1.5)
     """
-    x_arr, y_arr = as_xy(x, y)
+    x_arr, y_arr = _interval_inputs(x, y)
     d = check_scalar(delta, "delta", low=0.0, low_open=True)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        ends = _engine.huber_interval(x_arr, y_arr, d)
+    # The bisection's bracket stops at the largest float64: an end there is beyond the range.
+    return _interval_ends(*ends, limit=float(np.finfo(np.float64).max))
+
+
+def _interval_inputs(x: ArrayLike, y: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """``x`` and ``y`` of an interval, checked: not all of a data set's ``x`` zero."""
+    x_arr, y_arr = as_xy(x, y)
     if not np.all(np.any(x_arr != 0, axis=-1)):
         raise ArgumentValueError("x", "x must not be all zero: then every w fits equally well")
-    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
-        low, high = _engine.huber_interval(x_arr, y_arr, d)
-    top = np.finfo(np.float64).max  # the bisection's bracket stops there
-    if not (np.all(np.abs(low) < top) and np.all(np.abs(high) < top)):
+    return x_arr, y_arr
+
+
+def _interval_ends(
+    low: FloatArray, high: FloatArray, *, limit: float
+) -> tuple[float | FloatArray, float | FloatArray]:
+    """The ends, floats for one data set; refused unless every end is below ``limit`` in size."""
+    if not (np.all(np.abs(low) < limit) and np.all(np.abs(high) < limit)):
         raise ArgumentValueError(
             "y",
             "y is so large compared with x that the interval exceeds the float64 range (about "
