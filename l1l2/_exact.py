@@ -678,9 +678,11 @@ def huber_total(A: FloatArray, y: FloatArray, beta: FloatArray, delta: float) ->
 def auto_delta(data: Standard) -> float:
     r"""Huber's threshold :math:`1.345\,\hat\sigma` in standard units of ``y``.
 
-    :math:`\hat\sigma` is the median absolute residual of the abs-L1 fit over 0.6745; when that
-    is 0, the mean absolute residual times :math:`\sqrt{\pi/2}`; on an exact fit (any delta
-    gives it), the median of y's non-zero deviations from its shift over 0.6745.
+    :math:`\hat\sigma` is the median absolute residual of the abs-L1 fit over 0.6745. When that
+    is 0 (the line passes through half the samples or more), the robust scale of the noise is 0
+    and Huber's answer is abs L1's: :math:`\hat\sigma` is then 1e-9 of the median of y's
+    non-zero absolute deviations from its median, as small as that and still a threshold in y's
+    units (a mean of the residuals would let one outlier set it).
     """
     beta = solve_l1(data)[0]
     r = np.abs(data.y - data.A @ beta)
@@ -691,10 +693,9 @@ def auto_delta(data: Standard) -> float:
     r[r <= _REL * np.maximum(size, np.median(size))] = 0.0
     sigma = float(np.median(r)) / 0.6745
     if sigma <= 0.0:
-        sigma = float(np.mean(r)) * math.sqrt(math.pi / 2.0)
-    if sigma <= 0.0:
-        deviations = np.abs(data.y[data.y != 0.0])
-        sigma = float(np.median(deviations)) / 0.6745 if deviations.size else 1.0
+        deviations = np.abs(data.y - np.median(data.y))
+        deviations = deviations[deviations > 0.0]
+        sigma = _REL * float(np.median(deviations)) if deviations.size else 1.0
     return 1.345 * sigma
 
 

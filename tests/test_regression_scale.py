@@ -475,14 +475,16 @@ def test_auto_delta_scales_with_y_when_the_l1_fit_passes_through_most_samples(
     scale: float,
 ) -> None:
     # Two of three samples lie on the abs-L1 line: the median residual is rounding, which
-    # differs with the scale; delta="auto" must not be made of it.
+    # differs with the scale; delta="auto" must not be made of it, but of y's own spread: 1e-9
+    # of its median non-zero deviation from its median, 1.274.
     x = np.array([1.56654877, -0.09643216, 0.68037845])
     y = np.array([2.75372129, 0.20495332, 1.24278216])
     reference = regression.solve(x, y, loss="huber", delta="auto")
     scaled = regression.solve(x * scale, y * scale, loss="huber", delta="auto")
     assert reference.delta is not None
     assert scaled.delta is not None
-    assert reference.delta > 1e-3  # a spread of the data, not of its rounding
+    spread = np.median(np.abs(y - np.median(y))[np.abs(y - np.median(y)) > 0])
+    assert reference.delta == pytest.approx(1.345e-9 * spread, rel=1e-12)
     assert scaled.delta == pytest.approx(reference.delta * scale, rel=1e-12)
     assert scaled.slope == pytest.approx(reference.slope, rel=1e-12)
     assert scaled.intercept == pytest.approx(reference.intercept * scale, rel=1e-9, abs=1e-300)
@@ -491,12 +493,13 @@ def test_auto_delta_scales_with_y_when_the_l1_fit_passes_through_most_samples(
 @pytest.mark.parametrize("scale", [1.0, 3.0, 1e-3, 7.1, -2.0])
 def test_auto_delta_ignores_the_rounding_residual_of_the_sample_at_the_shift(scale: float) -> None:
     # The abs-L1 line 1 + 2x passes through three of the four points, so the median absolute
-    # residual is 0 and delta = 1.345 * mean |r| * sqrt(pi / 2) = 1.345 * 0.25 * 1.2533. The
-    # point (1, 3) is the shift of the standard units: its rounding residual (2e-16) was taken
-    # for a residual, and delta came out 2.2e-16 (7.4e-17 with y times 3).
+    # residual is 0 and delta is 1.345e-9 times the median of y's non-zero absolute deviations
+    # from its median 3.5: of 2.5, 0.5, 0.5 and 3.5, 1.5. The point (1, 3) is the shift of the
+    # standard units: its rounding residual (2e-16) was taken for a residual, and delta came
+    # out 2.2e-16 (7.4e-17 with y times 3).
     x, y = np.array([0.0, 1.0, 2.0, 3.0]), np.array([1.0, 3.0, 4.0, 7.0])
     fit = regression.solve(x, y * scale, loss="huber", delta="auto")
-    assert fit.delta == pytest.approx(1.345 * 0.25 * math.sqrt(math.pi / 2) * abs(scale), rel=1e-12)
+    assert fit.delta == pytest.approx(1.345e-9 * 1.5 * abs(scale), rel=1e-12)
 
 
 @pytest.mark.parametrize("loss", ["l1", "huber", "quantile"])
@@ -528,7 +531,7 @@ def test_auto_delta_of_an_exact_fit_scales_with_y_and_the_fit_is_unique(scale: f
     # Every delta gives the line through both points; "auto" was 1 in standard units, a power
     # of two that jumped with y's scale (and 3e-151 after the robust scale, unique=False).
     fit = regression.solve([0.0, 1.0], [0.0, scale], loss="huber")
-    assert fit.delta == pytest.approx(1.345 / 0.6745 * scale, rel=1e-12)
+    assert fit.delta == pytest.approx(1.345e-9 * 0.5 * scale, rel=1e-12)  # |y - 0.5 scale|
     assert fit.unique
     assert fit.slope == pytest.approx(scale, rel=1e-12)
 
@@ -542,3 +545,16 @@ def test_overflowing_intercepts_and_deltas_are_refused_not_raised_as_overflow() 
         regression.solve(
             np.arange(5.0), [-1.7e308] * 3 + [1.7e308, 0.0], loss="huber", fit_intercept=False
         )
+
+
+@pytest.mark.parametrize("far", [1e6, 1e300])
+def test_auto_delta_where_most_samples_lie_on_the_line_gives_abs_l1s_line(far: float) -> None:
+    # Nine of ten samples on y = 0 and one far above: the median residual of the abs-L1 line is
+    # 0, so is the noise's robust scale. The mean absolute residual used then let the one
+    # outlier set delta (168571 at 1e6) and Huber's line rose to 35119 - 3512 x, near L2's.
+    x, y = np.arange(10.0), np.zeros(10)
+    y[3] = far
+    fit = regression.solve(x, y, loss="huber")
+    assert fit.delta < 1e-8 * far
+    assert abs(fit.intercept) < 1e-8 * far
+    assert abs(fit.slope) < 1e-8 * far
