@@ -16,13 +16,13 @@ import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn, cast
 
 import numpy as np
 
 from l1l2 import __version__, _source, data, gd, losses, regression, schedules, vocabulary
 from l1l2._source import Status
-from l1l2.experiments import SOURCE
+from l1l2.experiments import SOURCE, huber_interval, l1_interval
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -576,12 +576,33 @@ def _report(
             f"{outcome.final_w:.6g}, and more epochs only take it further."
         )
     else:
-        print(
-            f"Minimizer: w* = {result.settle:.6g} ({vocabulary.LOSSES[args.loss].settles}), "
-            "where descent on this loss would settle; the last estimate is "
-            f"{outcome.distance:.3g} away from it"
-        )
+        _report_minimizer(args, result, outcome.final_w, delta)
     _report_stability(args, result, outcome)
+
+
+def _report_minimizer(
+    args: argparse.Namespace, result: _source.Run, final_w: float, delta: float
+) -> None:
+    """Print where descent on the loss would settle: a point, or the ends of a flat bottom."""
+    low = high = float(cast(float, result.settle))
+    if args.loss == "l1":  # the weighted median: a whole interval for an even split
+        low, high = map(float, l1_interval(result.x, result.y))
+    elif args.loss == "huber":  # flat where no sample is within delta and the pulls cancel
+        low, high = map(float, huber_interval(result.x, result.y, delta=delta))
+    where = vocabulary.LOSSES[args.loss].settles
+    if f"{low:.6g}" == f"{high:.6g}":
+        point, away = f"w* = {low:.6g}", abs(final_w - low)
+        print(
+            f"Minimizer: {point} ({where}), where descent on this loss would settle; the last "
+            f"estimate is {away:.3g} away from it"
+        )
+        return
+    away = max(low - final_w, final_w - high, 0.0)
+    print(
+        f"Minimizer: every w* from {low:.6g} to {high:.6g} ({where}: the total is flat there), "
+        f"where descent on this loss would settle; the last estimate is {away:.3g} away from "
+        "that range"
+    )
 
 
 def _report_stability(

@@ -496,3 +496,26 @@ def test_number_options_take_plain_decimal_digits_only(
         main(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "ends"),
+    [
+        # sigma = 5, seed 0: 20 targets, x = 2; abs L1's bottom is every w between the middle two
+        # targets over 2, and Huber's at delta = 0.1 the same less delta / x at each end.
+        (["--loss", "l1", "--noise", "5"], "l1"),
+        (["--loss", "huber", "--noise", "5", "--delta", "0.1"], "huber"),
+    ],
+)
+def test_experiment_reports_a_flat_bottom_as_its_ends(
+    argv: list[str], ends: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, lines = run(capsys, "experiment", *argv)
+    assert status == 0
+    y = np.sort(data.linear(20, x=SOURCE.x, w=SOURCE.true_w, noise=5.0, rng=0)[1])
+    low, high = y[9] / SOURCE.x, y[10] / SOURCE.x
+    if ends == "huber":
+        low, high = low + 0.1 / SOURCE.x, high - 0.1 / SOURCE.x
+    assert field(lines, "Minimizer: ").startswith(
+        f"Minimizer: every w* from {low:.6g} to {high:.6g} ("
+    )
