@@ -277,7 +277,8 @@ def check_scalar(
     else:
         raise ArgumentTypeError(name, f"{name} must be a real number, got {_show(value)}")
     if not math.isfinite(number):
-        raise ArgumentValueError(name, f"{name} must be finite, got {_show(value)}")
+        shown = repr(number) if isinstance(value, float) else _show(value)  # nan, not np.float64
+        raise ArgumentValueError(name, f"{name} must be finite, got {shown}")
     if low is not None and (number < low or (low_open and number == low)):
         relation = ">" if low_open else ">="
         raise ArgumentValueError(name, f"{name} must be {relation} {low:g}, got {number!r}")

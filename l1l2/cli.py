@@ -464,7 +464,8 @@ def _usage_error(
     parser: argparse.ArgumentParser, exc: Exception, options: Mapping[str, str] = _OPTION_OF
 ) -> NoReturn:
     """Report an l1l2 error as a usage error naming the option behind its ``argument`` (exit 2)."""
-    message = " ".join(str(exc).split())
+    # The command line's words for the package's: --loss l1, not loss='l1'.
+    message = re.sub(r"\bloss='(\w+)'", r"--loss \1", " ".join(str(exc).split()))
     argument = getattr(exc, "argument", None)
     if isinstance(argument, str) and argument in options:
         option = options[argument]
@@ -873,7 +874,8 @@ def _draw_lines(
         values = columns[hidden[0]][0]
         parser.error(
             f"the figure cannot be drawn for --save: Matplotlib's {hidden[0]} axis cannot show "
-            f"values from {values.min():.4g} to {values.max():.4g} (--{hidden[0]} "
+            f"values from {_option(float(values.min()))} to {_option(float(values.max()))} "
+            f"(--{hidden[0]} "
             f"{_quote(getattr(args, hidden[0]))}); rescale that column, or leave out --save"
         )
     return figure

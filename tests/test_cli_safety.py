@@ -297,8 +297,13 @@ def test_a_csv_beyond_the_limit_is_refused_before_it_is_read(
     [
         # Matplotlib's axes: every point at one spot of a ±0.05 axis (a blank figure)...
         (
-            [(50.0 + k, (1.0 + k) * 1e-290) for k in range(6)],
+            [(50.0 + k, float(f"{1 + k}e-290")) for k in range(6)],
             "y axis cannot show values from 1e-290 to 6e-290 (--y 'y')",
+        ),
+        # ... or x from 1e15 to 1e15 + 6 (the ends in all their digits, not both "1e+15").
+        (
+            [(1e15 + k, k % 3) for k in range(7)],
+            "x axis cannot show values from 1e+15 to 1000000000000006.0 (--x 'x')",
         ),
         # ... or ticks that overflow (a traceback after the table).
         (
