@@ -397,17 +397,15 @@ def huber_interval(
 
     Parameters
     ----------
-    x : array_like
-        Inputs, broadcastable to the shape of ``y``; not all zero.
-    y : array_like
-        Targets: shape ``(n,)``, or ``(runs, n)`` for one interval per data set.
+    x, y : array_like
+        As for :func:`l1_interval`.
     delta : float
         The Huber threshold, > 0, in the units of ``y``.
 
     Returns
     -------
     low, high : float or numpy.ndarray
-        The ends of the interval (equal for a single point), one per data set for 2-D ``y``.
+        As for :func:`l1_interval`.
 
     Examples
     --------
