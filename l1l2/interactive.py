@@ -711,11 +711,10 @@ def _huber_layers(x0: float, y: np.ndarray, grid: list[Spec], w_l2: float, step:
     delta_text = "'δ = ' + format(datum.d, '.1f')"
     readout = (
         f"datum.w == datum.w2 ? [{delta_text} + ': Huber settles at w = ' + format(datum.w, "
-        f"'.4f'), 'fitted value w·x = ' + format({fit}, '.4f')] : [{delta_text} + ': Huber "
-        "settles anywhere from w = ' + format(datum.w, '.4f') + ' to ' + format(datum.w2, "
-        f"'.4f'), 'fitted values w·x from ' + format({fit}, '.4f') + ' to ' + format({fit2}, "
-        "'.4f')]"
-    )
+        f"'.4f'), 'fitted value w·x = ' + format({fit}, '.4f')] : [{delta_text} + ': Huber: "
+        "any w from ' + format(datum.w, '.4f') + ' to ' + format(datum.w2, '.4f'), "
+        f"'fitted values w·x from ' + format({fit}, '.4f') + ' to ' + format({fit2}, '.4f')]"
+    )  # a flat range's first line, at most 43 characters: it fits the chart at 390 px
     # Drawn in this order so that each stays visible: Huber's ±δ band, abs L1's band (outlined,
     # so that its edges show above and below a line through it), the least-squares and Huber
     # lines, and the targets on top.

@@ -269,12 +269,10 @@ def test_huber_readout_gives_the_range_where_the_minimum_is_flat(huber) -> None:
     rows = {row["d"]: row for row in _grid(figure)}
     flat = _evaluate(expression, rows[0.1])
     assert flat == [
-        "δ = 0.1: Huber settles anywhere from w = 0.5417 to 0.6749",
+        "δ = 0.1: Huber: any w from 0.5417 to 0.6749",
         "fitted values w·x from 1.0834 to 1.3498",
     ]
-    assert _evaluate(expression, rows[0.2])[0] == (
-        "δ = 0.2: Huber settles anywhere from w = 0.5917 to 0.6249"
-    )
+    assert _evaluate(expression, rows[0.2])[0] == ("δ = 0.2: Huber: any w from 0.5917 to 0.6249")
     low, high = experiments.huber_interval(x, y, delta=5.0)
     assert low == high
     assert _evaluate(expression, rows[5]) == [

@@ -319,7 +319,7 @@ def _drive_descent(session: Session, figure: str) -> int:
 HUBER_READOUT = re.compile(r"δ = (\S+): Huber settles at w = (\S+) fitted value w·x = (\S+)")
 # Where Huber's minimum is flat (small delta), the readout gives the range.
 HUBER_RANGE = re.compile(
-    r"δ = (\S+): Huber settles anywhere from w = (\S+) to (\S+) "
+    r"δ = (\S+): Huber: any w from (\S+) to (\S+) "
     r"fitted values w·x from (\S+) to (\S+)"
 )
 
@@ -638,6 +638,41 @@ def test_descent_chart_keeps_its_texts_inside_its_svg_for_every_loss(
                 _wait_for_change(session, figure, before)
             page.wait_for_timeout(100)
             problems += [f"{setting} at {width} px: {p}" for p in page.evaluate(OUTSIDE, figure)]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_huber_chart_keeps_its_texts_inside_its_svg_at_every_delta(
+    site: Path, server: str, browser: Any, width: int
+) -> None:
+    """From the smallest delta (the readout gives a flat range, its longest text) to the
+    largest, no text of the Huber chart reaches outside it: at 390 px the range's first line
+    was cut at "w = 0.5417 t"."""
+    pages = [
+        rel
+        for rel in _interactive_pages(site)
+        if 'data-l1l2-figure="huber-delta"' in (site / rel).read_text(encoding="utf-8")
+    ]
+    assert pages
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda r: r.continue_() if _is_ours(r.request.url, server) else r.abort())
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        page.goto(urljoin(server, pages[0]), wait_until="load")
+        figures = [f for f in page.evaluate(WAIT_FOR_FIGURES) if f["kind"] == "huber-delta"]
+        figure = figures[0]["id"]
+        session = Session(page)
+        snapshot = page.evaluate(SNAPSHOT, figure)
+        for key in ("Home", "ArrowRight", "End"):  # delta 0.1 and 0.2 are flat, the end is not
+            _press(session, figure, "delta", key)
+            snapshot = _wait_for_change(session, figure, snapshot["svg"])
+            page.wait_for_timeout(100)
+            shown = snapshot["readout"]
+            problems += [f"{shown} at {width} px: {p}" for p in page.evaluate(OUTSIDE, figure)]
     finally:
         context.close()
     assert not problems, "\n".join(problems)
